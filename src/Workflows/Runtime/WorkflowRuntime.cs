@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using P4Flow.Workflows.Definitions;
+using P4Flow.Workflows.State;
+using P4Flow.Workflows.Stores;
+
+namespace P4Flow.Workflows.Runtime;
+
+/// <summary>
+/// The engine's front door: starts, advances, resumes and cancels jobs. Every change to an instance
+/// happens under its lock, on a fresh read from the store, and is committed step by step.
+/// </summary>
+public sealed partial class WorkflowRuntime(
+    IWorkflowStore store,
+    FlowchartGraphCache graphs,
+    FlowchartRunner runner,
+    InstanceLocks locks,
+    IWorkDispatcher dispatcher,
+    IServiceProvider services,
+    IOptions<WorkflowEngineOptions> options,
+    TimeProvider clock,
+    ILogger<WorkflowRuntime> logger)
+{
+    public static readonly IReadOnlySet<string> Queues = new HashSet<string>(StringComparer.Ordinal) { "high", "default", "low" };
+
+    /// <summary>Creates a job on the published version and hands it to a background worker.</summary>
+    public async Task<WorkflowInstance> StartAsync(string definitionId, JsonObject? input, CancellationToken cancellationToken)
+    {
+        var definition = await store.GetPublishedDefinitionAsync(definitionId, cancellationToken).ConfigureAwait(false)
+            ?? throw new WorkflowNotFoundException($"Workflow '{definitionId}' has no published version.");
+        var bound = WorkflowInputBinder.Bind(definition, input);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var instance = new WorkflowInstance
+        {
+            Id = Ids.New(),
+            DefinitionId = definition.DefinitionId,
+            DefinitionVersion = definition.Version,
+            Name = definition.Name,
+            Status = WorkflowStatus.Pending,
+            Queue = bound["priority"]?.GetValue<string>() is { } p && Queues.Contains(p) ? p : "default",
+            Input = bound,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        foreach (var variable in definition.Variables) instance.Variables[variable.Name] = variable.Value?.DeepClone();
+        FlowchartRunner.Begin(instance, graphs.Get(definition));
+        await store.CreateInstanceAsync(instance, cancellationToken).ConfigureAwait(false);
+        WorkflowLog.JobCreated(logger, instance.Id, definition.DefinitionId, definition.Version);
+        dispatcher.DispatchRun(instance.Id, instance.Queue);
+        return instance;
+    }
+
+    /// <summary>Advances a pending or running job until it waits or ends.</summary>
+    public Task<WorkflowInstance> RunAsync(string instanceId, CancellationToken cancellationToken) =>
+        WithInstanceAsync(instanceId, async run =>
+        {
+            if (run.Instance.Status is WorkflowStatus.Pending or WorkflowStatus.Running)
+                await runner.RunAsync(run).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Resumes the bookmark named <paramref name="bookmarkName"/>; the job must be waiting on it.</summary>
+    /// <exception cref="WorkflowConflictException">The job has ended, is in another stage, or is not waiting on that name.</exception>
+    public Task<WorkflowInstance> ResumeAsync(string instanceId, string bookmarkName, JsonNode? payload, string? expectedStage, CancellationToken cancellationToken) =>
+        WithInstanceAsync(instanceId, async run =>
+        {
+            var instance = run.Instance;
+            if (instance.Status.IsTerminal())
+                throw new WorkflowConflictException($"Job {instanceId} has ended ({instance.Status}).");
+            if (expectedStage is not null && !string.Equals(expectedStage, instance.CurrentStage, StringComparison.Ordinal))
+                throw new WorkflowConflictException($"Job {instanceId} is in stage {instance.CurrentStage ?? "(none)"}, not {expectedStage}.");
+            var hash = Bookmark.ComputeHash(instanceId, bookmarkName);
+            var bookmark = instance.Bookmarks.FirstOrDefault(b => b.Hash == hash)
+                ?? throw new WorkflowConflictException($"Job {instanceId} is not waiting on '{bookmarkName}'.");
+            await ResumeCoreAsync(run, bookmark, payload).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Resumes a bookmark by id on behalf of its background job or timer; false when it is gone (cancelled or resumed already).</summary>
+    public async Task<bool> ResumeBookmarkAsync(string instanceId, string bookmarkId, JsonNode? payload, CancellationToken cancellationToken)
+    {
+        var resumed = false;
+        await WithInstanceAsync(instanceId, async run =>
+        {
+            var bookmark = run.Instance.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId);
+            if (bookmark is null)
+            {
+                WorkflowLog.StaleBookmark(logger, instanceId, bookmarkId);
+                return;
+            }
+            await ResumeCoreAsync(run, bookmark, payload).ConfigureAwait(false);
+            resumed = true;
+        }, cancellationToken).ConfigureAwait(false);
+        return resumed;
+    }
+
+    public Task<WorkflowInstance> CancelAsync(string instanceId, string reason, CancellationToken cancellationToken) =>
+        WithInstanceAsync(instanceId, async run =>
+        {
+            if (run.Instance.Status.IsTerminal())
+                throw new WorkflowConflictException($"Job {instanceId} has ended ({run.Instance.Status}) and cannot be cancelled.");
+            runner.Cancel(run, reason);
+            await CommitAsync(run).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Compare-and-set of the job's stage.</summary>
+    /// <exception cref="WorkflowConflictException">The job is not in <paramref name="from"/>.</exception>
+    public Task<WorkflowInstance> TransitionStageAsync(string instanceId, string from, string to, string? reason, CancellationToken cancellationToken) =>
+        WithInstanceAsync(instanceId, async run =>
+        {
+            runner.TransitionStage(run, from, to, reason);
+            await CommitAsync(run).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Puts every unfinished job back in the hands of the workers, from its last committed step.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var unfinished = await store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var instance in unfinished)
+        {
+            if (instance.Status is WorkflowStatus.Pending or WorkflowStatus.Running) dispatcher.DispatchRun(instance.Id, instance.Queue);
+            if (!options.Value.RedispatchOnRecovery) continue;
+            foreach (var bookmark in instance.Bookmarks.Where(b => b.Dispatch != BookmarkDispatch.External))
+                dispatcher.DispatchBookmark(bookmark, instance.Queue);
+        }
+        WorkflowLog.Recovered(logger, unfinished.Count);
+        return unfinished.Count;
+    }
+
+    private async Task ResumeCoreAsync(WorkflowRun run, Bookmark bookmark, JsonNode? payload)
+    {
+        var record = await store.GetExecutionAsync(bookmark.ExecutionId, run.CancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Execution {bookmark.ExecutionId} of bookmark {bookmark.Id} is missing from the store.");
+        await runner.ResumeAsync(run, bookmark, record, payload).ConfigureAwait(false);
+    }
+
+    private async Task<WorkflowInstance> WithInstanceAsync(string instanceId, Func<WorkflowRun, Task> action, CancellationToken cancellationToken)
+    {
+        await using var held = (await locks.AcquireAsync(instanceId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        var instance = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false)
+            ?? throw new WorkflowNotFoundException($"Job {instanceId} does not exist.");
+        var definition = await store.GetDefinitionAsync(instance.DefinitionId, instance.DefinitionVersion, cancellationToken).ConfigureAwait(false)
+            ?? throw new WorkflowNotFoundException($"Version {instance.DefinitionVersion} of workflow '{instance.DefinitionId}' is missing.");
+        var run = new WorkflowRun(instance, graphs.Get(definition), services, cancellationToken)
+        {
+            Commit = CommitAsync,
+            MaxHistory = options.Value.MaxHistoryPerJob,
+        };
+        await action(run).ConfigureAwait(false);
+        return instance;
+    }
+
+    private async ValueTask CommitAsync(WorkflowRun run)
+    {
+        // Not the caller's token: a step that ran must be recorded even if the caller gave up.
+        await store.CommitAsync(run.Instance, run.Changes, CancellationToken.None).ConfigureAwait(false);
+        foreach (var bookmark in run.PendingDispatch) dispatcher.DispatchBookmark(bookmark, run.Instance.Queue);
+    }
+}
+
+internal static partial class WorkflowLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "Job {JobId} created from {DefinitionId} v{Version}")]
+    public static partial void JobCreated(ILogger logger, string jobId, string definitionId, int version);
+
+    [LoggerMessage(1002, LogLevel.Debug, "Bookmark {BookmarkId} of job {JobId} is gone; its result is ignored")]
+    public static partial void StaleBookmark(ILogger logger, string jobId, string bookmarkId);
+
+    [LoggerMessage(1003, LogLevel.Information, "Recovered {Count} unfinished jobs")]
+    public static partial void Recovered(ILogger logger, int count);
+}

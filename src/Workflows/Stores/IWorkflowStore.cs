@@ -1,0 +1,51 @@
+using P4Flow.Workflows.Definitions;
+using P4Flow.Workflows.State;
+
+namespace P4Flow.Workflows.Stores;
+
+/// <summary>Where definitions and jobs live: SQLite by default, in memory for tests, PostgreSQL to scale out.</summary>
+public interface IWorkflowStore
+{
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>The given version, or the latest one when <paramref name="version"/> is null.</summary>
+    Task<WorkflowDefinition?> GetDefinitionAsync(string definitionId, int? version, CancellationToken cancellationToken);
+
+    Task<WorkflowDefinition?> GetPublishedDefinitionAsync(string definitionId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WorkflowDefinition>> ListVersionsAsync(string definitionId, CancellationToken cancellationToken);
+
+    /// <summary>The latest version of every definition.</summary>
+    Task<IReadOnlyList<WorkflowDefinition>> ListDefinitionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces one version and keeps IsLatest/IsPublished true on one version each.</summary>
+    Task SaveDefinitionAsync(WorkflowDefinition definition, CancellationToken cancellationToken);
+
+    Task CreateInstanceAsync(WorkflowInstance instance, CancellationToken cancellationToken);
+
+    /// <summary>Writes the instance and the step's changes atomically.</summary>
+    /// <exception cref="ConcurrencyException">The stored revision is not the one this instance was read at.</exception>
+    Task CommitAsync(WorkflowInstance instance, StepChanges changes, CancellationToken cancellationToken);
+
+    Task<WorkflowInstance?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken);
+
+    Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Instances that are pending, running or suspended: what recovery resumes.</summary>
+    Task<IReadOnlyList<WorkflowInstance>> ListUnfinishedAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ActivityExecutionRecord>> ListExecutionsAsync(string instanceId, CancellationToken cancellationToken);
+
+    Task<ActivityExecutionRecord?> GetExecutionAsync(string executionId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string hash, CancellationToken cancellationToken);
+}
+
+public sealed record InstanceQuery(
+    WorkflowStatus? Status = null,
+    string? Stage = null,
+    string? DefinitionId = null,
+    int Page = 1,
+    int PageSize = 50);
+
+public sealed record InstancePage(IReadOnlyList<WorkflowInstance> Items, int Total, int Page, int PageSize);
