@@ -47,7 +47,7 @@ public sealed class ActivityExecutionContext
 
     public JsonNode? GetRaw(string inputName) => _inputs[inputName];
 
-    public void Set<T>(Output<T> output, T value) => SetRaw(output.Name, JsonSerializer.SerializeToNode(value, WorkflowJson.Options));
+    public void Set<T>(Output<T> output, T? value) => SetRaw(output.Name, JsonSerializer.SerializeToNode(value, WorkflowJson.Options));
 
     public void SetRaw(string outputName, JsonNode? value) => (_outputs ??= [])[outputName] = value;
 

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using P4Flow.Workflows.Activities;
+using P4Flow.Workflows.Activities.BuiltIn;
+using P4Flow.Workflows.Definitions;
+using P4Flow.Workflows.Expressions;
+using P4Flow.Workflows.Runtime;
+using P4Flow.Workflows.Stores;
+using P4Flow.Workflows.Stores.Ef;
+
+namespace P4Flow.Workflows.Extensions;
+
+public static class WorkflowServiceCollectionExtensions
+{
+    /// <summary>The engine with its built-in activities. Pick a store with one of the store methods; Hangfire is configured by the host.</summary>
+    public static IServiceCollection AddWorkflowEngine(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ExpressionOptions>();
+        services.AddOptions<WorkflowEngineOptions>();
+        services.TryAddSingleton<JavaScriptEvaluator>();
+        services.TryAddSingleton<ActivityInputEvaluator>();
+        services.TryAddSingleton(sp => new ActivityRegistry(sp.GetServices<Activity>()));
+        services.TryAddSingleton<FlowchartGraphCache>();
+        services.TryAddSingleton<FlowchartRunner>();
+        services.TryAddSingleton<InstanceLocks>();
+        services.TryAddSingleton<DefinitionValidator>();
+        services.TryAddSingleton<WorkflowDefinitionService>();
+        services.TryAddSingleton<WorkflowRuntime>();
+        services.TryAddSingleton<IWorkDispatcher, HangfireWorkDispatcher>();
+        services.TryAddTransient<WorkflowJobs>();
+        services.AddActivity<Start>().AddActivity<Decision>().AddActivity<SetVariable>().AddActivity<Fail>()
+            .AddActivity<Finish>().AddActivity<Delay>().AddActivity<WaitForSignal>();
+        return services;
+    }
+
+    public static IServiceCollection AddActivity<T>(this IServiceCollection services) where T : Activity, new()
+    {
+        services.AddSingleton<Activity, T>();
+        return services;
+    }
+
+    public static IServiceCollection AddMemoryWorkflowStore(this IServiceCollection services)
+    {
+        services.RemoveAll<IWorkflowStore>();
+        services.AddSingleton<IWorkflowStore, MemoryWorkflowStore>();
+        return services;
+    }
+
+    /// <summary>The relational store on SQLite at <paramref name="path"/>.</summary>
+    public static IServiceCollection AddSqliteWorkflowStore(this IServiceCollection services, string path) =>
+        services.AddEfWorkflowStore(o => o.UseSqlite($"Data Source={path};Pooling=True")
+            .AddInterceptors(new SqlitePragmas()));
+
+    public static IServiceCollection AddEfWorkflowStore(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+    {
+        services.RemoveAll<IWorkflowStore>();
+        services.AddPooledDbContextFactory<WorkflowDbContext>(configure);
+        services.AddSingleton<IWorkflowStore, EfWorkflowStore>();
+        return services;
+    }
+}

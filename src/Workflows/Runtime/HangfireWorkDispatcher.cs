@@ -1,0 +1,32 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using P4Flow.Workflows.State;
+
+namespace P4Flow.Workflows.Runtime;
+
+/// <summary>Background work goes through Hangfire: its queues give priority, its scheduler fires timers.</summary>
+public sealed class HangfireWorkDispatcher(IBackgroundJobClient jobs) : IWorkDispatcher
+{
+    public void DispatchRun(string instanceId, string queue) =>
+        jobs.Create(Job.FromExpression<WorkflowJobs>(j => j.RunAsync(instanceId, CancellationToken.None)), new EnqueuedState(queue));
+
+    public void DispatchBookmark(Bookmark bookmark, string queue)
+    {
+        var instanceId = bookmark.InstanceId;
+        var bookmarkId = bookmark.Id;
+        switch (bookmark.Dispatch)
+        {
+            case BookmarkDispatch.Job:
+                jobs.Create(Job.FromExpression<WorkflowJobs>(j => j.RunActivityJobAsync(instanceId, bookmarkId, CancellationToken.None)), new EnqueuedState(queue));
+                break;
+            case BookmarkDispatch.Timer:
+                var at = bookmark.ResumeAt ?? DateTime.UtcNow;
+                jobs.Create(Job.FromExpression<WorkflowJobs>(j => j.FireTimerAsync(instanceId, bookmarkId, CancellationToken.None)), new ScheduledState(at.ToUniversalTime()));
+                break;
+            case BookmarkDispatch.External:
+            default:
+                break;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using P4Flow.Workflows.Activities;
+using P4Flow.Workflows.Definitions;
+using P4Flow.Workflows.Stores;
+
+namespace P4Flow.Workflows.Runtime;
+
+/// <summary>The Hangfire job methods of the engine. Each is safe to run twice: a second run finds nothing to do.</summary>
+public sealed partial class WorkflowJobs(
+    WorkflowRuntime runtime,
+    IWorkflowStore store,
+    ActivityRegistry registry,
+    IServiceProvider services,
+    ILogger<WorkflowJobs> logger)
+{
+    [AutomaticRetry(Attempts = 3)]
+    public Task RunAsync(string instanceId, CancellationToken cancellationToken) => runtime.RunAsync(instanceId, cancellationToken);
+
+    [AutomaticRetry(Attempts = 3)]
+    public Task FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken) =>
+        runtime.ResumeBookmarkAsync(instanceId, bookmarkId, payload: null, cancellationToken);
+
+    /// <summary>Runs a Job-kind activity's work and resumes the instance with its result.</summary>
+    [AutomaticRetry(Attempts = 3)]
+    public async Task RunActivityJobAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken)
+    {
+        var instance = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var bookmark = instance?.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId);
+        if (instance is null || bookmark is null) return; // cancelled, or done by an earlier attempt
+        var record = await store.GetExecutionAsync(bookmark.ExecutionId, cancellationToken).ConfigureAwait(false);
+        if (record is null || registry.Find(bookmark.ActivityType)?.Activity is not JobActivity activity)
+        {
+            await runtime.ResumeBookmarkAsync(instanceId, bookmarkId, Serialize(JobResult.Failed($"Activity type '{bookmark.ActivityType}' cannot run as a job here.")), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        JobResult result;
+        try
+        {
+            result = await activity.RunAsync(new JobContext(instance, record, services), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogJobFailed(logger, ex, instanceId, bookmark.ActivityId);
+            result = JobResult.Failed($"{ex.GetType().Name}: {ex.Message}");
+        }
+        await runtime.ResumeBookmarkAsync(instanceId, bookmarkId, Serialize(result), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? Serialize(JobResult result) => JsonSerializer.SerializeToNode(result, WorkflowJson.Options);
+
+    [LoggerMessage(1101, LogLevel.Warning, "Job work of activity {ActivityId} in job {JobId} threw")]
+    private static partial void LogJobFailed(ILogger logger, Exception exception, string jobId, string activityId);
+}
