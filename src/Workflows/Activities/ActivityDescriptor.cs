@@ -17,8 +17,9 @@ public sealed class ActivityDescriptor
     public required IReadOnlyList<InputDescriptor> Inputs { get; init; }
     public required IReadOnlyList<OutputDescriptor> Outputs { get; init; }
 
+    // Not `required`: the serializer refuses a required member it ignores. The registry always sets it.
     [JsonIgnore]
-    public required Activity Activity { get; init; }
+    public Activity Activity { get; init; } = null!;
 
     public InputDescriptor? FindInput(string name)
     {

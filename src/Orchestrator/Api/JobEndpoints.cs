@@ -1,0 +1,45 @@
+using P4Flow.Workflows.Runtime;
+using P4Flow.Workflows.State;
+using P4Flow.Workflows.Stores;
+
+namespace P4Flow.Orchestrator.Api;
+
+internal static class JobEndpoints
+{
+    private const int MaxPageSize = 500;
+
+    public static void MapJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/jobs").WithTags("Jobs");
+
+        group.MapGet("/", async (string? status, string? stage, string? definitionId, int? page, int? pageSize, IWorkflowStore store, CancellationToken ct) =>
+        {
+            WorkflowStatus? parsed = null;
+            if (status is not null)
+            {
+                if (!Enum.TryParse<WorkflowStatus>(status, ignoreCase: true, out var s) || int.TryParse(status, out _))
+                    throw new WorkflowInputException("status", $"status must be one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())} (got '{status}').");
+                parsed = s;
+            }
+            if (page is < 1) throw new WorkflowInputException("page", "page starts at 1.");
+            if (pageSize is < 1 or > MaxPageSize) throw new WorkflowInputException("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+            var result = await store.QueryInstancesAsync(new InstanceQuery(parsed, stage, definitionId, page ?? 1, pageSize ?? 50), ct);
+            return new JobPage(result.Items.Select(i => JobView.From(i)).ToList(), result.Total, result.Page, result.PageSize);
+        }).WithSummary("Jobs, newest first; filter by status, stage and definition.");
+
+        group.MapGet("/{id}", async (string id, IWorkflowStore store, CancellationToken ct) =>
+        {
+            var instance = await store.GetInstanceAsync(id, ct) ?? throw new WorkflowNotFoundException($"Job {id} does not exist.");
+            return JobView.From(instance, await store.ListExecutionsAsync(id, ct));
+        }).WithSummary("A job with its stage history and activity executions.");
+
+        group.MapPost("/{id}/cancel", async (string id, CancelRequest? request, WorkflowRuntime runtime, CancellationToken ct) =>
+            JobView.From(await runtime.CancelAsync(id, request?.Reason ?? "Cancelled by request.", ct)));
+
+        group.MapPost("/{id}/resume", async (string id, ResumeRequest request, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Bookmark)) throw new WorkflowInputException("bookmark", "bookmark (the name the job waits on) is required.");
+            return JobView.From(await runtime.ResumeAsync(id, request.Bookmark, request.Payload, request.ExpectedStage, ct));
+        }).WithSummary("Resumes a bookmark the job waits on, with a payload; 409 if it is not waiting on it.");
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using P4Flow.Workflows.State;
+
+namespace P4Flow.Orchestrator.Api;
+
+/// <summary>A job as the API shows it.</summary>
+public sealed record JobView(
+    string Id,
+    string DefinitionId,
+    int DefinitionVersion,
+    string Name,
+    WorkflowStatus Status,
+    string? Stage,
+    string Queue,
+    JsonObject Input,
+    JsonObject Variables,
+    JsonNode? Result,
+    FaultInfo? Fault,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    DateTime? FinishedAt,
+    IReadOnlyList<StageChange> History,
+    IReadOnlyList<BookmarkView> WaitingOn,
+    IReadOnlyList<ActivityExecutionRecord>? Activities)
+{
+    public static JobView From(WorkflowInstance instance, IReadOnlyList<ActivityExecutionRecord>? executions = null) => new(
+        instance.Id,
+        instance.DefinitionId,
+        instance.DefinitionVersion,
+        instance.Name,
+        instance.Status,
+        instance.CurrentStage,
+        instance.Queue,
+        instance.Input,
+        instance.Variables,
+        instance.Result,
+        instance.Fault,
+        instance.CreatedAt,
+        instance.UpdatedAt,
+        instance.FinishedAt,
+        instance.StageHistory,
+        instance.Bookmarks.Select(b => new BookmarkView(b.Name, b.ActivityId, b.Dispatch, b.ResumeAt)).ToList(),
+        executions);
+}
+
+public sealed record BookmarkView(string Name, string ActivityId, BookmarkDispatch Dispatch, DateTime? ResumeAt);
+
+public sealed record JobPage(IReadOnlyList<JobView> Items, int Total, int Page, int PageSize);
+
+public sealed record JobAccepted(string JobId, WorkflowStatus Status);
+
+public sealed record ResumeRequest(string? Bookmark, JsonNode? Payload, string? ExpectedStage);
+
+public sealed record CancelRequest(string? Reason);

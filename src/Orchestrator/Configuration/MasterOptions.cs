@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+
+namespace P4Flow.Orchestrator.Configuration;
+
+// One class per section of config/master.yaml; keys keep the seed's snake_case names.
+
+public sealed class ServerOptions
+{
+    public const string Section = "server";
+
+    /// <summary>Address the HTTP API and Studio bind to.</summary>
+    [ConfigurationKeyName("host")]
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Agent hub (gRPC over mTLS).</summary>
+    [ConfigurationKeyName("port")]
+    public int Port { get; set; } = 9090;
+
+    [ConfigurationKeyName("http_port")]
+    public int HttpPort { get; set; } = 5000;
+}
+
+public sealed class StateManagementOptions
+{
+    public const string Section = "state_management";
+
+    /// <summary>sqlite (default, durable) or memory (lost on exit).</summary>
+    [ConfigurationKeyName("type")]
+    public string Type { get; set; } = "sqlite";
+
+    [ConfigurationKeyName("sqlite_path")]
+    public string SqlitePath { get; set; } = "data/p4flow.db";
+
+    /// <summary>Seconds between ResolveWatcher checks of jobs in NEEDS_RESOLVE.</summary>
+    [ConfigurationKeyName("resolve_check_interval")]
+    public int ResolveCheckInterval { get; set; } = 30;
+
+    [ConfigurationKeyName("max_history_per_job")]
+    public int MaxHistoryPerJob { get; set; } = 100;
+
+    /// <summary>Folder of published workflow definitions imported at start.</summary>
+    [ConfigurationKeyName("workflows_dir")]
+    public string WorkflowsDir { get; set; } = "workflows";
+}
+
+public sealed class MonitoringOptions
+{
+    public const string Section = "monitoring";
+
+    [ConfigurationKeyName("metrics_port")]
+    public int MetricsPort { get; set; } = 9091;
+
+    [ConfigurationKeyName("log_level")]
+    public string LogLevel { get; set; } = "INFO";
+
+    [ConfigurationKeyName("log_format")]
+    public string LogFormat { get; set; } = "json";
+}
+
+public sealed class ResourcesOptions
+{
+    public const string Section = "resources";
+
+    [ConfigurationKeyName("max_concurrent_jobs")]
+    public int MaxConcurrentJobs { get; set; } = 10;
+
+    [ConfigurationKeyName("max_agents")]
+    public int MaxAgents { get; set; } = 100;
+
+    [ConfigurationKeyName("connection_timeout")]
+    public int ConnectionTimeout { get; set; } = 300;
+}

@@ -1,0 +1,53 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Hosting;
+using P4Flow.Workflows.Extensions;
+using P4Flow.Workflows.Runtime;
+
+namespace P4Flow.Orchestrator.Extensions;
+
+public static class EngineExtensions
+{
+    /// <summary>The workflow engine on the configured store, with Hangfire running its background work.</summary>
+    public static IHostApplicationBuilder AddWorkflowEngine(this IHostApplicationBuilder builder)
+    {
+        var state = builder.Configuration.Section<StateManagementOptions, StateManagementOptionsValidation>(StateManagementOptions.Section);
+        var services = builder.Services;
+        services.AddWorkflowEngine();
+        if (state.Type == "memory") services.AddMemoryWorkflowStore();
+        else services.AddSqliteWorkflowStore(Path.GetFullPath(state.SqlitePath));
+        services.Configure<WorkflowEngineOptions>(o =>
+        {
+            o.MaxHistoryPerJob = state.MaxHistoryPerJob;
+            o.RedispatchOnRecovery = true; // Hangfire.InMemory forgets queued work on exit
+        });
+
+        // Registered before the Hangfire server so the store is ready before the first job runs.
+        services.AddHostedService<EngineStartup>();
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseInMemoryStorage());
+        var resources = builder.Configuration.Section<ResourcesOptions, ResourcesOptionsValidation>(ResourcesOptions.Section);
+        services.AddHangfireServer(o =>
+        {
+            o.Queues = [.. WorkflowRuntime.Queues.OrderBy(q => q switch { "high" => 0, "default" => 1, _ => 2 })];
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            o.WorkerCount = Math.Max(4, resources.MaxConcurrentJobs * 2);
+        });
+        return builder;
+    }
+
+    /// <summary>Reads and validates a section now, for settings needed while services are still being registered.</summary>
+    internal static TOptions Section<TOptions, TValidation>(this IConfiguration configuration, string section)
+        where TOptions : class, new()
+        where TValidation : IValidateOptions<TOptions>, new()
+    {
+        var options = configuration.GetSection(section).Get<TOptions>() ?? new TOptions();
+        var result = new TValidation().Validate(null, options);
+        if (result.Failed) throw new OptionsValidationException(section, typeof(TOptions), result.Failures);
+        return options;
+    }
+}

@@ -1,0 +1,18 @@
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Extensions;
+using P4Flow.Orchestrator.Hosting;
+
+var demo = args.Contains("demo");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "demo").ToArray());
+builder.AddMasterConfiguration();
+builder.AddLogging();
+builder.AddWorkflowEngine();
+builder.AddHttpApi();
+if (demo) builder.Services.AddHostedService<DemoRun>();
+
+var app = builder.Build();
+app.MapHttpApi();
+await app.RunAsync();
+
+/// <summary>The orchestrator's entry point; public so tests can host it.</summary>
+public partial class Program;
