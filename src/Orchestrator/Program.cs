@@ -3,16 +3,25 @@ using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hosting;
 
 var demo = args.Contains("demo");
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "demo").ToArray());
-builder.AddMasterConfiguration();
-builder.AddLogging();
-builder.AddWorkflowEngine();
-builder.AddHttpApi();
-if (demo) builder.Services.AddHostedService<DemoRun>();
+try
+{
+    var builder = WebApplication.CreateBuilder(args.Where(a => a != "demo").ToArray());
+    builder.AddMasterConfiguration();
+    builder.AddLogging();
+    builder.AddWorkflowEngine();
+    builder.AddHttpApi();
+    if (demo) builder.Services.AddHostedService<DemoRun>();
 
-var app = builder.Build();
-app.MapHttpApi();
-await app.RunAsync();
+    var app = builder.Build();
+    app.MapHttpApi();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupError.IsConfiguration(ex))
+{
+    await Console.Error.WriteLineAsync($"P4Flow cannot start: {StartupError.Describe(ex)}");
+    return 2;
+}
 
 /// <summary>The orchestrator's entry point; public so tests can host it.</summary>
 public partial class Program;

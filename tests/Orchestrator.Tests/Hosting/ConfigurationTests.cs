@@ -1,0 +1,46 @@
+using P4Flow.Orchestrator.Tests.Support;
+
+namespace P4Flow.Orchestrator.Tests.Hosting;
+
+/// <summary>A bad setting stops a real orchestrator at start with a message naming the key; environment variables override the file.</summary>
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("state_management:\n  resolve_check_interval: 0\n", "state_management.resolve_check_interval")]
+    [InlineData("state_management:\n  resolve_check_interval: soon\n", "state_management:resolve_check_interval")]
+    [InlineData("state_management:\n  type: oracle\n", "state_management.type")]
+    [InlineData("monitoring:\n  log_format: xml\n", "monitoring.log_format")]
+    [InlineData("resources:\n  max_agents: -1\n", "resources.max_agents")]
+    [InlineData("server:\n  host: everywhere\n", "server.host")]
+    public async Task Start_BadValueInMasterYaml_ExitsNamingTheKey(string yaml, string key)
+    {
+        var home = OrchestratorProcess.CreateHome(yaml);
+        await using var process = OrchestratorProcess.Start(home);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(2, exitCode);
+        Assert.Contains(key, process.Output, StringComparison.Ordinal);
+        Assert.Contains("P4Flow cannot start", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_EnvironmentVariable_OverridesMasterYaml()
+    {
+        var home = OrchestratorProcess.CreateHome("state_management:\n  max_history_per_job: 10\n");
+        await using var process = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
+        {
+            ["P4FLOW_state_management__max_history_per_job"] = "0",
+        });
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(2, exitCode);
+        Assert.Contains("state_management.max_history_per_job must be between 1 and 100000 (got 0)", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ConfigFileNamedButMissing_ExitsNamingTheVariable()
+    {
+        var home = OrchestratorProcess.CreateHome();
+        await using var process = OrchestratorProcess.Start(home, environment: new Dictionary<string, string> { ["P4FLOW_CONFIG"] = "config/nope.yaml" });
+        Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("P4FLOW_CONFIG", process.Output, StringComparison.Ordinal);
+    }
+}
