@@ -18,10 +18,13 @@ public sealed partial class WorkflowRuntime(
     InstanceLocks locks,
     IWorkDispatcher dispatcher,
     IServiceProvider services,
+    IEnumerable<IWorkflowObserver> observers,
     IOptions<WorkflowEngineOptions> options,
     TimeProvider clock,
     ILogger<WorkflowRuntime> logger)
 {
+    private readonly IWorkflowObserver[] _observers = observers.ToArray();
+
     public static readonly IReadOnlySet<string> Queues = new HashSet<string>(StringComparer.Ordinal) { "high", "default", "low" };
 
     /// <summary>Creates a job on the published version and hands it to a background worker.</summary>
@@ -47,6 +50,7 @@ public sealed partial class WorkflowRuntime(
         FlowchartRunner.Begin(instance, graphs.Get(definition));
         await store.CreateInstanceAsync(instance, cancellationToken).ConfigureAwait(false);
         WorkflowLog.JobCreated(logger, instance.Id, definition.DefinitionId, definition.Version);
+        foreach (var observer in _observers) observer.JobCreated(instance);
         dispatcher.DispatchRun(instance.Id, instance.Queue);
         return instance;
     }
@@ -99,7 +103,7 @@ public sealed partial class WorkflowRuntime(
             if (run.Instance.Status.IsTerminal())
                 throw new WorkflowConflictException($"Job {instanceId} has ended ({run.Instance.Status}) and cannot be cancelled.");
             runner.Cancel(run, reason);
-            await CommitAsync(run).ConfigureAwait(false);
+            await run.Commit!(run).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Compare-and-set of the job's stage.</summary>
@@ -108,7 +112,7 @@ public sealed partial class WorkflowRuntime(
         WithInstanceAsync(instanceId, async run =>
         {
             runner.TransitionStage(run, from, to, reason);
-            await CommitAsync(run).ConfigureAwait(false);
+            await run.Commit!(run).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Puts every unfinished job back in the hands of the workers, from its last committed step.</summary>
@@ -140,9 +144,15 @@ public sealed partial class WorkflowRuntime(
             ?? throw new WorkflowNotFoundException($"Job {instanceId} does not exist.");
         var definition = await store.GetDefinitionAsync(instance.DefinitionId, instance.DefinitionVersion, cancellationToken).ConfigureAwait(false)
             ?? throw new WorkflowNotFoundException($"Version {instance.DefinitionVersion} of workflow '{instance.DefinitionId}' is missing.");
+        var before = new JobSnapshot(instance.Status, instance.CurrentStage, clock.GetUtcNow().UtcDateTime);
         var run = new WorkflowRun(instance, graphs.Get(definition), services, cancellationToken)
         {
-            Commit = CommitAsync,
+            Commit = async r =>
+            {
+                await CommitAsync(r).ConfigureAwait(false);
+                foreach (var observer in _observers) observer.StepCommitted(r.Instance, before, r.Changes);
+                before = new JobSnapshot(r.Instance.Status, r.Instance.CurrentStage, r.Instance.UpdatedAt);
+            },
             MaxHistory = options.Value.MaxHistoryPerJob,
         };
         await action(run).ConfigureAwait(false);
