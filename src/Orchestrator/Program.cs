@@ -9,6 +9,7 @@ try
     builder.AddMasterConfiguration();
     builder.AddLogging();
     builder.AddWorkflowEngine();
+    builder.AddPerforce();
     builder.AddHttpApi();
     if (demo) builder.Services.AddHostedService<DemoRun>();
 

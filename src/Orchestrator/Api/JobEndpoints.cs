@@ -1,3 +1,4 @@
+using P4Flow.Activities.Perforce;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
@@ -41,5 +42,9 @@ internal static class JobEndpoints
             if (string.IsNullOrWhiteSpace(request.Bookmark)) throw new WorkflowInputException("bookmark", "bookmark (the name the job waits on) is required.");
             return JobView.From(await runtime.ResumeAsync(id, request.Bookmark, request.Payload, request.ExpectedStage, ct));
         }).WithSummary("Resumes a bookmark the job waits on, with a payload; 409 if it is not waiting on it.");
+
+        group.MapPost("/{id}/continue", async (string id, ResolveContinuation continuation, CancellationToken ct) =>
+            await continuation.ContinueAsync(id, "api", ct))
+            .WithSummary("For a job in NEEDS_RESOLVE: checks its workspace at once; moves it on when no conflicts remain, else lists them. 409 in any other stage.");
     }
 }

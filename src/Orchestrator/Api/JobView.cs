@@ -21,6 +21,7 @@ public sealed record JobView(
     DateTime? FinishedAt,
     IReadOnlyList<StageChange> History,
     IReadOnlyList<BookmarkView> WaitingOn,
+    JsonNode? Conflicts,
     IReadOnlyList<ActivityExecutionRecord>? Activities)
 {
     public static JobView From(WorkflowInstance instance, IReadOnlyList<ActivityExecutionRecord>? executions = null) => new(
@@ -40,6 +41,7 @@ public sealed record JobView(
         instance.FinishedAt,
         instance.StageHistory,
         instance.Bookmarks.Select(b => new BookmarkView(b.Name, b.ActivityId, b.Dispatch, b.ResumeAt)).ToList(),
+        instance.Variables["conflicts"],
         executions);
 }
 

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace P4Flow.Activities.Commands;
+
+/// <summary>
+/// Runs commands as child processes of this host, in {workspace root}/{job id}. A stand-in for the
+/// agent hub where no agent runs (tests); same contract: argument arrays, no shell, a timeout that
+/// kills the whole process tree.
+/// </summary>
+public sealed class LocalCommandRunner(IOptions<LocalRunnerOptions> options) : ICommandDispatcher
+{
+    private long _nextId;
+
+    public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var cmdId = Interlocked.Increment(ref _nextId);
+        var workDir = Path.Combine(Path.GetFullPath(options.Value.WorkspaceRoot), request.JobId);
+        Directory.CreateDirectory(workDir);
+        var executable = request.Args[0];
+        var info = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in request.Args.Skip(1)) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in request.Env) info.Environment[key] = value;
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        if (request.Stdin is { } input)
+            await process.StandardInput.WriteAsync(input.Replace(CommandRequest.WorkDirPlaceholder, workDir, StringComparison.Ordinal)).ConfigureAwait(false);
+        process.StandardInput.Close();
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(request.Timeout);
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = !cancellationToken.IsCancellationRequested;
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            if (!timedOut) throw;
+        }
+        return new CommandResult(cmdId, timedOut ? -1 : process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), clock.Elapsed, timedOut);
+    }
+}
+
+public sealed class LocalRunnerOptions
+{
+    /// <summary>Where job directories are made.</summary>
+    public string WorkspaceRoot { get; set; } = "data/workspaces";
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using P4Flow.Activities.Perforce.Parsers;
+using P4Flow.Workflows.Activities;
+
+namespace P4Flow.Activities.Perforce.Activities;
+
+/// <summary>A Job-kind activity that sends p4 commands for its job through the command dispatcher.</summary>
+public abstract class P4Activity : JobActivity
+{
+    public sealed override async Task<JobResult> RunAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var p4 = new Session(context, context.Services.GetRequiredService<P4Client>(), cancellationToken);
+        try
+        {
+            return await RunAsync(context, p4).ConfigureAwait(false);
+        }
+        catch (ActivityInputException ex)
+        {
+            return JobResult.Failed(ex.Message, "INVALID_INPUT");
+        }
+    }
+
+    protected abstract Task<JobResult> RunAsync(JobContext context, Session p4);
+
+    /// <summary>The command failed: its text and error class become the job's reason.</summary>
+    protected static JobResult Failure(string what, P4Output output) =>
+        JobResult.Failed($"{what} failed: {output.Text}".TrimEnd(), P4ErrorClass.Classify(output));
+
+    protected static System.Text.Json.Nodes.JsonArray ToJson(IEnumerable<P4Conflict> conflicts) =>
+        [.. conflicts.Select(c => new System.Text.Json.Nodes.JsonObject { ["file"] = c.File, ["fromFile"] = c.FromFile, ["reason"] = c.Reason })];
+
+    protected static System.Text.Json.Nodes.JsonArray ToJson(IEnumerable<P4File> files) =>
+        [.. files.Select(f => new System.Text.Json.Nodes.JsonObject { ["file"] = f.Path, ["action"] = f.Action, ["rev"] = f.Rev, ["fromFile"] = f.FromFile })];
+
+    /// <summary>The job's p4 connection: its workspace, its stage's timeout.</summary>
+    protected sealed class Session(JobContext context, P4Client client, CancellationToken cancellationToken)
+    {
+        public string ClientName => client.Options.ClientFor(context.JobId);
+        public string User => client.Options.User;
+
+        public Task<P4Output> RunAsync(params string[] command) => client.RunAsync(context.JobId, context.Stage, command, null, cancellationToken);
+
+        public Task<P4Output> RunWithInputAsync(string stdin, params string[] command) => client.RunAsync(context.JobId, context.Stage, command, stdin, cancellationToken);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace P4Flow.Activities.Perforce.Parsers;
+
+/// <summary>Reads each command's output: tagged records first, the reference's text lines as the fallback.</summary>
+public static partial class P4Parsers
+{
+    public static SyncResult Sync(P4Output output)
+    {
+        var files = output.Records.Where(r => r.ContainsKey("depotFile"))
+            .Select(r => new P4File(r["depotFile"], r.GetValueOrDefault("action"), r.GetValueOrDefault("rev")))
+            .ToList();
+        if (files.Count == 0)
+        {
+            foreach (var m in Lines(output, SyncLine()))
+                files.Add(new P4File(m.Groups["file"].Value, m.Groups["action"].Value, m.Groups["rev"].Value));
+        }
+        return new SyncResult(files, output.Says("file(s) up-to-date"));
+    }
+
+    public static IntegrateResult Integrate(P4Output output)
+    {
+        var files = output.Records.Where(r => r.ContainsKey("depotFile") && r.ContainsKey("action"))
+            .Select(r => new P4File(r["depotFile"], r["action"], r.GetValueOrDefault("endFromRev"), r.GetValueOrDefault("fromFile")))
+            .ToList();
+        if (files.Count == 0)
+        {
+            foreach (var m in Lines(output, IntegrateLine()))
+                files.Add(new P4File(m.Groups["file"].Value, m.Groups["action"].Value == "branch/sync" ? "branch" : m.Groups["action"].Value, m.Groups["end"].Value, m.Groups["from"].Value));
+        }
+        return new IntegrateResult(
+            files,
+            output.Says("already integrated"),
+            [.. Lines(output, ExclusiveLine()).Select(m => m.Groups["file"].Value)],
+            [.. Lines(output, MustSyncLine()).Select(m => m.Groups["file"].Value)],
+            output.Says("no target file(s) in branch view"));
+    }
+
+    /// <summary>`resolve -am/-as/-af/-at/-ay`: what got resolved, what was skipped, what was merged with conflict markers.</summary>
+    public static ResolveResult Resolve(P4Output output)
+    {
+        var resolved = new List<P4File>();
+        var skipped = new List<P4Conflict>();
+        var markers = new List<P4Conflict>();
+        P4Conflict? current = null;
+        var conflicting = 0;
+        // Per file: a header (record or "- merging" line), the chunk counts, then the outcome or "resolve skipped".
+        foreach (var item in output.Items)
+        {
+            if (item.Record is { } record)
+            {
+                if (record.TryGetValue("toFile", out var toFile) && record.TryGetValue("how", out var how))
+                    Done(toFile, how, record.GetValueOrDefault("fromFile"));
+                else if (PendingFrom(record) is { } header)
+                    (current, conflicting) = (header, 0);
+                continue;
+            }
+            var text = item.Message!.Text;
+            if (Header().Match(text) is { Success: true } h)
+                (current, conflicting) = (FromHeader(h), 0);
+            else if (Chunks().Match(text) is { Success: true } chunks)
+                conflicting = int.Parse(chunks.Groups["conflicting"].Value, CultureInfo.InvariantCulture);
+            else if (Skipped().Match(text) is { Success: true } skip)
+                skipped.Add(current ?? new P4Conflict(skip.Groups["file"].Value, null, P4Conflict.TextConflict));
+            else if (Outcome().Match(text) is { Success: true } outcome)
+                Done(outcome.Groups["file"].Value, outcome.Groups["how"].Value, outcome.Groups["from"].Value);
+        }
+        return new ResolveResult(resolved, skipped, markers, output.Says("no file(s) to resolve"));
+
+        void Done(string file, string how, string? from)
+        {
+            resolved.Add(new P4File(file, how, null, from));
+            if (conflicting > 0 && how is "merge from" or "edit from")
+                markers.Add(current ?? new P4Conflict(file, from, P4Conflict.TextConflict));
+        }
+    }
+
+    /// <summary>`resolve -n`: the files still to resolve, each a text conflict or a binary (2-way) one.</summary>
+    public static ResolvePreview ResolvePreview(P4Output output)
+    {
+        var pending = output.Records.Select(PendingFrom).OfType<P4Conflict>().ToList();
+        if (pending.Count == 0) pending.AddRange(Lines(output, Header()).Select(FromHeader));
+        return new ResolvePreview(pending);
+    }
+
+    public static ShelveResult Shelve(P4Output output)
+    {
+        var files = output.Records.Where(r => r.ContainsKey("depotFile"))
+            .Select(r => new P4File(r["depotFile"], r.GetValueOrDefault("action"), r.GetValueOrDefault("rev")))
+            .ToList();
+        int? change = output.Records.Select(r => r.GetValueOrDefault("change")).OfType<string>().Select(ParseInt).FirstOrDefault(c => c is not null);
+        if (files.Count == 0)
+        {
+            foreach (var m in Lines(output, ShelvedFile()))
+                files.Add(new P4File(m.Groups["file"].Value, m.Groups["action"].Value, m.Groups["rev"].Value));
+        }
+        change ??= Lines(output, ShelvedChange()).Select(m => ParseInt(m.Groups["change"].Value)).FirstOrDefault();
+        return new ShelveResult(change, files);
+    }
+
+    public static SubmitResult Submit(P4Output output)
+    {
+        var files = output.Records.Where(r => r.ContainsKey("depotFile"))
+            .Select(r => new P4File(r["depotFile"], r.GetValueOrDefault("action"), r.GetValueOrDefault("rev")))
+            .ToList();
+        var submitted = output.Records.Select(r => r.GetValueOrDefault("submittedChange")).OfType<string>().Select(ParseInt).FirstOrDefault(c => c is not null);
+        if (submitted is null && Lines(output, Submitted()).FirstOrDefault() is { } m)
+            submitted = ParseInt(m.Groups["renamed"].Success ? m.Groups["renamed"].Value : m.Groups["change"].Value);
+        return new SubmitResult(submitted, files);
+    }
+
+    public static OpenedResult Opened(P4Output output)
+    {
+        var files = output.Records.Where(r => r.ContainsKey("depotFile"))
+            .Select(r => new P4File(r["depotFile"], r.GetValueOrDefault("action"), r.GetValueOrDefault("rev")))
+            .ToList();
+        if (files.Count == 0)
+        {
+            foreach (var m in Lines(output, OpenedLine()))
+                files.Add(new P4File(m.Groups["file"].Value, m.Groups["action"].Value, m.Groups["rev"].Value));
+        }
+        return new OpenedResult(files);
+    }
+
+    public static ChangeResult Change(P4Output output)
+    {
+        var m = Lines(output, ChangeSaved()).FirstOrDefault();
+        return new ChangeResult(m is null ? null : ParseInt(m.Groups["change"].Value), m?.Groups["verb"].Value == "created");
+    }
+
+    public static FstatResult Fstat(P4Output output) => new([.. output.Records.Where(r => r.ContainsKey("depotFile") || r.ContainsKey("clientFile"))]);
+
+    // A binary (or base-less) file only offers a 2-way resolve: it needs a person or a side chosen.
+    private static P4Conflict? PendingFrom(IReadOnlyDictionary<string, string> record) =>
+        record.TryGetValue("clientFile", out var file) && record.TryGetValue("fromFile", out var from)
+            ? new P4Conflict(file, from, record.GetValueOrDefault("contentResolveType") is "2wayraw" or "3wayraw" ? P4Conflict.Binary : P4Conflict.TextConflict)
+            : null;
+
+    private static P4Conflict FromHeader(Match header) =>
+        new(header.Groups["file"].Value, header.Groups["from"].Value, header.Groups["kind"].Value == "vs" ? P4Conflict.Binary : P4Conflict.TextConflict);
+
+    private static IEnumerable<Match> Lines(P4Output output, Regex pattern) =>
+        output.Messages.Select(m => pattern.Match(m.Text)).Where(m => m.Success);
+
+    private static int? ParseInt(string text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    [GeneratedRegex(@"^(?<file>//[^#\s]+)#(?<rev>\d+) - (?<action>added as|updating|deleted as|refreshing|replacing) ")]
+    private static partial Regex SyncLine();
+
+    [GeneratedRegex(@"^(?<file>//[^#\s]+)#(?<rev>\d+) - (?<action>integrate|branch/sync|delete) from (?<from>//[^#\s]+)#(?<start>[^,\s]+)(?:,#(?<end>\S+?))?(?: using base \S+)?$")]
+    private static partial Regex IntegrateLine();
+
+    [GeneratedRegex(@"^(?<file>//\S+) - can't integrate exclusive file already opened")]
+    private static partial Regex ExclusiveLine();
+
+    [GeneratedRegex(@"^(?<file>//\S+) - must sync before integrating")]
+    private static partial Regex MustSyncLine();
+
+    [GeneratedRegex(@"^(?<file>\S.*?) - (?<kind>merging|vs|resolving \w+ from) (?<from>//[^#\s]+)")]
+    private static partial Regex Header();
+
+    [GeneratedRegex(@"^(?:Diff chunks|Non-text diff): (?<yours>\d+) yours \+ (?<theirs>\d+) theirs \+ (?<both>\d+) both \+ (?<conflicting>\d+) conflicting")]
+    private static partial Regex Chunks();
+
+    [GeneratedRegex(@"^(?<file>\S.*?) - resolve skipped\.$")]
+    private static partial Regex Skipped();
+
+    [GeneratedRegex(@"^(?<file>\S.*?) - (?<how>merge from|copy from|edit from|ignored) (?<from>//\S+)$")]
+    private static partial Regex Outcome();
+
+    [GeneratedRegex(@"^(?<action>edit|add|delete|branch|integrate|move/add|move/delete) (?<file>//[^#\s]+)#(?<rev>\S+)$")]
+    private static partial Regex ShelvedFile();
+
+    [GeneratedRegex(@"^(?:Change (?<change>\d+) files shelved\.|Shelving files for change (?<change>\d+)\.)$")]
+    private static partial Regex ShelvedChange();
+
+    [GeneratedRegex(@"^Change (?<change>\d+) (?:renamed change (?<renamed>\d+) and )?submitted\.$")]
+    private static partial Regex Submitted();
+
+    [GeneratedRegex(@"^(?<file>//[^#\s]+)#(?<rev>\S+) - (?<action>\S+) (?:default change|change \d+) \(")]
+    private static partial Regex OpenedLine();
+
+    [GeneratedRegex(@"^Change (?<change>\d+) (?<verb>created|updated)")]
+    private static partial Regex ChangeSaved();
+}

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using P4Flow.Activities.Perforce.Activities;
+using P4Flow.Activities.Perforce.Parsers;
+using P4Flow.Workflows.Runtime;
+using P4Flow.Workflows.State;
+using P4Flow.Workflows.Stores;
+
+namespace P4Flow.Activities.Perforce;
+
+/// <summary>What a check of a job in NEEDS_RESOLVE found.</summary>
+public sealed record ContinueResult(bool ConflictsResolved, int RemainingConflicts, IReadOnlyList<P4Conflict> ConflictFiles);
+
+/// <summary>
+/// Moves a job out of NEEDS_RESOLVE once `resolve -n` in its workspace is clean. Shared by the Continue
+/// button/API (checks at once) and the ResolveWatcher (checks every job periodically).
+/// </summary>
+public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime runtime, P4Client p4)
+{
+    public const string Stage = "NEEDS_RESOLVE";
+
+    /// <exception cref="WorkflowNotFoundException">No such job.</exception>
+    /// <exception cref="WorkflowConflictException">The job is not in NEEDS_RESOLVE.</exception>
+    public async Task<ContinueResult> ContinueAsync(string jobId, string checkedBy, CancellationToken cancellationToken)
+    {
+        var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false)
+            ?? throw new WorkflowNotFoundException($"Job {jobId} does not exist.");
+        if (job.CurrentStage != Stage || job.Status != WorkflowStatus.Suspended)
+            throw new WorkflowConflictException($"Job {jobId} is in stage {job.CurrentStage ?? "(none)"}, not {Stage}.");
+
+        var output = await p4.RunAsync(jobId, Stage, ["resolve", "-n"], null, cancellationToken).ConfigureAwait(false);
+        if (output.Failed)
+            throw new WorkflowConflictException($"Could not check job {jobId}: p4 resolve -n failed ({P4ErrorClass.Classify(output)}): {output.Text}");
+        var preview = P4Parsers.ResolvePreview(output);
+        if (!preview.Clean) return new ContinueResult(false, preview.Pending.Count, preview.Pending);
+
+        try
+        {
+            await runtime.ResumeAsync(jobId, WaitForResolve.BookmarkName, new JsonObject { ["by"] = checkedBy }, Stage, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowConflictException)
+        {
+            // Another check (the watcher or a second click) moved it on first; the answer is the same.
+        }
+        return new ContinueResult(true, 0, []);
+    }
+}

@@ -1,0 +1,18 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Extensions;
+
+namespace P4Flow.Orchestrator.Hosting;
+
+/// <summary>Registers the recurring jobs with their configured intervals.</summary>
+internal sealed class RecurringJobsSetup(IRecurringJobManager recurring, IOptions<StateManagementOptions> state) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recurring.AddOrUpdate<ResolveWatcher>(ResolveWatcher.JobName, w => w.RunAsync(CancellationToken.None), PerforceExtensions.EverySeconds(state.Value.ResolveCheckInterval));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,66 @@
+using P4Flow.P4Sim.Cli;
+using P4Flow.P4Sim.Depot;
+using P4Flow.P4Sim.Output;
+
+namespace P4Flow.P4Sim.Commands;
+
+/// <summary>p4 changes [-l] [-m max] [-s status] [-c client] [-u user] [files]: newest first.</summary>
+internal static class ChangesCommand
+{
+    public static void Run(CommandContext context)
+    {
+        var args = new CommandArguments(context.Arguments, "mscu");
+        var specs = args.Files.Count == 0 ? [] : context.Specs(args.Files);
+        if (specs is null)
+        {
+            return;
+        }
+
+        var changes = context.State.Changes.Values.Reverse()
+            .Where(c => args.Value('s') is not { } status || c.Status == status || (status == "shelved" && context.State.Shelves.ContainsKey(c.Number)))
+            .Where(c => args.Value('c') is not { } client || c.Client == client)
+            .Where(c => args.Value('u') is not { } user || c.User == user)
+            .Where(c => specs.Count == 0 || Paths(context, c).Any(p => specs.Exists(s => s.Matches(p, context.Workspace))));
+        if (args.IntValue('m') is { } max)
+        {
+            changes = changes.Take(max);
+        }
+
+        var longForm = args.Has("-l") || args.Has("-L");
+        foreach (var change in changes)
+        {
+            var status = change.IsPending ? "*pending* " : "";
+            var shortDescription = Truncate(change.Description);
+            var record = new TagRecord()
+                .Add("change", change.Number)
+                .Add("time", change.Time)
+                .Add("user", change.User)
+                .Add("client", change.Client)
+                .Add("status", change.Status)
+                .Add("changeType", "public")
+                .Add("desc", longForm ? change.Description + "\n" : shortDescription);
+            if (context.State.Shelves.ContainsKey(change.Number))
+            {
+                record.Add("shelved", "");
+            }
+
+            var head = $"Change {change.Number} on {CommandContext.FormatDay(change.Time)} by {change.User}@{change.Client} {status}";
+            var text = longForm
+                ? head.TrimEnd() + "\n\n" + string.Join('\n', change.Description.Split('\n').Select(l => "\t" + l)) + "\n"
+                : $"{head}'{shortDescription}'";
+            context.Out.Record(record, text);
+        }
+    }
+
+    /// <summary>p4 shows the first 31 characters of the description, newlines as spaces.</summary>
+    private static string Truncate(string description)
+    {
+        var flat = description.Replace('\n', ' ');
+        return flat.Length > 31 ? flat[..31] : flat;
+    }
+
+    private static IEnumerable<string> Paths(CommandContext context, ChangeRecord change) =>
+        change.IsPending
+            ? context.State.Opened.Where(o => o.Change == change.Number).Select(o => o.DepotPath)
+            : context.State.Files.Values.Where(f => f.Revisions.Exists(r => r.Change == change.Number)).Select(f => f.Path);
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using P4Flow.P4Sim.Cli;
+using P4Flow.P4Sim.Depot;
+using P4Flow.P4Sim.Output;
+
+namespace P4Flow.P4Sim.Commands;
+
+/// <summary>What a command runs with: the caller, its workspace, the loaded depot and the output.</summary>
+internal sealed class CommandContext(ConnectionSettings settings, OutputSink output, DepotStore store, DepotState state, IReadOnlyList<string> arguments, long now, CancellationToken cancellation)
+{
+    public ConnectionSettings Settings { get; } = settings;
+
+    public OutputSink Out { get; } = output;
+
+    public DepotStore Store { get; } = store;
+
+    public DepotState State { get; } = state;
+
+    public IReadOnlyList<string> Arguments { get; } = arguments;
+
+    /// <summary>Server time, unix seconds.</summary>
+    public long Now { get; } = now;
+
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>Text a command reads from standard input (the form for "-i").</summary>
+    public TextReader Input { get; init; } = TextReader.Null;
+
+    public bool Dirty { get; private set; }
+
+    public string User => Settings.User;
+
+    public string ClientName => Settings.Client;
+
+    public Workspace? Workspace =>
+        State.Clients.TryGetValue(Settings.Client, out var spec) ? new Workspace(spec) : null;
+
+    public void MarkDirty() => Dirty = true;
+
+    /// <summary>The caller's workspace, or false after printing p4's "unknown client" error.</summary>
+    public bool TryWorkspace(out Workspace workspace)
+    {
+        workspace = Workspace!;
+        if (workspace is not null)
+        {
+            return true;
+        }
+
+        Out.Error($"Client '{ClientName}' unknown - use 'client' command to create it.", GenericCode.Unknown);
+        return false;
+    }
+
+    /// <summary>Parses file arguments; with none, all files ("//...") when allowed. Null after printing an error.</summary>
+    public List<FileSpec>? Specs(IReadOnlyList<string> files, bool defaultAll = true)
+    {
+        var raw = files.Count == 0 && defaultAll ? ["//..."] : files;
+        var specs = new List<FileSpec>();
+        foreach (var file in raw)
+        {
+            var spec = FileSpec.Parse(file, Workspace, Settings.CurrentDirectory, out var error);
+            if (spec is null)
+            {
+                Out.Error(error!, GenericCode.Usage);
+                return null;
+            }
+
+            specs.Add(spec);
+        }
+
+        return specs;
+    }
+
+    /// <summary>Depot paths known to the server or opened by this client, in depot order.</summary>
+    public IEnumerable<string> KnownPaths() =>
+        State.Files.Keys.Union(State.Opened.Where(o => o.Client == ClientName).Select(o => o.DepotPath)).Order(StringComparer.Ordinal);
+
+    public byte[] Content(string? blob) => blob is null ? [] : Store.GetBlob(blob);
+
+    public static string FormatTime(long unixSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public static string FormatDay(long unixSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture);
+
+    public static string ChangeName(int change) => change == 0 ? "default" : change.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The plural rule: with no file argument print the capitalised message once, else
+    /// "ARG - message" per argument.
+    /// </summary>
+    public void WarnPerArgument(IReadOnlyList<string> files, string noArgs, string perArg, GenericCode generic = GenericCode.Empty)
+    {
+        if (files.Count == 0)
+        {
+            Out.Warn(noArgs, generic);
+            return;
+        }
+
+        foreach (var file in files)
+        {
+            Out.Warn($"{file} - {perArg}", generic);
+        }
+    }
+
+    public int NewChangeNumber() => ++State.LastChange;
+}

@@ -1,0 +1,44 @@
+namespace P4Flow.P4Sim.Commands;
+
+/// <summary>The p4 commands the simulator knows, by name and alias.</summary>
+internal static class CommandTable
+{
+    private static readonly Dictionary<string, Action<CommandContext>> Commands = new(StringComparer.Ordinal)
+    {
+        ["info"] = InfoCommand.Run,
+        ["login"] = LoginCommand.Run,
+        ["client"] = ClientCommand.Run,
+        ["branch"] = BranchCommand.Run,
+        ["change"] = ChangeCommand.Run,
+        ["changes"] = ChangesCommand.Run,
+        ["describe"] = DescribeCommand.Run,
+        ["sync"] = SyncCommand.Run,
+        ["add"] = AddCommand.Run,
+        ["edit"] = EditCommand.Run,
+        ["delete"] = DeleteCommand.Run,
+        ["revert"] = RevertCommand.Run,
+        ["reopen"] = ReopenCommand.Run,
+        ["opened"] = OpenedCommand.Run,
+        ["lock"] = LockCommand.Run,
+        ["integrate"] = IntegrateCommand.Run,
+        ["resolve"] = ResolveCommand.Run,
+        ["shelve"] = ShelveCommand.Run,
+        ["submit"] = SubmitCommand.Run,
+        ["fstat"] = FstatCommand.Run,
+        ["print"] = PrintCommand.Run,
+    };
+
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["integ"] = "integrate",
+        ["changelist"] = "change",
+        ["changelists"] = "changes",
+        ["client"] = "client",
+        ["workspace"] = "client",
+    };
+
+    public static IEnumerable<string> Names => Commands.Keys.Order(StringComparer.Ordinal);
+
+    public static Action<CommandContext>? Find(string name) =>
+        Commands.GetValueOrDefault(Aliases.GetValueOrDefault(name) ?? name);
+}

@@ -1,0 +1,239 @@
+namespace P4Flow.P4Sim.Depot;
+
+/// <summary>Everything the simulated server knows; serialised whole to depot.json.</summary>
+internal sealed class DepotState
+{
+    public int LastChange { get; set; }
+
+    public Dictionary<string, ClientSpec> Clients { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, BranchSpec> Branches { get; set; } = new(StringComparer.Ordinal);
+
+    public SortedDictionary<int, ChangeRecord> Changes { get; set; } = [];
+
+    public SortedDictionary<string, DepotFile> Files { get; set; } = new(StringComparer.Ordinal);
+
+    public List<OpenedFile> Opened { get; set; } = [];
+
+    /// <summary>Client name to (depot path to have revision).</summary>
+    public Dictionary<string, SortedDictionary<string, int>> Have { get; set; } = new(StringComparer.Ordinal);
+
+    public List<IntegrationRecord> Integrations { get; set; } = [];
+
+    public SortedDictionary<int, List<ShelvedFile>> Shelves { get; set; } = [];
+
+    public DepotFile? File(string depotPath) => Files.GetValueOrDefault(depotPath);
+
+    public SortedDictionary<string, int> HaveOf(string client)
+    {
+        if (!Have.TryGetValue(client, out var have))
+        {
+            have = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            Have[client] = have;
+        }
+
+        return have;
+    }
+
+    public int HaveRev(string client, string depotPath) =>
+        Have.TryGetValue(client, out var have) ? have.GetValueOrDefault(depotPath) : 0;
+
+    public OpenedFile? OpenedBy(string client, string depotPath) =>
+        Opened.Find(o => o.Client == client && o.DepotPath == depotPath);
+
+    public IEnumerable<OpenedFile> OpenedElsewhere(string client, string depotPath) =>
+        Opened.Where(o => o.DepotPath == depotPath && o.Client != client);
+
+    /// <summary>True when another client has the file open and its type (+l) allows only one open.</summary>
+    public bool ExclusivelyOpenedElsewhere(string client, string depotPath)
+    {
+        var others = OpenedElsewhere(client, depotPath).ToList();
+        var headType = File(depotPath)?.Head.Type ?? "";
+        return others.Count > 0 && (FileTypes.IsExclusive(headType) || others.Exists(o => FileTypes.IsExclusive(o.Type)));
+    }
+}
+
+internal sealed class ClientSpec
+{
+    public string Name { get; set; } = "";
+
+    public string Owner { get; set; } = "";
+
+    public string Host { get; set; } = "";
+
+    public string Description { get; set; } = "";
+
+    public string Root { get; set; } = "";
+
+    public string Options { get; set; } = "noallwrite noclobber nocompress unlocked nomodtime normdir";
+
+    public string SubmitOptions { get; set; } = "submitunchanged";
+
+    public string LineEnd { get; set; } = "local";
+
+    public List<string> View { get; set; } = [];
+
+    public long Update { get; set; }
+
+    public long Access { get; set; }
+}
+
+internal sealed class BranchSpec
+{
+    public string Name { get; set; } = "";
+
+    public string Owner { get; set; } = "";
+
+    public string Description { get; set; } = "";
+
+    public string Options { get; set; } = "unlocked";
+
+    public List<string> View { get; set; } = [];
+
+    public long Update { get; set; }
+
+    public long Access { get; set; }
+}
+
+internal sealed class ChangeRecord
+{
+    public int Number { get; set; }
+
+    public string Client { get; set; } = "";
+
+    public string User { get; set; } = "";
+
+    /// <summary>"pending" or "submitted".</summary>
+    public string Status { get; set; } = "pending";
+
+    public string Description { get; set; } = "";
+
+    public long Time { get; set; }
+
+    public bool IsPending => Status == "pending";
+}
+
+internal sealed class DepotFile
+{
+    public string Path { get; set; } = "";
+
+    public List<Revision> Revisions { get; set; } = [];
+
+    public Revision Head => Revisions[^1];
+
+    public int HeadRev => Revisions.Count;
+
+    public Revision? At(int rev) => rev >= 1 && rev <= Revisions.Count ? Revisions[rev - 1] : null;
+}
+
+internal sealed class Revision
+{
+    public int Rev { get; set; }
+
+    /// <summary>add, edit, delete, branch or integrate.</summary>
+    public string Action { get; set; } = "add";
+
+    public int Change { get; set; }
+
+    public string Type { get; set; } = "text";
+
+    /// <summary>Content blob; null for a deleted revision.</summary>
+    public string? Blob { get; set; }
+
+    public long Size { get; set; }
+
+    public long Time { get; set; }
+
+    public bool IsDeleted => Action == "delete";
+}
+
+internal sealed class OpenedFile
+{
+    public string DepotPath { get; set; } = "";
+
+    public string Client { get; set; } = "";
+
+    public string User { get; set; } = "";
+
+    /// <summary>add, edit, delete, branch or integrate.</summary>
+    public string Action { get; set; } = "edit";
+
+    /// <summary>0 is the default changelist.</summary>
+    public int Change { get; set; }
+
+    public string Type { get; set; } = "text";
+
+    /// <summary>The revision the open was based on (workRev); 0 for a new file.</summary>
+    public int WorkRev { get; set; }
+
+    public bool Locked { get; set; }
+
+    /// <summary>For branch opens: the content to submit, taken from the source.</summary>
+    public string? BranchBlob { get; set; }
+
+    public List<PendingResolve> Unresolved { get; set; } = [];
+
+    public List<DoneResolve> Resolved { get; set; } = [];
+
+    /// <summary>Set for opens injected by a fault; never saved.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Injected { get; set; }
+}
+
+/// <summary>A scheduled resolve: source revisions (StartFromRev, EndFromRev] against Base.</summary>
+internal sealed class PendingResolve
+{
+    public string FromFile { get; set; } = "";
+
+    public int StartFromRev { get; set; }
+
+    public int EndFromRev { get; set; }
+
+    public string BaseFile { get; set; } = "";
+
+    /// <summary>0 when there is no merge base.</summary>
+    public int BaseRev { get; set; }
+}
+
+internal sealed class DoneResolve
+{
+    public string FromFile { get; set; } = "";
+
+    public int StartFromRev { get; set; }
+
+    public int EndFromRev { get; set; }
+
+    /// <summary>"copy from", "merge from", "edit from", "ignored", "branch from", "delete from".</summary>
+    public string How { get; set; } = "";
+}
+
+/// <summary>Submitted integration history: which source revisions reached which target revision.</summary>
+internal sealed class IntegrationRecord
+{
+    public string ToFile { get; set; } = "";
+
+    public int ToRev { get; set; }
+
+    public string FromFile { get; set; } = "";
+
+    public int StartFromRev { get; set; }
+
+    public int EndFromRev { get; set; }
+
+    public string How { get; set; } = "";
+}
+
+internal sealed class ShelvedFile
+{
+    public string DepotPath { get; set; } = "";
+
+    public string Action { get; set; } = "edit";
+
+    public string Type { get; set; } = "text";
+
+    public int WorkRev { get; set; }
+
+    public string? Blob { get; set; }
+
+    public List<DoneResolve> Resolved { get; set; } = [];
+}

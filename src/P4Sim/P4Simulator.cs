@@ -1,0 +1,94 @@
+using P4Flow.P4Sim.Cli;
+using P4Flow.P4Sim.Commands;
+using P4Flow.P4Sim.Demo;
+using P4Flow.P4Sim.Depot;
+using P4Flow.P4Sim.Faults;
+using P4Flow.P4Sim.Output;
+
+namespace P4Flow.P4Sim;
+
+/// <summary>The simulator's entry point: one p4 invocation, from arguments to exit code.</summary>
+internal static class P4Simulator
+{
+    public static int Run(
+        IReadOnlyList<string> args,
+        TextWriter stdout,
+        TextWriter stderr,
+        IReadOnlyDictionary<string, string> environment,
+        string currentDirectory,
+        TextReader? stdin = null,
+        CancellationToken cancellationToken = default)
+    {
+        var options = GlobalOptions.Parse(args, environment, currentDirectory);
+        var output = new OutputSink(OutputFormatter.Create(options.Mode, stdout, stderr), options.Mode.Quiet);
+        Execute(options, output, environment, stdin ?? TextReader.Null, cancellationToken);
+        output.Finish();
+        stdout.Flush();
+        stderr.Flush();
+        return output.ExitCode;
+    }
+
+    private static void Execute(GlobalOptions options, OutputSink output, IReadOnlyDictionary<string, string> environment, TextReader stdin, CancellationToken cancellationToken)
+    {
+        if (options.Error is not null)
+        {
+            output.Error(options.Error, GenericCode.Usage);
+            return;
+        }
+
+        if (options.Command is null)
+        {
+            output.Info("Usage: p4 [options] command [arg ...]");
+            output.Info("Commands: " + string.Join(' ', CommandTable.Names));
+            return;
+        }
+
+        if (options.Command == "init-demo")
+        {
+            DemoDepot.Create(options.Arguments, output, environment);
+            return;
+        }
+
+        var command = CommandTable.Find(options.Command);
+        if (command is null)
+        {
+            output.Error("Unknown command.  Try 'p4 help' for info.", GenericCode.Usage);
+            return;
+        }
+
+        var settings = options.Settings;
+        var root = Path.IsPathRooted(settings.Port) && Directory.Exists(settings.Port) ? settings.Port : null;
+        if (root is null)
+        {
+            ConnectFailed(output, settings.Port);
+            return;
+        }
+
+        var faults = FaultPlan.Load(environment.GetValueOrDefault("P4SIM_FAULT"), root, options.Command);
+        if (!FaultInjector.BeforeCommand(faults, options.Command, options.Arguments, output, cancellationToken))
+        {
+            return;
+        }
+
+        var store = new DepotStore(root);
+        using (store.Lock(cancellationToken))
+        {
+            var state = store.Load();
+            FaultInjector.InjectOpens(faults, state);
+            var context = new CommandContext(settings, output, store, state, options.Arguments, Clock.Now(environment), cancellationToken) { Input = stdin };
+            command(context);
+            if (context.Dirty)
+            {
+                store.Save(state);
+            }
+        }
+    }
+
+    public static void ConnectFailed(OutputSink output, string port) =>
+        output.Fatal(
+            "Perforce client error:\n" +
+            "\tConnect to server failed; check $P4PORT.\n" +
+            $"\tTCP connect to {port} failed.\n" +
+            "\tName or service not known",
+            GenericCode.Comm);
+}
