@@ -7,6 +7,11 @@ try
 {
     var builder = WebApplication.CreateBuilder(args.Where(a => a != "demo").ToArray());
     builder.AddMasterConfiguration();
+    if (demo)
+    {
+        DemoRun.EnsureDepot();
+        builder.Configuration.AddInMemoryCollection(DemoRun.Settings());
+    }
     builder.AddLogging();
     builder.AddWorkflowEngine();
     builder.AddPerforce();
