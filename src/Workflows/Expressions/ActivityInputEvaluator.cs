@@ -15,8 +15,9 @@ public sealed class ActivityInputEvaluator(JavaScriptEvaluator javaScript)
         foreach (var input in node.Descriptor.Inputs)
         {
             JsonNode? value;
-            if (node.Node.Inputs.TryGetValue(input.Name, out var given))
-                value = Evaluate(instance, given.Expression, input.Name);
+            // An input saved as null counts as not set.
+            if (node.Node.Inputs.TryGetValue(input.Name, out var given) && given?.Expression is { } expression)
+                value = Evaluate(instance, expression, input.Name);
             else
                 value = input.Default?.DeepClone();
 

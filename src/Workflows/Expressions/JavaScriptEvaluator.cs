@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Acornima.Ast;
 using Jint;
@@ -32,12 +33,12 @@ public sealed class JavaScriptEvaluator
     {
         try
         {
-            Engine.PrepareScript(code);
+            Engine.PrepareScript(Scoped(code));
             return null;
         }
-        catch (Exception ex) when (ex is Acornima.ParseErrorException or JavaScriptException)
+        catch (Exception ex) when (IsParseError(ex))
         {
-            return ex.Message;
+            return ParseMessage(ex);
         }
     }
 
@@ -47,6 +48,7 @@ public sealed class JavaScriptEvaluator
         var script = Prepare(code);
         var engine = _engines.Get();
         var healthy = false;
+        var before = engine.Global.GetOwnPropertyKeys().ToHashSet();
         try
         {
             var parser = new Jint.Native.Json.JsonParser(engine);
@@ -56,6 +58,10 @@ public sealed class JavaScriptEvaluator
             var json = result.IsUndefined() ? null : new Jint.Native.Json.JsonSerializer(engine).Serialize(result);
             healthy = true;
             return json is null || json.IsUndefined() ? null : JsonNode.Parse(json.AsString());
+        }
+        catch (JsonException ex)
+        {
+            throw new ExpressionException($"JavaScript returned a value that is not plain JSON data: {ex.Message}", ex);
         }
         catch (TimeoutException ex)
         {
@@ -80,8 +86,14 @@ public sealed class JavaScriptEvaluator
         }
         finally
         {
-            // An engine stopped by a limit may be mid-way through anything; let it go.
-            if (healthy) _engines.Return(engine);
+            // An engine stopped by a limit may be mid-way through anything; let it go. A healthy one is
+            // returned without the globals this script added ('var' and functions), so no job sees another's.
+            if (healthy)
+            {
+                foreach (var key in engine.Global.GetOwnPropertyKeys().Where(k => !before.Contains(k)).ToList())
+                    engine.Global.RemoveOwnProperty(key);
+                _engines.Return(engine);
+            }
         }
     }
 
@@ -90,24 +102,35 @@ public sealed class JavaScriptEvaluator
         if (_scripts.TryGetValue(code, out var prepared)) return prepared;
         try
         {
-            prepared = Engine.PrepareScript(code);
+            prepared = Engine.PrepareScript(Scoped(code));
         }
-        catch (Exception ex) when (ex is Acornima.ParseErrorException or JavaScriptException)
+        catch (Exception ex) when (IsParseError(ex))
         {
-            throw new ExpressionException($"JavaScript does not parse: {ex.Message}", ex);
+            throw new ExpressionException($"JavaScript does not parse: {ParseMessage(ex)}", ex);
         }
         if (_scripts.Count >= MaxCachedScripts) _scripts.Clear();
         _scripts[code] = prepared;
         return prepared;
     }
 
+    // A block gives top-level let/const/class a scope of their own on a shared engine and keeps the
+    // completion value ("{ let a = 1; a + 1 }" is 2). The brace shares the first line, so line numbers hold.
+    private static string Scoped(string code) => "{" + code + "\n}";
+
+    private static bool IsParseError(Exception ex) => ex is Acornima.ParseErrorException or JavaScriptException or ScriptPreparationException;
+
+    private static string ParseMessage(Exception ex) => ex is ScriptPreparationException { InnerException: { } inner } ? inner.Message : ex.Message;
+
     private sealed class EnginePolicy(ExpressionOptions options) : PooledObjectPolicy<Engine>
     {
-        public override Engine Create() => new(o => o
-            .TimeoutInterval(options.Timeout)
-            .LimitMemory(options.MemoryLimitBytes)
-            .LimitRecursion(options.RecursionLimit)
-            .MaxStatements(options.MaxStatements));
+        public override Engine Create() => new(o =>
+        {
+            o.TimeoutInterval(options.Timeout)
+                .LimitMemory(options.MemoryLimitBytes)
+                .LimitRecursion(options.RecursionLimit)
+                .MaxStatements(options.MaxStatements);
+            o.Constraints.RegexTimeout = options.Timeout;
+        });
 
         public override bool Return(Engine obj) => true;
     }

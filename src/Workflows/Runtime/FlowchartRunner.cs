@@ -26,6 +26,7 @@ public sealed class FlowchartRunner(ActivityInputEvaluator inputs, TimeProvider 
     public async ValueTask RunAsync(WorkflowRun run)
     {
         var instance = run.Instance;
+        if (instance.Status.IsTerminal()) return;
         var queue = instance.Scheduler.Queue;
         instance.Status = WorkflowStatus.Running;
         var steps = 0;
@@ -71,7 +72,8 @@ public sealed class FlowchartRunner(ActivityInputEvaluator inputs, TimeProvider 
             context.Fail(ex.Message);
         }
         Apply(run, node, context, isNew: false);
-        await RunAsync(run).ConfigureAwait(false);
+        if (run.Instance.Status.IsTerminal()) await CommitAsync(run).ConfigureAwait(false);
+        else await RunAsync(run).ConfigureAwait(false);
     }
 
     /// <summary>Ends the instance as cancelled; bookmarks go and nothing more runs.</summary>
@@ -125,10 +127,10 @@ public sealed class FlowchartRunner(ActivityInputEvaluator inputs, TimeProvider 
         {
             evaluated = node.Descriptor.Inputs.Count == 0 ? [] : inputs.Evaluate(instance, node);
         }
-        catch (ExpressionException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var failed = new ActivityExecutionContext(instance, node.Node, node.Descriptor, record, [], run.Services, run.CancellationToken);
-            failed.Fail(ex.Message, "EXPRESSION");
+            failed.Fail(ex is ExpressionException ? ex.Message : $"Input evaluation failed: {ex.Message}", "EXPRESSION");
             Apply(run, node, failed, isNew: true);
             return;
         }
@@ -242,8 +244,24 @@ public sealed class FlowchartRunner(ActivityInputEvaluator inputs, TimeProvider 
         var scheduler = run.Instance.Scheduler;
         // A new pass through the loop may race again.
         scheduler.ClosedRaces.RemoveWhere(id => id == target.Id || run.Graph.Nodes[id].Ancestors.Contains(target.Id));
+        // Joins inside the loop must not wait again for branches from outside it that are done for good
+        // (they arrived on an earlier pass); a branch still in flight outside the loop is still awaited.
+        var pending = scheduler.Queue.Concat(run.Instance.Bookmarks.Select(b => b.ActivityId)).ToHashSet(StringComparer.Ordinal);
+        foreach (var node in run.Graph.Nodes.Values)
+        {
+            if (node == target || node.Join != JoinMode.Merge || !InLoop(node, target)) continue;
+            foreach (var inbound in node.ForwardInbound)
+            {
+                var source = inbound.Source;
+                var settled = !InLoop(source, target) && !pending.Contains(source.Id) && !source.Ancestors.Any(pending.Contains);
+                if (settled) scheduler.Connections.TryAdd(inbound.Index, false);
+            }
+        }
+        ClearInbound(scheduler, target);
         Schedule(scheduler, target);
     }
+
+    private static bool InLoop(GraphNode node, GraphNode loopTarget) => node == loopTarget || node.Ancestors.Contains(loopTarget.Id);
 
     private static void ClearInbound(SchedulerState scheduler, GraphNode target)
     {
@@ -289,7 +307,21 @@ public sealed class FlowchartRunner(ActivityInputEvaluator inputs, TimeProvider 
         var instance = run.Instance;
         if (instance.Status != WorkflowStatus.Running || instance.Scheduler.Queue.Count > 0) return;
         if (instance.Bookmarks.Count > 0) instance.Status = WorkflowStatus.Suspended;
+        else if (WaitingJoin(run) is { } join)
+            FaultInstance(run, new FaultInfo($"Activity '{join}' waits for branches that can no longer arrive; nothing else is left to run.", join));
         else Complete(run);
+    }
+
+    private static string? WaitingJoin(WorkflowRun run)
+    {
+        foreach (var index in run.Instance.Scheduler.Connections.Keys)
+        {
+            foreach (var edge in run.Graph.Edges)
+            {
+                if (edge.Index == index) return edge.Target.Id;
+            }
+        }
+        return null;
     }
 
     private void Complete(WorkflowRun run)

@@ -21,12 +21,20 @@ public sealed class HangfireWorkDispatcher(IBackgroundJobClient jobs) : IWorkDis
                 jobs.Create(Job.FromExpression<WorkflowJobs>(j => j.RunActivityJobAsync(instanceId, bookmarkId, CancellationToken.None)), new EnqueuedState(queue));
                 break;
             case BookmarkDispatch.Timer:
-                var at = bookmark.ResumeAt ?? DateTime.UtcNow;
+                // Hangfire keeps whole seconds, rounded down: round up so a timer never fires early.
+                var at = RoundUp(bookmark.ResumeAt ?? DateTime.UtcNow);
                 jobs.Create(Job.FromExpression<WorkflowJobs>(j => j.FireTimerAsync(instanceId, bookmarkId, CancellationToken.None)), new ScheduledState(at.ToUniversalTime()));
                 break;
             case BookmarkDispatch.External:
             default:
                 break;
         }
+    }
+
+    private static DateTime RoundUp(DateTime at)
+    {
+        var utc = at.ToUniversalTime();
+        var whole = new DateTime(utc.Ticks - utc.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        return whole == utc ? whole : whole.AddSeconds(1);
     }
 }

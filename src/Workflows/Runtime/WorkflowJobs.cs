@@ -12,6 +12,8 @@ public sealed partial class WorkflowJobs(
     WorkflowRuntime runtime,
     IWorkflowStore store,
     ActivityRegistry registry,
+    IWorkDispatcher dispatcher,
+    TimeProvider clock,
     IServiceProvider services,
     ILogger<WorkflowJobs> logger)
 {
@@ -19,8 +21,19 @@ public sealed partial class WorkflowJobs(
     public Task RunAsync(string instanceId, CancellationToken cancellationToken) => runtime.RunAsync(instanceId, cancellationToken);
 
     [AutomaticRetry(Attempts = 3)]
-    public Task FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken) =>
-        runtime.ResumeBookmarkAsync(instanceId, bookmarkId, payload: null, cancellationToken);
+    public async Task FireTimerAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken)
+    {
+        var instance = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var bookmark = instance?.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId);
+        if (instance is null || bookmark is null) return;
+        // Fired early (a scheduler's rounding, a clock step): wait for the rest.
+        if (bookmark.ResumeAt is { } due && due > clock.GetUtcNow().UtcDateTime)
+        {
+            dispatcher.DispatchBookmark(bookmark, instance.Queue);
+            return;
+        }
+        await runtime.ResumeBookmarkAsync(instanceId, bookmarkId, payload: null, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Runs a Job-kind activity's work and resumes the instance with its result.</summary>
     [AutomaticRetry(Attempts = 3)]

@@ -41,7 +41,7 @@ public sealed partial class WorkflowRuntime(
             DefinitionVersion = definition.Version,
             Name = definition.Name,
             Status = WorkflowStatus.Pending,
-            Queue = bound["priority"]?.GetValue<string>() is { } p && Queues.Contains(p) ? p : "default",
+            Queue = bound["priority"] is JsonValue priority && priority.TryGetValue<string>(out var p) && Queues.Contains(p) ? p : "default",
             Input = bound,
             CreatedAt = now,
             UpdatedAt = now,
@@ -111,6 +111,8 @@ public sealed partial class WorkflowRuntime(
     public Task<WorkflowInstance> TransitionStageAsync(string instanceId, string from, string to, string? reason, CancellationToken cancellationToken) =>
         WithInstanceAsync(instanceId, async run =>
         {
+            if (run.Instance.Status.IsTerminal())
+                throw new WorkflowConflictException($"Job {instanceId} has ended ({run.Instance.Status}); its stage cannot change.");
             runner.TransitionStage(run, from, to, reason);
             await run.Commit!(run).ConfigureAwait(false);
         }, cancellationToken);
