@@ -1,17 +1,27 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Commands;
+using P4Flow.Workflows.State;
 
 namespace P4Flow.Activities.Perforce;
 
-/// <summary>Builds and sends the p4 commands of one job: always tagged JSON output, always the job's own workspace.</summary>
+/// <summary>
+/// Builds and sends the p4 commands of one job: always tagged JSON output, always the job's own workspace,
+/// on the server the job's `p4port` input names or else the configured one.
+/// </summary>
 public sealed class P4Client(ICommandDispatcher dispatcher, IOptions<PerforceOptions> options)
 {
+    public const string PortInput = "p4port";
+
     public PerforceOptions Options => options.Value;
 
-    public async Task<P4Output> RunAsync(string jobId, string? stage, IEnumerable<string> command, string? stdin, CancellationToken cancellationToken)
+    public async Task<P4Output> RunAsync(WorkflowInstance job, string? stage, IEnumerable<string> command, string? stdin, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        List<string> args = ["p4", "-ztag", "-Mj", "-p", settings.Port, "-u", settings.User, "-c", settings.ClientFor(jobId), .. command];
+        var jobId = job.Id;
+        var port = job.Input[PortInput] is JsonValue given && given.TryGetValue<string>(out var p) && !string.IsNullOrWhiteSpace(p) ? p : settings.Port;
+        if (port.StartsWith('-')) throw new ActivityInputException(PortInput, $"Input '{PortInput}' must be a P4PORT, not an option (got '{port}').");
+        List<string> args = ["p4", "-ztag", "-Mj", "-p", port, "-u", settings.User, "-c", settings.ClientFor(jobId), .. command];
         args[0] = settings.Executable;
         var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["P4CONFIG"] = "", ["P4CHARSET"] = "none" };
         var request = new CommandRequest(jobId, stage, args, env, settings.TimeoutFor(stage), stdin);

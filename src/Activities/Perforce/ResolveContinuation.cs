@@ -27,7 +27,15 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
         if (job.CurrentStage != Stage || job.Status != WorkflowStatus.Suspended)
             throw new WorkflowConflictException($"Job {jobId} is in stage {job.CurrentStage ?? "(none)"}, not {Stage}.");
 
-        var output = await p4.RunAsync(jobId, Stage, ["resolve", "-n"], null, cancellationToken).ConfigureAwait(false);
+        P4Output output;
+        try
+        {
+            output = await p4.RunAsync(job, Stage, ["resolve", "-n"], null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ActivityInputException ex)
+        {
+            throw new WorkflowConflictException($"Could not check job {jobId}: {ex.Message}");
+        }
         if (output.Failed)
             throw new WorkflowConflictException($"Could not check job {jobId}: p4 resolve -n failed ({P4ErrorClass.Classify(output)}): {output.Text}");
         var preview = P4Parsers.ResolvePreview(output);

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Tests.Support;
+
+namespace P4Flow.Orchestrator.Tests.Perforce;
+
+/// <summary>One real orchestrator for the pipeline tests; each test brings its own simulated depot through the job's p4port input.</summary>
+public sealed class PerforceOrchestrator : IAsyncLifetime
+{
+    public const string Runs = "/api/workflow-definitions/p4-integrate/runs";
+
+    public OrchestratorProcess Process { get; private set; } = null!;
+    public string Home { get; } = OrchestratorProcess.CreateHome();
+    public HttpClient Client => Process.Client;
+
+    public async Task InitializeAsync()
+    {
+        Process = OrchestratorProcess.Start(Home, environment: new Dictionary<string, string>
+        {
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__user"] = "p4flow",
+            ["P4FLOW_state_management__resolve_check_interval"] = "1",
+            ["P4FLOW_commands__runner"] = "local",
+        });
+        await Process.WaitReadyAsync();
+    }
+
+    public async Task DisposeAsync() => await Process.DisposeAsync();
+
+    /// <summary>Starts p4-integrate main -> rel on <paramref name="depot"/> and returns the job id.</summary>
+    public async Task<string> IntegrateAsync(SimDepot depot, string description = "Integrate main to rel")
+    {
+        using var response = await Client.PostJsonAsync(Runs, new JsonObject
+        {
+            ["source"] = "//depot/main/...",
+            ["target"] = "//depot/rel/...",
+            ["description"] = description,
+            ["p4port"] = depot.Root,
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.ReadJsonAsync()).Str("jobId");
+    }
+
+    public string JobWorkspace(string jobId) => Path.Combine(Home, "data", "workspaces", jobId);
+
+    public Task<JsonNode> WaitForEndAsync(string jobId) =>
+        Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 90);
+}
+
+[CollectionDefinition(Name)]
+public sealed class PerforceCollection : ICollectionFixture<PerforceOrchestrator>
+{
+    public const string Name = "perforce";
+}
