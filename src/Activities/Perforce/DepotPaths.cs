@@ -11,6 +11,6 @@ public static partial class DepotPaths
     public static string Require(string? path, string input) =>
         IsValid(path) ? path! : throw new ActivityInputException(input, $"Input '{input}' must be a depot path like //depot/rel/... (got '{path}').");
 
-    [GeneratedRegex(@"^//[A-Za-z0-9_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*(/\.\.\.)?$")]
+    [GeneratedRegex(@"^//[A-Za-z0-9_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*(/\.\.\.)?\z")]
     private static partial Regex DepotPath();
 }

@@ -17,7 +17,7 @@ public static class P4ErrorClass
         (NetworkError, ["Connect to server failed", "TCP connect to", "TCP receive failed", "TCP send failed", "Partner exited unexpectedly"]),
         (Auth, ["session has expired", "P4PASSWD", "Please login again", "password invalid"]),
         (Locked, ["already locked", "locked by", "couldn't be locked", "can't edit exclusive file", "can't integrate exclusive file", "exclusive file already opened"]),
-        (Conflict, ["must resolve", "resolve skipped", "Merges still pending", "tampered with before resolve", "Out of date files must be resolved"]),
+        (Conflict, ["must resolve", "must sync", "resolve skipped", "Merges still pending", "tampered with before resolve", "Out of date files must be resolved"]),
         (NothingToDo, ["up-to-date", "already integrated", "No files to", "No file(s) to", "no target file(s)"]),
     ];
 

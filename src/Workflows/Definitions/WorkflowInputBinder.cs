@@ -38,7 +38,7 @@ public static class WorkflowInputBinder
             }
             if (coerced is JsonValue text && text.TryGetValue<string>(out var s))
             {
-                if (input.Pattern is { } pattern && !Regex.IsMatch(s, $"^(?:{pattern})$", RegexOptions.None, PatternTimeout))
+                if (input.Pattern is { } pattern && !Regex.IsMatch(s, $"^(?:{pattern})\\z", RegexOptions.None, PatternTimeout))
                 {
                     errors[key] = [$"'{input.Name}' must match {pattern}."];
                     continue;

@@ -14,7 +14,7 @@ public static partial class P4Parsers
         if (files.Count == 0)
         {
             foreach (var m in Lines(output, SyncLine()))
-                files.Add(new P4File(m.Groups["file"].Value, m.Groups["action"].Value, m.Groups["rev"].Value));
+                files.Add(new P4File(m.Groups["file"].Value, SyncAction(m.Groups["action"].Value), m.Groups["rev"].Value));
         }
         return new SyncResult(files, output.Says("file(s) up-to-date"));
     }
@@ -26,15 +26,16 @@ public static partial class P4Parsers
             .ToList();
         if (files.Count == 0)
         {
+            // "#3" is one revision, "#2,#3" a range: the tagged endFromRev is the last one either way.
             foreach (var m in Lines(output, IntegrateLine()))
-                files.Add(new P4File(m.Groups["file"].Value, m.Groups["action"].Value == "branch/sync" ? "branch" : m.Groups["action"].Value, m.Groups["end"].Value, m.Groups["from"].Value));
+                files.Add(new P4File(m.Groups["file"].Value, m.Groups["action"].Value == "branch/sync" ? "branch" : m.Groups["action"].Value, m.Groups["end"].Success ? m.Groups["end"].Value : m.Groups["start"].Value, m.Groups["from"].Value));
         }
         return new IntegrateResult(
             files,
             output.Says("already integrated"),
             [.. Lines(output, ExclusiveLine()).Select(m => m.Groups["file"].Value)],
             [.. Lines(output, MustSyncLine()).Select(m => m.Groups["file"].Value)],
-            output.Says("no target file(s) in branch view"));
+            Lines(output, NoTarget()).Any());
     }
 
     /// <summary>`resolve -am/-as/-af/-at/-ay`: what got resolved, what was skipped, what was merged with conflict markers.</summary>
@@ -92,7 +93,7 @@ public static partial class P4Parsers
         int? change = output.Records.Select(r => r.GetValueOrDefault("change")).OfType<string>().Select(ParseInt).FirstOrDefault(c => c is not null);
         if (files.Count == 0)
         {
-            foreach (var m in Lines(output, ShelvedFile()))
+            foreach (var m in Lines(output, ChangeFileLine()))
                 files.Add(new P4File(m.Groups["file"].Value, m.Groups["action"].Value, m.Groups["rev"].Value));
         }
         change ??= Lines(output, ShelvedChange()).Select(m => ParseInt(m.Groups["change"].Value)).FirstOrDefault();
@@ -104,6 +105,11 @@ public static partial class P4Parsers
         var files = output.Records.Where(r => r.ContainsKey("depotFile"))
             .Select(r => new P4File(r["depotFile"], r.GetValueOrDefault("action"), r.GetValueOrDefault("rev")))
             .ToList();
+        if (files.Count == 0)
+        {
+            foreach (var line in Lines(output, ChangeFileLine()))
+                files.Add(new P4File(line.Groups["file"].Value, line.Groups["action"].Value, line.Groups["rev"].Value));
+        }
         var submitted = output.Records.Select(r => r.GetValueOrDefault("submittedChange")).OfType<string>().Select(ParseInt).FirstOrDefault(c => c is not null);
         if (submitted is null && Lines(output, Submitted()).FirstOrDefault() is { } m)
             submitted = ParseInt(m.Groups["renamed"].Success ? m.Groups["renamed"].Value : m.Groups["change"].Value);
@@ -129,7 +135,40 @@ public static partial class P4Parsers
         return new ChangeResult(m is null ? null : ParseInt(m.Groups["change"].Value), m?.Groups["verb"].Value == "created");
     }
 
-    public static FstatResult Fstat(P4Output output) => new([.. output.Records.Where(r => r.ContainsKey("depotFile") || r.ContainsKey("clientFile"))]);
+    public static FstatResult Fstat(P4Output output)
+    {
+        var records = output.Records.Count > 0 ? output.Records : TaggedText(output);
+        return new([.. records.Where(r => r.ContainsKey("depotFile") || r.ContainsKey("clientFile"))]);
+    }
+
+    // `-ztag` without -Mj prints "... key value" lines; the blank line between records is gone by now,
+    // so a key seen twice starts the next record (fstat records are flat).
+    private static List<IReadOnlyDictionary<string, string>> TaggedText(P4Output output)
+    {
+        var records = new List<IReadOnlyDictionary<string, string>>();
+        Dictionary<string, string>? current = null;
+        foreach (var m in Lines(output, TaggedField()))
+        {
+            var key = m.Groups["key"].Value;
+            if (current is null || current.ContainsKey(key))
+            {
+                current = new Dictionary<string, string>(StringComparer.Ordinal);
+                records.Add(current);
+            }
+            current[key] = m.Groups["value"].Value;
+        }
+        return records;
+    }
+
+    private static string SyncAction(string verb) => verb switch
+    {
+        "added as" => "added",
+        "updating" => "updated",
+        "deleted as" => "deleted",
+        "refreshing" => "refreshed",
+        "replacing" => "replaced",
+        _ => verb,
+    };
 
     // A binary (or base-less) file only offers a 2-way resolve: it needs a person or a side chosen.
     private static P4Conflict? PendingFrom(IReadOnlyDictionary<string, string> record) =>
@@ -157,6 +196,13 @@ public static partial class P4Parsers
     [GeneratedRegex(@"^(?<file>//\S+) - must sync before integrating")]
     private static partial Regex MustSyncLine();
 
+    // Both server wordings, with and without a file argument.
+    [GeneratedRegex(@"no target file\(s\) in (?:both client and )?branch view", RegexOptions.IgnoreCase)]
+    private static partial Regex NoTarget();
+
+    [GeneratedRegex(@"^\.\.\. (?<key>[A-Za-z][A-Za-z0-9]*)(?: (?<value>.*))?$")]
+    private static partial Regex TaggedField();
+
     [GeneratedRegex(@"^(?<file>\S.*?) - (?<kind>merging|vs|resolving \w+ from) (?<from>//[^#\s]+)")]
     private static partial Regex Header();
 
@@ -169,8 +215,9 @@ public static partial class P4Parsers
     [GeneratedRegex(@"^(?<file>\S.*?) - (?<how>merge from|copy from|edit from|ignored) (?<from>//\S+)$")]
     private static partial Regex Outcome();
 
+    // A file of a shelved or submitted change: "edit //depot/rel/a.c#4".
     [GeneratedRegex(@"^(?<action>edit|add|delete|branch|integrate|move/add|move/delete) (?<file>//[^#\s]+)#(?<rev>\S+)$")]
-    private static partial Regex ShelvedFile();
+    private static partial Regex ChangeFileLine();
 
     [GeneratedRegex(@"^(?:Change (?<change>\d+) files shelved\.|Shelving files for change (?<change>\d+)\.)$")]
     private static partial Regex ShelvedChange();
