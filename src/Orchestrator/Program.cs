@@ -1,10 +1,14 @@
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hosting;
+using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Observability;
 
 var demo = args.Contains("demo");
 try
 {
+    if (args is ["certs", .. var certs]) return await CertsCommand.RunAsync(certs);
+
     var builder = WebApplication.CreateBuilder(args.Where(a => a != "demo").ToArray());
     builder.AddMasterConfiguration();
     if (demo)
@@ -12,14 +16,18 @@ try
         DemoRun.EnsureDepot();
         builder.Configuration.AddInMemoryCollection(DemoRun.Settings());
     }
-    builder.AddLogging();
+    builder.AddObservability(textConsole: demo);
     builder.AddWorkflowEngine();
     builder.AddPerforce();
+    builder.AddAgentHub(demo);
     builder.AddHttpApi();
+    builder.AddStudio();
     if (demo) builder.Services.AddHostedService<DemoRun>();
 
     var app = builder.Build();
     app.MapHttpApi();
+    app.MapAgentHub();
+    app.MapStudio();
     await app.RunAsync();
     return 0;
 }

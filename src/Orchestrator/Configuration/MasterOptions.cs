@@ -16,6 +16,10 @@ public sealed class ServerOptions
     [ConfigurationKeyName("port")]
     public int Port { get; set; } = 9090;
 
+    /// <summary>Address the agent hub binds to (0.0.0.0 or :: for agents on other hosts).</summary>
+    [ConfigurationKeyName("hub_host")]
+    public string HubHost { get; set; } = "127.0.0.1";
+
     [ConfigurationKeyName("http_port")]
     public int HttpPort { get; set; } = 5000;
 }
@@ -53,8 +57,25 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("log_level")]
     public string LogLevel { get; set; } = "INFO";
 
+    /// <summary>json (one JSON object per line) or text (for a person at a terminal): the console's format.</summary>
     [ConfigurationKeyName("log_format")]
     public string LogFormat { get; set; } = "json";
+
+    /// <summary>Every event as JSON lines, rolled by size.</summary>
+    [ConfigurationKeyName("log_file")]
+    public string LogFile { get; set; } = "logs/p4flow.jsonl";
+
+    /// <summary>Command events only (the seed's fields), JSON lines, rolled by size.</summary>
+    [ConfigurationKeyName("commands_log")]
+    public string CommandsLog { get; set; } = "logs/commands.jsonl";
+
+    /// <summary>Size at which a log file rolls over: bytes, or a number with K, M or G (e.g. 100M).</summary>
+    [ConfigurationKeyName("log_max_size")]
+    public string LogMaxSize { get; set; } = "100M";
+
+    /// <summary>Files kept per log, the current one included; older ones are deleted.</summary>
+    [ConfigurationKeyName("log_max_files")]
+    public int LogMaxFiles { get; set; } = 10;
 }
 
 public sealed class ResourcesOptions

@@ -9,7 +9,9 @@ internal sealed class ServerOptionsValidation : IValidateOptions<ServerOptions>
     public ValidateOptionsResult Validate(string? name, ServerOptions options) => Checks.Result(
         Checks.Port("server.port", options.Port),
         Checks.Port("server.http_port", options.HttpPort),
-        System.Net.IPAddress.TryParse(options.Host, out _) || options.Host == "localhost" ? null : $"server.host must be an IP address or localhost (got '{options.Host}').");
+        System.Net.IPAddress.TryParse(options.Host, out _) || options.Host == "localhost" ? null : $"server.host must be an IP address or localhost (got '{options.Host}').",
+        System.Net.IPAddress.TryParse(options.HubHost, out _) || options.HubHost == "localhost" ? null : $"server.hub_host must be an IP address or localhost (got '{options.HubHost}').",
+        options.Port == options.HttpPort ? $"server.port and server.http_port must differ (both {options.Port})." : null);
 }
 
 internal sealed class StateManagementOptionsValidation : IValidateOptions<StateManagementOptions>
@@ -28,7 +30,15 @@ internal sealed class MonitoringOptionsValidation : IValidateOptions<MonitoringO
     public ValidateOptionsResult Validate(string? name, MonitoringOptions options) => Checks.Result(
         Checks.Port("monitoring.metrics_port", options.MetricsPort),
         Levels.Contains(options.LogLevel.ToUpperInvariant()) ? null : $"monitoring.log_level must be one of {string.Join(", ", Levels)} (got '{options.LogLevel}').",
-        options.LogFormat is "json" or "text" ? null : $"monitoring.log_format must be json or text (got '{options.LogFormat}').");
+        options.LogFormat is "json" or "text" ? null : $"monitoring.log_format must be json or text (got '{options.LogFormat}').",
+        string.IsNullOrWhiteSpace(options.LogFile) ? "monitoring.log_file must name the log file." : null,
+        string.IsNullOrWhiteSpace(options.CommandsLog) ? "monitoring.commands_log must name the command log file." : null,
+        !string.IsNullOrWhiteSpace(options.LogFile) && !string.IsNullOrWhiteSpace(options.CommandsLog)
+            && string.Equals(Path.GetFullPath(options.LogFile), Path.GetFullPath(options.CommandsLog), StringComparison.Ordinal)
+            ? $"monitoring.log_file and monitoring.commands_log must be different files (both '{options.LogFile}')." : null,
+        Observability.ByteSize.TryParse(options.LogMaxSize, out var size) && size >= Observability.ByteSize.MinimumLogSize
+            ? null : $"monitoring.log_max_size must be a size of at least 1K such as 512K, 100M or 1G (got '{options.LogMaxSize}').",
+        Checks.Range("monitoring.log_max_files", options.LogMaxFiles, 1, 10_000));
 }
 
 internal sealed class ResourcesOptionsValidation : IValidateOptions<ResourcesOptions>
@@ -46,9 +56,47 @@ internal static class Checks
     public static string? Range(string key, int value, int min, int max) =>
         value < min || value > max ? $"{key} must be between {min} and {max} (got {value})." : null;
 
+    public static string? Seconds(string key, double value, double min, double max) =>
+        value < min || value > max || double.IsNaN(value) ? $"{key} must be between {min} and {max} seconds (got {value})." : null;
+
     public static ValidateOptionsResult Result(params string?[] failures)
     {
         var found = failures.OfType<string>().ToList();
         return found.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(found);
     }
+}
+
+internal sealed class CommandsOptionsValidation : IValidateOptions<CommandsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CommandsOptions options) => Checks.Result(
+        options.Runner is CommandsOptions.Agents or CommandsOptions.Local ? null : $"commands.runner must be agents or local (got '{options.Runner}').");
+}
+
+internal sealed class HubTlsOptionsValidation : IValidateOptions<HubTlsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HubTlsOptions options) => Checks.Result(
+        string.IsNullOrWhiteSpace(options.CertFile) ? "server.ssl.cert_file must name the hub's certificate." : null,
+        string.IsNullOrWhiteSpace(options.KeyFile) ? "server.ssl.key_file must name the hub's private key." : null,
+        string.IsNullOrWhiteSpace(options.CaFile) ? "server.ssl.ca_file must name the CA certificate." : null,
+        options.HostNames.FirstOrDefault(h => Uri.CheckHostName(h) == UriHostNameType.Unknown) is { } bad ? $"server.ssl.host_names holds '{bad}', which is not a host name." : null);
+}
+
+internal sealed class HubSecurityOptionsValidation : IValidateOptions<HubSecurityOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HubSecurityOptions options) => Checks.Result(
+        string.IsNullOrWhiteSpace(options.AgentWhitelist) ? "security.agent_whitelist must name the whitelist file." : null,
+        string.IsNullOrWhiteSpace(options.AuditLog) ? "security.audit_log must name the audit log file." : null,
+        Checks.Range("security.token_expiry", options.TokenExpiry, 1, 86_400));
+}
+
+internal sealed class AgentsOptionsValidation : IValidateOptions<AgentsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentsOptions options) => Checks.Result(
+        Checks.Seconds("agents.ping_interval", options.PingInterval, 0.05, 3600),
+        Checks.Seconds("agents.pong_timeout", options.PongTimeout, 0.05, 3600),
+        Checks.Range("agents.max_missed_pongs", options.MaxMissedPongs, 1, 100),
+        Checks.Seconds("agents.lost_grace", options.LostGrace, 0, 86_400),
+        Checks.Seconds("agents.wait_timeout", options.WaitTimeout, 0, 86_400),
+        Checks.Seconds("agents.whitelist_poll_interval", options.WhitelistPollInterval, 0.05, 60),
+        string.IsNullOrWhiteSpace(options.Journal) ? "agents.journal must name the hub's journal file." : null);
 }

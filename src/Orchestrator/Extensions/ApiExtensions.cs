@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using P4Flow.Orchestrator.Api;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hosting;
+using P4Flow.Orchestrator.Observability;
 
 namespace P4Flow.Orchestrator.Extensions;
 
@@ -36,8 +37,8 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
         app.UseHangfireDashboard("/hangfire");
         app.MapActivityDescriptorEndpoints();
         app.MapWorkflowDefinitionEndpoints();

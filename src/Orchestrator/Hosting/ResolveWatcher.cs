@@ -28,6 +28,11 @@ internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContin
                 {
                     LogSkipped(logger, job.Id, ex.Message);
                 }
+                catch (JobFailedException ex)
+                {
+                    // Its agent is lost: the other jobs are still checked.
+                    LogSkipped(logger, job.Id, ex.Message);
+                }
             }
             if (page * PageSize >= waiting.Total) break;
         }

@@ -40,6 +40,20 @@ public sealed partial class WorkflowDefinitionService(IWorkflowStore store, Defi
         return latest;
     }
 
+    /// <summary>Deletes every version of a definition. Finished jobs keep their history; a definition with unfinished jobs cannot go.</summary>
+    /// <exception cref="WorkflowNotFoundException">No such definition.</exception>
+    /// <exception cref="WorkflowConflictException">Jobs on it are still pending, running or waiting.</exception>
+    public async Task DeleteAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        if (await store.GetDefinitionAsync(definitionId, null, cancellationToken).ConfigureAwait(false) is null)
+            throw new WorkflowNotFoundException($"Workflow '{definitionId}' does not exist.");
+        var unfinished = (await store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false)).Count(i => i.DefinitionId == definitionId);
+        if (unfinished > 0)
+            throw new WorkflowConflictException($"Workflow '{definitionId}' has {unfinished} unfinished job(s); cancel them or let them end first.");
+        var removed = await store.DeleteDefinitionAsync(definitionId, cancellationToken).ConfigureAwait(false);
+        LogDeleted(logger, definitionId, removed);
+    }
+
     /// <summary>Imports an exported definition as a new version, published when the file says so.</summary>
     public async Task<WorkflowDefinition> ImportAsync(WorkflowDefinition definition, CancellationToken cancellationToken)
     {
@@ -100,4 +114,7 @@ public sealed partial class WorkflowDefinitionService(IWorkflowStore store, Defi
 
     [LoggerMessage(1201, LogLevel.Information, "Workflow {DefinitionId} v{Version} published")]
     private static partial void LogPublished(ILogger logger, string definitionId, int version);
+
+    [LoggerMessage(1202, LogLevel.Information, "Workflow {DefinitionId} deleted ({Versions} versions)")]
+    private static partial void LogDeleted(ILogger logger, string definitionId, int versions);
 }

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.Extensions.Logging;
 using P4Flow.Workflows.Activities;
 using P4Flow.Workflows.Definitions;
+using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
 
 namespace P4Flow.Workflows.Runtime;
@@ -53,6 +54,11 @@ public sealed partial class WorkflowJobs(
         try
         {
             result = await activity.RunAsync(new JobContext(instance, record, services), cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobFailedException ex)
+        {
+            LogJobFailed(logger, ex, instanceId, bookmark.ActivityId);
+            result = JobResult.Failed(ex.Message, ex.ErrorClass);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -144,6 +144,7 @@ public sealed partial class WorkflowRuntime(
         await using var held = (await locks.AcquireAsync(instanceId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var instance = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false)
             ?? throw new WorkflowNotFoundException($"Job {instanceId} does not exist.");
+        using var scope = logger.BeginScope(new JobLogScope(instance));
         var definition = await store.GetDefinitionAsync(instance.DefinitionId, instance.DefinitionVersion, cancellationToken).ConfigureAwait(false)
             ?? throw new WorkflowNotFoundException($"Version {instance.DefinitionVersion} of workflow '{instance.DefinitionId}' is missing.");
         var before = new JobSnapshot(instance.Status, instance.CurrentStage, clock.GetUtcNow().UtcDateTime);

@@ -20,3 +20,12 @@ public sealed class WorkflowInputException(IReadOnlyDictionary<string, string[]>
     {
     }
 }
+
+/// <summary>
+/// A job's work could not be done for a reason outside the activity (its agent was lost, no agent could take it);
+/// the activity fails with <see cref="ErrorClass"/> instead of a generic error.
+/// </summary>
+public class JobFailedException(string message, string errorClass) : Exception(message)
+{
+    public string ErrorClass { get; } = errorClass;
+}

@@ -21,6 +21,10 @@ public interface IWorkflowStore
     /// <summary>Inserts or replaces one version and keeps IsLatest/IsPublished true on one version each.</summary>
     Task SaveDefinitionAsync(WorkflowDefinition definition, CancellationToken cancellationToken);
 
+    /// <summary>Removes every version of a definition; jobs already run keep their own rows.</summary>
+    /// <returns>How many versions were removed (0 when it did not exist).</returns>
+    Task<int> DeleteDefinitionAsync(string definitionId, CancellationToken cancellationToken);
+
     Task CreateInstanceAsync(WorkflowInstance instance, CancellationToken cancellationToken);
 
     /// <summary>Writes the instance and the step's changes atomically.</summary>

@@ -62,6 +62,16 @@ public sealed class MemoryWorkflowStore : IWorkflowStore
         return Task.CompletedTask;
     }
 
+    public Task<int> DeleteDefinitionAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var keys = _definitions.Keys.Where(k => k.Item1 == definitionId).ToList();
+            foreach (var key in keys) _definitions.Remove(key);
+            return Task.FromResult(keys.Count);
+        }
+    }
+
     public Task CreateInstanceAsync(WorkflowInstance instance, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -12,6 +12,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("state_management:type", "memory");
         builder.UseSetting("state_management:workflows_dir", WorkflowsDir);
+        builder.UseSetting("commands:runner", "local");
     }
 }
 

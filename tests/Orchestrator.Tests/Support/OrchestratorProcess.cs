@@ -40,6 +40,9 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Orchestrator.dll"));
         info.Environment["P4FLOW_server__http_port"] = chosen.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Never the default hub port, which parallel tests would fight over; commands run in-process unless a test brings agents.
+        info.Environment["P4FLOW_server__port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["P4FLOW_commands__runner"] = "local";
         info.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
@@ -93,7 +96,7 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         return home;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

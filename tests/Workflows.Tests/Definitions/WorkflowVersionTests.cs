@@ -99,6 +99,24 @@ public sealed class WorkflowVersionTests(EngineFixture fixture) : IClassFixture<
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => _engine.StartAsync("v-invalid"));
     }
 
+    [Fact]
+    public async Task DeleteAsync_JobStillWaiting_RefusesUntilTheJobEnds()
+    {
+        await _engine.PublishAsync(Versioned("v-delete", "one"));
+        var job = await _engine.StartAsync("v-delete");
+        await _engine.WaitForStatusAsync(job.Id, WorkflowStatus.Suspended);
+
+        await Assert.ThrowsAsync<WorkflowConflictException>(() => _engine.Definitions.DeleteAsync("v-delete", CancellationToken.None));
+        Assert.NotNull(await _engine.Store.GetPublishedDefinitionAsync("v-delete", CancellationToken.None));
+
+        await _engine.Runtime.CancelAsync(job.Id, "test", CancellationToken.None);
+        await _engine.Definitions.DeleteAsync("v-delete", CancellationToken.None);
+
+        Assert.Empty(await _engine.Store.ListVersionsAsync("v-delete", CancellationToken.None));
+        Assert.NotNull(await _engine.Store.GetInstanceAsync(job.Id, CancellationToken.None));
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => _engine.Definitions.DeleteAsync("v-delete", CancellationToken.None));
+    }
+
     // start -> wait for "go" -> step that records which version it belongs to.
     private static WorkflowDefinition Versioned(string definitionId, string label) => Flow.Create(definitionId)
         .Add("start", nameof(Start))

@@ -42,6 +42,22 @@ public abstract class WorkflowStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteDefinitionAsync_TwoVersions_RemovesBothAndLeavesOthers()
+    {
+        await Store.SaveDefinitionAsync(Definition("doomed", 1, latest: false, published: true), CancellationToken.None);
+        await Store.SaveDefinitionAsync(Definition("doomed", 2, latest: true, published: false), CancellationToken.None);
+        await Store.SaveDefinitionAsync(Definition("kept", 1, latest: true, published: true), CancellationToken.None);
+
+        Assert.Equal(2, await Store.DeleteDefinitionAsync("doomed", CancellationToken.None));
+
+        Assert.Null(await Store.GetDefinitionAsync("doomed", null, CancellationToken.None));
+        Assert.Null(await Store.GetPublishedDefinitionAsync("doomed", CancellationToken.None));
+        Assert.Empty(await Store.ListVersionsAsync("doomed", CancellationToken.None));
+        Assert.Equal(["kept"], (await Store.ListDefinitionsAsync(CancellationToken.None)).Select(d => d.DefinitionId));
+        Assert.Equal(0, await Store.DeleteDefinitionAsync("doomed", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task CommitAsync_AfterCreate_RoundTripsInstance()
     {
         var instance = NewInstance();

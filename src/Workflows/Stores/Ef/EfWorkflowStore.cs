@@ -73,6 +73,12 @@ internal sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> conte
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<int> DeleteDefinitionAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Definitions.Where(r => r.DefinitionId == definitionId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task CreateInstanceAsync(WorkflowInstance instance, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+
+namespace P4Flow.Agent;
+
+internal static partial class AgentLog
+{
+    [LoggerMessage(5001, LogLevel.Information, "Connecting to the hub at {Address} as {AgentId}")]
+    public static partial void Connecting(ILogger logger, Uri address, string agentId);
+
+    [LoggerMessage(5002, LogLevel.Information, "Connected to the hub as {AgentId}: {Pending} pending commands to sync")]
+    public static partial void Connected(ILogger logger, string agentId, int pending);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Lost the hub connection: {Reason}; reconnecting in {DelaySeconds:0.0} s")]
+    public static partial void Disconnected(ILogger logger, string reason, double delaySeconds);
+
+    [LoggerMessage(5004, LogLevel.Error, "The hub refused this agent: {Reason} (accepted protocol versions: {Accepted})")]
+    public static partial void Refused(ILogger logger, string reason, string accepted);
+
+    [LoggerMessage(5005, LogLevel.Error, "The hub's certificate was refused: {Reason}")]
+    public static partial void HubCertificateRefused(ILogger logger, string reason);
+
+    [LoggerMessage(5006, LogLevel.Information, "The hub closed the stream: {Reason}; retrying after {Seconds:0.0} s")]
+    public static partial void Goodbye(ILogger logger, string reason, double seconds);
+
+    [LoggerMessage(5010, LogLevel.Information, "Cmd {CmdId} was run before; answering from the result cache")]
+    public static partial void AlreadyDone(ILogger logger, long cmdId);
+
+    [LoggerMessage(5011, LogLevel.Warning, "Cmd {CmdId} started in an earlier run of this agent without a recorded result; refusing to run it twice")]
+    public static partial void NotRunTwice(ILogger logger, long cmdId);
+
+    [LoggerMessage(5012, LogLevel.Information, "Cmd {CmdId} not taken: the agent is stopping")]
+    public static partial void NotTakenWhileDraining(ILogger logger, long cmdId);
+
+    [LoggerMessage(5013, LogLevel.Information, "Cancelling cmd {CmdId}: {Reason}")]
+    public static partial void Cancelling(ILogger logger, long cmdId, string reason);
+
+    [LoggerMessage(5014, LogLevel.Information, "Stopping: waiting up to {Seconds} s for {Count} running commands")]
+    public static partial void Draining(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(5015, LogLevel.Debug, "Cmd {CmdId} of job {JobId}: running {Program}")]
+    public static partial void Running(ILogger logger, long cmdId, string jobId, string program);
+
+    [LoggerMessage(5016, LogLevel.Debug, "Cmd {CmdId} ended with exit code {ExitCode} in {Milliseconds:0} ms")]
+    public static partial void Finished(ILogger logger, long cmdId, int exitCode, double milliseconds);
+
+    [LoggerMessage(5017, LogLevel.Error, "Cmd {CmdId} could not be run")]
+    public static partial void RunFailed(ILogger logger, Exception exception, long cmdId);
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Configuration;
+
+namespace P4Flow.Agent.Configuration;
+
+// One class per section of config/agent.yaml; keys keep the seed's snake_case names.
+
+public sealed class AgentOptions
+{
+    public const string Section = "agent";
+
+    /// <summary>The agent's name; must equal the CN of its certificate. Empty: the CN is used.</summary>
+    [ConfigurationKeyName("id")]
+    public string Id { get; set; } = "";
+
+    /// <summary>Workspace root: each job runs in {workspace}/{job id}.</summary>
+    [ConfigurationKeyName("workspace")]
+    public string Workspace { get; set; } = "data/agent/workspaces";
+
+    /// <summary>Where the agent keeps what must survive a restart (the result cache).</summary>
+    [ConfigurationKeyName("state_dir")]
+    public string StateDir { get; set; } = "data/agent/state";
+
+    /// <summary>What this host can run, e.g. p4, git; jobs may require some.</summary>
+    [ConfigurationKeyName("capabilities")]
+    public List<string> Capabilities { get; set; } = [];
+
+    /// <summary>Free-form tags jobs may require, e.g. linux, fast-disk, site=sh.</summary>
+    [ConfigurationKeyName("labels")]
+    public List<string> Labels { get; set; } = [];
+
+    [ConfigurationKeyName("max_concurrent_commands")]
+    public int MaxConcurrentCommands { get; set; } = 4;
+
+    /// <summary>The host name reported to the hub; empty: this machine's name.</summary>
+    [ConfigurationKeyName("hostname")]
+    public string Hostname { get; set; } = "";
+}
+
+public sealed class HubOptions
+{
+    public const string Section = "server";
+
+    [ConfigurationKeyName("master_host")]
+    public string MasterHost { get; set; } = "localhost";
+
+    [ConfigurationKeyName("master_port")]
+    public int MasterPort { get; set; } = 9090;
+
+    [ConfigurationKeyName("ssl")]
+    public TlsFiles Ssl { get; set; } = new();
+
+    public Uri Address => new UriBuilder("https", MasterHost, MasterPort).Uri;
+}
+
+public sealed class TlsFiles
+{
+    [ConfigurationKeyName("cert_file")]
+    public string CertFile { get; set; } = "";
+
+    [ConfigurationKeyName("key_file")]
+    public string KeyFile { get; set; } = "";
+
+    [ConfigurationKeyName("ca_file")]
+    public string CaFile { get; set; } = "certs/ca.crt";
+}
+
+public sealed class ExecutionOptions
+{
+    public const string Section = "execution";
+
+    /// <summary>Seconds a stopping agent lets running commands finish before it kills them.</summary>
+    [ConfigurationKeyName("drain_timeout")]
+    public int DrainTimeout { get; set; } = 30;
+
+    /// <summary>Characters kept of each of stdout and stderr; the rest is dropped with a note.</summary>
+    [ConfigurationKeyName("max_output_chars")]
+    public int MaxOutputChars { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Seconds a command may run when the hub sends no timeout.</summary>
+    [ConfigurationKeyName("default_timeout")]
+    public int DefaultTimeout { get; set; } = 600;
+}
+
+public sealed class CacheOptions
+{
+    public const string Section = "cache";
+
+    [ConfigurationKeyName("max_entries")]
+    public int MaxEntries { get; set; } = 10_000;
+
+    [ConfigurationKeyName("max_age_hours")]
+    public double MaxAgeHours { get; set; } = 168;
+}
+
+public sealed class ReconnectOptions
+{
+    public const string Section = "reconnect";
+
+    /// <summary>Seconds before the first retry; doubled per failure, with jitter, up to <see cref="MaxDelay"/>.</summary>
+    [ConfigurationKeyName("min_delay")]
+    public double MinDelay { get; set; } = 1;
+
+    [ConfigurationKeyName("max_delay")]
+    public double MaxDelay { get; set; } = 60;
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+
+namespace P4Flow.Agent.Configuration;
+
+// Each failure names the key as written in config/agent.yaml.
+
+internal sealed class AgentOptionsValidation : IValidateOptions<AgentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOptions options) => Checks.Result(
+        string.IsNullOrWhiteSpace(options.Workspace) ? "agent.workspace must name the workspace root." : null,
+        string.IsNullOrWhiteSpace(options.StateDir) ? "agent.state_dir must name a folder." : null,
+        Checks.Range("agent.max_concurrent_commands", options.MaxConcurrentCommands, 1, 1024));
+}
+
+internal sealed class HubOptionsValidation : IValidateOptions<HubOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HubOptions options) => Checks.Result(
+        string.IsNullOrWhiteSpace(options.MasterHost) ? "server.master_host must name the hub's host." : null,
+        Checks.Range("server.master_port", options.MasterPort, 1, 65_535),
+        string.IsNullOrWhiteSpace(options.Ssl.CertFile) ? "server.ssl.cert_file must name the agent's certificate." : null,
+        string.IsNullOrWhiteSpace(options.Ssl.KeyFile) ? "server.ssl.key_file must name the agent's private key." : null,
+        string.IsNullOrWhiteSpace(options.Ssl.CaFile) ? "server.ssl.ca_file must name the CA certificate." : null);
+}
+
+internal sealed class ExecutionOptionsValidation : IValidateOptions<ExecutionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ExecutionOptions options) => Checks.Result(
+        Checks.Range("execution.drain_timeout", options.DrainTimeout, 0, 86_400),
+        Checks.Range("execution.max_output_chars", options.MaxOutputChars, 1024, 256 * 1024 * 1024),
+        Checks.Range("execution.default_timeout", options.DefaultTimeout, 1, 86_400));
+}
+
+internal sealed class CacheOptionsValidation : IValidateOptions<CacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CacheOptions options) => Checks.Result(
+        Checks.Range("cache.max_entries", options.MaxEntries, 10, 10_000_000),
+        options.MaxAgeHours is > 0 and <= 87_600 ? null : $"cache.max_age_hours must be between 0 and 87600 (got {options.MaxAgeHours}).");
+}
+
+internal sealed class ReconnectOptionsValidation : IValidateOptions<ReconnectOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReconnectOptions options) => Checks.Result(
+        options.MinDelay is > 0 and <= 3600 ? null : $"reconnect.min_delay must be between 0 and 3600 seconds (got {options.MinDelay}).",
+        options.MaxDelay >= options.MinDelay && options.MaxDelay <= 3600 ? null : $"reconnect.max_delay must be between reconnect.min_delay and 3600 seconds (got {options.MaxDelay}).");
+}
+
+internal static class Checks
+{
+    public static string? Range(string key, int value, int min, int max) =>
+        value < min || value > max ? $"{key} must be between {min} and {max} (got {value})." : null;
+
+    public static ValidateOptionsResult Result(params string?[] failures)
+    {
+        var found = failures.OfType<string>().ToList();
+        return found.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(found);
+    }
+}

@@ -1,0 +1,174 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+using P4Flow.Agent.Configuration;
+using P4Flow.Protocol.V1;
+
+namespace P4Flow.Agent.Execution;
+
+/// <summary>
+/// Runs one command as a child process: an argument array (never a shell), in {workspace root}/{job}, its
+/// output passed on as it arrives, its whole process tree killed on timeout or cancel.
+/// </summary>
+internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptions<ExecutionOptions> execution)
+{
+    public const string WorkDirPlaceholder = "$WORKDIR";
+    private const int ChunkChars = 8192;
+
+    /// <summary>The job's directory under the workspace root; a workspace name that could leave the root is refused.</summary>
+    public string WorkDirFor(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var name = string.IsNullOrEmpty(command.Workspace) ? command.JobId : command.Workspace;
+        if (!WorkspaceName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal))
+            throw new CommandRefusedException($"workspace '{name}' is not a plain folder name");
+        return Path.Combine(Path.GetFullPath(agent.Value.Workspace), name);
+    }
+
+    /// <param name="onOutput">Called with each chunk as the command prints it; must not block.</param>
+    public async Task<CommandResult> RunAsync(Command command, Action<OutputStream, string> onOutput, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(onOutput);
+        var clock = Stopwatch.StartNew();
+        if (command.Args.Count == 0 || string.IsNullOrEmpty(command.Args[0]))
+            return Refused(command, "the command has no program to run", clock);
+
+        string workDir;
+        try
+        {
+            workDir = WorkDirFor(command);
+        }
+        catch (CommandRefusedException ex)
+        {
+            return Refused(command, ex.Message, clock);
+        }
+        Directory.CreateDirectory(workDir);
+
+        var info = new ProcessStartInfo(command.Args[0])
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var arg in command.Args.Skip(1)) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in command.Env) info.Environment[key] = value;
+
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new Win32Exception($"{command.Args[0]} did not start");
+        }
+        catch (Win32Exception ex)
+        {
+            return Refused(command, $"could not start '{command.Args[0]}': {ex.Message}", clock, exitCode: 127);
+        }
+
+        using (process)
+        {
+            var limit = execution.Value.MaxOutputChars;
+            var stdout = PumpAsync(process.StandardOutput, OutputStream.Stdout, onOutput, limit);
+            var stderr = PumpAsync(process.StandardError, OutputStream.Stderr, onOutput, limit);
+            try
+            {
+                if (command.HasStdin) await process.StandardInput.WriteAsync(command.Stdin.Replace(WorkDirPlaceholder, workDir, StringComparison.Ordinal)).ConfigureAwait(false);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The program exited without reading its input; its exit code tells the rest.
+            }
+
+            var timeout = command.Timeout is { } t && t.ToTimeSpan() > TimeSpan.Zero ? t.ToTimeSpan() : TimeSpan.FromSeconds(execution.Value.DefaultTimeout);
+            using var limitCts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            limitCts.CancelAfter(timeout);
+            bool timedOut = false, cancelled = false;
+            try
+            {
+                await process.WaitForExitAsync(limitCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = cancel.IsCancellationRequested;
+                timedOut = !cancelled;
+                KillTree(process);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            // A grandchild that outlives its parent can hold the pipes open; do not wait for it forever.
+            var output = Task.WhenAll(stdout, stderr);
+            await Task.WhenAny(output, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+            var result = new CommandResult
+            {
+                CmdId = command.CmdId,
+                ExitCode = timedOut || cancelled ? -1 : process.ExitCode,
+                Stdout = stdout.IsCompletedSuccessfully ? stdout.Result : "",
+                Stderr = stderr.IsCompletedSuccessfully ? stderr.Result : "",
+                Duration = Duration.FromTimeSpan(clock.Elapsed),
+                TimedOut = timedOut,
+                Cancelled = cancelled,
+            };
+            if (timedOut) result.Error = $"timed out after {timeout.TotalSeconds:0.###} s; the process tree was killed";
+            return result;
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited meanwhile.
+        }
+        catch (Win32Exception)
+        {
+            // Part of the tree was already gone.
+        }
+    }
+
+    private static async Task<string> PumpAsync(StreamReader reader, OutputStream stream, Action<OutputStream, string> onOutput, int limit)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[ChunkChars];
+        var dropped = 0L;
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false)) > 0)
+        {
+            var chunk = new string(buffer, 0, read);
+            onOutput(stream, chunk);
+            var room = limit - text.Length;
+            if (room >= read) text.Append(chunk);
+            else
+            {
+                if (room > 0) text.Append(chunk.AsSpan(0, room));
+                dropped += read - Math.Max(room, 0);
+            }
+        }
+        if (dropped > 0) text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n[p4flow-agent: {dropped} more characters dropped]\n");
+        return text.ToString();
+    }
+
+    private static CommandResult Refused(Command command, string reason, Stopwatch clock, int exitCode = -1) => new()
+    {
+        CmdId = command.CmdId,
+        ExitCode = exitCode,
+        Stderr = reason,
+        Error = reason,
+        Duration = Duration.FromTimeSpan(clock.Elapsed),
+    };
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    private static partial Regex WorkspaceName();
+}
+
+internal sealed class CommandRefusedException(string message) : Exception(message);

@@ -1,0 +1,113 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using P4Flow.Activities.Commands;
+using P4Flow.Activities.Perforce;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Hub;
+using P4Flow.Protocol;
+using P4Flow.Workflows.Runtime;
+
+namespace P4Flow.Orchestrator.Extensions;
+
+public static class HubExtensions
+{
+    /// <summary>
+    /// Where job commands run: by default on agents through the hub (gRPC over mTLS on server.port, HTTP/2 only);
+    /// with commands.runner = local, in this process (tests that need no agent).
+    /// </summary>
+    public static IHostApplicationBuilder AddAgentHub(this IHostApplicationBuilder builder, bool demo = false)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        var commands = configuration.Section<CommandsOptions, CommandsOptionsValidation>(CommandsOptions.Section);
+        services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CommandsOptions>, CommandsOptionsValidation>();
+        if (!commands.UsesAgents)
+        {
+            services.AddOptions<LocalRunnerOptions>().Configure<IOptions<PerforceOptions>>((local, p4) => local.WorkspaceRoot = p4.Value.WorkspaceRoot);
+            services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher, LocalCommandRunner>());
+            return builder;
+        }
+
+        AddSection<HubTlsOptions, HubTlsOptionsValidation>(services, HubTlsOptions.Section);
+        AddSection<HubSecurityOptions, HubSecurityOptionsValidation>(services, HubSecurityOptions.Section);
+        AddSection<AgentsOptions, AgentsOptionsValidation>(services, AgentsOptions.Section);
+        var tls = configuration.Section<HubTlsOptions, HubTlsOptionsValidation>(HubTlsOptions.Section);
+        if (demo) DemoAgent.PrepareCertificates(tls);
+        foreach (var (key, file) in new[] { ("server.ssl.ca_file", tls.CaFile), ("server.ssl.cert_file", tls.CertFile), ("server.ssl.key_file", tls.KeyFile) })
+        {
+            if (!File.Exists(Path.GetFullPath(file)))
+                throw new OptionsValidationException(HubTlsOptions.Section, typeof(HubTlsOptions), [$"{key} {Path.GetFullPath(file)} does not exist: run `dotnet run --project src/Orchestrator -- certs init` (or set commands.runner: local to run commands in-process)."]);
+        }
+
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = HubChannel.MaxMessageBytes;
+            o.MaxSendMessageSize = HubChannel.MaxMessageBytes;
+        });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<WhitelistMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<WhitelistMonitor>());
+        services.AddSingleton<HubJournal>();
+        services.AddSingleton<AgentRegistry>();
+        services.AddSingleton<HubTls>();
+        services.AddHostedService<AgentHealthMonitor>();
+        services.AddHostedService<WhitelistEnforcer>();
+        services.AddSingleton<IWorkflowObserver, HubJobObserver>();
+        services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher, AgentCommandDispatcher>());
+        if (demo) services.AddHostedService<DemoAgent>();
+
+        // Listening on the hub's port replaces the URLs Kestrel would take from `urls`; list those again.
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, IOptions<ServerOptions>, HubTls>((kestrel, config, server, hubTls) =>
+        {
+            foreach (var url in (config["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                Listen(kestrel, BindingAddress.Parse(url));
+            var hub = server.Value;
+            Listen(kestrel, hub.HubHost, hub.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.UseHttps(hubTls.HandshakeOptions);
+            });
+        });
+        return builder;
+    }
+
+    public static WebApplication MapAgentHub(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Services.GetRequiredService<IOptions<CommandsOptions>>().Value.UsesAgents) return app;
+        var port = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Port;
+        // Only on the hub's endpoint: the plain HTTP port never serves the agent protocol.
+        app.MapGrpcService<AgentHubService>().RequireHost($"*:{port}");
+        app.MapAgentEndpoints();
+        return app;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, BindingAddress address)
+    {
+        if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
+            throw new OptionsValidationException("urls", typeof(string), [$"urls holds '{address}': with the agent hub on, only http:// URLs can be given there."]);
+        var host = address.Host is "*" or "+" or "0.0.0.0" ? "0.0.0.0" : address.Host;
+        Listen(kestrel, host, address.Port, _ => { });
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions> configure)
+    {
+        if (host == "localhost") kestrel.ListenLocalhost(port, configure);
+        else if (host == "0.0.0.0") kestrel.ListenAnyIP(port, configure);
+        else kestrel.Listen(IPAddress.Parse(host), port, configure);
+    }
+
+    private static void AddSection<TOptions, TValidation>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidation : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidation>();
+    }
+}

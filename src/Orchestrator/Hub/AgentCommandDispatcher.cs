@@ -1,0 +1,163 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using P4Flow.Activities.Commands;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Workflows.Runtime;
+using P4Flow.Workflows.State;
+using P4Flow.Workflows.Stores;
+
+namespace P4Flow.Orchestrator.Hub;
+
+/// <summary>The job cannot go on: its agent is lost, or no agent could take it.</summary>
+public sealed class AgentUnavailableException(string message, string errorClass) : JobFailedException(message, errorClass)
+{
+    public const string AgentLost = "AGENT_LOST";
+    public const string NoAgent = "NO_AGENT";
+}
+
+/// <summary>
+/// Runs every job command on an agent: the job's first command picks a healthy agent that meets the job's
+/// agentRequirements with the lowest load (the job waits in WAITING_FOR_AGENT while there is none); later commands
+/// follow it there, where its workspace is. A job whose agent stays gone past agents.lost_grace fails AGENT_LOST.
+/// </summary>
+public sealed partial class AgentCommandDispatcher(
+    AgentRegistry registry,
+    IWorkflowStore store,
+    IServiceProvider services,
+    IOptions<AgentsOptions> options,
+    TimeProvider clock,
+    ILogger<AgentCommandDispatcher> logger) : ICommandDispatcher
+{
+    public const string WaitingStage = "WAITING_FOR_AGENT";
+    public const string RequirementsInput = "agentRequirements";
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromMilliseconds(250);
+    /// <summary>The agent enforces the command's timeout; this is only for an agent that never answers at all.</summary>
+    private static readonly TimeSpan SilenceMargin = TimeSpan.FromSeconds(60);
+
+    public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var agentId = await AssignAsync(request, cancellationToken).ConfigureAwait(false);
+        var pending = registry.Submit(agentId, request);
+        var grace = TimeSpan.FromSeconds(options.Value.LostGrace);
+        var deadline = clock.GetUtcNow() + request.Timeout + request.Timeout + SilenceMargin;
+        try
+        {
+            while (true)
+            {
+                var completion = pending.Completion.Task;
+                if (!completion.IsCompleted)
+                    await Task.WhenAny(completion, Task.Delay(CheckEvery, clock, cancellationToken)).ConfigureAwait(false);
+                if (completion.IsCompletedSuccessfully)
+                {
+                    registry.Release(pending);
+                    return Convert(await completion.ConfigureAwait(false));
+                }
+                if (completion.IsCanceled) throw new OperationCanceledException($"Cmd {pending.CmdId} of job {request.JobId} was cancelled: the job ended.");
+                cancellationToken.ThrowIfCancellationRequested();
+                if (registry.GoneFor(agentId) is { } gone && gone >= grace)
+                {
+                    var reason = $"Agent {agentId} has been gone (disconnected or not answering pings) for {gone.TotalSeconds:0} s, longer than agents.lost_grace ({grace.TotalSeconds:0} s); cmd {pending.CmdId} '{string.Join(' ', request.Args.Take(8))}' got no result.";
+                    HubLog.AgentLost(logger, request.JobId, agentId, reason);
+                    registry.Abandon(pending, "agent lost");
+                    throw new AgentUnavailableException(reason, AgentUnavailableException.AgentLost);
+                }
+                if (clock.GetUtcNow() > deadline)
+                {
+                    registry.Abandon(pending, "no answer");
+                    return new CommandResult(pending.CmdId, -1, "", $"Agent {agentId} sent no result for cmd {pending.CmdId} within its timeout.", request.Timeout, TimedOut: true);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!pending.Completion.Task.IsCompleted)
+        {
+            registry.Abandon(pending, "cancelled by the orchestrator");
+            throw;
+        }
+    }
+
+    private static CommandResult Convert(P4Flow.Protocol.V1.CommandResult result)
+    {
+        var stderr = result.Stderr;
+        if (!string.IsNullOrEmpty(result.Error) && !stderr.Contains(result.Error, StringComparison.Ordinal))
+            stderr = stderr.Length == 0 ? result.Error : stderr.TrimEnd('\n') + "\n" + result.Error;
+        return new CommandResult(result.CmdId, result.ExitCode, result.Stdout, stderr, result.Duration?.ToTimeSpan() ?? TimeSpan.Zero, result.TimedOut);
+    }
+
+    /// <summary>The job's agent; the first time, the best one that meets its requirements, waiting for one if need be.</summary>
+    private async Task<string> AssignAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        if (registry.AgentOf(request.JobId) is { } assigned) return assigned;
+        var requirements = await RequirementsAsync(request.JobId, cancellationToken).ConfigureAwait(false);
+        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(options.Value.WaitTimeout);
+        string? waitingFrom = null;
+        try
+        {
+            while (true)
+            {
+                var changed = registry.Changed;
+                if (registry.TryAssign(request.JobId, requirements) is { } agentId) return agentId;
+                var left = deadline - clock.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new AgentUnavailableException(
+                        $"No healthy agent with {requirements} connected within agents.wait_timeout ({options.Value.WaitTimeout:0} s); {registry.ConnectedCount} agents are connected.",
+                        AgentUnavailableException.NoAgent);
+                }
+                if (waitingFrom is null)
+                {
+                    HubLog.JobWaiting(logger, request.JobId, requirements.ToString());
+                    waitingFrom = await EnterWaitingAsync(request, requirements, cancellationToken).ConfigureAwait(false) ?? "";
+                }
+                await Task.WhenAny(changed, Task.Delay(left < CheckEvery * 4 ? left : CheckEvery * 4, clock, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            if (!string.IsNullOrEmpty(waitingFrom)) await LeaveWaitingAsync(request.JobId, waitingFrom).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<AgentRequirements> RequirementsAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (job?.Input[RequirementsInput] is not JsonObject wanted) return AgentRequirements.None;
+        static IReadOnlyList<string> Strings(JsonNode? node) => node is JsonArray array
+            ? [.. array.OfType<JsonValue>().Select(v => v.ToString()).Where(s => s.Length > 0)]
+            : [];
+        return new AgentRequirements(Strings(wanted["capabilities"]), Strings(wanted["labels"]));
+    }
+
+    /// <returns>The stage the job was in, to return to; null when it was not moved.</returns>
+    private async Task<string?> EnterWaitingAsync(CommandRequest request, AgentRequirements requirements, CancellationToken cancellationToken)
+    {
+        var job = await store.GetInstanceAsync(request.JobId, cancellationToken).ConfigureAwait(false);
+        if (job is null || job.Status.IsTerminal() || job.CurrentStage is not { } stage || stage == WaitingStage) return null;
+        try
+        {
+            await Runtime.TransitionStageAsync(request.JobId, stage, WaitingStage, $"no healthy agent with {requirements}", cancellationToken).ConfigureAwait(false);
+            return stage;
+        }
+        catch (WorkflowConflictException ex)
+        {
+            HubLog.StageNotChanged(logger, request.JobId, ex.Message);
+            return null;
+        }
+    }
+
+    private async Task LeaveWaitingAsync(string jobId, string stage)
+    {
+        try
+        {
+            await Runtime.TransitionStageAsync(jobId, WaitingStage, stage, registry.AgentOf(jobId) is { } agent ? $"agent {agent} took the job" : "stopped waiting for an agent", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
+        {
+            HubLog.StageNotChanged(logger, jobId, ex.Message);
+        }
+    }
+
+    // Resolved late: the runtime's graph of services reaches back to the dispatcher through the activities.
+    private WorkflowRuntime Runtime => services.GetRequiredService<WorkflowRuntime>();
+}

@@ -1,0 +1,485 @@
+using System.Net;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using P4Flow.Activities.Commands;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Protocol.V1;
+
+namespace P4Flow.Orchestrator.Hub;
+
+/// <summary>What a job needs of its agent.</summary>
+public sealed record AgentRequirements(IReadOnlyList<string> Capabilities, IReadOnlyList<string> Labels)
+{
+    public static AgentRequirements None { get; } = new([], []);
+
+    public bool MetBy(AgentRecord agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return Capabilities.All(c => agent.Capabilities.Contains(c, StringComparer.OrdinalIgnoreCase))
+            && Labels.All(l => agent.Labels.Contains(l, StringComparer.OrdinalIgnoreCase));
+    }
+
+    public override string ToString() => $"capabilities [{string.Join(", ", Capabilities)}], labels [{string.Join(", ", Labels)}]";
+}
+
+/// <summary>
+/// The agent pool: who is connected, what each has in flight, which job runs on which agent. One lock guards it
+/// all; every method is short. Commands keep their order per agent because they are written to the session's
+/// outbox under that lock.
+/// </summary>
+public sealed partial class AgentRegistry
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _jobAgents = new(StringComparer.Ordinal);
+    /// <summary>Results nobody was waiting for (the hub restarted, the caller gave up), kept for a caller that asks again.</summary>
+    private readonly Dictionary<(string Job, string Fingerprint), (P4Flow.Protocol.V1.CommandResult Result, DateTimeOffset At)> _orphans = [];
+    private readonly HubJournal _journal;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _clock;
+    private readonly IOptions<ResourcesOptions> _resources;
+    private readonly ILogger<AgentRegistry> _logger;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static readonly TimeSpan OrphanRetention = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan EvictedRetryAfter = TimeSpan.FromSeconds(60);
+
+    public AgentRegistry(HubJournal journal, AuditLog audit, TimeProvider clock, IOptions<ResourcesOptions> resources, ILogger<AgentRegistry> logger)
+    {
+        _journal = journal;
+        _audit = audit;
+        _clock = clock;
+        _resources = resources;
+        _logger = logger;
+        var now = clock.GetUtcNow();
+        foreach (var (agent, last) in journal.Counters) Record(agent).LastCmdId = last;
+        foreach (var (job, agent) in journal.Assignments)
+        {
+            _jobAgents[job] = agent;
+            var record = Record(agent);
+            record.ActiveJobs++;
+            record.GoneSince ??= now;
+        }
+        foreach (var restored in journal.InFlight())
+        {
+            var record = Record(restored.AgentId);
+            record.InFlight[restored.Command.CmdId] = new PendingCommand(restored.AgentId, restored.JobId, restored.Fingerprint, restored.Command) { Written = true };
+            record.GoneSince ??= now;
+        }
+    }
+
+    /// <summary>Told of every chunk of output an agent streams (tests, live views).</summary>
+    public event Action<string, CommandOutput>? OutputReceived;
+
+    public int ConnectedCount
+    {
+        get { lock (_lock) return _agents.Values.Count(a => a.Session is not null); }
+    }
+
+    /// <summary>Completes at the next change of the pool (a connect, a disconnect, a health change, a job released).</summary>
+    public Task Changed
+    {
+        get { lock (_lock) return _changed.Task; }
+    }
+
+    /// <summary>
+    /// Admits a session after its Hello: replaces an older session of the same agent, makes room in a full pool by
+    /// evicting the least recently active idle agent, answers SyncOk or SyncRequired, then sends what waited.
+    /// </summary>
+    /// <exception cref="RpcException">ResourceExhausted: the pool is full and no agent can be evicted.</exception>
+    public void Admit(AgentSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var hello = session.Hello;
+        AgentSession? replaced = null, evicted = null;
+        lock (_lock)
+        {
+            var record = Record(hello.AgentId);
+            if (record.Session is null)
+            {
+                var max = _resources.Value.MaxAgents;
+                var connected = _agents.Values.Where(a => a.Session is not null).ToList();
+                if (connected.Count >= max)
+                {
+                    var idle = connected.Where(a => a.InFlight.Count == 0 && a.Unsent.Count == 0).MinBy(a => a.LastActive);
+                    if (idle is null)
+                    {
+                        var reason = $"the pool is full (resources.max_agents = {max}) and every agent has commands in flight";
+                        _audit.Write(new AuditEvent(AuditLog.AgentRejected, hello.AgentId, session.Address.ToString(), AuditEvent.Rejected, reason) { TargetHost = hello.Hostname });
+                        throw new RpcException(new Status(StatusCode.ResourceExhausted, reason));
+                    }
+                    evicted = idle.Session;
+                    Detach(idle, "evicted to make room");
+                    _audit.Write(new AuditEvent(AuditLog.AgentEvicted, idle.Id, evicted!.Address.ToString(), AuditEvent.Accepted,
+                        $"pool full (resources.max_agents = {max}): least recently active idle agent evicted for {hello.AgentId}") { TargetHost = idle.Hostname });
+                }
+            }
+            else
+            {
+                replaced = record.Session;
+                record.Session = null;
+            }
+
+            var now = _clock.GetUtcNow();
+            record.Session = session;
+            record.GoneSince = null;
+            record.ConnectedSince = session.ConnectedAt;
+            record.LastActive = now;
+            record.Capabilities = [.. hello.Capabilities];
+            record.Labels = [.. hello.Labels];
+            record.Load = hello.Load;
+            record.MaxConcurrent = hello.MaxConcurrent;
+            record.Hostname = hello.Hostname;
+            record.Address = session.Address.ToString();
+            record.AgentVersion = hello.AgentVersion;
+            record.ProtocolVersion = hello.Version;
+            record.LastCmdId = Math.Max(record.LastCmdId, hello.LastCmdId);
+
+            var pending = record.InFlight.Values.OrderBy(p => p.CmdId).Select(p => p.Command).ToList();
+            if (pending.Count == 0) session.TrySend(new HubMessage { SyncOk = new SyncOk() });
+            else
+            {
+                var sync = new SyncRequired();
+                sync.PendingCommands.AddRange(pending);
+                session.TrySend(new HubMessage { SyncRequired = sync });
+            }
+            foreach (var waiting in record.Unsent) Write(record, waiting);
+            record.Unsent.Clear();
+            _audit.Write(new AuditEvent(AuditLog.AgentConnected, hello.AgentId, session.Address.ToString(), AuditEvent.Accepted,
+                pending.Count == 0 ? "sync ok" : $"sync required: {pending.Count} commands pending") { TargetHost = hello.Hostname });
+            HubLog.AgentConnected(_logger, hello.AgentId, session.Address.ToString(), pending.Count);
+            SignalLocked();
+        }
+        replaced?.Close("replaced by a new connection of the same agent");
+        evicted?.Close("evicted", new HubMessage { Goodbye = new Goodbye { Reason = "evicted: the hub's agent pool is full", RetryAfter = Duration.FromTimeSpan(EvictedRetryAfter) } });
+    }
+
+    /// <summary>The session's stream ended.</summary>
+    public void Remove(AgentSession session, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        lock (_lock)
+        {
+            if (!_agents.TryGetValue(session.AgentId, out var record) || record.Session != session) return;
+            Detach(record, reason);
+        }
+    }
+
+    /// <summary>Sends a command to the agent (or queues it until the agent connects), or joins an identical one already out.</summary>
+    public PendingCommand Submit(string agentId, CommandRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var fingerprint = PendingCommand.FingerprintOf(request);
+        lock (_lock)
+        {
+            var record = Record(agentId);
+            var same = record.InFlight.Values.Concat(record.Unsent).FirstOrDefault(p => p.Fingerprint == fingerprint && p.JobId == request.JobId && !p.Completion.Task.IsCompleted);
+            if (same is not null)
+            {
+                same.Waiters++;
+                return same;
+            }
+            var command = new Command
+            {
+                JobId = request.JobId,
+                Stage = request.Stage ?? "",
+                Workspace = request.JobId,
+                Timeout = Duration.FromTimeSpan(request.Timeout),
+            };
+            command.Args.AddRange(request.Args);
+            foreach (var (key, value) in request.Env) command.Env[key] = value;
+            if (request.Stdin is not null) command.Stdin = request.Stdin;
+            var pending = new PendingCommand(agentId, request.JobId, fingerprint, command) { Waiters = 1 };
+            PruneOrphans();
+            if (_orphans.Remove((request.JobId, fingerprint), out var orphan))
+            {
+                pending.Completion.TrySetResult(orphan.Result);
+                return pending;
+            }
+            if (record.Session is { IsClosed: false }) Write(record, pending);
+            else record.Unsent.Add(pending);
+            return pending;
+        }
+    }
+
+    /// <summary>The caller stopped waiting: a command nobody else waits for is cancelled on the agent.</summary>
+    public void Abandon(PendingCommand pending, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        lock (_lock)
+        {
+            if (--pending.Waiters > 0 || pending.Completion.Task.IsCompleted) return;
+            if (!_agents.TryGetValue(pending.AgentId, out var record)) return;
+            if (record.Unsent.Remove(pending)) return;
+            if (record.InFlight.Remove(pending.CmdId))
+            {
+                _journal.Done(record.Id, pending.CmdId);
+                record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
+            }
+            pending.Completion.TrySetCanceled();
+        }
+    }
+
+    /// <summary>The caller has its result.</summary>
+    public void Release(PendingCommand pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        lock (_lock) pending.Waiters--;
+    }
+
+    public void OnResult(AgentSession session, P4Flow.Protocol.V1.CommandResult result, bool fromCache)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(result);
+        lock (_lock)
+        {
+            if (!_agents.TryGetValue(session.AgentId, out var record)) return;
+            Touch(record, result.CalculateSize());
+            if (!record.InFlight.Remove(result.CmdId, out var pending))
+            {
+                HubLog.UnknownResult(_logger, session.AgentId, result.CmdId);
+                return;
+            }
+            _journal.Done(record.Id, result.CmdId);
+            if (fromCache) HubLog.AnsweredFromCache(_logger, session.AgentId, result.CmdId);
+            if (pending.Waiters <= 0) _orphans[(pending.JobId, pending.Fingerprint)] = (result, _clock.GetUtcNow());
+            pending.Completion.TrySetResult(result);
+            if (record.InFlight.Count == 0) SignalLocked();
+        }
+    }
+
+    public void OnOutput(AgentSession session, CommandOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(output);
+        lock (_lock)
+        {
+            if (!_agents.TryGetValue(session.AgentId, out var record)) return;
+            Touch(record, output.CalculateSize());
+            if (record.InFlight.TryGetValue(output.CmdId, out var pending)) pending.OutputChars += output.Data.Length;
+        }
+        OutputReceived?.Invoke(session.AgentId, output);
+    }
+
+    public void OnPong(AgentSession session, Pong pong)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(pong);
+        var recovered = session.OnPong(pong.Seq);
+        lock (_lock)
+        {
+            if (!_agents.TryGetValue(session.AgentId, out var record) || record.Session != session) return;
+            Touch(record, pong.CalculateSize());
+            record.Load = pong.Load;
+            if (recovered)
+            {
+                record.GoneSince = null;
+                HubLog.AgentRecovered(_logger, record.Id);
+                SignalLocked();
+            }
+        }
+    }
+
+    public void OnLoad(AgentSession session, LoadReport load)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(load);
+        lock (_lock)
+        {
+            if (!_agents.TryGetValue(session.AgentId, out var record) || record.Session != session) return;
+            Touch(record, load.CalculateSize());
+            record.Load = load.Load;
+            record.MaxConcurrent = load.MaxConcurrent;
+        }
+    }
+
+    /// <summary>The health monitor found no pong three times in a row.</summary>
+    public void MarkTimedOut(AgentSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        lock (_lock)
+        {
+            if (!_agents.TryGetValue(session.AgentId, out var record) || record.Session != session) return;
+            record.GoneSince ??= _clock.GetUtcNow();
+            HubLog.AgentTimedOut(_logger, record.Id, session.MissedPongs);
+            SignalLocked();
+        }
+    }
+
+    /// <summary>The round trip of one ping on the agent's current stream.</summary>
+    public Task<TimeSpan> ProbeAsync(string agentId, CancellationToken cancellationToken)
+    {
+        AgentSession? session;
+        lock (_lock) session = _agents.GetValueOrDefault(agentId)?.Session;
+        return session?.ProbeAsync(cancellationToken) ?? throw new InvalidOperationException($"Agent {agentId} is not connected.");
+    }
+
+    public IReadOnlyList<AgentSession> Sessions()
+    {
+        lock (_lock) return [.. _agents.Values.Select(a => a.Session).OfType<AgentSession>()];
+    }
+
+    /// <summary>The agent a job's commands go to, if it has one.</summary>
+    public string? AgentOf(string jobId)
+    {
+        lock (_lock) return _jobAgents.GetValueOrDefault(jobId);
+    }
+
+    /// <summary>Gives the job the healthy agent with the lowest load that meets its requirements; null when none does.</summary>
+    public string? TryAssign(string jobId, AgentRequirements requirements)
+    {
+        ArgumentNullException.ThrowIfNull(requirements);
+        lock (_lock)
+        {
+            if (_jobAgents.TryGetValue(jobId, out var assigned)) return assigned;
+            var best = _agents.Values
+                .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a))
+                .OrderBy(a => a.ActiveJobs + a.InFlight.Count + a.Unsent.Count)
+                .ThenBy(a => a.Load)
+                .ThenBy(a => a.LastActive)
+                .FirstOrDefault();
+            if (best is null) return null;
+            _jobAgents[jobId] = best.Id;
+            best.ActiveJobs++;
+            _journal.Assigned(jobId, best.Id);
+            HubLog.JobAssigned(_logger, jobId, best.Id);
+            return best.Id;
+        }
+    }
+
+    /// <summary>The job ended: its agent is free of it, and what it still had running there is cancelled.</summary>
+    public void ReleaseJob(string jobId, string reason)
+    {
+        lock (_lock)
+        {
+            if (!_jobAgents.Remove(jobId, out var agentId)) return;
+            _journal.Released(jobId);
+            if (!_agents.TryGetValue(agentId, out var record)) return;
+            record.ActiveJobs = Math.Max(0, record.ActiveJobs - 1);
+            record.Unsent.RemoveAll(p => p.JobId == jobId && p.Completion.TrySetCanceled());
+            foreach (var pending in record.InFlight.Values.Where(p => p.JobId == jobId).ToList())
+            {
+                record.InFlight.Remove(pending.CmdId);
+                _journal.Done(record.Id, pending.CmdId);
+                record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
+                pending.Completion.TrySetCanceled();
+            }
+            SignalLocked();
+        }
+    }
+
+    /// <summary>How long the agent has been gone (disconnected or TIMEOUT); null while it is healthy.</summary>
+    public TimeSpan? GoneFor(string agentId)
+    {
+        lock (_lock)
+        {
+            if (!_agents.TryGetValue(agentId, out var record)) return TimeSpan.MaxValue;
+            return record.GoneSince is { } since ? _clock.GetUtcNow() - since : null;
+        }
+    }
+
+    /// <summary>Closes the sessions the new whitelist no longer allows.</summary>
+    public void Revalidate(AgentWhitelist whitelist)
+    {
+        ArgumentNullException.ThrowIfNull(whitelist);
+        var refused = new List<(AgentSession Session, string Reason)>();
+        lock (_lock)
+        {
+            foreach (var record in _agents.Values)
+            {
+                if (record.Session is not { } session) continue;
+                var reason = whitelist.Check(session.AgentId, session.Address, out _);
+                if (reason is null) continue;
+                refused.Add((session, reason));
+                Detach(record, "removed from the whitelist");
+                _audit.Write(new AuditEvent(AuditLog.AgentDisconnected, record.Id, session.Address.ToString(), AuditEvent.Rejected, $"whitelist changed: {reason}") { TargetHost = record.Hostname });
+            }
+        }
+        foreach (var (session, reason) in refused)
+            session.Close("removed from the whitelist", new HubMessage { AuthFailed = new AuthFailed { Reason = reason } });
+    }
+
+    public IReadOnlyList<AgentView> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => new AgentView(
+                a.Id, a.State.ToString().ToUpperInvariant(), a.Hostname, a.Address, a.Capabilities, a.Labels, a.Load, a.MaxConcurrent,
+                a.Session is null ? null : a.ConnectedSince, a.LastActive, a.CommandsSent, a.BytesSent + (a.Session?.BytesSent ?? 0), a.BytesReceived,
+                a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion))];
+        }
+    }
+
+    private AgentRecord Record(string agentId)
+    {
+        if (!_agents.TryGetValue(agentId, out var record)) _agents[agentId] = record = new AgentRecord(agentId);
+        return record;
+    }
+
+    private void Write(AgentRecord record, PendingCommand pending)
+    {
+        if (!pending.Written)
+        {
+            pending.Command.CmdId = ++record.LastCmdId;
+            pending.Written = true;
+            record.InFlight[pending.CmdId] = pending;
+            _journal.Sent(record.Id, pending.JobId, pending.Fingerprint, pending.Command);
+        }
+        record.CommandsSent++;
+        record.LastActive = _clock.GetUtcNow();
+        record.Session!.TrySend(new HubMessage { Command = pending.Command });
+    }
+
+    private void Detach(AgentRecord record, string reason)
+    {
+        if (record.Session is not { } session) return;
+        record.BytesSent += session.BytesSent;
+        record.Session = null;
+        record.GoneSince ??= _clock.GetUtcNow();
+        _audit.Write(new AuditEvent(AuditLog.AgentDisconnected, record.Id, session.Address.ToString(), AuditEvent.Accepted, reason) { TargetHost = record.Hostname });
+        HubLog.AgentDisconnected(_logger, record.Id, reason);
+        SignalLocked();
+    }
+
+    private void Touch(AgentRecord record, int bytes)
+    {
+        record.LastActive = _clock.GetUtcNow();
+        record.BytesReceived += bytes;
+    }
+
+    private void PruneOrphans()
+    {
+        if (_orphans.Count == 0) return;
+        var oldest = _clock.GetUtcNow() - OrphanRetention;
+        foreach (var key in _orphans.Where(o => o.Value.At < oldest).Select(o => o.Key).ToList()) _orphans.Remove(key);
+    }
+
+    private void SignalLocked()
+    {
+        var previous = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        previous.TrySetResult();
+    }
+}
+
+/// <summary>One agent as GET /api/agents shows it.</summary>
+public sealed record AgentView(
+    string Id,
+    string State,
+    string Hostname,
+    string Address,
+    IReadOnlyList<string> Capabilities,
+    IReadOnlyList<string> Labels,
+    int Load,
+    int MaxConcurrent,
+    DateTimeOffset? ConnectedSince,
+    DateTimeOffset? LastActive,
+    long CommandsSent,
+    long BytesSent,
+    long BytesReceived,
+    int CommandsInFlight,
+    int CommandsWaiting,
+    int Jobs,
+    string AgentVersion,
+    string ProtocolVersion);

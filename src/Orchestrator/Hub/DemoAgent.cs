@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using P4Flow.Activities.Perforce;
+using P4Flow.Orchestrator.Configuration;
+
+namespace P4Flow.Orchestrator.Hub;
+
+/// <summary>
+/// Demo mode's agent: certificates made if missing, then the agent from our build output started as a child
+/// process that connects to this hub like any other (mTLS, whitelist), and stopped with the orchestrator.
+/// </summary>
+internal sealed partial class DemoAgent(
+    IOptions<ServerOptions> server,
+    IOptions<HubTlsOptions> tls,
+    IOptions<PerforceOptions> perforce,
+    IHostApplicationLifetime lifetime,
+    ILogger<DemoAgent> logger) : IHostedService, IDisposable
+{
+    public const string AgentId = "local-agent";
+    public static string AgentDll => Path.Combine(AppContext.BaseDirectory, "P4Flow.Agent.dll");
+    private Process? _process;
+    private CancellationTokenRegistration _started;
+
+    /// <summary>The CA, the hub's certificate and the demo agent's, created when missing (before the hub loads them).</summary>
+    public static void PrepareCertificates(HubTlsOptions tls)
+    {
+        HubCertificates.EnsureCreated(tls);
+        HubCertificates.IssueAgent(tls, AgentId, force: false);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _started = lifetime.ApplicationStarted.Register(Start);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_process is not { HasExited: false } process) return;
+        // SIGTERM lets the agent drain; it is killed if it has not gone within ten seconds.
+        if (!OperatingSystem.IsWindows())
+        {
+            using var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
+            if (term is not null) await term.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await process.WaitForExitAsync(patience.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        _started.Dispose();
+        _process?.Dispose();
+    }
+
+    private void Start()
+    {
+        var files = tls.Value;
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(AgentDll);
+        var settings = new Dictionary<string, string>
+        {
+            ["agent__id"] = AgentId,
+            ["agent__workspace"] = Path.GetFullPath(perforce.Value.WorkspaceRoot),
+            ["agent__state_dir"] = Path.GetFullPath(Path.Combine("data", "agent-state", AgentId)),
+            ["agent__capabilities__0"] = "p4",
+            ["agent__labels__0"] = "demo",
+            ["server__master_host"] = "localhost",
+            ["server__master_port"] = server.Value.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["server__ssl__cert_file"] = Path.GetFullPath(Path.Combine(files.AgentsDir, AgentId + ".crt")),
+            ["server__ssl__key_file"] = Path.GetFullPath(Path.Combine(files.AgentsDir, AgentId + ".key")),
+            ["server__ssl__ca_file"] = Path.GetFullPath(files.CaFile),
+        };
+        foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;
+        info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        _process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start the demo agent {AgentDll}.");
+        _process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) HubLog.DemoAgentOutput(logger, line); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) HubLog.DemoAgentOutput(logger, line); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        HubLog.DemoAgentStarted(logger, AgentId, _process.Id);
+    }
+}

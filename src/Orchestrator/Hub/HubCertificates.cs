@@ -1,0 +1,75 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Protocol.Certificates;
+
+namespace P4Flow.Orchestrator.Hub;
+
+/// <summary>The CA and the hub's certificate on disk: created by `certs init` (or the demo), read by the hub.</summary>
+public static class HubCertificates
+{
+    public const string ServerCommonName = "p4flow-hub";
+
+    /// <summary>Creates what is missing: the CA (unless one was brought), the hub's certificate. Returns what it wrote.</summary>
+    public static IReadOnlyList<string> EnsureCreated(HubTlsOptions tls, bool force = false)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        var written = new List<string>();
+        var caFile = Path.GetFullPath(tls.CaFile);
+        var caKey = Path.GetFullPath(tls.CaKeyFile);
+        if (force || !File.Exists(caFile))
+        {
+            using var ca = CertificateAuthority.CreateCa();
+            CertificateFiles.Write(ca, caFile, caKey);
+            written.Add(caFile);
+            written.Add(caKey);
+        }
+        if (force || !File.Exists(Path.GetFullPath(tls.CertFile)) || !File.Exists(Path.GetFullPath(tls.KeyFile)))
+        {
+            using var ca = LoadCaForIssuing(tls);
+            using var server = CertificateAuthority.IssueServer(ca, ServerCommonName, DnsNames(tls), [IPAddress.Loopback, IPAddress.IPv6Loopback]);
+            CertificateFiles.Write(server, tls.CertFile, tls.KeyFile);
+            written.Add(Path.GetFullPath(tls.CertFile));
+            written.Add(Path.GetFullPath(tls.KeyFile));
+        }
+        return written;
+    }
+
+    /// <summary>An agent's client certificate and key in agents_dir: NAME.crt, NAME.key.</summary>
+    public static (string Cert, string Key) IssueAgent(HubTlsOptions tls, string name, bool force = true)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$"))
+            throw new ArgumentException($"Agent name '{name}' may hold letters, digits, '.', '_' and '-' (at most 63).", nameof(name));
+        var cert = Path.GetFullPath(Path.Combine(tls.AgentsDir, name + ".crt"));
+        var key = Path.GetFullPath(Path.Combine(tls.AgentsDir, name + ".key"));
+        if (!force && File.Exists(cert) && File.Exists(key)) return (cert, key);
+        using var ca = LoadCaForIssuing(tls);
+        using var issued = CertificateAuthority.IssueClient(ca, name);
+        CertificateFiles.Write(issued, cert, key);
+        return (cert, key);
+    }
+
+    public static X509Certificate2 LoadCa(HubTlsOptions tls)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        return CertificateFiles.Load(Path.GetFullPath(tls.CaFile));
+    }
+
+    public static X509Certificate2 LoadServer(HubTlsOptions tls)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        return CertificateFiles.LoadWithKey(Path.GetFullPath(tls.CertFile), Path.GetFullPath(tls.KeyFile));
+    }
+
+    private static X509Certificate2 LoadCaForIssuing(HubTlsOptions tls)
+    {
+        var caKey = Path.GetFullPath(tls.CaKeyFile);
+        if (!File.Exists(caKey))
+            throw new InvalidOperationException($"server.ssl.ca_key_file {caKey} does not exist: certificates are issued with the CA's key (with a CA of your own, issue them with your own tools).");
+        return CertificateFiles.LoadWithKey(Path.GetFullPath(tls.CaFile), caKey);
+    }
+
+    private static IEnumerable<string> DnsNames(HubTlsOptions tls) =>
+        new[] { "localhost", Environment.MachineName }.Concat(tls.HostNames).Where(n => !string.IsNullOrWhiteSpace(n) && Uri.CheckHostName(n) == UriHostNameType.Dns).Distinct(StringComparer.OrdinalIgnoreCase);
+}

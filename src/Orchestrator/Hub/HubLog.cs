@@ -1,0 +1,55 @@
+namespace P4Flow.Orchestrator.Hub;
+
+internal static partial class HubLog
+{
+    [LoggerMessage(4001, LogLevel.Information, "Agent {AgentId} connected from {Address}; {Pending} commands to sync")]
+    public static partial void AgentConnected(ILogger logger, string agentId, string address, int pending);
+
+    [LoggerMessage(4002, LogLevel.Information, "Agent {AgentId} disconnected: {Reason}")]
+    public static partial void AgentDisconnected(ILogger logger, string agentId, string reason);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Agent {AgentId} from {Address} refused: {Reason}")]
+    public static partial void AgentRefused(ILogger logger, string agentId, string address, string reason);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Agent {AgentId} marked TIMEOUT after {Missed} missed pongs")]
+    public static partial void AgentTimedOut(ILogger logger, string agentId, int missed);
+
+    [LoggerMessage(4005, LogLevel.Information, "Agent {AgentId} answers pings again")]
+    public static partial void AgentRecovered(ILogger logger, string agentId);
+
+    [LoggerMessage(4006, LogLevel.Information, "Job {JobId} runs on agent {AgentId}")]
+    public static partial void JobAssigned(ILogger logger, string jobId, string agentId);
+
+    [LoggerMessage(4007, LogLevel.Information, "Job {JobId} waits for an agent with {Requirements}")]
+    public static partial void JobWaiting(ILogger logger, string jobId, string requirements);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Job {JobId}: agent {AgentId} is lost: {Reason}")]
+    public static partial void AgentLost(ILogger logger, string jobId, string agentId, string reason);
+
+    [LoggerMessage(4009, LogLevel.Debug, "Agent {AgentId} sent a result for cmd {CmdId}, which is not in flight")]
+    public static partial void UnknownResult(ILogger logger, string agentId, long cmdId);
+
+    [LoggerMessage(4010, LogLevel.Information, "Agent {AgentId} answered cmd {CmdId} from its result cache (not run again)")]
+    public static partial void AnsweredFromCache(ILogger logger, string agentId, long cmdId);
+
+    [LoggerMessage(4011, LogLevel.Information, "Agent whitelist {Path} loaded: {Count} entries")]
+    public static partial void WhitelistReloaded(ILogger logger, string path, int count);
+
+    [LoggerMessage(4012, LogLevel.Warning, "Agent whitelist {Path} does not exist: no agent can connect")]
+    public static partial void WhitelistMissing(ILogger logger, string path);
+
+    [LoggerMessage(4013, LogLevel.Error, "Agent whitelist {Path} not reloaded, the previous one stays: {Reason}")]
+    public static partial void WhitelistInvalid(ILogger logger, string path, string reason);
+
+    [LoggerMessage(4014, LogLevel.Warning, "Could not change the stage of job {JobId}: {Reason}")]
+    public static partial void StageNotChanged(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(4015, LogLevel.Information, "Agent hub listening on https://{Host}:{Port} (mTLS, HTTP/2)")]
+    public static partial void Listening(ILogger logger, string host, int port);
+
+    [LoggerMessage(4016, LogLevel.Information, "Demo agent {AgentId} started (pid {Pid})")]
+    public static partial void DemoAgentStarted(ILogger logger, string agentId, int pid);
+
+    [LoggerMessage(4017, LogLevel.Information, "[agent] {Line}")]
+    public static partial void DemoAgentOutput(ILogger logger, string line);
+}

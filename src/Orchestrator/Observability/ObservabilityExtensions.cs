@@ -1,0 +1,41 @@
+using Prometheus;
+using Serilog;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Extensions;
+using P4Flow.Workflows.Runtime;
+
+namespace P4Flow.Orchestrator.Observability;
+
+public static class ObservabilityExtensions
+{
+    /// <summary>
+    /// Logs through Serilog as monitoring.* says (console, JSON lines file, command log, rolling by size and count,
+    /// secrets masked) and metrics through prometheus-net on monitoring.metrics_port. <paramref name="textConsole"/>
+    /// forces the text console whatever monitoring.log_format says (the demo prints instructions for a person).
+    /// </summary>
+    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder, bool textConsole = false)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var monitoring = builder.Configuration.Section<MonitoringOptions, MonitoringOptionsValidation>(MonitoringOptions.Section);
+        var services = builder.Services;
+
+        // Serilog's own trouble (a log folder that cannot be written) goes to stderr instead of nowhere.
+        Serilog.Debugging.SelfLog.Enable(Console.Error);
+        // A logger per host (not the static Log.Logger), flushed and closed with the host's services.
+        services.AddSerilog((_, configuration) => SerilogSetup.Configure(configuration, monitoring, textConsole), preserveStaticLogger: true);
+        services.AddSingleton<CommandLog>();
+
+        services.AddSingleton(sp =>
+        {
+            var registry = Metrics.NewCustomRegistry();
+            DotNetStats.Register(registry);
+            registry.AddBeforeCollectCallback(cancel => sp.GetRequiredService<StateMetrics>().UpdateAsync(cancel));
+            return new P4FlowMetrics(registry);
+        });
+        services.AddSingleton<StateMetrics>();
+        services.AddSingleton<IWorkflowObserver, JobMetricsObserver>();
+        services.AddSingleton<IWorkflowObserver, JobEventLog>();
+        services.AddHostedService<MetricsServer>();
+        return builder;
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+
+namespace P4Flow.Orchestrator.Security;
+
+/// <summary>The `auth:` section of master.yaml.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "auth";
+
+    /// <summary>API keys and Studio users, hashed.</summary>
+    [ConfigurationKeyName("credentials_file")]
+    public string CredentialsFile { get; set; } = "data/credentials.json";
+
+    /// <summary>Seconds a bearer token from POST /api/auth/token stays valid.</summary>
+    [ConfigurationKeyName("token_lifetime")]
+    public int TokenLifetime { get; set; } = 3600;
+
+    /// <summary>Key that signs bearer tokens; generated into data/ on first start when not given.</summary>
+    [ConfigurationKeyName("token_key_file")]
+    public string TokenKeyFile { get; set; } = "data/api-token.key";
+
+    /// <summary>Hours a Studio login lasts.</summary>
+    [ConfigurationKeyName("session_hours")]
+    public int SessionHours { get; set; } = 8;
+}

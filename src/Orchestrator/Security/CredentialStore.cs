@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace P4Flow.Orchestrator.Security;
+
+public sealed record ApiKeyInfo(string Id, string Name, string Role, DateTime CreatedAt);
+
+public sealed record UserInfo(string Name, string Role);
+
+/// <summary>
+/// API keys and Studio users, hashed, in one JSON file written atomically (owner-only). The plain key or
+/// password is shown once, when created, and never stored.
+/// </summary>
+public sealed class CredentialStore(IOptions<AuthOptions> options, TimeProvider clock)
+{
+    private const string KeyPrefix = "p4f_";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private readonly Lock _gate = new();
+    private Document? _cache;
+
+    public string FilePath => Path.GetFullPath(options.Value.CredentialsFile);
+
+    /// <summary>Creates a key; returns its info and the key itself (shown once).</summary>
+    public (ApiKeyInfo Info, string Key) CreateApiKey(string name, string role)
+    {
+        Check(name, role);
+        var id = SecretHashing.NewSecret(6);
+        var secret = SecretHashing.NewSecret();
+        var entry = new StoredKey(id, name, role, SecretHashing.HashKey(secret), clock.GetUtcNow().UtcDateTime);
+        Update(d => d.Keys.Add(entry));
+        return (entry.Info, $"{KeyPrefix}{id}_{secret}");
+    }
+
+    public IReadOnlyList<ApiKeyInfo> ListApiKeys() => [.. Read().Keys.Select(k => k.Info)];
+
+    public bool RevokeApiKey(string id)
+    {
+        var removed = false;
+        Update(d => removed = d.Keys.RemoveAll(k => k.Id == id) > 0);
+        return removed;
+    }
+
+    /// <summary>The key's owner, or null for a key that is malformed, unknown or revoked.</summary>
+    public ApiKeyInfo? VerifyApiKey(string key)
+    {
+        if (!key.StartsWith(KeyPrefix, StringComparison.Ordinal)) return null;
+        var rest = key[KeyPrefix.Length..];
+        var split = rest.IndexOf('_', StringComparison.Ordinal);
+        if (split <= 0) return null;
+        var (id, secret) = (rest[..split], rest[(split + 1)..]);
+        var stored = Read().Keys.FirstOrDefault(k => k.Id == id);
+        return stored is not null && SecretHashing.KeyMatches(secret, stored.Hash) ? stored.Info : null;
+    }
+
+    /// <summary>Adds or replaces a Studio user.</summary>
+    public void SetUser(string name, string role, string password)
+    {
+        Check(name, role);
+        if (password.Length < 12) throw new ArgumentException("A password needs at least 12 characters.", nameof(password));
+        var entry = new StoredUser(name, role, SecretHashing.HashPassword(password));
+        Update(d =>
+        {
+            d.Users.RemoveAll(u => u.Name == name);
+            d.Users.Add(entry);
+        });
+    }
+
+    public bool HasUsers => Read().Users.Count > 0;
+
+    public UserInfo? VerifyPassword(string name, string password)
+    {
+        var user = Read().Users.FirstOrDefault(u => u.Name == name);
+        return user is not null && SecretHashing.PasswordMatches(password, user.Hash) ? new UserInfo(user.Name, user.Role) : null;
+    }
+
+    private static void Check(string name, string role)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100) throw new ArgumentException("A name of 1 to 100 characters is required.", nameof(name));
+        if (!Roles.IsRole(role)) throw new ArgumentException($"role must be one of {string.Join(", ", Roles.All)} (got '{role}').", nameof(role));
+    }
+
+    private Document Read()
+    {
+        lock (_gate) return _cache ??= Load();
+    }
+
+    private void Update(Action<Document> change)
+    {
+        lock (_gate)
+        {
+            var document = Load();
+            change(document);
+            var folder = Path.GetDirectoryName(FilePath)!;
+            Directory.CreateDirectory(folder);
+            var temp = FilePath + ".tmp";
+            File.WriteAllText(temp, JsonSerializer.Serialize(document, Json));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.Move(temp, FilePath, overwrite: true);
+            _cache = document;
+        }
+    }
+
+    private Document Load() => File.Exists(FilePath) ? JsonSerializer.Deserialize<Document>(File.ReadAllText(FilePath), Json) ?? new() : new();
+
+    private sealed class Document
+    {
+        public List<StoredKey> Keys { get; set; } = [];
+        public List<StoredUser> Users { get; set; } = [];
+    }
+
+    private sealed record StoredKey(string Id, string Name, string Role, string Hash, DateTime CreatedAt)
+    {
+        [JsonIgnore]
+        public ApiKeyInfo Info => new(Id, Name, Role, CreatedAt);
+    }
+
+    private sealed record StoredUser(string Name, string Role, string Hash);
+}

@@ -1,0 +1,20 @@
+namespace P4Flow.Protocol;
+
+/// <summary>The agent protocol's version: "MAJOR.MINOR". Minors add optional fields; a new major breaks the wire contract.</summary>
+public static class ProtocolVersion
+{
+    public const string Current = "1.0";
+
+    /// <summary>Majors the hub accepts.</summary>
+    public static IReadOnlyList<string> AcceptedMajors { get; } = ["1"];
+
+    public static bool IsAccepted(string? version)
+    {
+        if (string.IsNullOrWhiteSpace(version)) return false;
+        var major = version.Split('.')[0];
+        return AcceptedMajors.Contains(major, StringComparer.Ordinal);
+    }
+
+    /// <summary>How the accepted versions read in a refusal: "1.x".</summary>
+    public static IReadOnlyList<string> Accepted { get; } = [.. AcceptedMajors.Select(m => m + ".x")];
+}

@@ -1,0 +1,76 @@
+using P4Flow.Protocol.V1;
+
+namespace P4Flow.Agent.Tests.Execution;
+
+public sealed class CommandRunnerTests
+{
+    [Fact]
+    public async Task RunAsync_ArgumentArray_RunsWithoutShellInJobFolderAndStreamsOutput()
+    {
+        using var agent = new TestAgent();
+        var chunks = new List<string>();
+        var command = TestAgent.Command(1, "job-1", "/bin/echo", "a;b", "$HOME");
+
+        var result = await agent.Runner.RunAsync(command, (_, data) => { lock (chunks) chunks.Add(data); }, CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("a;b $HOME\n", result.Stdout);
+        Assert.Equal("a;b $HOME\n", string.Concat(chunks));
+        Assert.True(Directory.Exists(Path.Combine(agent.Options.Workspace, "job-1")));
+    }
+
+    [Fact]
+    public async Task RunAsync_StdinWithWorkDirPlaceholder_GetsTheAbsoluteJobFolder()
+    {
+        using var agent = new TestAgent();
+        var command = TestAgent.Command(1, "job-2", "/bin/cat");
+        command.Stdin = "Root:\t$WORKDIR\n";
+
+        var result = await agent.Runner.RunAsync(command, (_, _) => { }, CancellationToken.None);
+
+        Assert.Equal($"Root:\t{Path.Combine(Path.GetFullPath(agent.Options.Workspace), "job-2")}\n", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("../escape")]
+    [InlineData("a/b")]
+    public async Task RunAsync_WorkspaceOutsideRoot_IsRefusedUnrun(string workspace)
+    {
+        using var agent = new TestAgent();
+        var command = TestAgent.Command(1, "job", "/bin/true");
+        command.Workspace = workspace;
+
+        var result = await agent.Runner.RunAsync(command, (_, _) => { }, CancellationToken.None);
+
+        Assert.Equal(-1, result.ExitCode);
+        Assert.Contains("not a plain folder name", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingProgram_Exit127WithReason()
+    {
+        using var agent = new TestAgent();
+
+        var result = await agent.Runner.RunAsync(TestAgent.Command(1, "job", "/no/such/program"), (_, _) => { }, CancellationToken.None);
+
+        Assert.Equal(127, result.ExitCode);
+        Assert.Contains("could not start", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_Timeout_KillsTheProcessTree()
+    {
+        using var agent = new TestAgent();
+        var pidFile = Path.Combine(agent.Root, "child.pid");
+        var command = TestAgent.Command(1, "job", "/bin/sh", "-c", $"sleep 300 & echo $! > {pidFile}; wait");
+        command.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(1));
+
+        var result = await agent.Runner.RunAsync(command, (_, _) => { }, CancellationToken.None);
+
+        Assert.True(result.TimedOut);
+        Assert.Equal(-1, result.ExitCode);
+        var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(TestAgent.IsAlive(child), $"grandchild {child} survived the timeout");
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Tests.Support;
+
+namespace P4Flow.Orchestrator.Tests.Hub;
+
+/// <summary>A real orchestrator whose job commands run on a real agent process, against the p4 simulator.</summary>
+public sealed class AgentPipelineTests
+{
+    private const string Base = "one\ntwo\nthree\n";
+
+    [Fact]
+    public async Task Integrate_WithAgent_WaitsForAgentThenRunsEveryCommandOnIt()
+    {
+        var depot = await SimDepot.CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
+        await depot.BranchAsync();
+        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("two", "TWO", StringComparison.Ordinal), null));
+        var home = OrchestratorProcess.CreateHome();
+        var tls = HubHost.Folder(home);
+        HubCertificates.EnsureCreated(tls);
+        HubCertificates.IssueAgent(tls, "builder");
+        await File.WriteAllTextAsync(Path.Combine(home, "config", "agent_whitelist.yaml"), HubHost.Whitelist([("builder", "127.0.0.0/8")]));
+        var hubPort = OrchestratorProcess.FreePort();
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
+        {
+            ["P4FLOW_commands__runner"] = "agents",
+            ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__user"] = "p4flow",
+        });
+        await orchestrator.WaitReadyAsync();
+
+        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
+        {
+            ["source"] = "//depot/main/...",
+            ["target"] = "//depot/rel/...",
+            ["description"] = "Integrate on an agent",
+            ["p4port"] = depot.Root,
+            ["agentRequirements"] = new JsonObject { ["capabilities"] = new JsonArray("p4"), ["labels"] = new JsonArray("linux") },
+        });
+        Assert.True(start.IsSuccessStatusCode, await start.Content.ReadAsStringAsync());
+        var jobId = (await start.ReadJsonAsync()).Str("jobId");
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == AgentCommandDispatcher.WaitingStage, "to wait for an agent");
+
+        await using var agent = AgentProcess.Start(home, hubPort, "builder", labels: ["linux"]);
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 90);
+
+        Assert.True(job.Str("status") == "Finished", job.ToJsonString());
+        Assert.Equal("submitted", job["result"]!.Str("status"));
+        Assert.True(Directory.Exists(Path.Combine(agent.Workspace, jobId)), "the job's workspace is on the agent");
+        Assert.False(Directory.Exists(Path.Combine(home, "data", "workspaces", jobId)), "nothing ran in the orchestrator");
+        var agents = await orchestrator.Client.GetJsonAsync("/api/agents");
+        var builder = agents.AsArray().Single(a => a!.Str("id") == "builder")!;
+        Assert.Equal("HEALTHY", builder.Str("state"));
+        Assert.True(builder["commandsSent"]!.GetValue<long>() >= 5);
+        Assert.Equal(["linux"], builder["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
+        Assert.Equal(Base.Replace("two", "TWO", StringComparison.Ordinal), await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
+    }
+
+    [Fact]
+    public async Task Integrate_AgentKilledMidCommand_JobFailsWithAgentLost()
+    {
+        var depot = await SimDepot.CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
+        await depot.BranchAsync();
+        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("one", "ONE", StringComparison.Ordinal), null));
+        await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "hang", ["commands"] = new JsonArray("integrate") });
+        var (home, hubPort) = PrepareHome("builder");
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
+        {
+            ["P4FLOW_commands__runner"] = "agents",
+            ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_agents__lost_grace"] = "2",
+        });
+        await orchestrator.WaitReadyAsync();
+        await using var agent = AgentProcess.Start(home, hubPort, "builder");
+
+        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
+        {
+            ["source"] = "//depot/main/...",
+            ["target"] = "//depot/rel/...",
+            ["p4port"] = depot.Root,
+        });
+        var jobId = (await start.ReadJsonAsync()).Str("jobId");
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "INTEGRATE", "to integrate");
+        await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/agents"), a => a.AsArray().Any(x => x!["commandsInFlight"]!.GetValue<int>() == 1), TimeSpan.FromSeconds(20), "the hanging integrate on the agent");
+        await agent.KillAsync();
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 60);
+
+        Assert.Equal("Faulted", job.Str("status"));
+        Assert.Equal("AGENT_LOST", job["fault"]!.Str("errorClass"));
+        Assert.Contains("agents.lost_grace", job["fault"]!.Str("message"), StringComparison.Ordinal);
+    }
+
+    private static (string Home, int HubPort) PrepareHome(string agent)
+    {
+        var home = OrchestratorProcess.CreateHome();
+        var tls = HubHost.Folder(home);
+        HubCertificates.EnsureCreated(tls);
+        HubCertificates.IssueAgent(tls, agent);
+        File.WriteAllText(Path.Combine(home, "config", "agent_whitelist.yaml"), HubHost.Whitelist([(agent, "127.0.0.0/8")]));
+        return (home, OrchestratorProcess.FreePort());
+    }
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using P4Flow.Activities.Commands;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Extensions;
+using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Tests.Support;
+using P4Flow.Workflows.Extensions;
+
+namespace P4Flow.Orchestrator.Tests.Hub;
+
+/// <summary>
+/// The orchestrator's hub alone, in this process, on a free 127.0.0.1 port, with its own CA, whitelist, audit log
+/// and journal in a temporary folder. A second host on the same folder and port is the hub after a restart.
+/// </summary>
+public sealed class HubHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private HubHost(WebApplication app, string dir, int port)
+    {
+        _app = app;
+        Dir = dir;
+        Port = port;
+    }
+
+    public string Dir { get; }
+    public int Port { get; }
+    public IServiceProvider Services => _app.Services;
+    public AgentRegistry Registry => Services.GetRequiredService<AgentRegistry>();
+    public ICommandDispatcher Dispatcher => Services.GetRequiredService<ICommandDispatcher>();
+    public HubTlsOptions Tls => Folder(Dir);
+    public string WhitelistPath => Path.Combine(Dir, "agent_whitelist.yaml");
+    public string AuditPath => Path.Combine(Dir, "audit.jsonl");
+    public Uri Address => new($"https://127.0.0.1:{Port}");
+
+    public static string NewDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "p4flow-hub-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        HubCertificates.EnsureCreated(Folder(dir));
+        return dir;
+    }
+
+    public static HubTlsOptions Folder(string dir) => new()
+    {
+        CertFile = Path.Combine(dir, "certs", "hub.crt"),
+        KeyFile = Path.Combine(dir, "certs", "hub.key"),
+        CaFile = Path.Combine(dir, "certs", "ca.crt"),
+        CaKeyFile = Path.Combine(dir, "certs", "ca.key"),
+        AgentsDir = Path.Combine(dir, "certs", "agents"),
+    };
+
+    /// <param name="agents">Whitelisted names (127.0.0.0/8 and ::1); their certificates are issued.</param>
+    public static async Task<HubHost> StartAsync(string? dir = null, int? port = null, IEnumerable<string>? agents = null, IDictionary<string, string?>? settings = null)
+    {
+        dir ??= NewDir();
+        var chosen = port ?? OrchestratorProcess.FreePort();
+        var tls = Folder(dir);
+        var names = agents?.ToList() ?? ["agent-1"];
+        foreach (var name in names) HubCertificates.IssueAgent(tls, name, force: false);
+        var whitelist = Path.Combine(dir, "agent_whitelist.yaml");
+        if (!File.Exists(whitelist)) await File.WriteAllTextAsync(whitelist, Whitelist(names.Select(n => (n, "127.0.0.0/8, ::1/128"))));
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dir, EnvironmentName = "Production" });
+        builder.AddMasterConfiguration();
+        var values = new Dictionary<string, string?>
+        {
+            ["server:port"] = chosen.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["server:hub_host"] = "127.0.0.1",
+            ["server:ssl:cert_file"] = tls.CertFile,
+            ["server:ssl:key_file"] = tls.KeyFile,
+            ["server:ssl:ca_file"] = tls.CaFile,
+            ["server:ssl:ca_key_file"] = tls.CaKeyFile,
+            ["server:ssl:agents_dir"] = tls.AgentsDir,
+            ["security:agent_whitelist"] = whitelist,
+            ["security:audit_log"] = Path.Combine(dir, "audit.jsonl"),
+            ["agents:journal"] = Path.Combine(dir, "journal.jsonl"),
+            ["agents:whitelist_poll_interval"] = "0.2",
+            ["commands:runner"] = "agents",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+        builder.Services.AddWorkflowEngine();
+        builder.Services.AddMemoryWorkflowStore();
+        builder.AddAgentHub();
+        var app = builder.Build();
+        app.MapAgentHub();
+        await app.StartAsync();
+        return new HubHost(app, dir, chosen);
+    }
+
+    public static string Whitelist(IEnumerable<(string Cn, string Range)> entries) =>
+        "allowed_agents:\n" + string.Concat(entries.Select(e => $"  - hostname: \"localhost\"\n    cert_cn: \"{e.Cn}\"\n    ip_range: \"{e.Range}\"\n"));
+
+    public IReadOnlyList<JsonObject> AuditLines() => File.Exists(AuditPath)
+        ? [.. File.ReadAllLines(AuditPath).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject())]
+        : [];
+
+    public AgentView? Agent(string id) => Registry.Snapshot().FirstOrDefault(a => a.Id == id);
+
+    public Task<AgentView> WaitForAgentAsync(string id, Func<AgentView, bool> done, string what, int seconds = 30) =>
+        Eventually.Until(() => Task.FromResult(Agent(id)), a => a is not null && done(a), TimeSpan.FromSeconds(seconds), what)!;
+
+    public Task<IReadOnlyList<JsonObject>> WaitForAuditAsync(Func<JsonObject, bool> match, string what, int seconds = 20) =>
+        Eventually.Until(() => Task.FromResult(AuditLines()), lines => lines.Any(match), TimeSpan.FromSeconds(seconds), what);
+
+    /// <summary>Stops the hub abruptly, as a crash would: streams are cut, nothing is told to the agents.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _app.StopAsync(quick.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _app.DisposeAsync();
+    }
+
+    public static CommandRequest Request(string jobId, params string[] args) =>
+        new(jobId, "SYNC", args, new Dictionary<string, string>(), TimeSpan.FromSeconds(60));
+}
+
+/// <summary>A real agent process from the build output, connected to a hub.</summary>
+public sealed class AgentProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private AgentProcess(Process process, string name, string stateDir, string workspace)
+    {
+        _process = process;
+        Name = name;
+        StateDir = stateDir;
+        Workspace = workspace;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+    public string StateDir { get; }
+    public string Workspace { get; }
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static AgentProcess Start(string hubDir, int port, string name, string? stateDir = null, IEnumerable<string>? capabilities = null, IEnumerable<string>? labels = null, IDictionary<string, string>? environment = null)
+    {
+        var tls = HubHost.Folder(hubDir);
+        stateDir ??= Path.Combine(hubDir, "agents", name, "state");
+        var workspace = Path.Combine(hubDir, "agents", name, "ws");
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = hubDir };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Agent.dll"));
+        var settings = new Dictionary<string, string>
+        {
+            ["agent__id"] = name,
+            ["agent__workspace"] = workspace,
+            ["agent__state_dir"] = stateDir,
+            ["server__master_host"] = "127.0.0.1",
+            ["server__master_port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["server__ssl__cert_file"] = Path.Combine(tls.AgentsDir, name + ".crt"),
+            ["server__ssl__key_file"] = Path.Combine(tls.AgentsDir, name + ".key"),
+            ["server__ssl__ca_file"] = tls.CaFile,
+            ["reconnect__min_delay"] = "0.1",
+            ["reconnect__max_delay"] = "0.5",
+            ["execution__drain_timeout"] = "30",
+        };
+        foreach (var (c, i) in (capabilities ?? ["p4"]).Select((c, i) => (c, i))) settings[$"agent__capabilities__{i}"] = c;
+        foreach (var (l, i) in (labels ?? []).Select((l, i) => (l, i))) settings[$"agent__labels__{i}"] = l;
+        foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;
+        info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        info.Environment["Logging__LogLevel__P4Flow"] = "Debug";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        return new AgentProcess(Process.Start(info) ?? throw new InvalidOperationException("the agent did not start"), name, stateDir, workspace);
+    }
+
+    /// <summary>SIGTERM: the agent drains (running commands finish) and exits.</summary>
+    public async Task StopAsync(int seconds = 60)
+    {
+        using (var term = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        await _process.WaitForExitAsync(deadline.Token);
+    }
+
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using P4Flow.Orchestrator.Observability;
+
+namespace P4Flow.Orchestrator.Tests.Observability;
+
+/// <summary>The command log and the rolling of log files, in an orchestrator hosted in process.</summary>
+public sealed partial class LogFilesTests
+{
+    [Fact]
+    public async Task CommandLog_Write_WritesTheSeedsFieldsToCommandsJsonl()
+    {
+        var factory = new ObservabilityFactory();
+        await using (factory)
+        {
+            _ = factory.Server;
+            var log = factory.Services.GetRequiredService<CommandLog>();
+            log.Write(new CommandLogEntry(CommandEvents.Completed, "job-1", "17")
+            {
+                AgentId = "agent-a",
+                Stage = "SYNC",
+                DurationMs = 1234.5,
+                Metadata = new Dictionary<string, object?> { ["exit_code"] = 0, ["args"] = new[] { "p4", "sync" } },
+            });
+            log.Write(new CommandLogEntry(CommandEvents.Failed, "job-1", "18") { Stage = "INTEGRATE", Error = "P4_LOCKED: file locked" });
+            LogOrdinary(factory.Services.GetRequiredService<ILogger<LogFilesTests>>());
+        }
+
+        var lines = ObservabilityFactory.ReadLines(factory.CommandsLog);
+        Assert.Equal(2, lines.Count);
+        var completed = JsonNode.Parse(lines[0])!.AsObject();
+        Assert.Equal(["timestamp", "level", "event", "job_id", "cmd_id", "agent_id", "stage", "duration_ms", "error", "metadata"], completed.Select(p => p.Key));
+        Assert.Equal("INFO", completed["level"]!.GetValue<string>());
+        Assert.Equal("command_completed", completed["event"]!.GetValue<string>());
+        Assert.Equal("job-1", completed["job_id"]!.GetValue<string>());
+        Assert.Equal("17", completed["cmd_id"]!.GetValue<string>());
+        Assert.Equal("agent-a", completed["agent_id"]!.GetValue<string>());
+        Assert.Equal("SYNC", completed["stage"]!.GetValue<string>());
+        Assert.Equal(1234.5, completed["duration_ms"]!.GetValue<double>());
+        Assert.Null(completed["error"]);
+        Assert.Equal(0, completed["metadata"]!["exit_code"]!.GetValue<int>());
+        Assert.Equal(["p4", "sync"], completed["metadata"]!["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.EndsWith("Z", completed["timestamp"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var failed = JsonNode.Parse(lines[1])!.AsObject();
+        Assert.Equal("WARNING", failed["level"]!.GetValue<string>());
+        Assert.Equal("P4_LOCKED: file locked", failed["error"]!.GetValue<string>());
+        Assert.Null(failed["agent_id"]);
+        Assert.Empty(failed["metadata"]!.AsObject());
+
+        // The main log has them too, beside everything else.
+        var main = ObservabilityFactory.ReadLines(factory.LogFile);
+        Assert.Contains(main, l => l.Contains("command_completed", StringComparison.Ordinal));
+        Assert.Contains(main, l => l.Contains("Not a command", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rotation_TinySizeLimit_RollsFilesAndKeepsTheConfiguredCount()
+    {
+        var factory = new ObservabilityFactory(new Dictionary<string, string>
+        {
+            ["monitoring:log_max_size"] = "2K",
+            ["monitoring:log_max_files"] = "3",
+        });
+        await using (factory)
+        {
+            _ = factory.Server;
+            var logger = factory.Services.GetRequiredService<ILogger<LogFilesTests>>();
+            var commands = factory.Services.GetRequiredService<CommandLog>();
+            for (var i = 0; i < 200; i++)
+            {
+                LogFiller(logger, i);
+                commands.Write(new CommandLogEntry(CommandEvents.Completed, "job-rotation", i.ToString(System.Globalization.CultureInfo.InvariantCulture)) { Stage = "SYNC", DurationMs = i });
+            }
+        }
+
+        foreach (var log in new[] { factory.LogFile, factory.CommandsLog })
+        {
+            var files = ObservabilityFactory.LogFiles(log);
+            // 200 events of over 100 bytes make well over 3 files of 2 KB: the oldest were deleted.
+            Assert.Equal(3, files.Count);
+            Assert.Contains(files, f => Path.GetFileName(f).Contains("_0", StringComparison.Ordinal));
+            // A file rolls once it reaches the limit: it holds at most the limit plus the one event that crossed it.
+            Assert.All(files, f => Assert.InRange(new FileInfo(f).Length, 1, 2048 + 1024));
+            Assert.All(ObservabilityFactory.ReadLines(log), l => JsonNode.Parse(l));
+        }
+        // The newest events survive, the oldest are gone.
+        var kept = ObservabilityFactory.ReadLines(factory.CommandsLog).Select(l => JsonNode.Parse(l)!["cmd_id"]!.GetValue<string>()).ToList();
+        Assert.Contains("199", kept);
+        Assert.DoesNotContain("0", kept);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Not a command")]
+    private static partial void LogOrdinary(ILogger logger);
+
+    [LoggerMessage(2, LogLevel.Information, "Filler event {Number} to fill the log files quickly")]
+    private static partial void LogFiller(ILogger logger, int number);
+}
