@@ -11,7 +11,13 @@ namespace P4Flow.Orchestrator.Hub;
 /// admits it to the pool, then relays what it sends until the stream ends. TLS has already checked the certificate
 /// chain; the whitelist is checked again here because it may have changed since the handshake.
 /// </summary>
-public sealed partial class AgentHubService(AgentRegistry registry, WhitelistMonitor whitelist, AuditLog audit, TimeProvider clock, ILogger<AgentHubService> logger)
+public sealed partial class AgentHubService(
+    AgentRegistry registry,
+    WhitelistMonitor whitelist,
+    AuditLog audit,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<AgentHubService> logger)
     : AgentHub.AgentHubBase
 {
     public static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
@@ -68,6 +74,8 @@ public sealed partial class AgentHubService(AgentRegistry registry, WhitelistMon
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var writer = WriteAsync(responseStream, outbox.Reader, closing);
         var reason2 = "the agent closed the stream";
+        // A stream never ends by itself: on shutdown the hub says goodbye, or the host would wait for it.
+        using var stopping = lifetime.ApplicationStopping.Register(() => session.Close("the hub is shutting down", new HubMessage { Goodbye = new Goodbye { Reason = "the hub is shutting down" } }));
         try
         {
             registry.Admit(session);

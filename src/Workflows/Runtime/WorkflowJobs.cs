@@ -50,6 +50,8 @@ public sealed partial class WorkflowJobs(
             return;
         }
 
+        // The work's own log events (its commands) belong to the job, like the engine's.
+        using var scope = logger.BeginScope(new JobLogScope(instance));
         JobResult result;
         try
         {

@@ -26,7 +26,7 @@ public sealed class AgentHubServiceTests : IDisposable
         _journal = new HubJournal(agents);
         _audit = new AuditLog(security);
         _registry = new AgentRegistry(_journal, _audit, TimeProvider.System, Options.Create(new ResourcesOptions()), NullLogger<AgentRegistry>.Instance);
-        _service = new AgentHubService(_registry, new WhitelistMonitor(security, agents, NullLogger<WhitelistMonitor>.Instance), _audit, TimeProvider.System, NullLogger<AgentHubService>.Instance);
+        _service = new AgentHubService(_registry, new WhitelistMonitor(security, agents, NullLogger<WhitelistMonitor>.Instance), _audit, new Lifetime(), TimeProvider.System, NullLogger<AgentHubService>.Instance);
     }
 
     [Fact]
@@ -125,6 +125,17 @@ public sealed class AgentHubServiceTests : IDisposable
                 var message = await _seen.Reader.ReadAsync(deadline.Token);
                 if (message.BodyCase == kind) return message;
             }
+        }
+    }
+
+    private sealed class Lifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
         }
     }
 

@@ -14,6 +14,8 @@ public sealed class FakeAgent : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly AsyncDuplexStreamingCall<AgentMessage, HubMessage> _call;
     private readonly Task _reader;
+    // A client stream takes one write at a time: pongs and the test's own messages queue here.
+    private readonly SemaphoreSlim _writing = new(1, 1);
 
     private FakeAgent(GrpcChannel channel, AsyncDuplexStreamingCall<AgentMessage, HubMessage> call, bool answerPings)
     {
@@ -50,7 +52,18 @@ public sealed class FakeAgent : IAsyncDisposable
         return CertificateFiles.LoadWithKey(Path.Combine(tls.AgentsDir, name + ".crt"), Path.Combine(tls.AgentsDir, name + ".key"));
     }
 
-    public Task SendAsync(AgentMessage message) => _call.RequestStream.WriteAsync(message);
+    public async Task SendAsync(AgentMessage message)
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            await _call.RequestStream.WriteAsync(message);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
 
     /// <summary>The next message of the given kind from the hub, or the error that ended the stream.</summary>
     public async Task<HubMessage> NextAsync(HubMessage.BodyOneofCase kind, int seconds = 20)
@@ -89,6 +102,7 @@ public sealed class FakeAgent : IAsyncDisposable
         {
         }
         _channel.Dispose();
+        _writing.Dispose();
     }
 
     private async Task ReadAsync()
@@ -98,7 +112,7 @@ public sealed class FakeAgent : IAsyncDisposable
             await foreach (var message in _call.ResponseStream.ReadAllAsync())
             {
                 if (message.BodyCase == HubMessage.BodyOneofCase.Ping && AnswerPings)
-                    await _call.RequestStream.WriteAsync(new AgentMessage { Pong = new Pong { Seq = message.Ping.Seq } });
+                    await SendAsync(new AgentMessage { Pong = new Pong { Seq = message.Ping.Seq } });
                 await Received.Writer.WriteAsync(message);
             }
         }
