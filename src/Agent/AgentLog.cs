@@ -45,4 +45,7 @@ internal static partial class AgentLog
 
     [LoggerMessage(5017, LogLevel.Error, "Cmd {CmdId} could not be run")]
     public static partial void RunFailed(ILogger logger, Exception exception, long cmdId);
+
+    [LoggerMessage(5018, LogLevel.Warning, "Cmd {CmdId} of job {JobId} refused, nothing run: {Reason}")]
+    public static partial void CommandRefused(ILogger logger, long cmdId, string jobId, string reason);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using P4Flow.Protocol.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using P4Flow.Agent.Configuration;
@@ -16,8 +18,10 @@ internal sealed class TestAgent : IDisposable
         Root = root ?? Path.Combine(Path.GetTempPath(), "p4flow-agent-" + Guid.NewGuid().ToString("N")[..8]);
         Options = new AgentOptions { Workspace = Path.Combine(Root, "ws"), StateDir = Path.Combine(Root, "state"), MaxConcurrentCommands = maxConcurrent };
         Cache = new ResultCache(Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new CacheOptions()), TimeProvider.System);
-        Runner = new CommandRunner(Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new ExecutionOptions()));
-        Executor = new CommandExecutor(Runner, Cache, Link, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<CommandExecutor>.Instance);
+        Runner = new CommandRunner(Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new ExecutionOptions { AllowedExecutables = [.. AllowedPrograms] }));
+        Nonces = new NonceStore(Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System);
+        Guard = new CommandGuard(new Dictionary<string, RSA> { [CommandSignature.KeyId(HubKey)] = PublicKeyOf(HubKey) }, () => AgentId, JwtSecret, Nonces, TimeProvider.System);
+        Executor = new CommandExecutor(Runner, Guard, Cache, Link, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<CommandExecutor>.Instance);
         Link.Attach(Sent.Writer);
     }
 
@@ -25,6 +29,40 @@ internal sealed class TestAgent : IDisposable
     public AgentOptions Options { get; }
     public ResultCache Cache { get; }
     public CommandRunner Runner { get; }
+    public CommandGuard Guard { get; }
+    public NonceStore Nonces { get; }
+
+    public const string JwtSecret = "agent-tests-jwt-secret-0123456789abcdef";
+
+    public const string AgentId = "test-agent";
+
+    /// <summary>What the tests run; the sandbox refuses everything else.</summary>
+    public static readonly string[] AllowedPrograms = ["/bin/echo", "/usr/bin/echo", "/bin/sh", "/bin/true", "/bin/sleep", "/bin/cat", "/usr/bin/touch", "/usr/bin/env"];
+
+    /// <summary>The "hub's" signing key, shared by every test agent (3072-bit keys are slow to make).</summary>
+    public static RSA HubKey { get; } = RSA.Create(CommandSignature.KeySizeBits);
+
+    /// <summary>Gives the command a token (unless it has one) and signs it as the hub would for this agent, then hands it over.</summary>
+    public void Accept(P4Flow.Protocol.V1.Command command)
+    {
+        Seal(command);
+        Executor.Accept(command);
+    }
+
+    /// <summary>What the hub does before it sends a command: a token (unless it has one), then the signature.</summary>
+    public static P4Flow.Protocol.V1.Command Seal(P4Flow.Protocol.V1.Command command, string agentId = AgentId)
+    {
+        if (string.IsNullOrEmpty(command.Token)) command.Token = CommandToken.Create(JwtSecret, command.CmdId, agentId, TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+        CommandSignature.Sign(command, agentId, HubKey);
+        return command;
+    }
+
+    private static RSA PublicKeyOf(RSA key)
+    {
+        var pub = RSA.Create();
+        pub.ImportSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), out _);
+        return pub;
+    }
     public HubLink Link { get; } = new();
     public CommandExecutor Executor { get; }
     public System.Threading.Channels.Channel<P4Flow.Protocol.V1.AgentMessage> Sent { get; } = System.Threading.Channels.Channel.CreateUnbounded<P4Flow.Protocol.V1.AgentMessage>();
@@ -43,6 +81,8 @@ internal sealed class TestAgent : IDisposable
     public void Dispose()
     {
         Executor.Dispose();
+        Guard.Dispose();
+        Nonces.Dispose();
         Cache.Dispose();
     }
 

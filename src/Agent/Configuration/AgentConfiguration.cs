@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using P4Flow.Agent.Connection;
 using P4Flow.Agent.Execution;
 using P4Flow.Agent.State;
+using P4Flow.Protocol.Security;
 
 namespace P4Flow.Agent.Configuration;
 
@@ -33,6 +34,7 @@ public static class AgentConfiguration
         services.AddSection<HubOptions, HubOptionsValidation>(HubOptions.Section);
         services.AddSection<ExecutionOptions, ExecutionOptionsValidation>(ExecutionOptions.Section);
         services.AddSection<CacheOptions, CacheOptionsValidation>(CacheOptions.Section);
+        services.AddSection<SecurityOptions, SecurityOptionsValidation>(SecurityOptions.Section);
         services.AddSection<ReconnectOptions, ReconnectOptionsValidation>(ReconnectOptions.Section);
         return builder;
     }
@@ -49,6 +51,13 @@ public static class AgentConfiguration
         services.AddSingleton<HubLink>();
         services.AddSingleton<AgentIdentity>();
         services.AddSingleton<CommandRunner>();
+        services.AddSingleton<NonceStore>();
+        services.AddSingleton<CommandGuard>(sp => new CommandGuard(
+            CommandSignature.LoadPublicKeys(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.CommandKeys),
+            () => sp.GetRequiredService<AgentIdentity>().Id,
+            sp.GetRequiredService<IOptions<SecurityOptions>>().Value.EffectiveJwtSecret,
+            sp.GetRequiredService<NonceStore>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CommandExecutor>();
         services.AddHostedService<HubClient>();
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);

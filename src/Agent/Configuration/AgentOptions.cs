@@ -76,9 +76,39 @@ public sealed class ExecutionOptions
     [ConfigurationKeyName("max_output_chars")]
     public int MaxOutputChars { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Absolute paths of the programs commands may run; nothing else starts. Empty: the p4 and git found on PATH
+    /// (resolved when the agent starts).
+    /// </summary>
+    [ConfigurationKeyName("allowed_executables")]
+    public List<string> AllowedExecutables { get; set; } = [];
+
+    /// <summary>Variables of the agent's own environment a command inherits; the rest are dropped. The job's variables come on top.</summary>
+    [ConfigurationKeyName("inherited_env")]
+    public List<string> InheritedEnv { get; set; } = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "USER", "LOGNAME", "P4CONFIG", "P4CHARSET"];
+
     /// <summary>Seconds a command may run when the hub sends no timeout.</summary>
     [ConfigurationKeyName("default_timeout")]
     public int DefaultTimeout { get; set; } = 600;
+}
+
+public sealed class SecurityOptions
+{
+    public const string Section = "security";
+
+    /// <summary>
+    /// PEM public keys whose signatures this agent accepts (the hub's certs/command-signing.pub); several while the
+    /// hub's key is rotated. A command signed by none of them is refused.
+    /// </summary>
+    [ConfigurationKeyName("command_keys")]
+    public List<string> CommandKeys { get; set; } = [];
+
+    /// <summary>The secret the hub's command tokens are signed with (HS256); empty: the JWT_SECRET environment variable.</summary>
+    [ConfigurationKeyName("jwt_secret")]
+    public string JwtSecret { get; set; } = "";
+
+    /// <summary>The configured secret, else JWT_SECRET.</summary>
+    public string EffectiveJwtSecret => string.IsNullOrEmpty(JwtSecret) ? Environment.GetEnvironmentVariable(Protocol.Security.CommandToken.SecretVariable) ?? "" : JwtSecret;
 }
 
 public sealed class CacheOptions

@@ -27,7 +27,16 @@ internal sealed class ExecutionOptionsValidation : IValidateOptions<ExecutionOpt
     public ValidateOptionsResult Validate(string? name, ExecutionOptions options) => Checks.Result(
         Checks.Range("execution.drain_timeout", options.DrainTimeout, 0, 86_400),
         Checks.Range("execution.max_output_chars", options.MaxOutputChars, 1024, 256 * 1024 * 1024),
-        Checks.Range("execution.default_timeout", options.DefaultTimeout, 1, 86_400));
+        Checks.Range("execution.default_timeout", options.DefaultTimeout, 1, 86_400),
+        options.AllowedExecutables.FirstOrDefault(p => !Path.IsPathFullyQualified(p)) is { } relative ? $"execution.allowed_executables must hold absolute paths (got '{relative}')." : null);
+}
+
+internal sealed class SecurityOptionsValidation : IValidateOptions<SecurityOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SecurityOptions options) => Checks.Result(
+        options.CommandKeys.Count == 0 ? "security.command_keys must list at least one public key file (the hub's certs/command-signing.pub): unsigned commands are never run." : null,
+        options.CommandKeys.FirstOrDefault(f => !File.Exists(f)) is { } missing ? $"security.command_keys names {Path.GetFullPath(missing)}, which does not exist." : null,
+        Protocol.Security.CommandToken.CheckSecret(options.EffectiveJwtSecret, "security.jwt_secret (or the JWT_SECRET environment variable)"));
 }
 
 internal sealed class CacheOptionsValidation : IValidateOptions<CacheOptions>

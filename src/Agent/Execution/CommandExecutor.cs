@@ -15,6 +15,7 @@ namespace P4Flow.Agent.Execution;
 /// </summary>
 internal sealed partial class CommandExecutor(
     CommandRunner runner,
+    CommandGuard guard,
     ResultCache cache,
     HubLink link,
     IOptions<AgentOptions> options,
@@ -37,6 +38,11 @@ internal sealed partial class CommandExecutor(
     {
         ArgumentNullException.ThrowIfNull(command);
         var id = command.CmdId;
+        if (guard.Check(command, out var token) is { } refusal)
+        {
+            Refuse(command, refusal);
+            return;
+        }
         if (cache.TryGetResult(id, out var cached))
         {
             AgentLog.AlreadyDone(logger, id);
@@ -53,16 +59,22 @@ internal sealed partial class CommandExecutor(
         if (id <= cache.LastCmdId)
         {
             // Started by an earlier run of this agent that never recorded a result (killed), or its result expired.
-            var refused = new CommandResult
+            var notTwice = new CommandResult
             {
                 CmdId = id,
                 ExitCode = -1,
                 Error = $"cmd {id} was started before (this agent's last started command is {cache.LastCmdId}) and its result is unknown; it is not run twice",
             };
-            refused.Stderr = refused.Error;
-            cache.Store(refused, command.JobId);
+            notTwice.Stderr = notTwice.Error;
+            cache.Store(notTwice, command.JobId);
             AgentLog.NotRunTwice(logger, id);
-            link.TrySend(new AgentMessage { Result = refused });
+            link.TrySend(new AgentMessage { Result = notTwice });
+            return;
+        }
+
+        if (guard.Spend(token!) is { } replayed)
+        {
+            Refuse(command, replayed);
             return;
         }
 
@@ -70,6 +82,18 @@ internal sealed partial class CommandExecutor(
         _running[id] = running;
         cache.MarkStarted(id, command.JobId);
         running.Task = RunAsync(running);
+    }
+
+    /// <summary>
+    /// Answers a command that must not run. Not cached and not marked started: a forged or altered command must not
+    /// take the real command's cmd_id.
+    /// </summary>
+    private void Refuse(Command command, string reason)
+    {
+        AgentLog.CommandRefused(logger, command.CmdId, command.JobId, reason);
+        var refused = new CommandResult { CmdId = command.CmdId, ExitCode = -1, Refused = true, Error = "refused, nothing was run: " + reason };
+        refused.Stderr = refused.Error;
+        link.TrySend(new AgentMessage { Result = refused });
     }
 
     /// <summary>Kills the command's process tree; its result (cancelled) is still sent.</summary>

@@ -17,6 +17,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
 {
     public const string WorkDirPlaceholder = "$WORKDIR";
     private const int ChunkChars = 8192;
+    private readonly Lazy<HashSet<string>> _allowed = new(() => AllowedDefault(execution.Value));
 
     /// <summary>The job's directory under the workspace root; a workspace name that could leave the root is refused.</summary>
     public string WorkDirFor(Command command)
@@ -37,18 +38,23 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         if (command.Args.Count == 0 || string.IsNullOrEmpty(command.Args[0]))
             return Refused(command, "the command has no program to run", clock);
 
-        string workDir;
+        string workDir, program;
         try
         {
             workDir = WorkDirFor(command);
+            program = AllowedProgram(command.Args[0]);
+            CheckEnvironment(command);
+            CheckInsideRoot(workDir);
+            Directory.CreateDirectory(workDir);
         }
         catch (CommandRefusedException ex)
         {
-            return Refused(command, ex.Message, clock);
+            var refused = Refused(command, ex.Message, clock);
+            refused.Refused = true;
+            return refused;
         }
-        Directory.CreateDirectory(workDir);
 
-        var info = new ProcessStartInfo(command.Args[0])
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = workDir,
             RedirectStandardInput = true,
@@ -59,7 +65,18 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
             StandardErrorEncoding = Encoding.UTF8,
         };
         foreach (var arg in command.Args.Skip(1)) info.ArgumentList.Add(arg);
+        // The agent's own environment (its secrets, JWT_SECRET among them) is not passed on: only the listed
+        // variables, then the job's, with HOME and TMPDIR inside the job's folder.
+        var inherited = execution.Value.InheritedEnv.ToHashSet(StringComparer.Ordinal);
+        foreach (var key in info.Environment.Keys.ToList())
+        {
+            if (!inherited.Contains(key)) info.Environment.Remove(key);
+        }
         foreach (var (key, value) in command.Env) info.Environment[key] = value;
+        var temp = Path.Combine(workDir, ".tmp");
+        Directory.CreateDirectory(temp);
+        info.Environment["HOME"] = workDir;
+        info.Environment["TMPDIR"] = temp;
 
         Process process;
         try
@@ -74,8 +91,9 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         using (process)
         {
             var limit = execution.Value.MaxOutputChars;
-            var stdout = PumpAsync(process.StandardOutput, OutputStream.Stdout, onOutput, limit);
-            var stderr = PumpAsync(process.StandardError, OutputStream.Stderr, onOutput, limit);
+            var truncated = new bool[2];
+            var stdout = PumpAsync(process.StandardOutput, OutputStream.Stdout, onOutput, limit, () => truncated[0] = true);
+            var stderr = PumpAsync(process.StandardError, OutputStream.Stderr, onOutput, limit, () => truncated[1] = true);
             try
             {
                 if (command.HasStdin) await process.StandardInput.WriteAsync(command.Stdin.Replace(WorkDirPlaceholder, workDir, StringComparison.Ordinal)).ConfigureAwait(false);
@@ -114,6 +132,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
                 Duration = Duration.FromTimeSpan(clock.Elapsed),
                 TimedOut = timedOut,
                 Cancelled = cancelled,
+                OutputTruncated = truncated[0] || truncated[1],
             };
             if (timedOut) result.Error = $"timed out after {timeout.TotalSeconds:0.###} s; the process tree was killed";
             return result;
@@ -136,7 +155,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         }
     }
 
-    private static async Task<string> PumpAsync(StreamReader reader, OutputStream stream, Action<OutputStream, string> onOutput, int limit)
+    private static async Task<string> PumpAsync(StreamReader reader, OutputStream stream, Action<OutputStream, string> onOutput, int limit, Action onTruncated)
     {
         var text = new StringBuilder();
         var buffer = new char[ChunkChars];
@@ -154,6 +173,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
                 dropped += read - Math.Max(room, 0);
             }
         }
+        if (dropped > 0) onTruncated();
         if (dropped > 0) text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n[p4flow-agent: {dropped} more characters dropped]\n");
         return text.ToString();
     }
@@ -166,6 +186,65 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         Error = reason,
         Duration = Duration.FromTimeSpan(clock.Elapsed),
     };
+
+    /// <summary>The program's absolute path when it is on the allow-list (a bare name is looked up on PATH first).</summary>
+    public string AllowedProgram(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var path = Path.IsPathFullyQualified(name) ? Path.GetFullPath(name) : FindOnPath(name);
+        // A program that does not exist cannot run either way; it fails to start with exit code 127, as before.
+        if (path is not null && !File.Exists(path)) return path;
+        if (path is null || !_allowed.Value.Contains(path))
+            throw new CommandRefusedException($"'{name}' is not an allowed executable (execution.allowed_executables: {string.Join(", ", _allowed.Value.Order(StringComparer.Ordinal))})");
+        return path;
+    }
+
+    /// <summary>Variables that make a program load other code than its own; a job may not set them.</summary>
+    private static readonly string[] ForbiddenEnvPrefixes = ["LD_", "DYLD_"];
+    private static readonly HashSet<string> ForbiddenEnv = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "IFS", "GCONV_PATH", "HOSTALIASES", "LOCALDOMAIN", "RESOLV_HOST_CONF", "NLSPATH",
+        "PYTHONPATH", "PYTHONSTARTUP", "PERL5LIB", "PERL5OPT", "RUBYOPT", "NODE_OPTIONS", "JAVA_TOOL_OPTIONS", "HOME", "TMPDIR",
+    };
+
+    private static void CheckEnvironment(Command command)
+    {
+        foreach (var key in command.Env.Keys)
+        {
+            if (ForbiddenEnv.Contains(key) || ForbiddenEnvPrefixes.Any(p => key.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+                throw new CommandRefusedException($"the environment variable {key} may not be set by a job");
+        }
+    }
+
+    /// <summary>The job's folder must be a real folder inside the workspace root, not a link to elsewhere.</summary>
+    private void CheckInsideRoot(string workDir)
+    {
+        // The folder's name is one plain path component (WorkDirFor), so its parent is the root; only a link
+        // put there (by a job, or by hand) could lead elsewhere.
+        var root = Path.GetFullPath(agent.Value.Workspace);
+        if (!string.Equals(Path.GetDirectoryName(workDir), Path.TrimEndingDirectorySeparator(root), StringComparison.Ordinal))
+            throw new CommandRefusedException($"the job's folder {workDir} is outside the workspace root {root}");
+        if (new DirectoryInfo(workDir).LinkTarget is { } target)
+            throw new CommandRefusedException($"the job's folder {workDir} is a link (to {target}); it must be a folder inside the workspace root");
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        if (name.Contains('/', StringComparison.Ordinal)) return null;
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (Path.IsPathFullyQualified(candidate) && File.Exists(candidate)) return Path.GetFullPath(candidate);
+        }
+        return null;
+    }
+
+    private static HashSet<string> AllowedDefault(ExecutionOptions execution)
+    {
+        var configured = execution.AllowedExecutables;
+        var paths = configured.Count > 0 ? configured.Select(Path.GetFullPath) : new[] { FindOnPath("p4"), FindOnPath("git") }.OfType<string>();
+        return paths.ToHashSet(StringComparer.Ordinal);
+    }
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex WorkspaceName();

@@ -40,6 +40,10 @@ public sealed class HubTlsOptions
     /// <summary>Host names the hub's certificate names besides localhost, 127.0.0.1 and ::1.</summary>
     [ConfigurationKeyName("host_names")]
     public List<string> HostNames { get; set; } = [];
+
+    /// <summary>The private key that signs every command (RSA 3072); empty: command-signing.key beside the CA. Its public key is the same name with .pub.</summary>
+    [ConfigurationKeyName("command_key_file")]
+    public string CommandKeyFile { get; set; } = "";
 }
 
 /// <summary>`security:` the agent whitelist and the audit log.</summary>
@@ -54,8 +58,16 @@ public sealed class HubSecurityOptions
     [ConfigurationKeyName("audit_log")]
     public string AuditLog { get; set; } = "logs/audit.jsonl";
 
+    /// <summary>Seconds a command token stays valid after the hub first sends the command.</summary>
     [ConfigurationKeyName("token_expiry")]
     public int TokenExpiry { get; set; } = 3600;
+
+    /// <summary>
+    /// The HS256 secret of command tokens, shared with the agents; empty: the JWT_SECRET environment variable. Not
+    /// meant for the YAML file (a secret): set JWT_SECRET. Outside demo mode the hub does not start without one.
+    /// </summary>
+    [ConfigurationKeyName("jwt_secret")]
+    public string JwtSecret { get; set; } = "";
 }
 
 /// <summary>`agents:` health checks, waiting and recovery of the agent pool.</summary>

@@ -44,6 +44,8 @@ public static class HubExtensions
                 throw new OptionsValidationException(HubTlsOptions.Section, typeof(HubTlsOptions), [$"{key} {Path.GetFullPath(file)} does not exist: run `dotnet run --project src/Orchestrator -- certs init` (or set commands.runner: local to run commands in-process)."]);
         }
 
+        services.AddSingleton(CommandTokenSecret.Resolve(configuration, demo));
+
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = HubChannel.MaxMessageBytes;
@@ -51,6 +53,7 @@ public static class HubExtensions
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<CommandSigner>();
         services.AddSingleton<WhitelistMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<WhitelistMonitor>());
         services.AddSingleton<HubJournal>();

@@ -85,6 +85,8 @@ public sealed partial class AgentHubService(
                 switch (message.BodyCase)
                 {
                     case AgentMessage.BodyOneofCase.Result:
+                        if (message.Result.Refused)
+                            audit.Write(new AuditEvent(AuditLog.CommandRefused, session.AgentId, session.Address.ToString(), AuditEvent.Rejected, $"cmd {message.Result.CmdId}: {message.Result.Error}") { TargetHost = hello.Hostname });
                         registry.OnResult(session, message.Result, fromCache: false);
                         break;
                     case AgentMessage.BodyOneofCase.AlreadyDone:

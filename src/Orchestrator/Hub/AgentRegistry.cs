@@ -40,13 +40,15 @@ public sealed partial class AgentRegistry
     private readonly TimeProvider _clock;
     private readonly IOptions<ResourcesOptions> _resources;
     private readonly ILogger<AgentRegistry> _logger;
+    private readonly CommandSigner? _signer;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static readonly TimeSpan OrphanRetention = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan EvictedRetryAfter = TimeSpan.FromSeconds(60);
 
-    public AgentRegistry(HubJournal journal, AuditLog audit, TimeProvider clock, IOptions<ResourcesOptions> resources, ILogger<AgentRegistry> logger)
+    public AgentRegistry(HubJournal journal, AuditLog audit, TimeProvider clock, IOptions<ResourcesOptions> resources, ILogger<AgentRegistry> logger, CommandSigner? signer = null)
     {
+        _signer = signer;
         _journal = journal;
         _audit = audit;
         _clock = clock;
@@ -422,6 +424,8 @@ public sealed partial class AgentRegistry
         if (!pending.Written)
         {
             pending.Command.CmdId = ++record.LastCmdId;
+            // Signed once its cmd_id is known, before the journal keeps it: a resent command carries the same signature.
+            _signer?.Sign(pending.Command, record.Id);
             pending.Written = true;
             record.InFlight[pending.CmdId] = pending;
             _journal.Sent(record.Id, pending.JobId, pending.Fingerprint, pending.Command);

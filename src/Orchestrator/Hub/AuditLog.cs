@@ -33,6 +33,7 @@ public sealed class AuditLog(IOptions<HubSecurityOptions> options)
     public const string AgentRejected = "AGENT_REJECTED";
     public const string AgentDisconnected = "AGENT_DISCONNECTED";
     public const string AgentEvicted = "AGENT_EVICTED";
+    public const string CommandRefused = "COMMAND_REFUSED";
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly Lock _lock = new();

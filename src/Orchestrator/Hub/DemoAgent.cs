@@ -13,6 +13,7 @@ internal sealed partial class DemoAgent(
     IOptions<ServerOptions> server,
     IOptions<HubTlsOptions> tls,
     IOptions<PerforceOptions> perforce,
+    CommandTokenSecret secret,
     IHostApplicationLifetime lifetime,
     ILogger<DemoAgent> logger) : IHostedService, IDisposable
 {
@@ -78,7 +79,12 @@ internal sealed partial class DemoAgent(
             ["server__ssl__cert_file"] = Path.GetFullPath(Path.Combine(files.AgentsDir, AgentId + ".crt")),
             ["server__ssl__key_file"] = Path.GetFullPath(Path.Combine(files.AgentsDir, AgentId + ".key")),
             ["server__ssl__ca_file"] = Path.GetFullPath(files.CaFile),
+            ["security__command_keys__0"] = HubCertificates.CommandPublicKeyFile(files),
+            ["security__jwt_secret"] = secret.Value,
         };
+        // The agent's sandbox runs only these: the p4 the demo uses (the simulator's launcher) and git.
+        foreach (var (program, i) in new[] { Resolve(perforce.Value.Executable), Resolve("git") }.OfType<string>().Distinct().Select((p, i) => (p, i)))
+            settings[$"execution__allowed_executables__{i}"] = program;
         foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         _process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start the demo agent {AgentDll}.");
@@ -88,4 +94,10 @@ internal sealed partial class DemoAgent(
         _process.BeginErrorReadLine();
         HubLog.DemoAgentStarted(logger, AgentId, _process.Id);
     }
+
+    private static string? Resolve(string program) =>
+        Path.IsPathRooted(program) ? Path.GetFullPath(program)
+        : program.Contains('/', StringComparison.Ordinal) ? Path.GetFullPath(program)
+        : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(path => Path.IsPathFullyQualified(path) && File.Exists(path));
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Protocol.Certificates;
+using P4Flow.Protocol.Security;
 
 namespace P4Flow.Orchestrator.Hub;
 
@@ -32,8 +33,27 @@ public static class HubCertificates
             written.Add(Path.GetFullPath(tls.CertFile));
             written.Add(Path.GetFullPath(tls.KeyFile));
         }
+        var commandKey = CommandKeyFile(tls);
+        if (force || !File.Exists(commandKey))
+        {
+            CommandSignature.CreateKeyPair(commandKey, CommandPublicKeyFile(tls));
+            written.Add(commandKey);
+            written.Add(CommandPublicKeyFile(tls));
+        }
         return written;
     }
+
+    /// <summary>The command-signing private key: server.ssl.command_key_file, or command-signing.key beside the CA.</summary>
+    public static string CommandKeyFile(HubTlsOptions tls)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        return Path.GetFullPath(string.IsNullOrWhiteSpace(tls.CommandKeyFile)
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tls.CaFile))!, "command-signing.key")
+            : tls.CommandKeyFile);
+    }
+
+    /// <summary>The public key agents pin to verify commands.</summary>
+    public static string CommandPublicKeyFile(HubTlsOptions tls) => Path.ChangeExtension(CommandKeyFile(tls), ".pub");
 
     /// <summary>An agent's client certificate and key in agents_dir: NAME.crt, NAME.key.</summary>
     public static (string Cert, string Key) IssueAgent(HubTlsOptions tls, string name, bool force = true)

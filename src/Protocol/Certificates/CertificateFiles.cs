@@ -6,8 +6,8 @@ namespace P4Flow.Protocol.Certificates;
 /// <summary>PEM files: a certificate readable by all, its private key readable by its owner alone (mode 0600 from the moment it exists).</summary>
 public static class CertificateFiles
 {
-    private const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode PublicMode = PrivateMode | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    internal const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    internal const UnixFileMode PublicMode = PrivateMode | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>Writes <paramref name="certificate"/> to <paramref name="certPath"/> and, when given, its private key to <paramref name="keyPath"/>.</summary>
     public static void Write(X509Certificate2 certificate, string certPath, string? keyPath)
@@ -35,7 +35,7 @@ public static class CertificateFiles
         return X509Certificate2.CreateFromPem(File.ReadAllText(certPath));
     }
 
-    private static void WriteText(string path, string text, UnixFileMode mode)
+    internal static void WriteText(string path, string text, UnixFileMode mode)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);

@@ -9,7 +9,7 @@ public sealed class CommandExecutorTests
     {
         using var agent = new TestAgent();
 
-        agent.Executor.Accept(TestAgent.Command(1, "job", "/bin/echo", "hi"));
+        agent.Accept(TestAgent.Command(1, "job", "/bin/echo", "hi"));
         var sent = await agent.NextAsync(AgentMessage.BodyOneofCase.Result);
 
         Assert.Equal("hi\n", sent.Result.Stdout);
@@ -23,10 +23,10 @@ public sealed class CommandExecutorTests
         using var agent = new TestAgent();
         var counter = Path.Combine(agent.Root, "runs");
         var command = TestAgent.Command(1, "job", "/bin/sh", "-c", $"echo run >> {counter}");
-        agent.Executor.Accept(command);
+        agent.Accept(command);
         await agent.NextAsync(AgentMessage.BodyOneofCase.Result);
 
-        agent.Executor.Accept(command);
+        agent.Accept(command);
         var answer = await agent.NextAsync(AgentMessage.BodyOneofCase.AlreadyDone);
 
         Assert.Equal(1, answer.AlreadyDone.CmdId);
@@ -41,12 +41,12 @@ public sealed class CommandExecutorTests
         var command = TestAgent.Command(5, "job", "/bin/sh", "-c", $"echo run >> {counter}");
         using (var before = new TestAgent(root: root))
         {
-            before.Executor.Accept(command);
+            before.Accept(command);
             await before.NextAsync(AgentMessage.BodyOneofCase.Result);
         }
 
         using var after = new TestAgent(root: root);
-        after.Executor.Accept(command);
+        after.Accept(command);
         var answer = await after.NextAsync(AgentMessage.BodyOneofCase.AlreadyDone);
 
         Assert.Equal(0, answer.AlreadyDone.CachedResult.ExitCode);
@@ -60,7 +60,7 @@ public sealed class CommandExecutorTests
         using (var before = new TestAgent(root: root)) before.Cache.MarkStarted(9, "job");
 
         using var after = new TestAgent(root: root);
-        after.Executor.Accept(TestAgent.Command(9, "job", "/bin/true"));
+        after.Accept(TestAgent.Command(9, "job", "/bin/true"));
         var answer = await after.NextAsync(AgentMessage.BodyOneofCase.Result);
 
         Assert.Equal(-1, answer.Result.ExitCode);
@@ -72,7 +72,7 @@ public sealed class CommandExecutorTests
     {
         using var agent = new TestAgent();
         var pidFile = Path.Combine(agent.Root, "child.pid");
-        agent.Executor.Accept(TestAgent.Command(1, "job", "/bin/sh", "-c", $"sleep 300 & echo $! > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; wait"));
+        agent.Accept(TestAgent.Command(1, "job", "/bin/sh", "-c", $"sleep 300 & echo $! > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; wait"));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!File.Exists(pidFile) && DateTime.UtcNow < deadline) await Task.Delay(20);
         var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
@@ -88,10 +88,10 @@ public sealed class CommandExecutorTests
     public async Task DrainAsync_RunningCommand_NewCommandsNotTakenRunningOneFinishes()
     {
         using var agent = new TestAgent();
-        agent.Executor.Accept(TestAgent.Command(1, "job", "/bin/sh", "-c", "sleep 0.3; echo done"));
+        agent.Accept(TestAgent.Command(1, "job", "/bin/sh", "-c", "sleep 0.3; echo done"));
 
         var drain = agent.Executor.DrainAsync(TimeSpan.FromSeconds(20));
-        agent.Executor.Accept(TestAgent.Command(2, "job", "/bin/echo", "late"));
+        agent.Accept(TestAgent.Command(2, "job", "/bin/echo", "late"));
         await drain;
         var result = await agent.NextAsync(AgentMessage.BodyOneofCase.Result);
 

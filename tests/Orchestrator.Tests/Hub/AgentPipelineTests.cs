@@ -25,6 +25,7 @@ public sealed class AgentPipelineTests
         await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
         {
             ["P4FLOW_commands__runner"] = "agents",
+            [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
             ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
             ["P4FLOW_perforce__user"] = "p4flow",
@@ -70,6 +71,7 @@ public sealed class AgentPipelineTests
         await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
         {
             ["P4FLOW_commands__runner"] = "agents",
+            [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
             ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
             ["P4FLOW_agents__lost_grace"] = "2",

@@ -48,6 +48,9 @@ public sealed class HubHost : IAsyncDisposable
         return dir;
     }
 
+    /// <summary>The command-token secret of every test hub and its agents.</summary>
+    public const string JwtSecret = "test-jwt-secret-0123456789abcdef0123456789";
+
     public static HubTlsOptions Folder(string dir) => new()
     {
         CertFile = Path.Combine(dir, "certs", "hub.crt"),
@@ -84,6 +87,7 @@ public sealed class HubHost : IAsyncDisposable
             ["agents:journal"] = Path.Combine(dir, "journal.jsonl"),
             ["agents:whitelist_poll_interval"] = "0.2",
             ["commands:runner"] = "agents",
+            ["security:jwt_secret"] = JwtSecret,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         builder.Configuration.AddInMemoryCollection(values);
@@ -148,6 +152,9 @@ public sealed class AgentProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>What the tests run on agents (the p4 simulator's launcher among them); the agent's sandbox refuses the rest.</summary>
+    public static IReadOnlyList<string> AllowedPrograms { get; } = ["/bin/sh", "/bin/echo", "/bin/true", "/bin/sleep", "/bin/cat", "/usr/bin/touch", SimDepot.Launcher];
+
     public string Name { get; }
     public string StateDir { get; }
     public string Workspace { get; }
@@ -172,10 +179,13 @@ public sealed class AgentProcess : IAsyncDisposable
             ["server__ssl__cert_file"] = Path.Combine(tls.AgentsDir, name + ".crt"),
             ["server__ssl__key_file"] = Path.Combine(tls.AgentsDir, name + ".key"),
             ["server__ssl__ca_file"] = tls.CaFile,
+            ["security__command_keys__0"] = HubCertificates.CommandPublicKeyFile(tls),
+            ["security__jwt_secret"] = HubHost.JwtSecret,
             ["reconnect__min_delay"] = "0.1",
             ["reconnect__max_delay"] = "0.5",
             ["execution__drain_timeout"] = "30",
         };
+        foreach (var (program, i) in AllowedPrograms.Select((p, i) => (p, i))) settings[$"execution__allowed_executables__{i}"] = program;
         foreach (var (c, i) in (capabilities ?? ["p4"]).Select((c, i) => (c, i))) settings[$"agent__capabilities__{i}"] = c;
         foreach (var (l, i) in (labels ?? []).Select((l, i) => (l, i))) settings[$"agent__labels__{i}"] = l;
         foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;

@@ -13,6 +13,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("state_management:type", "memory");
         builder.UseSetting("state_management:workflows_dir", WorkflowsDir);
         builder.UseSetting("commands:runner", "local");
+        builder.UseSetting("monitoring:metrics_port", OrchestratorProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
 

@@ -43,6 +43,8 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         // Never the default hub port, which parallel tests would fight over; commands run in-process unless a test brings agents.
         info.Environment["P4FLOW_server__port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["P4FLOW_commands__runner"] = "local";
+        // Parallel test processes must not fight over the default metrics port.
+        info.Environment["P4FLOW_monitoring__metrics_port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");

@@ -1,0 +1,83 @@
+using P4Flow.Orchestrator.Hub;
+using P4Flow.Protocol.Security;
+
+namespace P4Flow.Orchestrator.Tests.Hub;
+
+/// <summary>Signed commands with tokens between the real hub and a real agent process; every dispatch test also relies on a good signature.</summary>
+public sealed class CommandSignatureTests
+{
+    [Fact]
+    public async Task RunAsync_SignedByAKeyTheAgentDoesNotPin_RefusedNothingRunAndAudited()
+    {
+        await using var hub = await HubHost.StartAsync(agents: ["agent-1"]);
+        await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1");
+        await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
+        // The hub loads its key on the first command, so this one signs with a key the agent never pinned.
+        CommandSignature.CreateKeyPair(HubCertificates.CommandKeyFile(hub.Tls), Path.Combine(hub.Dir, "rogue.pub"));
+        var marker = Path.Combine(hub.Dir, "ran");
+
+        var result = await hub.Dispatcher.RunAsync(HubHost.Request("job-1", "/usr/bin/touch", marker), CancellationToken.None);
+
+        Assert.Equal(-1, result.ExitCode);
+        Assert.Contains("refused, nothing was run", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("does not trust", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker));
+        var line = (await hub.WaitForAuditAsync(l => l["event_type"]!.GetValue<string>() == "COMMAND_REFUSED", "the refused command in the audit log"))
+            .Last(l => l["event_type"]!.GetValue<string>() == "COMMAND_REFUSED");
+        Assert.Equal("agent-1", line["agent_id"]!.GetValue<string>());
+        Assert.Equal("REJECTED", line["result"]!.GetValue<string>());
+        Assert.Contains("does not trust", line["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("refused", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_TokenMadeWithAnotherSecret_RefusedNothingRunAndAudited()
+    {
+        await using var hub = await HubHost.StartAsync(agents: ["agent-1"]);
+        await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1", environment: new Dictionary<string, string> { ["P4FLOW_AGENT_security__jwt_secret"] = "another-secret-0123456789abcdef0123456789" });
+        await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
+        var marker = Path.Combine(hub.Dir, "ran");
+
+        var result = await hub.Dispatcher.RunAsync(HubHost.Request("job-1", "/usr/bin/touch", marker), CancellationToken.None);
+
+        Assert.Equal(-1, result.ExitCode);
+        Assert.Contains("token check failed", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker));
+        await hub.WaitForAuditAsync(l => l["event_type"]!.GetValue<string>() == "COMMAND_REFUSED" && l["reason"]!.GetValue<string>().Contains("token", StringComparison.Ordinal), "the refused command in the audit log");
+    }
+
+    [Theory]
+    [InlineData("unlisted", "not an allowed executable")]
+    [InlineData("ld_preload", "LD_PRELOAD may not be set")]
+    public async Task RunAsync_SandboxRefusal_NothingRunAndAudited(string kind, string why)
+    {
+        await using var hub = await HubHost.StartAsync(agents: ["agent-1"]);
+        await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1");
+        await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
+        var marker = Path.Combine(hub.Dir, "ran");
+        var env = new Dictionary<string, string>();
+        if (kind == "ld_preload") env["LD_PRELOAD"] = Path.Combine(hub.Dir, "evil.so");
+        string[] args = kind == "unlisted" ? ["/bin/mkdir", marker] : ["/usr/bin/touch", marker];
+
+        var result = await hub.Dispatcher.RunAsync(new P4Flow.Activities.Commands.CommandRequest("job-1", "SYNC", args, env, TimeSpan.FromSeconds(30)), CancellationToken.None);
+
+        Assert.Equal(-1, result.ExitCode);
+        Assert.Contains(why, result.Stderr, StringComparison.Ordinal);
+        Assert.False(Path.Exists(marker));
+        await hub.WaitForAuditAsync(l => l["event_type"]!.GetValue<string>() == "COMMAND_REFUSED" && l["reason"]!.GetValue<string>().Contains(why, StringComparison.Ordinal), "the refused command in the audit log");
+    }
+
+    [Fact]
+    public async Task RunAsync_GoodSignature_Runs()
+    {
+        await using var hub = await HubHost.StartAsync(agents: ["agent-1"]);
+        await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1");
+        await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
+        var marker = Path.Combine(hub.Dir, "ran");
+
+        var result = await hub.Dispatcher.RunAsync(HubHost.Request("job-1", "/usr/bin/touch", marker), CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(File.Exists(marker));
+    }
+}
