@@ -26,8 +26,8 @@ public sealed partial class DesignerCanvas : IAsyncDisposable
     /// <summary>Paints job states (not reached, running, waiting, done, failed) on the nodes.</summary>
     [Parameter] public bool ShowStates { get; set; }
     [Parameter] public bool ShowMinimap { get; set; } = true;
-    /// <summary>The toolbox element whose [data-activity-type] items can be dragged onto the canvas.</summary>
-    [Parameter] public ElementReference? Toolbox { get; set; }
+    /// <summary>CSS selector of the toolbox whose [data-activity-type] items can be dragged onto the canvas.</summary>
+    [Parameter] public string? Toolbox { get; set; }
     /// <summary>localStorage key the canvas autosaves the edited definition under.</summary>
     [Parameter] public string? DraftKey { get; set; }
     [Parameter] public int BaseVersion { get; set; }
@@ -59,7 +59,15 @@ public sealed partial class DesignerCanvas : IAsyncDisposable
     }
 
     public async Task LoadAsync(WorkflowDefinition definition) =>
-        await InvokeVoidAsync("load", WorkflowJson.Serialize(definition));
+        await InvokeVoidAsync("load", WorkflowJson.Serialize(definition), false);
+
+    /// <summary>Loads the unsaved draft this browser kept for the definition when there is one, else the definition.</summary>
+    /// <returns>The draft's JSON <c>{savedAt, baseVersion}</c> when it was used, else null.</returns>
+    public async Task<string?> LoadPreferringDraftAsync(WorkflowDefinition definition)
+    {
+        await _created.Task;
+        return await _designer!.InvokeAsync<string?>("load", WorkflowJson.Serialize(definition), true);
+    }
 
     /// <summary>The definition as drawn: the settings last given plus the canvas's activities, positions and connections.</summary>
     public async Task<WorkflowDefinition> GetDefinitionAsync()

@@ -9,6 +9,9 @@ const NODE_WIDTH = 220;
 const HEADER_HEIGHT = 44;
 const PORT_GAP = 20;
 const MIN_HEIGHT = 56;
+// Up to this many cells the designer opens fitted to the screen; beyond, at 80% from the top left.
+const FIT_LIMIT = 80;
+const LARGE_SCALE = 0.8;
 
 const CATEGORY_COLORS = {
   Control: '#6A1B9A',
@@ -41,11 +44,11 @@ Graph.registerNode('p4-activity', {
     { tagName: 'text', selector: 'badge' },
   ],
   attrs: {
-    body: { refWidth: '100%', refHeight: '100%', rx: 8, ry: 8, fill: '#FFFFFF', stroke: '#90A4AE', strokeWidth: 1.5, cursor: 'move' },
+    body: { refWidth: '100%', refHeight: '100%', rx: 8, ry: 8, fill: '#FFFFFF', stroke: '#90A4AE', strokeWidth: 1.5, cursor: 'move', 'data-state': 'none', 'data-error': 'false' },
     accent: { width: 6, refHeight: '100%', rx: 3, ry: 3, fill: '#0D47A1', pointerEvents: 'none' },
     title: { refX: 16, refY: 10, fontSize: 13, fontWeight: 600, fill: '#1C2833', textAnchor: 'start', textVerticalAnchor: 'top', pointerEvents: 'none' },
     subtitle: { refX: 16, refY: 28, fontSize: 11, fill: '#455A64', textAnchor: 'start', textVerticalAnchor: 'top', pointerEvents: 'none' },
-    badge: { refX: '100%', refX2: -10, refY: 10, fontSize: 11, fontWeight: 600, fill: '#455A64', textAnchor: 'end', textVerticalAnchor: 'top', pointerEvents: 'none' },
+    badge: { refX: '100%', refX2: -10, refY: 10, fontSize: 11, fontWeight: 600, fill: '#455A64', textAnchor: 'end', textVerticalAnchor: 'top', pointerEvents: 'none', text: '' },
   },
   ports: {
     groups: {
@@ -94,8 +97,10 @@ function camel(type) {
   return type.length > 1 && type[0] === 'P' && type[1] === '4' ? 'p4' + type.slice(2) : type[0].toLowerCase() + type.slice(1);
 }
 
-export function createDesigner(container, minimapContainer, toolbox, dotnet, optionsJson) {
+export function createDesigner(container, minimapContainer, toolboxSelector, dotnet, optionsJson) {
+  performance.mark('p4flow:create');
   const options = JSON.parse(optionsJson);
+  const toolbox = toolboxSelector ? document.querySelector(toolboxSelector) : null;
   const readOnly = !!options.readOnly;
   const descriptors = new Map((options.descriptors || []).map(d => [d.type, d]));
   let settings = {};
@@ -114,6 +119,8 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
     container,
     autoResize: true,
     async: false,
+    // Only activities on screen are drawn; a large workflow opens at a readable zoom at its top left.
+    virtual: true,
     background: { color: '#F7F9FB' },
     grid: { visible: true, size: 10, type: 'dot', args: { color: '#CFD8DC' } },
     panning: { enabled: true, eventTypes: ['leftMouseDown', 'mouseWheel'] },
@@ -180,8 +187,11 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
     graph.use(new Clipboard({ enabled: true }));
     graph.use(new Keyboard({ enabled: true, global: false }));
   }
-  if (minimapContainer) {
-    graph.use(new MiniMap({
+  // The minimap is attached after the first load has been drawn: it then renders itself in animation frames.
+  let minimap = null;
+  function attachMinimap() {
+    if (minimap || !minimapContainer) return;
+    minimap = new MiniMap({
       container: minimapContainer,
       width: 200,
       height: 130,
@@ -192,7 +202,8 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
           return cell.isEdge() ? null : MiniNodeView;
         },
       },
-    }));
+    });
+    graph.use(minimap);
   }
 
   // --- nodes -------------------------------------------------------------------------------------------------
@@ -214,7 +225,7 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
     const stage = activity.stage || (descriptor && descriptor.stage) || '';
     const kind = descriptor ? descriptor.displayName : activity.type + ' (unknown type)';
     return {
-      body: { 'data-activity': activity.id, 'aria-label': (activity.name || kind) + (stage ? ', stage ' + stage : '') },
+      body: { 'data-activity': activity.id, role: 'img', 'aria-label': (activity.name || kind) + (stage ? ', stage ' + stage : '') },
       accent: { fill: descriptor ? (CATEGORY_COLORS[descriptor.category] || '#37474F') : '#C62828' },
       title: { text: truncate(activity.name || kind, 26) },
       subtitle: { text: truncate(stage ? stage + ' · ' + kind : kind, 34) },
@@ -226,7 +237,7 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
     const items = [{ id: 'In', group: 'in', args: { x: 0, y: height / 2 } }];
     outcomes.forEach((outcome, i) => {
       const y = labelled ? HEADER_HEIGHT + i * PORT_GAP + PORT_GAP / 2 : height / 2;
-      items.push({ id: outcome, group: 'out', args: { x: '100%', y }, attrs: { text: { text: labelled ? outcome : '' }, circle: { 'aria-label': 'Outcome ' + outcome } } });
+      items.push(labelled ? { id: outcome, group: 'out', args: { x: '100%', y }, attrs: { text: { text: outcome } } } : { id: outcome, group: 'out', args: { x: '100%', y } });
     });
     return items;
   }
@@ -244,7 +255,7 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
       width: NODE_WIDTH,
       height,
       data: { activity: activityData },
-      attrs: labelAttrs(activity),
+      attrs: isPlainStyle(activity.id) ? labelAttrs(activity) : mergeAttrs(labelAttrs(activity), styleAttrs(activity.id)),
       ports: { items: portItems(outcomes, height) },
     };
   }
@@ -349,7 +360,6 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
         if (p) n.position(Math.round(p.x - p.width / 2), Math.round(p.y - p.height / 2));
       });
     });
-    fit();
   }
 
   function addActivity(type, point) {
@@ -404,7 +414,7 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
     graph.bindKey(['ctrl+=', 'meta+=', 'ctrl+plus'], () => { graph.zoom(0.1); return false; });
     graph.bindKey(['ctrl+-', 'meta+-'], () => { graph.zoom(-0.1); return false; });
     graph.bindKey('shift+1', () => { fit(); return false; });
-    graph.bindKey('alt+l', () => { layout(); return false; });
+    graph.bindKey('alt+l', () => { layout(); fit(); return false; });
     graph.bindKey('escape', () => { selection.clean(); return false; });
   }
 
@@ -443,12 +453,26 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
 
   const states = new Map();
 
+  function mergeAttrs(a, b) {
+    const out = { ...a };
+    for (const [key, value] of Object.entries(b)) out[key] = { ...(out[key] || {}), ...value };
+    return out;
+  }
+
+  // A node with no state and no error is drawn with the shape's defaults: nothing to merge (200 nodes open faster).
+  function isPlainStyle(id) {
+    return !options.showStates && !states.has(id) && !errorIds.has(id);
+  }
+
   function applyNodeStyle(node) {
-    const id = activityOf(node).id;
+    node.attr(styleAttrs(activityOf(node).id), { ignoreHistory: true });
+  }
+
+  function styleAttrs(id) {
     const state = states.get(id) || (options.showStates ? 'notReached' : 'none');
     const style = STATE_STYLES[state] || STATE_STYLES.none;
     const hasError = errorIds.has(id);
-    node.attr({
+    return {
       body: {
         stroke: hasError ? '#C62828' : style.stroke,
         strokeWidth: hasError ? 2.5 : 1.5,
@@ -461,7 +485,7 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
         text: hasError ? '⚠ error' : style.badge,
         fill: hasError ? '#B71C1C' : (BADGE_COLORS[state] || '#455A64'),
       },
-    }, { ignoreHistory: true });
+    };
   }
 
   // --- the document ------------------------------------------------------------------------------------------------
@@ -486,6 +510,7 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
   }
 
   function load(definitionJson, keepHistory) {
+    performance.mark('p4flow:load-start');
     const definition = JSON.parse(definitionJson);
     const root = definition.root || { activities: [], connections: [] };
     settings = { ...definition };
@@ -509,22 +534,38 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
       cells.push(graph.createEdge({ shape: 'p4-edge', source: { cell: c.source.activity, port: c.source.port }, target: { cell: c.target.activity, port: 'In' } }));
     }
     if (history) history.disable();
+    const large = cells.length > FIT_LIMIT && !readOnly;
+    const needsLayout = (root.activities || []).length > 1 && missing.length > 0;
+    if (large && !needsLayout) {
+      // Place the viewport first, so that only the activities on screen are drawn at all.
+      const xs = cells.filter(c => c.isNode()).map(c => c.getPosition());
+      const minX = Math.min(...xs.map(p => p.x));
+      const minY = Math.min(...xs.map(p => p.y));
+      graph.zoomTo(LARGE_SCALE);
+      graph.translate(24 - minX * LARGE_SCALE, 24 - minY * LARGE_SCALE);
+      graph.renderer.setRenderArea(graph.getGraphArea().inflate(120, 120));
+    }
     graph.resetCells(cells);
-    graph.getNodes().forEach(applyNodeStyle);
     if (history) {
       history.enable();
       if (!keepHistory) history.clean();
     }
     // Positions missing, or made for other node sizes so that nodes overlap: lay out once, outside the undo history.
-    if (root.activities && root.activities.length > 1 && (missing.length > 0 || overlapping())) {
+    if (needsLayout || (!large && (root.activities || []).length > 1 && overlapping())) {
       if (history) history.disable();
       layout();
       if (history) history.enable();
-    } else {
-      fit();
+    }
+    if (!large) fit();
+    else if (needsLayout) {
+      graph.zoomTo(LARGE_SCALE);
+      graph.positionContent('top-left', { padding: 24 });
     }
     loading = false;
     dirty = false;
+    performance.mark('p4flow:load-end');
+    if (window.requestIdleCallback) requestIdleCallback(attachMinimap, { timeout: 1000 });
+    else setTimeout(attachMinimap, 200);
   }
 
   function overlapping() {
@@ -566,8 +607,32 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
   }
   window.addEventListener('beforeunload', onBeforeUnload);
 
+  // A draft this browser kept for the definition (unsaved edits), or null.
+  function readDraft() {
+    if (!options.draftKey) return null;
+    try {
+      const text = localStorage.getItem(options.draftKey);
+      const draft = text && JSON.parse(text);
+      return draft && draft.definition ? draft : null;
+    } catch {
+      return null;
+    }
+  }
+
   return {
-    load(definitionJson) { load(definitionJson, false); },
+    // Loads the definition, or the unsaved draft of it this browser kept; returns the draft's {savedAt, baseVersion} when it used one.
+    load(definitionJson, preferDraft) {
+      const draft = preferDraft ? readDraft() : null;
+      if (draft) {
+        const stored = JSON.parse(definitionJson);
+        const merged = { ...draft.definition, definitionId: stored.definitionId, version: stored.version, isPublished: stored.isPublished, isLatest: stored.isLatest };
+        load(JSON.stringify(merged), false);
+        dirty = true;
+        return JSON.stringify({ savedAt: draft.savedAt, baseVersion: draft.baseVersion });
+      }
+      load(definitionJson, false);
+      return null;
+    },
     getDefinition() { return JSON.stringify(buildDefinition()); },
     setSettings(settingsJson) {
       settings = JSON.parse(settingsJson);
@@ -590,7 +655,7 @@ export function createDesigner(container, minimapContainer, toolbox, dotnet, opt
         case 'zoomIn': graph.zoom(0.1); break;
         case 'zoomOut': graph.zoom(-0.1); break;
         case 'fit': fit(); break;
-        case 'layout': layout(); break;
+        case 'layout': layout(); fit(); break;
         case 'copy': copy(); break;
         case 'paste': paste(); break;
         case 'delete': removeSelection(); break;

@@ -60,6 +60,15 @@ public partial class JobDetail : IAsyncDisposable
         }
     }
 
+    private string? _shownId;
+
+    // The diagram and subscription belong to one job: a link to another job (same page, new parameter) reloads.
+    protected override void OnParametersSet()
+    {
+        if (_shownId is not null && _shownId != Id) Navigation.Refresh(forceReload: true);
+        _shownId = Id;
+    }
+
     protected override async Task OnInitializedAsync()
     {
         // Subscribe before reading, so that no step falls between the read and the subscription.

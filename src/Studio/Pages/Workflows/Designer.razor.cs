@@ -28,8 +28,6 @@ public partial class Designer : IAsyncDisposable
     };
 
     private DesignerCanvas? _canvas;
-    private ElementReference _toolbox;
-    private bool _toolboxRendered;
     private bool _loaded;
     private bool _ready;
     private bool _notFound;
@@ -83,6 +81,16 @@ public partial class Designer : IAsyncDisposable
 
     private static string CategoryColor(string category) => CategoryColors.GetValueOrDefault(category, "#37474F");
 
+    // The canvas is loaded once per page: a link to another workflow or version of it (same page, new parameters) reloads.
+    private string? _shownKey;
+
+    protected override void OnParametersSet()
+    {
+        var key = $"{DefinitionId}@{Version}";
+        if (_shownKey is not null && _shownKey != key) Navigation.Refresh(forceReload: true);
+        _shownKey = key;
+    }
+
     protected override async Task OnInitializedAsync()
     {
         _definition = await Store.GetDefinitionAsync(DefinitionId, Version, CancellationToken.None);
@@ -92,56 +100,26 @@ public partial class Designer : IAsyncDisposable
             return;
         }
         _settings = _definition;
-        _publishedVersion = (await Store.GetPublishedDefinitionAsync(DefinitionId, CancellationToken.None))?.Version;
+        _publishedVersion = _definition.IsPublished ? _definition.Version : (await Store.GetPublishedDefinitionAsync(DefinitionId, CancellationToken.None))?.Version;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (firstRender)
-        {
-            // The canvas needs the rendered toolbox element to wire drag and drop.
-            _toolboxRendered = true;
-            StateHasChanged();
-            return;
-        }
         if (_canvas is null || _loaded || _definition is null) return;
         _loaded = true;
-        var start = _definition;
-        if (!IsReadOnly && await ReadDraftAsync() is { } draft)
+        if (IsReadOnly) await Canvas.LoadAsync(_definition);
+        else if (await Canvas.LoadPreferringDraftAsync(_definition) is { } draft)
         {
-            start = draft;
-            _settings = draft;
+            // The canvas opened this browser's unsaved edits: take their settings too.
+            _settings = await Canvas.GetDefinitionAsync();
             _dirty = true;
+            var info = JsonNode.Parse(draft)!;
+            var baseVersion = info["baseVersion"]?.GetValue<int>() ?? 0;
+            _draftNote = $"Restored unsaved changes kept in this browser ({info["savedAt"]?.GetValue<string>()})."
+                + (baseVersion != 0 && baseVersion != _definition.Version ? $" They were made on v{baseVersion}; the workflow is now at v{_definition.Version}." : "");
         }
-        await Canvas.LoadAsync(start);
-        if (_dirty) await Canvas.SetSettingsAsync(_settings!);
         _ready = true;
         StateHasChanged();
-    }
-
-    private async Task<WorkflowDefinition?> ReadDraftAsync()
-    {
-        _helpers ??= await JS.InvokeAsync<IJSObjectReference>("import", StudioScripts.Helpers);
-        var json = await _helpers.InvokeAsync<string?>("readDraft", DraftKey);
-        if (json is null) return null;
-        try
-        {
-            var draft = JsonNode.Parse(json)!.AsObject();
-            var definition = draft["definition"]!.Deserialize<WorkflowDefinition>(WorkflowJson.Options)!;
-            var baseVersion = draft["baseVersion"]?.GetValue<int>() ?? 0;
-            var savedAt = draft["savedAt"]?.GetValue<string>();
-            definition.DefinitionId = DefinitionId;
-            definition.Version = _definition!.Version;
-            definition.IsPublished = _definition.IsPublished;
-            _draftNote = $"Restored unsaved changes kept in this browser ({savedAt})."
-                + (baseVersion != 0 && baseVersion != _definition.Version ? $" They were made on v{baseVersion}; the workflow is now at v{_definition.Version}." : "");
-            return definition;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
-        {
-            await _helpers.InvokeVoidAsync("clearDraft", DraftKey);
-            return null;
-        }
     }
 
     private async Task DiscardDraftAsync()

@@ -1,0 +1,67 @@
+using Microsoft.Playwright;
+
+namespace P4Flow.Studio.Tests.Support;
+
+/// <summary>
+/// One orchestrator and one headless Debian Chromium for all browser tests. Each test opens its own browser
+/// context (fresh cookies and localStorage).
+/// </summary>
+public sealed class StudioFixture : IAsyncLifetime
+{
+    public static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+    ];
+
+    private IPlaywright? _playwright;
+
+    public OrchestratorProcess Orchestrator { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Orchestrator = OrchestratorProcess.Start(new Dictionary<string, string>
+        {
+            ["P4FLOW_perforce__executable"] = Paths.P4Launcher,
+            ["P4FLOW_perforce__user"] = "p4flow",
+            ["P4FLOW_commands__runner"] = "local",
+            // The Continue button is what these tests press; the watcher stays out of the way.
+            ["P4FLOW_state_management__resolve_check_interval"] = "3600",
+        });
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+        await Orchestrator.WaitReadyAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (Orchestrator is not null) await Orchestrator.DisposeAsync();
+    }
+
+    /// <summary>A new page in a new context, 1600x900, at the orchestrator's address.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Orchestrator.BaseUrl,
+            ViewportSize = new ViewportSize { Width = 1600, Height = 900 },
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StudioCollection : ICollectionFixture<StudioFixture>
+{
+    public const string Name = "studio";
+}
