@@ -37,6 +37,7 @@ internal sealed class BenchHub : IAsyncDisposable
         var whitelist = Path.Combine(dir, "agent_whitelist.yaml");
         await File.WriteAllTextAsync(whitelist, $"allowed_agents:\n  - hostname: localhost\n    cert_cn: \"{agentId}\"\n    ip_range: \"127.0.0.0/8\"\n");
         var port = FreePort();
+        var jwtSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dir });
         builder.AddMasterConfiguration();
@@ -51,6 +52,7 @@ internal sealed class BenchHub : IAsyncDisposable
             ["security:audit_log"] = Path.Combine(dir, "audit.jsonl"),
             ["agents:journal"] = Path.Combine(dir, "journal.jsonl"),
             ["commands:runner"] = "agents",
+            ["security:jwt_secret"] = jwtSecret,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddWorkflowEngine();
@@ -73,6 +75,9 @@ internal sealed class BenchHub : IAsyncDisposable
             ["server__ssl__cert_file"] = Path.Combine(tls.AgentsDir, agentId + ".crt"),
             ["server__ssl__key_file"] = Path.Combine(tls.AgentsDir, agentId + ".key"),
             ["server__ssl__ca_file"] = tls.CaFile,
+            ["security__command_keys__0"] = HubCertificates.CommandPublicKeyFile(tls),
+            ["security__jwt_secret"] = jwtSecret,
+            ["execution__allowed_executables__0"] = "/usr/bin/true",
         }) info.Environment["P4FLOW_AGENT_" + key] = value;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var agent = Process.Start(info) ?? throw new InvalidOperationException("the agent did not start");

@@ -18,6 +18,17 @@ public static class HubExtensions
     /// Where job commands run: by default on agents through the hub (gRPC over mTLS on server.port, HTTP/2 only);
     /// with commands.runner = local, in this process (tests that need no agent).
     /// </summary>
+    // The runner does the work; the decorator puts every command in the command log and the metrics.
+    // Hosts without observability (a bare hub in a test) keep the plain runner.
+    private static void ObserveCommands<TRunner>(IServiceCollection services) where TRunner : class, ICommandDispatcher
+    {
+        if (!Observed(services)) return;
+        services.TryAddSingleton<TRunner>();
+        services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher>(sp => ActivatorUtilities.CreateInstance<P4Flow.Orchestrator.Observability.ObservedCommandDispatcher>(sp, sp.GetRequiredService<TRunner>())));
+    }
+
+    private static bool Observed(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(P4Flow.Orchestrator.Observability.P4FlowMetrics));
+
     public static IHostApplicationBuilder AddAgentHub(this IHostApplicationBuilder builder, bool demo = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -30,6 +41,7 @@ public static class HubExtensions
         {
             services.AddOptions<LocalRunnerOptions>().Configure<IOptions<PerforceOptions>>((local, p4) => local.WorkspaceRoot = p4.Value.WorkspaceRoot);
             services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher, LocalCommandRunner>());
+            ObserveCommands<LocalCommandRunner>(services);
             return builder;
         }
 
@@ -63,6 +75,13 @@ public static class HubExtensions
         services.AddHostedService<WhitelistEnforcer>();
         services.AddSingleton<IWorkflowObserver, HubJobObserver>();
         services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher, AgentCommandDispatcher>());
+        ObserveCommands<AgentCommandDispatcher>(services);
+        if (Observed(services))
+        {
+            services.AddSingleton<HubObservation>();
+            services.AddHostedService(sp => sp.GetRequiredService<HubObservation>());
+            services.Replace(ServiceDescriptor.Singleton<P4Flow.Studio.Services.IAgentDirectory>(sp => sp.GetRequiredService<HubObservation>()));
+        }
         if (demo) services.AddHostedService<DemoAgent>();
 
         // Listening on the hub's port replaces the URLs Kestrel would take from `urls`; list those again.

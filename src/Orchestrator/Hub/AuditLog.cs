@@ -40,6 +40,9 @@ public sealed class AuditLog(IOptions<HubSecurityOptions> options)
 
     public string Path { get; } = System.IO.Path.GetFullPath(options.Value.AuditLog);
 
+    /// <summary>Raised after each line is on disk (metrics count refusals here).</summary>
+    public event Action<AuditEvent>? Written;
+
     public void Write(AuditEvent entry)
     {
         var line = JsonSerializer.Serialize(entry, Json) + "\n";
@@ -48,5 +51,6 @@ public sealed class AuditLog(IOptions<HubSecurityOptions> options)
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
             File.AppendAllText(Path, line);
         }
+        Written?.Invoke(entry);
     }
 }

@@ -25,7 +25,8 @@ public sealed class CredentialStore(IOptions<AuthOptions> options, TimeProvider 
     public (ApiKeyInfo Info, string Key) CreateApiKey(string name, string role)
     {
         Check(name, role);
-        var id = SecretHashing.NewSecret(6);
+        // Hex, so the id never holds the '_' that separates it from the secret.
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var secret = SecretHashing.NewSecret();
         var entry = new StoredKey(id, name, role, SecretHashing.HashKey(secret), clock.GetUtcNow().UtcDateTime);
         Update(d => d.Keys.Add(entry));

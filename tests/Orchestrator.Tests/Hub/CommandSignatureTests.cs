@@ -27,7 +27,8 @@ public sealed class CommandSignatureTests
         Assert.Equal("agent-1", line["agent_id"]!.GetValue<string>());
         Assert.Equal("REJECTED", line["result"]!.GetValue<string>());
         Assert.Contains("does not trust", line["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("refused", agent.Output, StringComparison.Ordinal);
+        // The agent logs the refusal on its own thread; its output may trail the audit line.
+        await Support.Eventually.Until(() => Task.FromResult(agent.Output), o => o.Contains("refused", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the agent to log the refusal");
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class CredentialStoreTests
 
         Assert.Equal(("ci-bot", Roles.Operator, info.Id), (verified?.Name, verified?.Role, verified?.Id));
         var stored = File.ReadAllText(_file);
-        Assert.DoesNotContain(key[(key.LastIndexOf('_') + 1)..], stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[$"p4f_{info.Id}_".Length..], stored, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_file));
     }
 
