@@ -60,6 +60,7 @@ public static class AgentConfiguration
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CommandExecutor>();
         services.AddHostedService<HubClient>();
+        AgentMetrics.Add(services);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         return builder;
