@@ -27,6 +27,13 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
         Assert.Contains("Integrate the fix", await depot.RunAsync("describe", "-s", change), StringComparison.Ordinal);
         Assert.Contains("//depot/rel/a.txt", await depot.RunAsync("describe", "-s", change), StringComparison.Ordinal);
         Assert.Equal(Base.Replace("two", "TWO", StringComparison.Ordinal), await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
+
+        // Every command of the job is in the command log, with its stage.
+        var commands = (await File.ReadAllLinesAsync(Path.Combine(orchestrator.Home, "logs", "commands.jsonl")))
+            .Select(l => JsonNode.Parse(l)!).Where(l => l.Str("job_id") == jobId).ToList();
+        Assert.All(commands, c => Assert.Equal("command_completed", c.Str("event")));
+        Assert.Contains(commands, c => c.Str("stage") == "SYNC" && c["metadata"]!.Str("command") == "p4 sync");
+        Assert.Contains(commands, c => c.Str("stage") == "P4PUSH" && c["metadata"]!.Str("command") == "p4 submit");
     }
 
     [Fact]
