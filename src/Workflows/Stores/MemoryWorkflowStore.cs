@@ -87,10 +87,10 @@ public sealed class MemoryWorkflowStore : IWorkflowStore
     {
         lock (_gate)
         {
-            if (!_instances.TryGetValue(instance.Id, out var stored) || WorkflowJson.Deserialize<WorkflowInstance>(stored).Revision != instance.Revision)
-                throw new ConcurrencyException(instance.Id);
+            var stored = _instances.TryGetValue(instance.Id, out var storedJson) ? WorkflowJson.Deserialize<WorkflowInstance>(storedJson) : null;
+            if (stored is null || stored.Revision != instance.Revision) throw new ConcurrencyException(instance.Id);
             instance.Revision++;
-            IndexBookmarks(WorkflowJson.Deserialize<WorkflowInstance>(stored).Bookmarks, instance.Bookmarks);
+            IndexBookmarks(stored.Bookmarks, instance.Bookmarks);
             _instances[instance.Id] = WorkflowJson.Serialize(instance);
             foreach (var record in changes.AddedExecutions.Concat(changes.UpdatedExecutions))
                 _executions[record.Id] = WorkflowJson.Serialize(record);

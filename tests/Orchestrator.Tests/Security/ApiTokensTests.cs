@@ -13,11 +13,16 @@ public sealed class ApiTokensTests
         TokenLifetime = 600,
     };
 
+    private static System.Security.Claims.ClaimsPrincipal User(string name, string role, string scheme) =>
+        new(new System.Security.Claims.ClaimsIdentity(
+            [new(System.Security.Claims.ClaimTypes.Name, name), new(System.Security.Claims.ClaimTypes.Role, role)],
+            scheme, System.Security.Claims.ClaimTypes.Name, System.Security.Claims.ClaimTypes.Role));
+
     [Fact]
     public async Task Issue_ThenValidate_CarriesNameAndRole()
     {
         var tokens = new ApiTokens(Options.Create(_options), TimeProvider.System);
-        var (token, expires) = tokens.Issue(SecurityExtensions.Principal("ana", Roles.Operator, "test"));
+        var (token, expires) = tokens.Issue(User("ana", Roles.Operator, "test"));
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, tokens.ValidationParameters());
 
@@ -32,7 +37,7 @@ public sealed class ApiTokensTests
     public async Task Validate_ExpiredToken_IsRefused()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-2));
-        var issued = new ApiTokens(Options.Create(_options), clock).Issue(SecurityExtensions.Principal("ana", Roles.Admin, "test")).Token;
+        var issued = new ApiTokens(Options.Create(_options), clock).Issue(User("ana", Roles.Admin, "test")).Token;
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(issued, new ApiTokens(Options.Create(_options), TimeProvider.System).ValidationParameters());
 
@@ -43,7 +48,7 @@ public sealed class ApiTokensTests
     public async Task Validate_TokenSignedWithAnotherKey_IsRefused()
     {
         var other = new AuthOptions { TokenKeyFile = _options.TokenKeyFile + ".other" };
-        var forged = new ApiTokens(Options.Create(other), TimeProvider.System).Issue(SecurityExtensions.Principal("mallory", Roles.Admin, "test")).Token;
+        var forged = new ApiTokens(Options.Create(other), TimeProvider.System).Issue(User("mallory", Roles.Admin, "test")).Token;
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(forged, new ApiTokens(Options.Create(_options), TimeProvider.System).ValidationParameters());
 
