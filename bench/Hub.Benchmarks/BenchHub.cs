@@ -64,6 +64,7 @@ internal sealed class BenchHub : IAsyncDisposable
 
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Agent.dll"));
+        info.ArgumentList.Add("--allow-root");
         foreach (var (key, value) in new Dictionary<string, string>
         {
             ["agent__id"] = agentId,

@@ -48,4 +48,25 @@ internal static partial class AgentLog
 
     [LoggerMessage(5018, LogLevel.Warning, "Cmd {CmdId} of job {JobId} refused, nothing run: {Reason}")]
     public static partial void CommandRefused(ILogger logger, long cmdId, string jobId, string reason);
+
+    [LoggerMessage(5019, LogLevel.Information, "Commands run as {User} (uid {Uid}, gid {Gid}): this agent runs as root")]
+    public static partial void RunningAs(ILogger logger, string user, int uid, int gid);
+
+    [LoggerMessage(5020, LogLevel.Warning, "Commands run as root (execution.run_as is empty): the process limit does not hold for them")]
+    public static partial void RunningAsRootUser(ILogger logger);
+
+    [LoggerMessage(5021, LogLevel.Information, "Command cgroups (cgroup v2): {Applied}; {Reason}")]
+    public static partial void Cgroups(ILogger logger, bool applied, string reason);
+
+    [LoggerMessage(5022, LogLevel.Information, "Cmd {CmdId} contained by {Containment}")]
+    public static partial void Contained(ILogger logger, long cmdId, string containment);
+
+    [LoggerMessage(5023, LogLevel.Information, "Job {JobId} ended; its folder {Folder} was removed")]
+    public static partial void WorkspaceRemoved(ILogger logger, string jobId, string folder);
+
+    [LoggerMessage(5024, LogLevel.Information, "Job {JobId} ended without success; its folder {Folder} is kept (execution.keep_failed_workspaces)")]
+    public static partial void WorkspaceKept(ILogger logger, string jobId, string folder);
+
+    [LoggerMessage(5025, LogLevel.Warning, "Job {JobId} ended; its folder is not removed: {Reason}")]
+    public static partial void WorkspaceNotRemoved(ILogger logger, string jobId, string reason);
 }

@@ -16,13 +16,23 @@ internal sealed class TestAgent : IDisposable
     public TestAgent(int maxConcurrent = 4, string? root = null)
     {
         Root = root ?? Path.Combine(Path.GetTempPath(), "p4flow-agent-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Root);
+        // Commands of a root test run as nobody (execution.run_as); the tests' proof files are written next to the workspace.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Root, (UnixFileMode)0x1FF);
         Options = new AgentOptions { Workspace = Path.Combine(Root, "ws"), StateDir = Path.Combine(Root, "state"), MaxConcurrentCommands = maxConcurrent };
         Cache = new ResultCache(Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new CacheOptions()), TimeProvider.System);
-        Runner = new CommandRunner(Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new ExecutionOptions { AllowedExecutables = [.. AllowedPrograms] }));
+        Runner = RunnerWith(new ExecutionOptions { AllowedExecutables = [.. AllowedPrograms], KillGrace = 1 });
         Nonces = new NonceStore(Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System);
         Guard = new CommandGuard(new Dictionary<string, RSA> { [CommandSignature.KeyId(HubKey)] = PublicKeyOf(HubKey) }, () => AgentId, JwtSecret, Nonces, TimeProvider.System);
         Executor = new CommandExecutor(Runner, Guard, Cache, Link, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<CommandExecutor>.Instance);
         Link.Attach(Sent.Writer);
+    }
+
+    /// <summary>A runner of this agent's workspace with other execution settings, contained as the host would.</summary>
+    public CommandRunner RunnerWith(ExecutionOptions execution)
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(execution);
+        return new CommandRunner(Microsoft.Extensions.Options.Options.Create(Options), options, new Containment(options, NullLogger<Containment>.Instance));
     }
 
     public string Root { get; }

@@ -15,6 +15,9 @@ public static class AgentConfiguration
     public const string ConfigFileVariable = "P4FLOW_AGENT_CONFIG";
     public const string EnvironmentPrefix = "P4FLOW_AGENT_";
 
+    /// <summary>The flag that lets the agent run as root (execution.allow_root: true in the file).</summary>
+    public const string AllowRootFlag = "--allow-root";
+
     /// <summary>
     /// config/agent.yaml (or the file P4FLOW_AGENT_CONFIG names), overridden by environment variables such as
     /// P4FLOW_AGENT_server__master_port=9443 and by the command line (--agent:id=build-7).
@@ -27,7 +30,10 @@ public static class AgentConfiguration
         if (named is not null && !File.Exists(path)) throw new FileNotFoundException($"{ConfigFileVariable} names {path}, which does not exist.", path);
         builder.Configuration.AddYamlFile(path, optional: true, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
-        if (args is { Length: > 0 }) builder.Configuration.AddCommandLine(args);
+        var settings = args?.Where(a => a != AllowRootFlag).ToArray() ?? [];
+        if (settings.Length > 0) builder.Configuration.AddCommandLine(settings);
+        if (args?.Contains(AllowRootFlag) == true)
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{ExecutionOptions.Section}:allow_root"] = "true" });
 
         var services = builder.Services;
         services.AddSection<AgentOptions, AgentOptionsValidation>(AgentOptions.Section);
@@ -50,7 +56,9 @@ public static class AgentConfiguration
         services.AddSingleton<ResultCache>();
         services.AddSingleton<HubLink>();
         services.AddSingleton<AgentIdentity>();
+        services.AddSingleton<Containment>();
         services.AddSingleton<CommandRunner>();
+        services.AddSingleton<JobWorkspaces>();
         services.AddSingleton<NonceStore>();
         services.AddSingleton<CommandGuard>(sp => new CommandGuard(
             CommandSignature.LoadPublicKeys(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.CommandKeys),

@@ -90,6 +90,63 @@ public sealed class ExecutionOptions
     /// <summary>Seconds a command may run when the hub sends no timeout.</summary>
     [ConfigurationKeyName("default_timeout")]
     public int DefaultTimeout { get; set; } = 600;
+
+    /// <summary>Seconds between SIGTERM and SIGKILL to a command's process group on timeout or cancel.</summary>
+    [ConfigurationKeyName("kill_grace")]
+    public double KillGrace { get; set; } = 30;
+
+    /// <summary>Lets the agent run as root (CI, demo); also the command-line flag --allow-root.</summary>
+    [ConfigurationKeyName("allow_root")]
+    public bool AllowRoot { get; set; }
+
+    /// <summary>
+    /// The unprivileged user commands run as when the agent runs as root (the process limit does not hold for root).
+    /// Empty: as the agent's own user.
+    /// </summary>
+    [ConfigurationKeyName("run_as")]
+    public string RunAs { get; set; } = "nobody";
+
+    /// <summary>Keep a job's folder when the job ends without success, to look into it; else it is removed too.</summary>
+    [ConfigurationKeyName("keep_failed_workspaces")]
+    public bool KeepFailedWorkspaces { get; set; }
+
+    [ConfigurationKeyName("limits")]
+    public LimitsOptions Limits { get; set; } = new();
+}
+
+/// <summary>Limits of each command, set in the child by prlimit (and a cgroup v2 where the machine has one); 0 = none.</summary>
+public sealed class LimitsOptions
+{
+    /// <summary>CPU seconds (RLIMIT_CPU).</summary>
+    [ConfigurationKeyName("cpu_seconds")]
+    public long CpuSeconds { get; set; } = 3600;
+
+    /// <summary>Virtual memory per process, MiB (RLIMIT_AS). .NET programs (the p4 simulator) need about 2 GiB.</summary>
+    [ConfigurationKeyName("address_space_mb")]
+    public long AddressSpaceMb { get; set; } = 8192;
+
+    /// <summary>Largest file a command may write, MiB (RLIMIT_FSIZE).</summary>
+    [ConfigurationKeyName("file_size_mb")]
+    public long FileSizeMb { get; set; } = 16384;
+
+    /// <summary>Processes (threads too) of the user the command runs as (RLIMIT_NPROC; not enforced for root).</summary>
+    [ConfigurationKeyName("processes")]
+    public long Processes { get; set; } = 512;
+
+    /// <summary>CPUs a command's cgroup may use (cpu.max); cgroup v2 only.</summary>
+    [ConfigurationKeyName("cgroup_cpus")]
+    public double CgroupCpus { get; set; } = 1;
+
+    /// <summary>Memory of a command's cgroup, MiB (memory.max); cgroup v2 only.</summary>
+    [ConfigurationKeyName("cgroup_memory_mb")]
+    public long CgroupMemoryMb { get; set; } = 4096;
+
+    /// <summary>
+    /// A cgroup v2 folder delegated to the agent (cpu and memory enabled in its cgroup.subtree_control) under which
+    /// each command gets its own cgroup. Empty: none, rlimits only. "auto": the agent's own cgroup's parent.
+    /// </summary>
+    [ConfigurationKeyName("cgroup_parent")]
+    public string CgroupParent { get; set; } = "auto";
 }
 
 public sealed class SecurityOptions

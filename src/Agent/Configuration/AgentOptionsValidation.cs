@@ -22,13 +22,33 @@ internal sealed class HubOptionsValidation : IValidateOptions<HubOptions>
         string.IsNullOrWhiteSpace(options.Ssl.CaFile) ? "server.ssl.ca_file must name the CA certificate." : null);
 }
 
-internal sealed class ExecutionOptionsValidation : IValidateOptions<ExecutionOptions>
+internal sealed partial class ExecutionOptionsValidation : IValidateOptions<ExecutionOptions>
 {
     public ValidateOptionsResult Validate(string? name, ExecutionOptions options) => Checks.Result(
         Checks.Range("execution.drain_timeout", options.DrainTimeout, 0, 86_400),
         Checks.Range("execution.max_output_chars", options.MaxOutputChars, 1024, 256 * 1024 * 1024),
         Checks.Range("execution.default_timeout", options.DefaultTimeout, 1, 86_400),
-        options.AllowedExecutables.FirstOrDefault(p => !Path.IsPathFullyQualified(p)) is { } relative ? $"execution.allowed_executables must hold absolute paths (got '{relative}')." : null);
+        options.AllowedExecutables.FirstOrDefault(p => !Path.IsPathFullyQualified(p)) is { } relative ? $"execution.allowed_executables must hold absolute paths (got '{relative}')." : null,
+        options.KillGrace is >= 0 and <= 3600 ? null : $"execution.kill_grace must be between 0 and 3600 seconds (got {options.KillGrace}).",
+        RunningAsRoot && !options.AllowRoot
+            ? "the agent is running as root, where the process limit (execution.limits.processes) does not hold; run it as an unprivileged user, or start it with --allow-root (or set execution.allow_root: true) to run commands as execution.run_as."
+            : null,
+        options.RunAs.Length == 0 || RunAsName().IsMatch(options.RunAs) ? null : $"execution.run_as must be a user name (got '{options.RunAs}').",
+        LongRange("execution.limits.cpu_seconds", options.Limits.CpuSeconds, 0, 31_536_000),
+        LongRange("execution.limits.address_space_mb", options.Limits.AddressSpaceMb, 0, 1L << 30),
+        LongRange("execution.limits.file_size_mb", options.Limits.FileSizeMb, 0, 1L << 30),
+        LongRange("execution.limits.processes", options.Limits.Processes, 0, 1_000_000),
+        options.Limits.CgroupCpus is >= 0 and <= 1024 ? null : $"execution.limits.cgroup_cpus must be between 0 and 1024 (got {options.Limits.CgroupCpus}).",
+        LongRange("execution.limits.cgroup_memory_mb", options.Limits.CgroupMemoryMb, 0, 1L << 30));
+
+    /// <summary>Whether this process has root's privileges (the flag that refuses it is tested with a real agent).</summary>
+    public static bool RunningAsRoot => Environment.IsPrivilegedProcess && !OperatingSystem.IsWindows();
+
+    private static string? LongRange(string key, long value, long min, long max) =>
+        value < min || value > max ? $"{key} must be between {min} and {max} (got {value})." : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    private static partial System.Text.RegularExpressions.Regex RunAsName();
 }
 
 internal sealed class SecurityOptionsValidation : IValidateOptions<SecurityOptions>

@@ -18,6 +18,7 @@ namespace P4Flow.Agent.Connection;
 /// </summary>
 internal sealed partial class HubClient(
     CommandExecutor executor,
+    JobWorkspaces workspaces,
     ResultCache cache,
     HubLink link,
     AgentIdentity identity,
@@ -127,6 +128,9 @@ internal sealed partial class HubClient(
                         break;
                     case HubMessage.BodyOneofCase.Cancel:
                         executor.Cancel(message.Cancel.CmdId, message.Cancel.Reason);
+                        break;
+                    case HubMessage.BodyOneofCase.JobEnded:
+                        _ = workspaces.EndAsync(message.JobEnded);
                         break;
                     case HubMessage.BodyOneofCase.SyncRequired:
                         foreach (var command in message.SyncRequired.PendingCommands) executor.Accept(command);

@@ -105,6 +105,14 @@ internal sealed partial class CommandExecutor(
         return true;
     }
 
+    /// <summary>Cancels the job's commands still running here (the hub cancels them too) and waits until they have stopped.</summary>
+    public async Task StopJobAsync(string jobId)
+    {
+        var runs = _running.Values.Where(r => r.Command.JobId == jobId).ToList();
+        foreach (var run in runs) Cancel(run.Command.CmdId, "the job ended");
+        await Task.WhenAll(runs.Select(r => r.Task).OfType<Task>()).ConfigureAwait(false);
+    }
+
     /// <summary>Takes no new commands, lets running ones end within <paramref name="timeout"/>, then kills the rest.</summary>
     public async Task DrainAsync(TimeSpan timeout)
     {
@@ -162,6 +170,7 @@ internal sealed partial class CommandExecutor(
         _running.TryRemove(command.CmdId, out _);
         running.Cancel.Dispose();
         AgentLog.Finished(logger, command.CmdId, result.ExitCode, result.Duration?.ToTimeSpan().TotalMilliseconds ?? 0);
+        if (result.Containment.Count > 0) AgentLog.Contained(logger, command.CmdId, string.Join(", ", result.Containment));
         link.TrySend(new AgentMessage { Result = result });
     }
 

@@ -11,9 +11,10 @@ namespace P4Flow.Agent.Execution;
 
 /// <summary>
 /// Runs one command as a child process: an argument array (never a shell), in {workspace root}/{job}, its
-/// output passed on as it arrives, its whole process tree killed on timeout or cancel.
+/// output passed on as it arrives, held by <see cref="Containment"/>; on timeout or cancel its process group gets
+/// SIGTERM, then SIGKILL execution.kill_grace later, and whatever it left behind is killed when it ends.
 /// </summary>
-internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptions<ExecutionOptions> execution)
+internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptions<ExecutionOptions> execution, Containment containment)
 {
     public const string WorkDirPlaceholder = "$WORKDIR";
     private const int ChunkChars = 8192;
@@ -38,14 +39,18 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         if (command.Args.Count == 0 || string.IsNullOrEmpty(command.Args[0]))
             return Refused(command, "the command has no program to run", clock);
 
-        string workDir, program;
+        string workDir, temp;
+        LaunchPlan plan;
+        string? cgroup;
         try
         {
             workDir = WorkDirFor(command);
-            program = AllowedProgram(command.Args[0]);
+            var program = AllowedProgram(command.Args[0]);
             CheckEnvironment(command);
             CheckInsideRoot(workDir);
-            Directory.CreateDirectory(workDir);
+            temp = Path.Combine(workDir, ".tmp");
+            Directory.CreateDirectory(temp);
+            (plan, cgroup) = containment.Prepare(command.CmdId, program, command.Args.Skip(1), workDir);
         }
         catch (CommandRefusedException ex)
         {
@@ -54,7 +59,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
             return refused;
         }
 
-        var info = new ProcessStartInfo(program)
+        var info = new ProcessStartInfo(plan.FileName)
         {
             WorkingDirectory = workDir,
             RedirectStandardInput = true,
@@ -64,7 +69,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var arg in command.Args.Skip(1)) info.ArgumentList.Add(arg);
+        foreach (var arg in plan.Arguments) info.ArgumentList.Add(arg);
         // The agent's own environment (its secrets, JWT_SECRET among them) is not passed on: only the listed
         // variables, then the job's, with HOME and TMPDIR inside the job's folder.
         var inherited = execution.Value.InheritedEnv.ToHashSet(StringComparer.Ordinal);
@@ -73,14 +78,26 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
             if (!inherited.Contains(key)) info.Environment.Remove(key);
         }
         foreach (var (key, value) in command.Env) info.Environment[key] = value;
-        var temp = Path.Combine(workDir, ".tmp");
-        Directory.CreateDirectory(temp);
         info.Environment["HOME"] = workDir;
         info.Environment["TMPDIR"] = temp;
 
+        try
+        {
+            return await RunProcessAsync(command, info, workDir, plan, onOutput, clock, cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (cgroup is not null) await CgroupV2.RemoveAsync(cgroup).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CommandResult> RunProcessAsync(Command command, ProcessStartInfo info, string workDir, LaunchPlan plan, Action<OutputStream, string> onOutput, Stopwatch clock, CancellationToken cancel)
+    {
         Process process;
         try
         {
+            // The launchers would start and then fail to exec it; say so as plainly as a failed start.
+            if (!File.Exists(plan.Program)) throw new Win32Exception($"{plan.Program} does not exist");
             process = Process.Start(info) ?? throw new Win32Exception($"{command.Args[0]} did not start");
         }
         catch (Win32Exception ex)
@@ -90,6 +107,8 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
 
         using (process)
         {
+            // setsid made the launcher (and so the program it becomes) the leader of its own process group.
+            var group = process.Id;
             var limit = execution.Value.MaxOutputChars;
             var truncated = new bool[2];
             var stdout = PumpAsync(process.StandardOutput, OutputStream.Stdout, onOutput, limit, () => truncated[0] = true);
@@ -116,11 +135,12 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
             {
                 cancelled = cancel.IsCancellationRequested;
                 timedOut = !cancelled;
-                KillTree(process);
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                await StopAsync(process, group).ConfigureAwait(false);
             }
+            // Nothing a command started outlives it: what is left of its group (a daemon, a fork bomb) is killed.
+            KillGroup(group);
 
-            // A grandchild that outlives its parent can hold the pipes open; do not wait for it forever.
+            // A grandchild that left the group can hold the pipes open; do not wait for it forever.
             var output = Task.WhenAll(stdout, stderr);
             await Task.WhenAny(output, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
             var result = new CommandResult
@@ -134,9 +154,34 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
                 Cancelled = cancelled,
                 OutputTruncated = truncated[0] || truncated[1],
             };
-            if (timedOut) result.Error = $"timed out after {timeout.TotalSeconds:0.###} s; the process tree was killed";
+            result.Containment.AddRange(plan.Applied);
+            if (timedOut) result.Error = $"timed out after {timeout.TotalSeconds:0.###} s; its process group was stopped (SIGTERM, then SIGKILL after {execution.Value.KillGrace:0.###} s)";
             return result;
         }
+    }
+
+    /// <summary>SIGTERM to the command's process group; SIGKILL to what is still there after the grace.</summary>
+    private async Task StopAsync(Process process, int group)
+    {
+        LibC.SignalGroup(group, LibC.SigTerm);
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(execution.Value.KillGrace));
+        try
+        {
+            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // It ignored SIGTERM.
+        }
+        KillGroup(group);
+        KillTree(process);
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>SIGKILL to the group until none of it is left (a process forking meanwhile joins the group it is killed with).</summary>
+    private static void KillGroup(int group)
+    {
+        for (var round = 0; round < 100 && LibC.SignalGroup(group, LibC.SigKill); round++) Thread.Sleep(10);
     }
 
     private static void KillTree(Process process)
@@ -164,12 +209,20 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         while ((read = await reader.ReadAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false)) > 0)
         {
             var chunk = new string(buffer, 0, read);
-            onOutput(stream, chunk);
+            // Past the cap nothing is kept or streamed to the hub: a program printing without end costs it nothing.
             var room = limit - text.Length;
-            if (room >= read) text.Append(chunk);
+            if (room >= read)
+            {
+                text.Append(chunk);
+                onOutput(stream, chunk);
+            }
             else
             {
-                if (room > 0) text.Append(chunk.AsSpan(0, room));
+                if (room > 0)
+                {
+                    text.Append(chunk.AsSpan(0, room));
+                    onOutput(stream, chunk[..room]);
+                }
                 dropped += read - Math.Max(room, 0);
             }
         }
@@ -217,7 +270,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
     }
 
     /// <summary>The job's folder must be a real folder inside the workspace root, not a link to elsewhere.</summary>
-    private void CheckInsideRoot(string workDir)
+    public void CheckInsideRoot(string workDir)
     {
         // The folder's name is one plain path component (WorkDirFor), so its parent is the root; only a link
         // put there (by a job, or by hand) could lead elsewhere.

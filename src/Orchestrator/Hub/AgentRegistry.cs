@@ -350,8 +350,11 @@ public sealed partial class AgentRegistry
         }
     }
 
-    /// <summary>The job ended: its agent is free of it, and what it still had running there is cancelled.</summary>
-    public void ReleaseJob(string jobId, string reason)
+    /// <summary>
+    /// The job ended: its agent is free of it, what it still had running there is cancelled, and the agent is told
+    /// so it can remove the job's folder (an agent away at that moment keeps the folder).
+    /// </summary>
+    public void ReleaseJob(string jobId, string reason, bool succeeded = false)
     {
         lock (_lock)
         {
@@ -367,6 +370,7 @@ public sealed partial class AgentRegistry
                 record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
                 pending.Completion.TrySetCanceled();
             }
+            record.Session?.TrySend(new HubMessage { JobEnded = new JobEnded { JobId = jobId, Succeeded = succeeded } });
             SignalLocked();
         }
     }

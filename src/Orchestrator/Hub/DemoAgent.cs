@@ -67,6 +67,10 @@ internal sealed partial class DemoAgent(
         var files = tls.Value;
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(AgentDll);
+        // The demo may run as root (a container, CI). Its commands then run as the demo's own user: the simulated
+        // depot under data/ and the p4 launcher in the build output belong to that user, who may be unreachable for
+        // an unprivileged one (a checkout under /root). Agents of a real installation run as an unprivileged user.
+        info.ArgumentList.Add("--allow-root");
         var settings = new Dictionary<string, string>
         {
             ["agent__id"] = AgentId,
@@ -81,6 +85,7 @@ internal sealed partial class DemoAgent(
             ["server__ssl__ca_file"] = Path.GetFullPath(files.CaFile),
             ["security__command_keys__0"] = HubCertificates.CommandPublicKeyFile(files),
             ["security__jwt_secret"] = secret.Value,
+            ["execution__run_as"] = "",
         };
         // The agent's sandbox runs only these: the p4 the demo uses (the simulator's launcher) and git.
         foreach (var (program, i) in new[] { Resolve(perforce.Value.Executable), Resolve("git") }.OfType<string>().Distinct().Select((p, i) => (p, i)))

@@ -124,7 +124,7 @@ public sealed class SandboxTests
     public async Task Run_OutputOverTheCap_TruncatedAndMarked()
     {
         using var agent = new TestAgent();
-        var runner = new CommandRunner(Options.Create(agent.Options), Options.Create(new ExecutionOptions { MaxOutputChars = 1024, AllowedExecutables = [.. TestAgent.AllowedPrograms] }));
+        var runner = agent.RunnerWith(new ExecutionOptions { MaxOutputChars = 1024, AllowedExecutables = [.. TestAgent.AllowedPrograms] });
         var command = TestAgent.Command(1, "job", "/bin/sh", "-c", "i=0; while [ $i -lt 300 ]; do echo 0123456789; i=$((i+1)); done");
 
         var result = await runner.RunAsync(command, (_, _) => { }, CancellationToken.None);

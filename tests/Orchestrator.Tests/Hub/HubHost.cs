@@ -160,15 +160,18 @@ public sealed class AgentProcess : IAsyncDisposable
     public string Workspace { get; }
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static AgentProcess Start(string hubDir, int port, string name, string? stateDir = null, IEnumerable<string>? capabilities = null, IEnumerable<string>? labels = null, IDictionary<string, string>? environment = null)
+    public static AgentProcess Start(string hubDir, int port, string name, string? stateDir = null, IEnumerable<string>? capabilities = null, IEnumerable<string>? labels = null, IDictionary<string, string>? environment = null, bool allowRoot = true)
     {
         var tls = HubHost.Folder(hubDir);
         stateDir ??= Path.Combine(hubDir, "agents", name, "state");
         var workspace = Path.Combine(hubDir, "agents", name, "ws");
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = hubDir };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Agent.dll"));
+        // Tests run as root in CI; commands then run as execution.run_as (nobody).
+        if (allowRoot) info.ArgumentList.Add("--allow-root");
         var settings = new Dictionary<string, string>
         {
             ["agent__id"] = name,
@@ -184,6 +187,7 @@ public sealed class AgentProcess : IAsyncDisposable
             ["reconnect__min_delay"] = "0.1",
             ["reconnect__max_delay"] = "0.5",
             ["execution__drain_timeout"] = "30",
+            ["execution__kill_grace"] = "1",
         };
         foreach (var (program, i) in AllowedPrograms.Select((p, i) => (p, i))) settings[$"execution__allowed_executables__{i}"] = program;
         foreach (var (c, i) in (capabilities ?? ["p4"]).Select((c, i) => (c, i))) settings[$"agent__capabilities__{i}"] = c;
@@ -202,6 +206,18 @@ public sealed class AgentProcess : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         await _process.WaitForExitAsync(deadline.Token);
     }
+
+    /// <summary>Waits for the agent to exit by itself (a refused start).</summary>
+    public async Task<int> WaitForExitAsync(int seconds = 60)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits for a line of the agent's log.</summary>
+    public Task WaitForOutputAsync(string text, string what, int seconds = 30) =>
+        Eventually.Until(() => Task.FromResult(Output), o => o.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(seconds), what);
 
     public async Task KillAsync()
     {

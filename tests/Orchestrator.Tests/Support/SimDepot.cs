@@ -15,6 +15,19 @@ public sealed class SimDepot
         Workspace = Path.Combine(Path.GetDirectoryName(root)!, "dev-ws");
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(Workspace);
+        GiveToCommandUser(Root);
+    }
+
+    /// <summary>
+    /// A root agent runs commands as nobody (execution.run_as), and they submit too: the depot's folders (files in
+    /// them are replaced, never rewritten) belong to that user.
+    /// </summary>
+    public static void GiveToCommandUser(string depotRoot)
+    {
+        if (!Environment.IsPrivilegedProcess) return;
+        Directory.CreateDirectory(Path.Combine(depotRoot, "blobs"));
+        using var chown = Process.Start("chown", ["nobody", depotRoot, Path.Combine(depotRoot, "blobs")]);
+        chown.WaitForExit();
     }
 
     public static string Launcher => Path.Combine(AppContext.BaseDirectory, "p4");

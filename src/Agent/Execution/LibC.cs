@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+
+namespace P4Flow.Agent.Execution;
+
+/// <summary>The two system calls .NET does not offer: signalling a process group, and giving a folder to another user.</summary>
+internal static partial class LibC
+{
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+
+    /// <summary>Sends the signal to every process of the group; false when none is left.</summary>
+    public static bool SignalGroup(int processGroup, int signal) => processGroup > 1 && kill(-processGroup, signal) == 0;
+
+    public static void Chown(string path, int uid, int gid)
+    {
+        if (chown(path, uid, gid) != 0)
+            throw new IOException($"could not give {path} to uid {uid}: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int chown(string path, int owner, int group);
+}
