@@ -13,6 +13,6 @@ internal sealed class HubJobObserver(AgentRegistry registry) : IWorkflowObserver
     public void StepCommitted(WorkflowInstance instance, JobSnapshot before, StepChanges changes)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (instance.Status.IsTerminal() && !before.Status.IsTerminal()) registry.ReleaseJob(instance.Id, $"job {instance.Status.ToString().ToUpperInvariant()}", instance.Status == WorkflowStatus.Completed);
+        if (instance.Status.IsTerminal() && !before.Status.IsTerminal()) registry.ReleaseJob(instance.Id, $"job {instance.Status.ToString().ToUpperInvariant()}", instance.Status == WorkflowStatus.Finished);
     }
 }

@@ -73,4 +73,26 @@ public sealed class CommandRunnerTests
         var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.False(TestAgent.IsAlive(child), $"grandchild {child} survived the timeout");
     }
+
+    [Fact]
+    public async Task RunAsync_TimeoutWhileIgnoringSigterm_TermFirstThenKilledAfterTheGraceWithItsChildren()
+    {
+        using var agent = new TestAgent();
+        var termed = Path.Combine(agent.Root, "termed");
+        var pidFile = Path.Combine(agent.Root, "stubborn.pid");
+        // The shell notes SIGTERM and goes on; its child ignores SIGTERM altogether.
+        var command = TestAgent.Command(1, "job", "/bin/sh", "-c", $"trap 'echo term >> {termed}' TERM; (trap '' TERM; exec sleep 1000) & echo $! > {pidFile}; while :; do sleep 1; done");
+        command.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(1));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await agent.Runner.RunAsync(command, (_, _) => { }, CancellationToken.None);
+
+        Assert.True(result.TimedOut);
+        Assert.Contains("term", File.ReadAllText(termed), StringComparison.Ordinal);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"killed after {clock.Elapsed}, before the 1 s grace ended");
+        var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(TestAgent.IsAlive(child), $"the child {child} that ignored SIGTERM survived");
+        Assert.Contains("process-group", result.Containment);
+        Assert.Contains("rlimits", result.Containment);
+    }
 }

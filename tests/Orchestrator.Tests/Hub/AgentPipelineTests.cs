@@ -49,7 +49,9 @@ public sealed class AgentPipelineTests
 
         Assert.True(job.Str("status") == "Finished", job.ToJsonString());
         Assert.Equal("submitted", job["result"]!.Str("status"));
-        Assert.True(Directory.Exists(Path.Combine(agent.Workspace, jobId)), "the job's workspace is on the agent");
+        // The job's folder was on the agent, and went with the finished job.
+        await agent.WaitForOutputAsync($"Job {jobId} ended; its folder {Path.Combine(agent.Workspace, jobId)} was removed", "the agent to remove the job's folder");
+        Assert.False(Directory.Exists(Path.Combine(agent.Workspace, jobId)), "the finished job's folder is gone");
         Assert.False(Directory.Exists(Path.Combine(home, "data", "workspaces", jobId)), "nothing ran in the orchestrator");
         var agents = await orchestrator.Client.GetJsonAsync("/api/agents");
         var builder = agents.AsArray().Single(a => a!.Str("id") == "builder")!;
@@ -94,6 +96,42 @@ public sealed class AgentPipelineTests
         Assert.Equal("Faulted", job.Str("status"));
         Assert.Equal("AGENT_LOST", job["fault"]!.Str("errorClass"));
         Assert.Contains("agents.lost_grace", job["fault"]!.Str("message"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Integrate_CancelledWithKeepFailedWorkspaces_AgentStopsItsCommandAndKeepsTheFolder()
+    {
+        var depot = await SimDepot.CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
+        await depot.BranchAsync();
+        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("one", "ONE", StringComparison.Ordinal), null));
+        await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "hang", ["commands"] = new JsonArray("integrate") });
+        var (home, hubPort) = PrepareHome("builder");
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
+        {
+            ["P4FLOW_commands__runner"] = "agents",
+            [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
+            ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+        });
+        await orchestrator.WaitReadyAsync();
+        await using var agent = AgentProcess.Start(home, hubPort, "builder", environment: new Dictionary<string, string> { ["P4FLOW_AGENT_execution__keep_failed_workspaces"] = "true" });
+
+        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
+        {
+            ["source"] = "//depot/main/...",
+            ["target"] = "//depot/rel/...",
+            ["description"] = "Integrate, then cancelled",
+            ["p4port"] = depot.Root,
+        });
+        var jobId = (await start.ReadJsonAsync()).Str("jobId");
+        await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/agents"), a => a.AsArray().Any(x => x!["commandsInFlight"]!.GetValue<int>() == 1), TimeSpan.FromSeconds(60), "the hanging integrate on the agent");
+        using var cancel = await orchestrator.Client.PostJsonAsync($"/api/jobs/{jobId}/cancel", new JsonObject { ["reason"] = "test" });
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 60);
+
+        Assert.Equal("Cancelled", job.Str("status"));
+        await agent.WaitForOutputAsync($"Job {jobId} ended without success; its folder {Path.Combine(agent.Workspace, jobId)} is kept", "the agent to keep the job's folder");
+        Assert.True(Directory.Exists(Path.Combine(agent.Workspace, jobId)), "the cancelled job's folder is kept");
     }
 
     private static (string Home, int HubPort) PrepareHome(string agent)

@@ -43,7 +43,9 @@ public sealed class HubHost : IAsyncDisposable
     public static string NewDir()
     {
         var dir = Path.Combine(Path.GetTempPath(), "p4flow-hub-" + Guid.NewGuid().ToString("N")[..8]);
+        // Commands of a root agent run as nobody; the tests' proof files are written in this folder.
         Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, (UnixFileMode)0x1FF);
         HubCertificates.EnsureCreated(Folder(dir));
         return dir;
     }
@@ -153,7 +155,7 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>What the tests run on agents (the p4 simulator's launcher among them); the agent's sandbox refuses the rest.</summary>
-    public static IReadOnlyList<string> AllowedPrograms { get; } = ["/bin/sh", "/bin/echo", "/bin/true", "/bin/sleep", "/bin/cat", "/usr/bin/touch", SimDepot.Launcher];
+    public static IReadOnlyList<string> AllowedPrograms { get; } = ["/bin/sh", "/bin/bash", "/bin/echo", "/bin/true", "/bin/sleep", "/bin/cat", "/usr/bin/touch", "/usr/bin/dd", "/usr/bin/yes", "/usr/bin/id", SimDepot.Launcher];
 
     public string Name { get; }
     public string StateDir { get; }

@@ -1,0 +1,43 @@
+using P4Flow.Agent.Configuration;
+using P4Flow.Agent.Execution;
+
+namespace P4Flow.Agent.Tests.Execution;
+
+public sealed class LaunchPlanTests
+{
+    private static readonly LimitsOptions Limits = new() { CpuSeconds = 60, AddressSpaceMb = 512, FileSizeMb = 2, Processes = 32 };
+
+    [Fact]
+    public void Build_RootAgentWithRunAs_SetsidPrlimitSetprivThenTheProgram()
+    {
+        var plan = LaunchPlan.Build(Limits, new RunAsUser("nobody", 65534, 65534), cgroup: null, "/usr/bin/p4", ["-p", "--not-an-option-of-the-launchers", "sync"]);
+
+        Assert.Equal("/usr/bin/setsid", plan.FileName);
+        Assert.Equal(
+            ["--wait", "/usr/bin/prlimit", "--cpu=60", "--as=536870912", "--fsize=2097152", "--nproc=32", "--",
+             "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--no-new-privs", "--",
+             "/usr/bin/p4", "-p", "--not-an-option-of-the-launchers", "sync"],
+            plan.Arguments);
+        Assert.Equal(["process-group", "rlimits", "run_as:nobody"], plan.Applied);
+    }
+
+    [Fact]
+    public void Build_NoLimitsNoRunAs_OnlyItsOwnSession()
+    {
+        var plan = LaunchPlan.Build(new LimitsOptions { CpuSeconds = 0, AddressSpaceMb = 0, FileSizeMb = 0, Processes = 0 }, null, null, "/usr/bin/git", ["status"]);
+
+        Assert.Equal(["--wait", "/usr/bin/git", "status"], plan.Arguments);
+        Assert.Equal(["process-group"], plan.Applied);
+    }
+
+    [Fact]
+    public void Build_WithCgroup_JoinsItFirstThroughAFixedLine()
+    {
+        var plan = LaunchPlan.Build(Limits, null, "/sys/fs/cgroup/agent/p4flow-cmd-7", "/usr/bin/git", ["$(reboot)"]);
+
+        Assert.Equal("/bin/sh", plan.FileName);
+        Assert.Equal(["-c", LaunchPlan.JoinCgroup, "/sys/fs/cgroup/agent/p4flow-cmd-7", "/usr/bin/setsid", "--wait"], plan.Arguments.Take(5));
+        Assert.Equal("$(reboot)", plan.Arguments[^1]);
+        Assert.Equal(["cgroup-v2", "process-group", "rlimits"], plan.Applied);
+    }
+}
