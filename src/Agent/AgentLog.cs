@@ -58,7 +58,7 @@ internal static partial class AgentLog
     [LoggerMessage(5021, LogLevel.Information, "Command cgroups (cgroup v2): {Applied}; {Reason}")]
     public static partial void Cgroups(ILogger logger, bool applied, string reason);
 
-    [LoggerMessage(5022, LogLevel.Information, "Cmd {CmdId} contained by {Containment}")]
+    [LoggerMessage(5022, LogLevel.Debug, "Cmd {CmdId} contained by {Containment}")]
     public static partial void Contained(ILogger logger, long cmdId, string containment);
 
     [LoggerMessage(5023, LogLevel.Information, "Job {JobId} ended; its folder {Folder} was removed")]

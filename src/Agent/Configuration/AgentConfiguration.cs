@@ -49,9 +49,10 @@ public static class AgentConfiguration
     public static IHostApplicationBuilder AddAgent(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var drain = builder.Configuration.GetSection(ExecutionOptions.Section).Get<ExecutionOptions>()?.DrainTimeout ?? new ExecutionOptions().DrainTimeout;
+        var execution = builder.Configuration.GetSection(ExecutionOptions.Section).Get<ExecutionOptions>() ?? new ExecutionOptions();
         var services = builder.Services;
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(drain + 10));
+        // Draining, then the commands still running get SIGTERM and their grace before SIGKILL.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(execution.DrainTimeout + execution.KillGrace + 10));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ResultCache>();
         services.AddSingleton<HubLink>();
