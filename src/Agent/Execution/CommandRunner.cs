@@ -138,7 +138,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
                 await StopAsync(process, group).ConfigureAwait(false);
             }
             // Nothing a command started outlives it: what is left of its group (a daemon, a fork bomb) is killed.
-            KillGroup(group);
+            await KillGroupAsync(group).ConfigureAwait(false);
 
             // A grandchild that left the group can hold the pipes open; do not wait for it forever.
             var output = Task.WhenAll(stdout, stderr);
@@ -173,15 +173,15 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         {
             // It ignored SIGTERM.
         }
-        KillGroup(group);
+        await KillGroupAsync(group).ConfigureAwait(false);
         KillTree(process);
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>SIGKILL to the group until none of it is left (a process forking meanwhile joins the group it is killed with).</summary>
-    private static void KillGroup(int group)
+    private static async Task KillGroupAsync(int group)
     {
-        for (var round = 0; round < 100 && LibC.SignalGroup(group, LibC.SigKill); round++) Thread.Sleep(10);
+        for (var round = 0; round < 100 && LibC.SignalGroup(group, LibC.SigKill); round++) await Task.Delay(10).ConfigureAwait(false);
     }
 
     private static void KillTree(Process process)
