@@ -101,7 +101,14 @@ internal sealed partial class CommandExecutor(
     {
         if (!_running.TryGetValue(cmdId, out var running)) return false;
         AgentLog.Cancelling(logger, cmdId, reason);
-        running.Cancel.Cancel();
+        try
+        {
+            running.Cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // it ended meanwhile
+        }
         return true;
     }
 

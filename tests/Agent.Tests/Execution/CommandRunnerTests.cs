@@ -95,4 +95,19 @@ public sealed class CommandRunnerTests
         Assert.Contains("process-group", result.Containment);
         Assert.Contains("rlimits", result.Containment);
     }
+
+    [Fact]
+    public async Task RunAsync_LeavesAChildRunning_ChildKilledWhenTheCommandEnds()
+    {
+        using var agent = new TestAgent();
+        var pidFile = Path.Combine(agent.Root, "left.pid");
+        var command = TestAgent.Command(1, "job", "/bin/sh", "-c", $"sleep 1000 > /dev/null 2>&1 & echo $! > {pidFile}");
+
+        var result = await agent.Runner.RunAsync(command, (_, _) => { }, CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.False(result.TimedOut);
+        var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(TestAgent.IsAlive(child), $"the child {child} outlived its command");
+    }
 }
