@@ -68,8 +68,9 @@ internal sealed partial class DemoAgent(
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(AgentDll);
         // The demo may run as root (a container, CI). Its commands then run as the demo's own user: the simulated
-        // depot under data/ and the p4 launcher in the build output belong to that user, who may be unreachable for
-        // an unprivileged one (a checkout under /root). Agents of a real installation run as an unprivileged user.
+        // depot under data/ and the p4 launcher in the build output belong to that user (a checkout under /root is
+        // out of an unprivileged user's reach), and the demo's conflict is resolved by hand in the job's folder as
+        // that user. Agents of a real installation run as an unprivileged user.
         info.ArgumentList.Add("--allow-root");
         var settings = new Dictionary<string, string>
         {
