@@ -44,7 +44,9 @@ public sealed class HubSecurityTests
             if (await agent.EndAsync() is { } ended) throw ended;
         });
 
-        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        // The hub drops the TLS connection: the client reports Unavailable, or Internal when the reset reaches it
+        // mid-read (seen under load). Neither is a gRPC answer; the audit log below says why it was refused.
+        Assert.Contains(refused.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
         var lines = await hub.WaitForAuditAsync(l => l["event_type"]!.GetValue<string>() == "AGENT_REJECTED", "the refusal in the audit log");
         var line = lines.Last(l => l["event_type"]!.GetValue<string>() == "AGENT_REJECTED");
         Assert.Contains(reason, line["reason"]!.GetValue<string>(), StringComparison.Ordinal);
