@@ -16,13 +16,16 @@ public sealed record CommandRequest(
     public const string WorkDirPlaceholder = "$WORKDIR";
 }
 
+/// <summary>A command's outcome; <see cref="AgentId"/> and <see cref="Containment"/> (rlimits, run_as, cgroup) when an agent ran it.</summary>
 public sealed record CommandResult(
     long CmdId,
     int ExitCode,
     string Stdout,
     string Stderr,
     TimeSpan Duration,
-    bool TimedOut = false);
+    bool TimedOut = false,
+    string? AgentId = null,
+    IReadOnlyList<string>? Containment = null);
 
 /// <summary>Runs job commands: on an agent in production, locally in tests.</summary>
 public interface ICommandDispatcher

@@ -51,7 +51,7 @@ public sealed partial class AgentCommandDispatcher(
                 if (completion.IsCompletedSuccessfully)
                 {
                     registry.Release(pending);
-                    return Convert(await completion.ConfigureAwait(false));
+                    return Convert(await completion.ConfigureAwait(false), agentId);
                 }
                 if (completion.IsCanceled) throw new OperationCanceledException($"Cmd {pending.CmdId} of job {request.JobId} was cancelled: the job ended.");
                 cancellationToken.ThrowIfCancellationRequested();
@@ -65,7 +65,7 @@ public sealed partial class AgentCommandDispatcher(
                 if (clock.GetUtcNow() > deadline)
                 {
                     registry.Abandon(pending, "no answer");
-                    return new CommandResult(pending.CmdId, -1, "", $"Agent {agentId} sent no result for cmd {pending.CmdId} within its timeout.", request.Timeout, TimedOut: true);
+                    return new CommandResult(pending.CmdId, -1, "", $"Agent {agentId} sent no result for cmd {pending.CmdId} within its timeout.", request.Timeout, TimedOut: true, AgentId: agentId);
                 }
             }
         }
@@ -76,12 +76,12 @@ public sealed partial class AgentCommandDispatcher(
         }
     }
 
-    private static CommandResult Convert(P4Flow.Protocol.V1.CommandResult result)
+    private static CommandResult Convert(P4Flow.Protocol.V1.CommandResult result, string agentId)
     {
         var stderr = result.Stderr;
         if (!string.IsNullOrEmpty(result.Error) && !stderr.Contains(result.Error, StringComparison.Ordinal))
             stderr = stderr.Length == 0 ? result.Error : stderr.TrimEnd('\n') + "\n" + result.Error;
-        return new CommandResult(result.CmdId, result.ExitCode, result.Stdout, stderr, result.Duration?.ToTimeSpan() ?? TimeSpan.Zero, result.TimedOut);
+        return new CommandResult(result.CmdId, result.ExitCode, result.Stdout, stderr, result.Duration?.ToTimeSpan() ?? TimeSpan.Zero, result.TimedOut, agentId, [.. result.Containment]);
     }
 
     /// <summary>The job's agent; the first time, the best one that meets its requirements, waiting for one if need be.</summary>

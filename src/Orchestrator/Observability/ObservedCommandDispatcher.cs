@@ -19,8 +19,10 @@ internal sealed class ObservedCommandDispatcher(ICommandDispatcher inner, Comman
             var result = await inner.RunAsync(request, cancellationToken).ConfigureAwait(false);
             var outcome = result.TimedOut ? "timeout" : result.ExitCode == 0 ? "success" : "failed";
             metadata["exit_code"] = result.ExitCode;
+            if (result.Containment is { Count: > 0 } containment) metadata["containment"] = string.Join(',', containment);
             log.Write(new CommandLogEntry(result.TimedOut ? CommandEvents.TimedOut : result.ExitCode == 0 ? CommandEvents.Completed : CommandEvents.Failed, request.JobId, result.CmdId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
+                AgentId = result.AgentId,
                 Stage = request.Stage,
                 DurationMs = result.Duration.TotalMilliseconds,
                 Error = result.ExitCode == 0 ? null : $"exit code {result.ExitCode}",

@@ -59,6 +59,12 @@ public sealed class AgentPipelineTests
         Assert.True(builder["commandsSent"]!.GetValue<long>() >= 5);
         Assert.Equal(["linux"], builder["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.Equal(Base.Replace("two", "TWO", StringComparison.Ordinal), await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
+        // The command log names the agent that ran each command and how it was contained.
+        var commands = (await File.ReadAllLinesAsync(Path.Combine(home, "logs", "commands.jsonl")))
+            .Select(l => JsonNode.Parse(l)!).Where(l => l.Str("job_id") == jobId).ToList();
+        Assert.NotEmpty(commands);
+        Assert.All(commands, c => Assert.Equal("builder", c.Str("agent_id")));
+        Assert.All(commands, c => Assert.Contains("rlimits", c["metadata"]!.Str("containment"), StringComparison.Ordinal));
     }
 
     [Fact]
