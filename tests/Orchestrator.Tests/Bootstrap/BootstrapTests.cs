@@ -70,13 +70,25 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         var inode = await SshHostFixture.ShellAsync($"stat -c %i {agentBase}/bin/P4Flow.Agent");
         var connected = (await AgentAsync(client, name))!["connectedSince"]!.GetValue<DateTimeOffset>();
 
-        await BootstrapAsync(client, name);
+        // The second bootstrap through the orchestrator's command line, which prints each step as it happens.
+        var cli = await CliAsync(client, "agents", "bootstrap", "--host", "127.0.0.1", "--port", ssh.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--user", SshHostFixture.User, "--key", ssh.ClientKey, "--name", name, "--labels", "linux,ssh");
+        Assert.Contains($"{BootstrapSteps.Upload}: succeeded", cli, StringComparison.Ordinal);
+        Assert.Contains($"bootstrap of {name} succeeded", cli, StringComparison.Ordinal);
         Assert.NotEqual(pid, await SshHostFixture.ShellAsync($"cat {agentBase}/agent.pid"));
         Assert.NotEqual(inode, await SshHostFixture.ShellAsync($"stat -c %i {agentBase}/bin/P4Flow.Agent"));
         Assert.Equal("", await SshHostFixture.ShellAsync($"kill -0 {pid} 2>/dev/null && echo still-running"));
         var upgraded = (await AgentAsync(client, name))!;
         Assert.Equal("HEALTHY", upgraded.Str("state"));
         Assert.True(upgraded["connectedSince"]!.GetValue<DateTimeOffset>() > connected, "the upgraded agent connected again");
+
+        var beforeRestart = await SshHostFixture.ShellAsync($"cat {agentBase}/agent.pid");
+        using (var restart = await client.PostAsync(new Uri($"/api/agents/{name}/restart", UriKind.Relative), null))
+        {
+            var restarted = await FollowAsync(client, await restart.ReadJsonAsync());
+            Assert.True(restarted.Str("status") == "succeeded", restarted.ToJsonString());
+        }
+        Assert.NotEqual(beforeRestart, await SshHostFixture.ShellAsync($"cat {agentBase}/agent.pid"));
 
         var attempts = AuditLines(orchestrator.Home).Where(l => l.Str("event_type") == BootstrapService.AttemptEvent).ToList();
         Assert.Equal(2, attempts.Count);
@@ -148,6 +160,21 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         var done = await FollowAsync(client, await start.ReadJsonAsync());
         Assert.True(done.Str("status") == "succeeded", done.ToJsonString());
         return done;
+    }
+
+    /// <summary>The orchestrator's command line against the running orchestrator; returns what it printed (it must exit 0).</summary>
+    private static async Task<string> CliAsync(HttpClient api, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Orchestrator.dll"));
+        foreach (var arg in args.Concat(["--api", api.BaseAddress!.ToString()])) info.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        await process.WaitForExitAsync(deadline.Token);
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await output}{await error}");
+        return await output;
     }
 
     private static Task<JsonNode> FollowAsync(HttpClient client, JsonNode operation) =>
