@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Bootstrap;
 using P4Flow.Orchestrator.Configuration;
@@ -14,6 +15,7 @@ public static class BootstrapExtensions
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BootstrapOptions>, BootstrapOptionsValidation>();
         services.AddSingleton<HostKeyApprovals>();
+        services.Replace(ServiceDescriptor.Singleton<P4Flow.Studio.Services.IAgentEnrolment, StudioEnrolment>());
         if (!builder.Configuration.Section<CommandsOptions, CommandsOptionsValidation>(CommandsOptions.Section).UsesAgents) return builder;
         services.AddSingleton<HostKeyVerifier>();
         services.AddSingleton<AgentPackage>();
