@@ -19,9 +19,7 @@ public static class BootstrapEndpoints
         {
             if (request is null) return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON body is required"] });
             if (request.Validate(options.Value) is { Count: > 0 } errors) return Results.ValidationProblem(errors, title: "Invalid bootstrap request");
-            if (Operations(http) is not { } operations) return HubOff();
-            var operation = operations.Bootstrap(request with { RequestedBy = Caller(http) });
-            return Results.Accepted($"/api/agents/operations/{operation.Id}", operation.View());
+            return Maintain(http, request.AgentName!, (ops, user) => ops.Bootstrap(request with { RequestedBy = user }));
         }).WithName("BootstrapAgent");
 
         group.MapPost("/{name}/restart", (string name, HttpContext http) => Maintain(http, name, (ops, user) => ops.Restart(name, user))).WithName("RestartAgent");
@@ -55,6 +53,10 @@ public static class BootstrapEndpoints
         catch (KeyNotFoundException ex)
         {
             return Results.Problem(title: "Not found", detail: ex.Message, statusCode: 404);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Results.Problem(title: "Conflict", detail: ex.Message, statusCode: 409);
         }
     }
 

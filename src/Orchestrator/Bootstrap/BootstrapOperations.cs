@@ -37,10 +37,17 @@ public sealed class BootstrapOperations(BootstrapService service, IHostApplicati
         return run;
     }
 
+    /// <exception cref="InvalidOperationException">Another operation on the same agent is running.</exception>
     private Operation Start(string kind, string name, Func<IProgress<BootstrapStepEvent>, CancellationToken, Task<BootstrapOutcome>> run)
     {
         var operation = new Operation(Guid.NewGuid().ToString("N")[..12], kind, name, clock.GetUtcNow());
-        _operations[operation.Id] = operation;
+        lock (_operations)
+        {
+            // Two operations on one agent would stop, replace and start its files under each other.
+            if (_operations.Values.FirstOrDefault(o => o.AgentName == name && o.Outcome is null) is { } running)
+                throw new InvalidOperationException($"a {running.Kind} of agent '{name}' is running (operation {running.Id})");
+            _operations[operation.Id] = operation;
+        }
         foreach (var old in _operations.Values.OrderByDescending(o => o.StartedAt).Skip(Kept)) _operations.TryRemove(old.Id, out _);
         operation.Completion = Task.Run(async () =>
         {
@@ -48,7 +55,7 @@ public sealed class BootstrapOperations(BootstrapService service, IHostApplicati
             {
                 operation.Outcome = await run(operation, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException or OperationCanceledException)
+            catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException or OperationCanceledException or IOException)
             {
                 operation.Outcome = new BootstrapOutcome(false, name, null, null, ex.Message, 0, operation.Steps);
             }

@@ -35,7 +35,8 @@ public sealed record BootstrapRequest
         if (Port is < 1 or > 65_535) Add("port", $"port must be between 1 and 65535 (got {Port}).");
         if (string.IsNullOrWhiteSpace(User) || !AgentUserName.IsValid(User)) Add("user", "user must be a Unix user name (lower case letters, digits, '_', '-').");
         if (string.IsNullOrWhiteSpace(KeyRef)) Add("keyRef", "keyRef must name the SSH private key: a file on the orchestrator or credential:NAME.");
-        else if (ResolveKey(options) is { } key && !File.Exists(key)) Add("keyRef", $"keyRef '{KeyRef}': no such key on the orchestrator.");
+        else if (ResolveKey(options) is not { } key) Add("keyRef", $"keyRef '{KeyRef}': a credential name may hold letters, digits, '.', '_' and '-' only.");
+        else if (!File.Exists(key)) Add("keyRef", $"keyRef '{KeyRef}': no such key on the orchestrator.");
         if (string.IsNullOrWhiteSpace(AgentName) || !AgentNames.IsValid(AgentName)) Add("agentName", "agentName may hold letters, digits, '.', '_' and '-' (at most 63), starting with a letter, digit or '_'.");
         if (Labels?.FirstOrDefault(l => string.IsNullOrWhiteSpace(l) || l.Any(c => char.IsWhiteSpace(c) || c is '"' or '\\')) is { } label) Add("labels", $"label '{label}' must be a word without spaces or quotes.");
         var strategy = Strategy(options);

@@ -38,7 +38,7 @@ public sealed partial class BootstrapService
                 await remote.RunAsync(unit + $"rm -rf {Sh.Quote(layout.Base)}", t).ConfigureAwait(false);
                 foreach (var file in CertificateExtensions.Select(e => Path.GetFullPath(Path.Combine(tls.Value.AgentsDir, name + e)))) File.Delete(file);
                 enrolments.Remove(name);
-                registry.Forget(name);
+                if (registry.Forget(name) is { } kept) steps.Warn($"the hub keeps listing it: {kept}");
             }, ct).ConfigureAwait(false);
         }, cancellationToken, before: () => steps.RunAsync(BootstrapSteps.Whitelist, StepTimeout, _ =>
         {

@@ -32,7 +32,21 @@ internal sealed class StudioEnrolment(IOptions<BootstrapOptions> options, IServi
             yield return new EnrolmentProgress(BootstrapOperations.Failed, [], "Agents cannot be enrolled here: the agent hub is off (commands.runner: local).");
             yield break;
         }
-        var operation = operations.Bootstrap(request);
+        BootstrapOperations.Operation? operation = null;
+        string? conflict = null;
+        try
+        {
+            operation = operations.Bootstrap(request);
+        }
+        catch (InvalidOperationException ex)
+        {
+            conflict = ex.Message;
+        }
+        if (operation is null)
+        {
+            yield return new EnrolmentProgress(BootstrapOperations.Failed, [], conflict);
+            yield break;
+        }
         while (true)
         {
             var changed = operation.Changed;

@@ -7,9 +7,12 @@ using P4Flow.Orchestrator.Tests.Support;
 
 namespace P4Flow.Orchestrator.Tests.Bootstrap;
 
-/// <summary>Bootstraps that must stop, against the real sshd: each is refused with the reason, audited, and leaves nothing running.</summary>
+/// <summary>
+/// The bootstrap service against the real sshd and a hub in this process: bootstraps that must stop (refused with
+/// the reason, audited, nothing left running) and one by an SSH user that may not create users.
+/// </summary>
 [Collection(SshHostCollection.Name)]
-public sealed class BootstrapFailureTests(SshHostFixture ssh) : IAsyncLifetime
+public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
 {
     private HubHost _hub = null!;
 
@@ -18,7 +21,8 @@ public sealed class BootstrapFailureTests(SshHostFixture ssh) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         // A bootstrap that should have stopped but went through must not leave an agent behind.
-        foreach (var name in _names) await SshHostFixture.ShellAsync($"[ -s {Base(name)}/agent.pid ] && kill -KILL $(cat {Base(name)}/agent.pid); rm -rf {Base(name)}; true");
+        foreach (var dir in _names.SelectMany(n => new[] { Base(n), $"/home/{PlainUser}/p4flow/{n}" }))
+            await SshHostFixture.ShellAsync($"[ -s {dir}/agent.pid ] && kill -KILL $(cat {dir}/agent.pid); rm -rf {dir}; true");
         await _hub.DisposeAsync();
     }
 
@@ -117,6 +121,38 @@ public sealed class BootstrapFailureTests(SshHostFixture ssh) : IAsyncLifetime
         Assert.Equal("REJECTED", audit.Str("result"));
         Assert.NotEqual(RemoteHostCommandHash.Empty, audit.Str("ssh_command_hash"));
     }
+
+    [Fact]
+    public async Task Bootstrap_SshUserCannotCreateUsers_AgentRunsAsThatUserInItsHomeWithWarning()
+    {
+        // A user with a shell and no password (not locked): sshd lets it in with the fixture's key.
+        await SshHostFixture.ShellAsync($"id -u {PlainUser} >/dev/null 2>&1 || useradd --create-home --shell /bin/sh -p '*' {PlainUser}");
+        var name = NewName();
+        var dir = $"/home/{PlainUser}/p4flow/{name}";
+        var service = Service();
+        var steps = new List<BootstrapStepEvent>();
+
+        var outcome = await service.BootstrapAsync(Request(name) with { User = PlainUser }, new SyncProgress(steps), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, $"{outcome.FailedStep}: {outcome.Error}");
+        var user = steps.Last(s => s.Step == BootstrapSteps.AgentUser);
+        Assert.Equal(StepStatus.Warning, user.Status);
+        Assert.Contains($"{PlainUser} cannot create users", user.Message, StringComparison.Ordinal);
+        Assert.Equal(PlainUser, await SshHostFixture.ShellAsync($"ps -o user= -p $(cat {dir}/agent.pid)"));
+        Assert.Equal("600", await SshHostFixture.ShellAsync($"stat -c %a {dir}/agent.env"));
+        Assert.Contains("allow_root: false", await File.ReadAllTextAsync($"{dir}/agent.yaml"), StringComparison.Ordinal);
+        Assert.Equal("HEALTHY", _hub.Agent(name)?.State);
+
+        var removed = await service.RemoveAsync(name, "admin", null, CancellationToken.None);
+
+        Assert.True(removed.Succeeded, $"{removed.FailedStep}: {removed.Error}");
+        Assert.False(Directory.Exists(dir));
+        Assert.Null(_hub.Agent(name));
+        Assert.DoesNotContain(name, await File.ReadAllTextAsync(_hub.WhitelistPath), StringComparison.Ordinal);
+        Assert.Contains(_hub.AuditLines(), l => l.Str("event_type") == BootstrapService.RemoveEvent && l.Str("agent_id") == name && l.Str("user") == "admin");
+    }
+
+    private const string PlainUser = "p4flow-ssh-test";
 
     private readonly List<string> _names = [];
 
