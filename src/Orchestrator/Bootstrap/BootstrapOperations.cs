@@ -49,18 +49,17 @@ public sealed class BootstrapOperations(BootstrapService service, IHostApplicati
             _operations[operation.Id] = operation;
         }
         foreach (var old in _operations.Values.OrderByDescending(o => o.StartedAt).Skip(Kept)) _operations.TryRemove(old.Id, out _);
-        operation.Completion = Task.Run(async () =>
+        _ = Task.Run(async () =>
         {
             try
             {
                 operation.Outcome = await run(operation, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException or OperationCanceledException or IOException)
+            catch (Exception ex) // whatever went wrong, the operation must end and say why rather than stay "running"
             {
                 operation.Outcome = new BootstrapOutcome(false, name, null, null, ex.Message, 0, operation.Steps);
             }
             operation.Signal();
-            return operation.Outcome;
         });
         return operation;
     }
@@ -76,7 +75,6 @@ public sealed class BootstrapOperations(BootstrapService service, IHostApplicati
         public string AgentName { get; } = agentName;
         public DateTimeOffset StartedAt { get; } = startedAt;
         public BootstrapOutcome? Outcome { get; internal set; }
-        public Task<BootstrapOutcome> Completion { get; internal set; } = Task.FromResult<BootstrapOutcome>(null!);
 
         public IReadOnlyList<BootstrapStepEvent> Steps
         {

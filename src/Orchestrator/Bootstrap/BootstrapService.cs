@@ -54,7 +54,7 @@ public sealed partial class BootstrapService(
             var bundle = await steps.RunAsync(BootstrapSteps.Package, TimeSpan.FromSeconds(Settings.Timeouts.Upload), package.GetAsync, ct).ConfigureAwait(false);
             await steps.RunAsync(BootstrapSteps.Upload, TimeSpan.FromSeconds(Settings.Timeouts.Upload), t => UploadAsync(remote, layout, bundle, t), ct).ConfigureAwait(false);
             await steps.RunAsync(BootstrapSteps.Certificates, StepTimeout, t => DeliverCertificatesAsync(remote, layout, t), ct).ConfigureAwait(false);
-            await steps.RunAsync(BootstrapSteps.Configure, StepTimeout, t => ConfigureAsync(remote, layout, request.Labels ?? [], t), ct).ConfigureAwait(false);
+            await steps.RunAsync(BootstrapSteps.Configure, StepTimeout, t => ConfigureAsync(remote, layout, ip, request.Labels ?? [], t), ct).ConfigureAwait(false);
             await steps.RunAsync(BootstrapSteps.Whitelist, StepTimeout, _ =>
             {
                 WhitelistFile.Put(Path.GetFullPath(security.Value.AgentWhitelist), name, hostname, ip + (ip.AddressFamily == AddressFamily.InterNetworkV6 ? "/128" : "/32"));
@@ -186,9 +186,13 @@ public sealed partial class BootstrapService(
         await remote.RunAsync($"chmod 0600 {Sh.Quote(layout.Certs)}/*", cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ConfigureAsync(RemoteHost remote, AgentLayout layout, IEnumerable<string> labels, CancellationToken cancellationToken)
+    private async Task ConfigureAsync(RemoteHost remote, AgentLayout layout, IPAddress target, IEnumerable<string> labels, CancellationToken cancellationToken)
     {
-        var yaml = layout.AgentYaml(HubHost(), server.Value.Port, labels, Settings.AllowedExecutables, allowRoot: layout.User == "root");
+        var hub = HubHost();
+        // An agent on another host would dial itself and never arrive: say so now rather than after the wait.
+        if (!IPAddress.IsLoopback(target) && (hub == "localhost" || (IPAddress.TryParse(hub, out var hubIp) && IPAddress.IsLoopback(hubIp))))
+            throw new BootstrapStepException($"agents would dial the hub at {hub}, which on {target} is the host itself: set bootstrap.hub_host (or server.hub_host) to an address of this orchestrator that the host reaches and its certificate names");
+        var yaml = layout.AgentYaml(hub, server.Value.Port, labels, Settings.AllowedExecutables, allowRoot: layout.User == "root");
         var env = $"JWT_SECRET={Sh.Quote(secret.Value)}\n";
         foreach (var (text, path) in new[] { (yaml, layout.Config), (env, layout.EnvFile) })
         {

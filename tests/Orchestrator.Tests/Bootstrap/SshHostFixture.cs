@@ -65,7 +65,8 @@ public sealed class SshHostFixture : IAsyncLifetime
         var otherKey = (await File.ReadAllTextAsync(Path.Combine(Dir, "other_host_key.pub"))).Split(' ');
         await File.WriteAllTextAsync(KnownHosts, $"# a comment\n[127.0.0.1]:{Port} {hostKey[0]} {hostKey[1]}\n");
         await File.WriteAllTextAsync(ChangedKnownHosts, $"[127.0.0.1]:{Port} {otherKey[0]} {otherKey[1]}\n");
-        Fingerprint = HostKeyFingerprint.Of(Convert.FromBase64String(hostKey[1]));
+        // As an administrator would pin it: what ssh-keygen prints ("256 SHA256:... comment (ED25519)").
+        Fingerprint = (await ShellAsync($"ssh-keygen -lf {Dir}/host_key.pub")).Split(' ')[1];
 
         var published = Path.Combine(Dir, "agent-publish");
         await RunAsync("dotnet", "publish", Path.Combine(RepositoryRoot(), "src", "Agent", "Agent.csproj"), "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", published, "-v", "quiet", "-nologo");
