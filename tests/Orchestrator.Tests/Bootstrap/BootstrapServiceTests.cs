@@ -152,6 +152,30 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
         Assert.Contains(_hub.AuditLines(), l => l.Str("event_type") == BootstrapService.RemoveEvent && l.Str("agent_id") == name && l.Str("user") == "admin");
     }
 
+    [Fact]
+    public async Task Enrol_FromTheStudio_YieldsStepsAsTheyHappenThenTheOutcome()
+    {
+        var name = NewName();
+        var options = Options(ssh.KnownHosts);
+        var services = new ServiceCollection()
+            .AddSingleton(new BootstrapOperations(Service(options), _hub.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(), TimeProvider.System))
+            .BuildServiceProvider();
+        var enrolment = new StudioEnrolment(Microsoft.Extensions.Options.Options.Create(options), services);
+        var form = new P4Flow.Studio.Services.EnrolmentForm("127.0.0.1", ssh.Port, SshHostFixture.User, ssh.ClientKey, name, [], HostKeyStrategies.Fingerprint, HostKeyFingerprint.Of([1]));
+        var seen = new List<P4Flow.Studio.Services.EnrolmentProgress>();
+
+        await foreach (var progress in enrolment.EnrolAsync(form, "studio", CancellationToken.None)) seen.Add(progress);
+
+        Assert.Equal("running", seen[0].Status);
+        Assert.Equal("failed", seen[^1].Status);
+        Assert.Contains("host key mismatch", seen[^1].Error, StringComparison.Ordinal);
+        Assert.Equal([("connect", "Running"), ("connect", "Failed")], seen[^1].Steps.Select(s => (s.Step, s.Status)));
+        Assert.Equal("studio", Attempt(name).Str("user"));
+
+        var invalid = await enrolment.EnrolAsync(form with { Host = "", AgentName = "no spaces" }, "studio", CancellationToken.None).SingleAsync();
+        Assert.Equal(["agentName", "host"], invalid.FieldErrors!.Keys.Order());
+    }
+
     private const string PlainUser = "p4flow-ssh-test";
 
     private readonly List<string> _names = [];
