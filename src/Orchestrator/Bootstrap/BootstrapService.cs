@@ -47,7 +47,8 @@ public sealed partial class BootstrapService(
         var name = request.AgentName!;
         var steps = new StepRunner(name, progress, logger, clock);
         var target = new Target(request.Host!, request.Port, request.User!, request.ResolveKey(Settings)!, request.Strategy(Settings), request.Fingerprint);
-        return await AttemptAsync(AttemptEvent, "Bootstrap", name, target, request.RequestedBy, steps, async (remote, ip, ct) =>
+        var upgrade = enrolments.Find(name) is not null;
+        var outcome = await AttemptAsync(AttemptEvent, "Bootstrap", name, target, request.RequestedBy, steps, async (remote, ip, ct) =>
         {
             var hostname = await steps.RunAsync(BootstrapSteps.Platform, StepTimeout, t => CheckPlatformAsync(remote, t), ct).ConfigureAwait(false);
             var layout = await steps.RunAsync(BootstrapSteps.AgentUser, StepTimeout, t => PrepareUserAsync(remote, name, steps, t), ct).ConfigureAwait(false);
@@ -67,6 +68,13 @@ public sealed partial class BootstrapService(
             enrolments.Put(enrolment);
             await StartAndWaitAsync(remote, enrolment, steps, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+        // A first enrolment that failed after its whitelist entry went in takes the entry back: no half-enrolled agent gets in.
+        if (!outcome.Succeeded && !upgrade && outcome.Steps.Any(s => s.Step == BootstrapSteps.Whitelist && s.Status == StepStatus.Succeeded))
+        {
+            WhitelistFile.Remove(Path.GetFullPath(security.Value.AgentWhitelist), name);
+            whitelist.Refresh();
+        }
+        return outcome;
     }
 
     /// <summary>Host, user, key and how to trust the host's key.</summary>
@@ -146,16 +154,14 @@ public sealed partial class BootstrapService(
             return new AgentLayout(name, sshUser, home, AsRoot: false);
         }
         var script = new StringBuilder()
-            .Append(CultureInfo($"id -u {user} >/dev/null 2>&1 || {useradd} --system --create-home --home-dir /home/{user} --shell /usr/sbin/nologin --user-group {user}; "))
-            .Append(CultureInfo($"h=$(getent passwd {user} | cut -d: -f6); chown {user}: \"$h\" && chmod 0700 \"$h\"; "))
-            .Append(CultureInfo($"g=\" $(id -nG {user}) \"; case \"$g\" in *' sudo '*|*' wheel '*|*' admin '*|*' root '*) echo \"{user} is in a privileged group:$g\" >&2; exit 3;; esac; "))
-            .Append(CultureInfo($"[ ! -e /etc/sudoers.d/{user} ] || {{ echo '{user} has sudo rights in /etc/sudoers.d' >&2; exit 3; }}; printf '%s\\n' \"$h\""))
+            .Append(FormattableString.Invariant($"id -u {user} >/dev/null 2>&1 || {useradd} --system --create-home --home-dir /home/{user} --shell /usr/sbin/nologin --user-group {user}; "))
+            .Append(FormattableString.Invariant($"h=$(getent passwd {user} | cut -d: -f6); chown {user}: \"$h\" && chmod 0700 \"$h\"; "))
+            .Append(FormattableString.Invariant($"g=\" $(id -nG {user}) \"; case \"$g\" in *' sudo '*|*' wheel '*|*' admin '*|*' root '*) echo \"{user} is in a privileged group:$g\" >&2; exit 3;; esac; "))
+            .Append(FormattableString.Invariant($"[ ! -e /etc/sudoers.d/{user} ] || {{ echo '{user} has sudo rights in /etc/sudoers.d' >&2; exit 3; }}; printf '%s\\n' \"$h\""))
             .ToString();
         var agentHome = (await remote.RunAsync(script, cancellationToken).ConfigureAwait(false)).Output.Trim();
         return new AgentLayout(name, user, agentHome, AsRoot: true);
     }
-
-    private static string CultureInfo(FormattableString text) => FormattableString.Invariant(text);
 
     private async Task UploadAsync(RemoteHost remote, AgentLayout layout, AgentBundle bundle, CancellationToken cancellationToken)
     {

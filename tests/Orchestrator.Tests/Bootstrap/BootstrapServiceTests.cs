@@ -176,6 +176,24 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
         Assert.Equal(["agentName", "host"], invalid.FieldErrors!.Keys.Order());
     }
 
+    [Fact]
+    public async Task Bootstrap_AgentNeverReachesHub_FailsAtWaitWithItsLogAndTakesWhitelistEntryBack()
+    {
+        var name = NewName();
+        var options = Options(ssh.KnownHosts);
+        // The hub listens on 127.0.0.1 only: an agent dialling 127.0.0.2 never arrives.
+        options.HubHost = "127.0.0.2";
+        options.Timeouts.AgentConnected = 3;
+
+        var outcome = await Service(options).BootstrapAsync(Request(name), null, CancellationToken.None);
+
+        Assert.Equal(BootstrapSteps.WaitConnected, outcome.FailedStep);
+        Assert.Contains("did not connect to the hub within 3 s", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("agent.log", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(name, await File.ReadAllTextAsync(_hub.WhitelistPath), StringComparison.Ordinal);
+        Assert.Equal("REJECTED", Attempt(name).Str("result"));
+    }
+
     private const string PlainUser = "p4flow-ssh-test";
 
     private readonly List<string> _names = [];
