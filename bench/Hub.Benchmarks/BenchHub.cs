@@ -38,29 +38,7 @@ internal sealed class BenchHub : IAsyncDisposable
         await File.WriteAllTextAsync(whitelist, $"allowed_agents:\n  - hostname: localhost\n    cert_cn: \"{agentId}\"\n    ip_range: \"127.0.0.0/8\"\n");
         var port = FreePort();
         var jwtSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dir });
-        builder.AddMasterConfiguration();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["server:port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["server:ssl:cert_file"] = tls.CertFile,
-            ["server:ssl:key_file"] = tls.KeyFile,
-            ["server:ssl:ca_file"] = tls.CaFile,
-            ["server:ssl:ca_key_file"] = tls.CaKeyFile,
-            ["security:agent_whitelist"] = whitelist,
-            ["security:audit_log"] = Path.Combine(dir, "audit.jsonl"),
-            ["agents:journal"] = Path.Combine(dir, "journal.jsonl"),
-            ["commands:runner"] = "agents",
-            ["security:jwt_secret"] = jwtSecret,
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddWorkflowEngine();
-        builder.Services.AddMemoryWorkflowStore();
-        builder.AddAgentHub();
-        var app = builder.Build();
-        app.MapAgentHub();
-        await app.StartAsync();
+        var app = await StartHubAsync(dir, port, jwtSecret);
 
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Agent.dll"));
@@ -94,6 +72,39 @@ internal sealed class BenchHub : IAsyncDisposable
             await Task.Delay(50);
         }
         return hub;
+    }
+
+    /// <summary>The hub alone, on <paramref name="port"/>, with its certificates, whitelist and audit log in <paramref name="dir"/>.</summary>
+    public static async Task<WebApplication> StartHubAsync(string dir, int port, string jwtSecret, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? add = null)
+    {
+        var tls = Certificates(dir);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dir });
+        builder.AddMasterConfiguration();
+        var values = new Dictionary<string, string?>
+        {
+            ["server:port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["server:ssl:cert_file"] = tls.CertFile,
+            ["server:ssl:key_file"] = tls.KeyFile,
+            ["server:ssl:ca_file"] = tls.CaFile,
+            ["server:ssl:ca_key_file"] = tls.CaKeyFile,
+            ["server:ssl:agents_dir"] = tls.AgentsDir,
+            ["security:agent_whitelist"] = Path.Combine(dir, "agent_whitelist.yaml"),
+            ["security:audit_log"] = Path.Combine(dir, "audit.jsonl"),
+            ["agents:journal"] = Path.Combine(dir, "journal.jsonl"),
+            ["commands:runner"] = "agents",
+            ["security:jwt_secret"] = jwtSecret,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddWorkflowEngine();
+        builder.Services.AddMemoryWorkflowStore();
+        builder.AddAgentHub();
+        add?.Invoke(builder);
+        var app = builder.Build();
+        app.MapAgentHub();
+        await app.StartAsync();
+        return app;
     }
 
     public static HubTlsOptions Certificates(string dir) => new()

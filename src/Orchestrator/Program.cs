@@ -8,6 +8,7 @@ var demo = args.Contains("demo");
 try
 {
     if (args is ["certs", .. var certs]) return await CertsCommand.RunAsync(certs);
+    if (args is ["agents", .. var agents]) return await P4Flow.Orchestrator.Bootstrap.AgentsCommand.RunAsync(agents);
 
     var builder = WebApplication.CreateBuilder(args.Where(a => a != "demo").ToArray());
     builder.AddMasterConfiguration();
@@ -20,6 +21,7 @@ try
     builder.AddWorkflowEngine();
     builder.AddPerforce();
     builder.AddAgentHub(demo);
+    builder.AddBootstrap();
     builder.AddHttpApi();
     builder.AddStudio();
     if (demo) builder.Services.AddHostedService<DemoRun>();
@@ -27,6 +29,7 @@ try
     var app = builder.Build();
     app.MapHttpApi();
     app.MapAgentHub();
+    app.MapBootstrap();
     app.MapStudio();
     await app.RunAsync();
     return 0;

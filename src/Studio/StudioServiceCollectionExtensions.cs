@@ -20,6 +20,7 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<JobEvents>();
         services.AddSingleton<IWorkflowObserver>(sp => sp.GetRequiredService<JobEvents>());
         services.TryAddSingleton<IAgentDirectory, EmptyAgentDirectory>();
+        services.TryAddSingleton<IAgentEnrolment, UnavailableAgentEnrolment>();
         return services;
     }
 }

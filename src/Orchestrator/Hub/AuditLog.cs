@@ -19,6 +19,17 @@ public sealed record AuditEvent(
     [JsonPropertyName("target_host")]
     public string? TargetHost { get; init; }
 
+    /// <summary>Who asked (bootstrap, restart and removal of agents).</summary>
+    [JsonPropertyName("user")]
+    public string? User { get; init; }
+
+    /// <summary>"sha256:" + hex of the exact remote commands a bootstrap ran, in order.</summary>
+    [JsonPropertyName("ssh_command_hash")]
+    public string? SshCommandHash { get; init; }
+
+    [JsonPropertyName("duration_ms")]
+    public long? DurationMs { get; init; }
+
     public const string Accepted = "ACCEPTED";
     public const string Rejected = "REJECTED";
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using P4Flow.Studio.Components;
 using P4Flow.Studio.Services;
 
 namespace P4Flow.Studio.Pages.Agents;
@@ -9,6 +11,9 @@ public partial class AgentList : IDisposable
     private IReadOnlyList<AgentInfo>? _agents;
 
     [Inject] private IAgentDirectory Directory { get; set; } = null!;
+    [Inject] private IDialogService Dialogs { get; set; } = null!;
+
+    private Task AddAgentAsync() => AddAgentDialog.ShowAsync(Dialogs);
 
     protected override async Task OnInitializedAsync()
     {
