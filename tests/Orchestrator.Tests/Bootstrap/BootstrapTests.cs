@@ -63,7 +63,10 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         Assert.Contains(name, await File.ReadAllTextAsync(Path.Combine(orchestrator.Home, "config", "agent_whitelist.yaml")), StringComparison.Ordinal);
 
         var jobId = await RunJobAsync(client, depot);
-        Assert.Equal("p4agent", await SshHostFixture.ShellAsync($"stat -c %U {agentBase}/workspaces/{jobId}"));
+        // The agent runs as p4agent, and removes the job's folder once the job has ended.
+        Assert.Equal("p4agent", await SshHostFixture.ShellAsync($"ps -o user= -p $(cat {agentBase}/agent.pid)"));
+        await Eventually.Until(() => SshHostFixture.ShellAsync($"[ -e {agentBase}/workspaces/{jobId} ] && echo kept || echo removed"),
+            state => state == "removed", TimeSpan.FromSeconds(10), "the agent to remove the ended job's folder");
         Assert.Equal(Base.Replace("two", "TWO", StringComparison.Ordinal), await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
 
         var pid = await SshHostFixture.ShellAsync($"cat {agentBase}/agent.pid");
