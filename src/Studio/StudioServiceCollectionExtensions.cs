@@ -20,6 +20,8 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<JobEvents>();
         services.AddSingleton<IWorkflowObserver>(sp => sp.GetRequiredService<JobEvents>());
         services.TryAddSingleton<IAgentDirectory, EmptyAgentDirectory>();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<StudioActions>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Commands;
@@ -93,7 +94,18 @@ public static class HubExtensions
             Listen(kestrel, hub.HubHost, hub.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                listen.UseHttps(hubTls.HandshakeOptions);
+                var handshake = hubTls.HandshakeOptions;
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    HandshakeTimeout = handshake.HandshakeTimeout,
+                    OnConnectionState = handshake.OnConnectionState,
+                    OnConnection = async context =>
+                    {
+                        var ssl = await handshake.OnConnection(context);
+                        Security.WebTls.Harden(ssl);
+                        return ssl;
+                    },
+                });
             });
         });
         return builder;
@@ -105,17 +117,23 @@ public static class HubExtensions
         if (!app.Services.GetRequiredService<IOptions<CommandsOptions>>().Value.UsesAgents) return app;
         var port = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Port;
         // Only on the hub's endpoint: the plain HTTP port never serves the agent protocol.
-        app.MapGrpcService<AgentHubService>().RequireHost($"*:{port}");
+        // Agents authenticate by their client certificate in the TLS handshake (HubTls), not by the API's schemes.
+        app.MapGrpcService<AgentHubService>().RequireHost($"*:{port}").AllowAnonymous();
         app.MapAgentEndpoints();
         return app;
     }
 
     private static void Listen(KestrelServerOptions kestrel, BindingAddress address)
     {
-        if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
-            throw new OptionsValidationException("urls", typeof(string), [$"urls holds '{address}': with the agent hub on, only http:// URLs can be given there."]);
+        var https = string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase);
+        if (!https && !string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
+            throw new OptionsValidationException("urls", typeof(string), [$"urls holds '{address}': only http:// and https:// URLs can be given there."]);
         var host = address.Host is "*" or "+" or "0.0.0.0" ? "0.0.0.0" : address.Host;
-        Listen(kestrel, host, address.Port, _ => { });
+        // https:// takes the certificate and TLS settings of ConfigureHttpsDefaults (WebTls).
+        Listen(kestrel, host, address.Port, listen =>
+        {
+            if (https) listen.UseHttps();
+        });
     }
 
     private static void Listen(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions> configure)
