@@ -18,6 +18,8 @@ internal static class AuthEndpoints
 
     public sealed record KeyCreated(string Id, string Name, string Role, string Key);
 
+    public sealed record UserRequest(string? Role, string? Password);
+
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         // Open to all because it takes the credentials itself (an API key header, or a user name and password);
@@ -47,6 +49,16 @@ internal static class AuthEndpoints
             events.KeyChanged(user, AuditLog.KeyRevoked, info);
             return Results.NoContent();
         }).WithSummary("Revokes an API key at once.");
+
+        app.MapPut("/api/users/{name}", (string name, UserRequest request, CredentialStore store, ClaimsPrincipal user, SecurityEvents events) =>
+        {
+            if (!Roles.IsRole(request.Role)) throw new WorkflowInputException("role", $"role must be one of {string.Join(", ", Roles.All)}.");
+            if (request.Password is not { Length: >= 12 }) throw new WorkflowInputException("password", "password needs at least 12 characters.");
+            if (string.IsNullOrWhiteSpace(name) || name.Length > 100) throw new WorkflowInputException("name", "name (1 to 100 characters) is required.");
+            store.SetUser(name, request.Role!, request.Password);
+            events.UserSaved(user, name, request.Role!);
+            return Results.NoContent();
+        }).RequireAuthorization(Roles.Admin).WithTags("Auth").WithSummary("Adds or replaces a Studio user with a role and password (stored hashed).");
 
         app.MapGet("/login", (string? returnUrl, string? failed) => Results.Content(LoginPage.Render(LocalUrl(returnUrl), failed is not null), "text/html"))
             .AllowAnonymous().ExcludeFromDescription();

@@ -21,4 +21,11 @@ public sealed class SecurityEvents(AuditLog audit)
             User = UserActionGate.UserName(actor),
             Target = key.Id,
         });
+
+    public void UserSaved(ClaimsPrincipal actor, string name, string role) =>
+        audit.Write(new AuditEvent(AuditLog.UserSaved, null, null, AuditEvent.Success, $"role {role}")
+        {
+            User = UserActionGate.UserName(actor),
+            Target = name,
+        });
 }
