@@ -33,7 +33,8 @@ public static class SecurityExtensions
         services.AddSingleton<ApiTokens>();
         services.AddSingleton<SecurityEvents>();
         services.AddSingleton<IUserActions, UserActionGate>();
-        services.AddHostedService<CredentialBootstrap>();
+        services.AddSingleton<CredentialBootstrap>();
+        services.AddHostedService(sp => sp.GetRequiredService<CredentialBootstrap>());
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureBearer>();
 
         services.AddAuthentication(ByRequest)
@@ -46,6 +47,7 @@ public static class SecurityExtensions
             .AddCookie(o =>
             {
                 o.LoginPath = "/login";
+                o.ReturnUrlParameter = "returnUrl";
                 o.Cookie.Name = "p4flow";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
