@@ -86,10 +86,10 @@ public static class HubExtensions
         if (demo) services.AddHostedService<DemoAgent>();
 
         // Listening on the hub's port replaces the URLs Kestrel would take from `urls`; list those again.
-        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, IOptions<ServerOptions>, HubTls>((kestrel, config, server, hubTls) =>
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, IOptions<ServerOptions>, HubTls, IOptions<HubTlsOptions>>((kestrel, config, server, hubTls, tlsFiles) =>
         {
             foreach (var url in (config["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                Listen(kestrel, BindingAddress.Parse(url));
+                Listen(kestrel, BindingAddress.Parse(url), tlsFiles.Value);
             var hub = server.Value;
             Listen(kestrel, hub.HubHost, hub.Port, listen =>
             {
@@ -123,16 +123,15 @@ public static class HubExtensions
         return app;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, BindingAddress address)
+    private static void Listen(KestrelServerOptions kestrel, BindingAddress address, HubTlsOptions tls)
     {
         var https = string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase);
         if (!https && !string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
             throw new OptionsValidationException("urls", typeof(string), [$"urls holds '{address}': only http:// and https:// URLs can be given there."]);
         var host = address.Host is "*" or "+" or "0.0.0.0" ? "0.0.0.0" : address.Host;
-        // https:// takes the certificate and TLS settings of ConfigureHttpsDefaults (WebTls).
         Listen(kestrel, host, address.Port, listen =>
         {
-            if (https) listen.UseHttps();
+            if (https) listen.UseHttps(options => Security.WebTls.Configure(options, tls));
         });
     }
 

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hub;
@@ -26,12 +27,16 @@ public static class WebTls
             // The default list spares localhost and 127.0.0.1, which is where this server usually answers.
             o.ExcludedHosts.Clear();
         });
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HubTlsOptions>>((kestrel, tls) => kestrel.ConfigureHttpsDefaults(https =>
-        {
-            https.ServerCertificate = LoadCertificate(tls.Value);
-            https.SslProtocols = Protocols;
-            https.OnAuthenticate = (_, ssl) => Harden(ssl);
-        }));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HubTlsOptions>>((kestrel, tls) => kestrel.ConfigureHttpsDefaults(https => Configure(https, tls.Value)));
+    }
+
+    /// <summary>The certificate and TLS settings of an HTTPS endpoint of the API and Studio.</summary>
+    public static void Configure(HttpsConnectionAdapterOptions https, HubTlsOptions tls)
+    {
+        ArgumentNullException.ThrowIfNull(https);
+        https.ServerCertificate = LoadCertificate(tls);
+        https.SslProtocols = Protocols;
+        https.OnAuthenticate = (_, ssl) => Harden(ssl);
     }
 
     public const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
