@@ -89,7 +89,7 @@ public static class HubExtensions
         services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, IOptions<ServerOptions>, HubTls, IOptions<HubTlsOptions>>((kestrel, config, server, hubTls, tlsFiles) =>
         {
             foreach (var url in (config["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                Listen(kestrel, BindingAddress.Parse(url), tlsFiles.Value);
+                Listen(kestrel, BindingAddress.Parse(url), tlsFiles.Value, server.Value);
             var hub = server.Value;
             Listen(kestrel, hub.HubHost, hub.Port, listen =>
             {
@@ -123,7 +123,7 @@ public static class HubExtensions
         return app;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, BindingAddress address, HubTlsOptions tls)
+    private static void Listen(KestrelServerOptions kestrel, BindingAddress address, HubTlsOptions tls, ServerOptions server)
     {
         var https = string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase);
         if (!https && !string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
@@ -131,7 +131,7 @@ public static class HubExtensions
         var host = address.Host is "*" or "+" or "0.0.0.0" ? "0.0.0.0" : address.Host;
         Listen(kestrel, host, address.Port, listen =>
         {
-            if (https) listen.UseHttps(options => Security.WebTls.Configure(options, tls));
+            if (https) listen.UseHttps(options => Security.WebTls.Configure(options, tls, server));
         });
     }
 

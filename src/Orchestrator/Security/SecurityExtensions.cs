@@ -71,10 +71,15 @@ public static class SecurityExtensions
     public static WebApplication UseApiSecurity(this WebApplication app)
     {
         app.UseHsts();
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapAuthEndpoints();
         app.MapAuditEndpoints();
+        // The CA's revocation list, for TLS clients checking the HTTPS certificate: public by nature.
+        app.MapGet(WebCertificate.CrlPath, (IOptions<HubTlsOptions> tls) =>
+            File.Exists(WebCertificate.CrlFile(tls.Value)) ? Results.File(WebCertificate.CrlFile(tls.Value), "application/pkix-crl") : Results.NotFound())
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

@@ -5,12 +5,11 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
-using P4Flow.Orchestrator.Hub;
 
 namespace P4Flow.Orchestrator.Security;
 
 /// <summary>
-/// HTTPS for the API and the Studio (server.https_port) with the hub's server certificate, issued by the P4Flow CA:
+/// HTTPS for the API and the Studio (server.https_port) with a certificate from the P4Flow CA (<see cref="WebCertificate"/>):
 /// TLS 1.2 and 1.3 only, forward-secret AEAD cipher suites only, and HSTS for a year on every HTTPS answer.
 /// </summary>
 public static class WebTls
@@ -27,19 +26,34 @@ public static class WebTls
             // The default list spares localhost and 127.0.0.1, which is where this server usually answers.
             o.ExcludedHosts.Clear();
         });
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HubTlsOptions>>((kestrel, tls) => kestrel.ConfigureHttpsDefaults(https => Configure(https, tls.Value)));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HubTlsOptions>, IOptions<ServerOptions>>((kestrel, tls, server) =>
+            kestrel.ConfigureHttpsDefaults(https => Configure(https, tls.Value, server.Value)));
     }
 
     /// <summary>The certificate and TLS settings of an HTTPS endpoint of the API and Studio.</summary>
-    public static void Configure(HttpsConnectionAdapterOptions https, HubTlsOptions tls)
+    public static void Configure(HttpsConnectionAdapterOptions https, HubTlsOptions tls, ServerOptions server)
     {
         ArgumentNullException.ThrowIfNull(https);
-        https.ServerCertificate = LoadCertificate(tls);
+        https.ServerCertificate = LoadCertificate(tls, server);
         https.SslProtocols = Protocols;
         https.OnAuthenticate = (_, ssl) => Harden(ssl);
     }
 
     public const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
+    /// <summary>
+    /// Headers that keep the Studio out of other sites' frames and browsers from guessing content types; the HTTPS
+    /// checks (bench/testssl.sh) look for them.
+    /// </summary>
+    public static void UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        return next(context);
+    });
 
     /// <summary>Protocols and cipher suites for every TLS endpoint (the HTTPS port and the agent hub).</summary>
     public static void Harden(SslServerAuthenticationOptions ssl)
@@ -49,7 +63,7 @@ public static class WebTls
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) ssl.CipherSuitesPolicy = new CipherSuitesPolicy(Suites);
     }
 
-    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(HubTlsOptions tls)
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(HubTlsOptions tls, ServerOptions server)
     {
         foreach (var (key, file) in new[] { ("server.ssl.cert_file", tls.CertFile), ("server.ssl.key_file", tls.KeyFile) })
         {
@@ -57,7 +71,7 @@ public static class WebTls
                 throw new OptionsValidationException(HubTlsOptions.Section, typeof(HubTlsOptions),
                     [$"{key} {Path.GetFullPath(file)} does not exist, and HTTPS (server.https_port) needs it: run `dotnet run --project src/Orchestrator -- certs init`, or set server.https_port: 0."]);
         }
-        return HubCertificates.LoadServer(tls);
+        return WebCertificate.Load(tls, server);
     }
 
     // ECDHE key exchange (forward secrecy) with AES-GCM or ChaCha20-Poly1305: no CBC, no RSA key exchange, no SHA-1.

@@ -9,7 +9,7 @@ namespace P4Flow.Orchestrator.Tests.Security;
 public sealed class HttpsTests
 {
     [Fact]
-    public async Task Https_CertificateChainsToTheCa_HstsForAYear()
+    public async Task Https_CertificateChainsToTheCa_HstsForAYear_RevocationListServed()
     {
         var home = OrchestratorProcess.CreateHome();
         await CertsInitAsync(home);
@@ -40,6 +40,14 @@ public sealed class HttpsTests
         using var jobs = await https.GetAsync(new Uri("/api/jobs", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, jobs.StatusCode);
         Assert.Equal(ca.Subject, presented!.Issuer);
+        Assert.True(presented.NotAfter - presented.NotBefore <= TimeSpan.FromDays(398), "a certificate browsers accept lasts at most 398 days");
+        // It names where its CA's revocation list is, and the list is there, for anyone, signed by the CA.
+        Assert.Contains(presented.Extensions, e => e.Oid?.Value == "2.5.29.31");
+        using var anonymous = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{orchestrator.Port}") };
+        using var crl = await anonymous.GetAsync(new Uri("/pki/ca.crl", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, crl.StatusCode);
+        Assert.Equal("application/pkix-crl", crl.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", Assert.Single(jobs.Headers.GetValues("X-Content-Type-Options")));
         var hsts = Assert.Single(jobs.Headers.GetValues("Strict-Transport-Security"));
         var maxAge = long.Parse(hsts.Split(';')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(maxAge >= 31_536_000, hsts);

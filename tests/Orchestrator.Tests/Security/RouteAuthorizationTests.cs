@@ -19,8 +19,11 @@ namespace P4Flow.Orchestrator.Tests.Security;
 [Collection(ApiCollection.Name)]
 public sealed partial class RouteAuthorizationTests(ApiFactory factory)
 {
-    /// <summary>The only routes open to everyone: probes, and signing in (which checks the credentials it is given).</summary>
-    private static readonly HashSet<string> Anonymous = ["/healthz", "/readyz", "/login", "/auth/login", "/api/auth/token"];
+    /// <summary>
+    /// The only routes open to everyone: probes, signing in (which checks the credentials it is given), and the CA's
+    /// revocation list that TLS clients fetch.
+    /// </summary>
+    private static readonly HashSet<string> Anonymous = ["/healthz", "/readyz", "/login", "/auth/login", "/api/auth/token", "/pki/ca.crl"];
 
     [Fact]
     public void RouteTable_OnlyTheListedRoutesAreOpen()
