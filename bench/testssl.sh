@@ -5,7 +5,8 @@
 #   bench/testssl.sh [HOST:PORT ...]
 #
 # Default targets: 127.0.0.1:5001 (HTTPS: API and Studio) and 127.0.0.1:9090 (agent hub, mutual TLS, HTTP/2).
-# Prints every finding rated above LOW and a count per severity; exits 1 when any finding is above LOW.
+# Prints every finding rated above LOW (and checks testssl.sh could not run, WARN) with a count per severity;
+# exits 1 when any finding is above LOW.
 # SEVERITY=LOW bench/testssl.sh also lists the LOW ones. Full reports: bench/testssl-out/ (JSON per target).
 set -euo pipefail
 
@@ -35,7 +36,7 @@ for target in "${targets[@]}"; do
         status=1
         continue
     fi
-    jq -r '.[] | select(.severity|test("MEDIUM|HIGH|CRITICAL")) | "   \(.severity)\t\(.id)\t\(.finding)"' "$json"
+    jq -r '.[] | select(.severity|test("LOW|MEDIUM|HIGH|CRITICAL|WARN")) | "   \(.severity)\t\(.id)\t\(.finding)"' "$json"
     jq -r '[.[] | .severity] | group_by(.) | map("\(.[0])=\(length)") | "   counts: " + join(" ")' "$json"
     if jq -e '[.[] | select(.severity|test("MEDIUM|HIGH|CRITICAL"))] | length > 0' "$json" >/dev/null; then status=1; fi
 done
