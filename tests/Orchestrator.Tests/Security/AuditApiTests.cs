@@ -2,7 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Security;
+using P4Flow.Studio.Services;
 using P4Flow.Orchestrator.Tests.Support;
 
 namespace P4Flow.Orchestrator.Tests.Security;
@@ -125,6 +128,33 @@ public sealed class AuditApiTests(ApiFactory factory)
 
         var none = await _admin.GetJsonAsync($"/api/audit?event_type=KEY_CREATED&until={Uri.EscapeDataString(before.AddDays(-1).ToString("O"))}");
         Assert.Empty(none["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task AuditQuery_ByAgentId_OnlyThatAgentsLines()
+    {
+        var audit = factory.Services.GetRequiredService<AuditLog>();
+        var agent = "agent-" + Guid.NewGuid().ToString("N")[..6];
+        audit.Write(new AuditEvent(AuditLog.AgentRejected, agent, "10.1.2.3", AuditEvent.Rejected, "not in the whitelist") { TargetHost = "far-host" });
+        audit.Write(new AuditEvent(AuditLog.AgentRejected, agent + "-other", "10.1.2.4", AuditEvent.Rejected, "not in the whitelist"));
+
+        var page = await _admin.GetJsonAsync($"/api/audit?agent_id={agent}");
+        var line = Assert.Single(page["items"]!.AsArray())!;
+        Assert.Equal(("AGENT_REJECTED", "10.1.2.3", "far-host"), (line.Str("event_type"), line.Str("target_ip"), line.Str("target_host")));
+    }
+
+    [Fact]
+    public async Task Gate_RoleTooLow_RunsNothing_AuditedAsDenied()
+    {
+        var gate = factory.Services.GetRequiredService<IUserActions>();
+        var viewer = SecurityExtensions.Principal("peeking-" + Guid.NewGuid().ToString("N")[..6], Roles.Viewer, "test");
+        var ran = false;
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => gate.RunAsync(viewer, UserAction.Publish, "some-workflow", null, () => Task.FromResult(ran = true)));
+
+        Assert.False(ran);
+        var denied = await OneAsync($"event_type=WORKFLOW_PUBLISHED&user={viewer.Identity!.Name}");
+        Assert.Equal(("DENIED", "some-workflow"), (denied.Str("result"), denied.Str("target")));
     }
 
     [Theory]
