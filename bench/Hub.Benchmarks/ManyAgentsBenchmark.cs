@@ -44,6 +44,7 @@ internal static class ManyAgentsBenchmark
         info.Environment["P4FLOW_server__http_port"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["P4FLOW_commands__runner"] = "agents";
+        info.Environment["P4FLOW_server__https_port"] = "0";
         info.Environment["P4FLOW_resources__max_agents"] = (count + 100).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         using var orchestrator = Process.Start(info) ?? throw new InvalidOperationException("the orchestrator did not start");
@@ -56,6 +57,8 @@ internal static class ManyAgentsBenchmark
         try
         {
             await UntilAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the orchestrator to be ready");
+            // /api/agents is for admins: the key the orchestrator wrote on first start.
+            http.DefaultRequestHeaders.Add("X-Api-Key", (await File.ReadAllTextAsync(Path.Combine(home, "data", "admin-api-key"))).Trim());
             var idleRss = Rss(orchestrator.Id);
             var clock = Stopwatch.StartNew();
             var address = new Uri($"https://127.0.0.1:{hubPort}");

@@ -23,6 +23,11 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
     Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 await orchestrator.WaitReadyAsync();
+// Signed in once through the login page as the admin; every measured page reuses that cookie.
+var signIn = await NewPageAsync(browser, orchestrator.BaseUrl, null);
+await signIn.SignInAsync("admin", orchestrator.ReadSecret("admin-password"));
+var signedIn = await signIn.Context.StorageStateAsync();
+await signIn.Context.CloseAsync();
 await PublishAsync(orchestrator.Client, definitionId);
 Console.WriteLine($"Orchestrator on {orchestrator.BaseUrl}; workflow '{definitionId}' has {Activities} activities (Start + {Activities - 1} waits).");
 
@@ -39,7 +44,7 @@ var interactive = new List<double>();
 var fullFit = new List<double>();
 for (var run = 0; run <= runs; run++)
 {
-    var page = await NewPageAsync(browser, orchestrator.BaseUrl);
+    var page = await NewPageAsync(browser, orchestrator.BaseUrl, signedIn);
     await page.AddInitScriptAsync(MarkReady);
     await page.GotoAsync($"/workflows/{definitionId}");
     await page.Locator("[data-page='designer'][data-ready='true']").WaitForAsync();
@@ -75,7 +80,7 @@ Report("designer: fit to screen, drawing all 200 activities", fullFit);
 
 // --- 2. Job view: engine commit -> node repainted ------------------------------------------------------------------
 {
-    var page = await NewPageAsync(browser, orchestrator.BaseUrl);
+    var page = await NewPageAsync(browser, orchestrator.BaseUrl, signedIn);
     using var started = await orchestrator.Client.PostAsJsonAsync($"/api/workflow-definitions/{definitionId}/runs", new JsonObject());
     started.EnsureSuccessStatusCode();
     var jobId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["jobId"]!.GetValue<string>();
@@ -123,9 +128,9 @@ static void Report(string what, List<double> values)
         $"{what}: median {At(0.5):0.0} ms, p95 {At(0.95):0.0} ms, max {sorted[^1]:0.0} ms (n={sorted.Count})"));
 }
 
-static async Task<IPage> NewPageAsync(IBrowser browser, string baseUrl)
+static async Task<IPage> NewPageAsync(IBrowser browser, string baseUrl, string? storageState)
 {
-    var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
+    var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1600, Height = 900 }, StorageState = storageState });
     context.SetDefaultTimeout(30_000);
     return await context.NewPageAsync();
 }

@@ -21,6 +21,8 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<IWorkflowObserver>(sp => sp.GetRequiredService<JobEvents>());
         services.TryAddSingleton<IAgentDirectory, EmptyAgentDirectory>();
         services.TryAddSingleton<IAgentEnrolment, UnavailableAgentEnrolment>();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<StudioActions>();
         return services;
     }
 }

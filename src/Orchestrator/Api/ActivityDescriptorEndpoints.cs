@@ -8,5 +8,6 @@ internal static class ActivityDescriptorEndpoints
         app.MapGet("/api/activity-descriptors", (ActivityRegistry registry) =>
                 registry.Descriptors.OrderBy(d => d.Category, StringComparer.Ordinal).ThenBy(d => d.DisplayName, StringComparer.Ordinal))
             .WithTags("Activities")
+            .RequireAuthorization(Security.Roles.Viewer)
             .WithSummary("Every activity type with its inputs, outputs and outcome ports.");
 }

@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using P4Flow.Activities.Perforce;
+using P4Flow.Orchestrator.Security;
+using P4Flow.Studio.Services;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
@@ -11,7 +14,7 @@ internal static class JobEndpoints
 
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/jobs").WithTags("Jobs");
+        var group = app.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(Roles.Viewer);
 
         group.MapGet("/", async (string? status, string? stage, string? definitionId, int? page, int? pageSize, IWorkflowStore store, CancellationToken ct) =>
         {
@@ -34,17 +37,20 @@ internal static class JobEndpoints
             return JobView.From(instance, await store.ListExecutionsAsync(id, ct));
         }).WithSummary("A job with its stage history and activity executions.");
 
-        group.MapPost("/{id}/cancel", async (string id, CancelRequest? request, WorkflowRuntime runtime, CancellationToken ct) =>
-            JobView.From(await runtime.CancelAsync(id, request?.Reason ?? "Cancelled by request.", ct)));
+        group.MapPost("/{id}/cancel", async (string id, CancelRequest? request, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
+            JobView.From(await actions.RunAsync(user, UserAction.Cancel, id, request?.Reason, () => runtime.CancelAsync(id, request?.Reason ?? "Cancelled by request.", ct))))
+            .RequireAuthorization(Roles.Operator);
 
-        group.MapPost("/{id}/resume", async (string id, ResumeRequest request, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{id}/resume", async (string id, ResumeRequest request, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.Bookmark)) throw new WorkflowInputException("bookmark", "bookmark (the name the job waits on) is required.");
-            return JobView.From(await runtime.ResumeAsync(id, request.Bookmark, request.Payload, request.ExpectedStage, ct));
-        }).WithSummary("Resumes a bookmark the job waits on, with a payload; 409 if it is not waiting on it.");
+            return JobView.From(await actions.RunAsync(user, UserAction.Resume, id, request.Bookmark,
+                () => runtime.ResumeAsync(id, request.Bookmark, request.Payload, request.ExpectedStage, ct)));
+        }).RequireAuthorization(Roles.Operator).WithSummary("Resumes a bookmark the job waits on, with a payload; 409 if it is not waiting on it.");
 
-        group.MapPost("/{id}/continue", async (string id, ResolveContinuation continuation, CancellationToken ct) =>
-            await continuation.ContinueAsync(id, "api", ct))
+        group.MapPost("/{id}/continue", async (string id, ResolveContinuation continuation, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
+            await actions.RunAsync(user, UserAction.Continue, id, null, () => continuation.ContinueAsync(id, "api", ct)))
+            .RequireAuthorization(Roles.Operator)
             .WithSummary("For a job in NEEDS_RESOLVE: checks its workspace at once; moves it on when no conflicts remain, else lists them. 409 in any other stage.");
     }
 }

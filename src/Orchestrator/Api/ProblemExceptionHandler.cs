@@ -6,7 +6,7 @@ using P4Flow.Workflows.State;
 
 namespace P4Flow.Orchestrator.Api;
 
-/// <summary>Turns the engine's domain errors into ProblemDetails: 400 naming the field, 404, 409. Nothing a user can cause becomes a 500.</summary>
+/// <summary>Turns the engine's domain errors into ProblemDetails: 400 naming the field, 403, 404, 409. Nothing a user can cause becomes a 500.</summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -23,6 +23,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             WorkflowConflictException e => new ProblemDetails { Title = "Conflict", Detail = e.Message, Status = 409 },
             BadHttpRequestException e => new ProblemDetails { Title = "Bad request", Detail = Describe(e), Status = e.StatusCode },
             JsonException e => new ProblemDetails { Title = "Bad request", Detail = e.Message, Status = 400 },
+            UnauthorizedAccessException e => new ProblemDetails { Title = "Forbidden", Detail = e.Message, Status = 403 },
             _ => null,
         };
         if (problem is null) return false;

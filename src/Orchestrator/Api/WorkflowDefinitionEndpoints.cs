@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Security;
+using P4Flow.Studio.Services;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
@@ -10,26 +13,27 @@ internal static class WorkflowDefinitionEndpoints
 {
     public static void MapWorkflowDefinitionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/workflow-definitions").WithTags("Workflow definitions");
+        var group = app.MapGroup("/api/workflow-definitions").WithTags("Workflow definitions").RequireAuthorization(Roles.Viewer);
 
         group.MapGet("/", async (IWorkflowStore store, CancellationToken ct) => await store.ListDefinitionsAsync(ct))
             .WithSummary("The latest version of every workflow definition.");
 
-        group.MapPost("/", async (WorkflowDefinition definition, WorkflowDefinitionService service, CancellationToken ct) =>
+        group.MapPost("/", async (WorkflowDefinition definition, WorkflowDefinitionService service, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var saved = await service.SaveDraftAsync(definition, ct);
+            var saved = await actions.RunAsync(user, UserAction.Edit, definition.DefinitionId, null, () => service.SaveDraftAsync(definition, ct));
             return Results.Created($"/api/workflow-definitions/{saved.DefinitionId}?version={saved.Version}", saved);
-        }).WithSummary("Saves a draft: replaces the unpublished latest version or adds a new one.");
+        }).RequireAuthorization(Roles.Designer).WithSummary("Saves a draft: replaces the unpublished latest version or adds a new one.");
 
         group.MapPost("/validate", (WorkflowDefinition definition, WorkflowDefinitionService service) =>
             Results.Ok(new { errors = service.Validate(definition) }))
+            .RequireAuthorization(Roles.Designer)
             .WithSummary("Validates a definition without saving it.");
 
-        group.MapPost("/import", async (WorkflowDefinition definition, WorkflowDefinitionService service, CancellationToken ct) =>
+        group.MapPost("/import", async (WorkflowDefinition definition, WorkflowDefinitionService service, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var saved = await service.ImportAsync(definition, ct);
+            var saved = await actions.RunAsync(user, UserAction.Import, definition.DefinitionId, null, () => service.ImportAsync(definition, ct));
             return Results.Created($"/api/workflow-definitions/{saved.DefinitionId}?version={saved.Version}", saved);
-        }).WithSummary("Imports an exported definition as a new version (published if the file says isPublished).");
+        }).RequireAuthorization(Roles.Designer).WithSummary("Imports an exported definition as a new version (published if the file says isPublished).");
 
         group.MapGet("/{definitionId}", async (string definitionId, int? version, IWorkflowStore store, CancellationToken ct) =>
             await Find(store, definitionId, version, ct))
@@ -41,8 +45,9 @@ internal static class WorkflowDefinitionEndpoints
             return versions.Count == 0 ? throw new WorkflowNotFoundException($"Workflow '{definitionId}' does not exist.") : Results.Ok(versions);
         });
 
-        group.MapPost("/{definitionId}/publish", async (string definitionId, WorkflowDefinitionService service, CancellationToken ct) =>
-            await service.PublishAsync(definitionId, ct))
+        group.MapPost("/{definitionId}/publish", async (string definitionId, WorkflowDefinitionService service, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
+            await actions.RunAsync(user, UserAction.Publish, definitionId, null, () => service.PublishAsync(definitionId, ct)))
+            .RequireAuthorization(Roles.Designer)
             .WithSummary("Validates and publishes the latest version; errors name the activity and field.");
 
         group.MapGet("/{definitionId}/export", async (string definitionId, int? version, IWorkflowStore store, CancellationToken ct) =>
@@ -52,11 +57,11 @@ internal static class WorkflowDefinitionEndpoints
             return Results.File(json, "application/json", $"{definitionId}.v{definition.Version}.json");
         });
 
-        group.MapPost("/{definitionId}/runs", async (string definitionId, JsonObject? input, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{definitionId}/runs", async (string definitionId, JsonObject? input, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var job = await runtime.StartAsync(definitionId, input, ct);
+            var job = await actions.RunAsync(user, UserAction.Run, definitionId, input?.ToJsonString() ?? "{}", () => runtime.StartAsync(definitionId, input, ct));
             return Results.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id, job.Status));
-        }).WithSummary("Starts a job on the published version; the body holds the workflow's inputs.");
+        }).RequireAuthorization(Roles.Operator).WithSummary("Starts a job on the published version; the body holds the workflow's inputs.");
     }
 
     private static async Task<WorkflowDefinition> Find(IWorkflowStore store, string definitionId, int? version, CancellationToken ct)

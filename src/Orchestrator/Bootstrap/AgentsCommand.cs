@@ -3,18 +3,19 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Extensions;
+using P4Flow.Orchestrator.Security;
 
 namespace P4Flow.Orchestrator.Bootstrap;
 
 /// <summary>
 /// `agents bootstrap --host H --user U --key FILE --name NAME [--port 22] [--labels a,b] [--host-key-strategy S]
 /// [--fingerprint SHA256:...]`, `agents restart NAME`, `agents remove NAME`: asks the running orchestrator (its API,
-/// or --api URL; --token for a bearer token) and prints each step as it happens.
+/// or --api URL; --api-key, $P4FLOW_API_KEY or data/admin-api-key; --token for a bearer token) and prints each step as it happens.
 /// </summary>
 internal static class AgentsCommand
 {
-    private const string Usage = "usage: agents bootstrap --host HOST --user USER --key KEYFILE|credential:NAME --name AGENT [--port 22] [--labels a,b] [--host-key-strategy known_hosts|fingerprint|tofu] [--fingerprint SHA256:...] [--api URL] [--token TOKEN]\n"
-        + "       agents restart NAME [--api URL] [--token TOKEN]\n       agents remove NAME [--api URL] [--token TOKEN]";
+    private const string Usage = "usage: agents bootstrap --host HOST --user USER --key KEYFILE|credential:NAME --name AGENT [--port 22] [--labels a,b] [--host-key-strategy known_hosts|fingerprint|tofu] [--fingerprint SHA256:...] [--api URL] [--api-key KEY | --token TOKEN]\n"
+        + "       agents restart NAME [--api URL] [--api-key KEY | --token TOKEN]\n       agents remove NAME [--api URL] [--api-key KEY | --token TOKEN]";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
@@ -92,7 +93,16 @@ internal static class AgentsCommand
         var api = options.GetValueOrDefault("api", $"http://{host}:{server.HttpPort}").TrimEnd('/') + "/";
         var client = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromMinutes(2) };
         if (options.GetValueOrDefault("token") is { } token) client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        else if (ApiKey(options, builder.Configuration) is { } key) client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, key);
         return client;
+    }
+
+    /// <summary>--api-key, else $P4FLOW_API_KEY, else the admin key the first start wrote (this host's orchestrator).</summary>
+    private static string? ApiKey(Dictionary<string, string> options, ConfigurationManager configuration)
+    {
+        if ((options.GetValueOrDefault("api-key") ?? Environment.GetEnvironmentVariable("P4FLOW_API_KEY")) is { Length: > 0 } given) return given;
+        var file = CredentialBootstrap.AdminKeyFile(configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions());
+        return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
     }
 
     /// <summary>--key value pairs; the one bare word (the agent's name for restart/remove) under "".</summary>

@@ -13,7 +13,7 @@ public static class BootstrapEndpoints
 
     public static RouteGroupBuilder MapBootstrapEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/agents").WithTags("Agents");
+        var group = app.MapGroup("/api/agents").WithTags("Agents").RequireAuthorization(Security.Roles.Admin);
 
         group.MapPost("/bootstrap", (BootstrapRequest? request, HttpContext http, IOptions<BootstrapOptions> options) =>
         {

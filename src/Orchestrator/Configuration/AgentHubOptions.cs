@@ -54,9 +54,13 @@ public sealed class HubSecurityOptions
     [ConfigurationKeyName("agent_whitelist")]
     public string AgentWhitelist { get; set; } = "config/agent_whitelist.yaml";
 
-    /// <summary>JSON lines: every agent accepted, refused, disconnected or evicted.</summary>
+    /// <summary>JSON lines: agents accepted or refused, commands refused, and what people did through the API and the Studio.</summary>
     [ConfigurationKeyName("audit_log")]
     public string AuditLog { get; set; } = "logs/audit.jsonl";
+
+    /// <summary>Size at which the audit log rolls to audit_001.jsonl, audit_002.jsonl, ...; none is ever deleted.</summary>
+    [ConfigurationKeyName("audit_log_max_size")]
+    public string AuditLogMaxSize { get; set; } = "100M";
 
     /// <summary>Seconds a command token stays valid after the hub first sends the command.</summary>
     [ConfigurationKeyName("token_expiry")]

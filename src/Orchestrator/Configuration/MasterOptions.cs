@@ -22,6 +22,10 @@ public sealed class ServerOptions
 
     [ConfigurationKeyName("http_port")]
     public int HttpPort { get; set; } = 5000;
+
+    /// <summary>HTTPS for the API and Studio with the hub's certificate (P4Flow CA); 0 turns it off.</summary>
+    [ConfigurationKeyName("https_port")]
+    public int HttpsPort { get; set; } = 5001;
 }
 
 public sealed class StateManagementOptions

@@ -9,6 +9,8 @@ internal sealed class ServerOptionsValidation : IValidateOptions<ServerOptions>
     public ValidateOptionsResult Validate(string? name, ServerOptions options) => Checks.Result(
         Checks.Port("server.port", options.Port),
         Checks.Port("server.http_port", options.HttpPort),
+        options.HttpsPort == 0 ? null : Checks.Port("server.https_port", options.HttpsPort),
+        options.HttpsPort != 0 && (options.HttpsPort == options.HttpPort || options.HttpsPort == options.Port) ? $"server.https_port ({options.HttpsPort}) must differ from server.http_port and server.port." : null,
         System.Net.IPAddress.TryParse(options.Host, out _) || options.Host == "localhost" ? null : $"server.host must be an IP address or localhost (got '{options.Host}').",
         System.Net.IPAddress.TryParse(options.HubHost, out _) || options.HubHost == "localhost" ? null : $"server.hub_host must be an IP address or localhost (got '{options.HubHost}').",
         options.Port == options.HttpPort ? $"server.port and server.http_port must differ (both {options.Port})." : null);
@@ -86,6 +88,8 @@ internal sealed class HubSecurityOptionsValidation : IValidateOptions<HubSecurit
     public ValidateOptionsResult Validate(string? name, HubSecurityOptions options) => Checks.Result(
         string.IsNullOrWhiteSpace(options.AgentWhitelist) ? "security.agent_whitelist must name the whitelist file." : null,
         string.IsNullOrWhiteSpace(options.AuditLog) ? "security.audit_log must name the audit log file." : null,
+        Observability.ByteSize.TryParse(options.AuditLogMaxSize, out var size) && size >= Observability.ByteSize.MinimumLogSize
+            ? null : $"security.audit_log_max_size must be a size of at least 1K such as 512K, 100M or 1G (got '{options.AuditLogMaxSize}').",
         Checks.Range("security.token_expiry", options.TokenExpiry, 1, 86_400));
 }
 

@@ -5,6 +5,7 @@ using P4Flow.Orchestrator.Api;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hosting;
 using P4Flow.Orchestrator.Observability;
+using P4Flow.Orchestrator.Security;
 
 namespace P4Flow.Orchestrator.Extensions;
 
@@ -14,7 +15,13 @@ public static class ApiExtensions
     {
         var server = builder.Configuration.Section<ServerOptions, ServerOptionsValidation>(ServerOptions.Section);
         if (builder is WebApplicationBuilder web && string.IsNullOrEmpty(builder.Configuration["urls"]))
-            web.WebHost.UseUrls($"http://{server.Host}:{server.HttpPort}");
+        {
+            var urls = $"http://{server.Host}:{server.HttpPort}";
+            if (server.HttpsPort != 0) urls += $";https://{server.Host}:{server.HttpsPort}";
+            web.WebHost.UseUrls(urls);
+        }
+        builder.Services.AddWebTls();
+        builder.AddApiSecurity();
 
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(o =>
@@ -37,9 +44,12 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
-        app.UseHangfireDashboard("/hangfire");
+        app.UseApiSecurity();
+        // The only routes open to everyone besides signing in: probes carry no credentials.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        // Admins only, through the same sign-in as everything else (not Hangfire's local-requests-only default).
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [] }).RequireAuthorization(Roles.Admin);
         app.MapActivityDescriptorEndpoints();
         app.MapWorkflowDefinitionEndpoints();
         app.MapJobEndpoints();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Commands;
@@ -85,15 +86,26 @@ public static class HubExtensions
         if (demo) services.AddHostedService<DemoAgent>();
 
         // Listening on the hub's port replaces the URLs Kestrel would take from `urls`; list those again.
-        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, IOptions<ServerOptions>, HubTls>((kestrel, config, server, hubTls) =>
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, IOptions<ServerOptions>, HubTls, IOptions<HubTlsOptions>>((kestrel, config, server, hubTls, tlsFiles) =>
         {
             foreach (var url in (config["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                Listen(kestrel, BindingAddress.Parse(url));
+                Listen(kestrel, BindingAddress.Parse(url), tlsFiles.Value, server.Value);
             var hub = server.Value;
             Listen(kestrel, hub.HubHost, hub.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                listen.UseHttps(hubTls.HandshakeOptions);
+                var handshake = hubTls.HandshakeOptions;
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    HandshakeTimeout = handshake.HandshakeTimeout,
+                    OnConnectionState = handshake.OnConnectionState,
+                    OnConnection = async context =>
+                    {
+                        var ssl = await handshake.OnConnection(context);
+                        Security.WebTls.Harden(ssl);
+                        return ssl;
+                    },
+                });
             });
         });
         return builder;
@@ -105,17 +117,22 @@ public static class HubExtensions
         if (!app.Services.GetRequiredService<IOptions<CommandsOptions>>().Value.UsesAgents) return app;
         var port = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Port;
         // Only on the hub's endpoint: the plain HTTP port never serves the agent protocol.
-        app.MapGrpcService<AgentHubService>().RequireHost($"*:{port}");
+        // Agents authenticate by their client certificate in the TLS handshake (HubTls), not by the API's schemes.
+        app.MapGrpcService<AgentHubService>().RequireHost($"*:{port}").AllowAnonymous();
         app.MapAgentEndpoints();
         return app;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, BindingAddress address)
+    private static void Listen(KestrelServerOptions kestrel, BindingAddress address, HubTlsOptions tls, ServerOptions server)
     {
-        if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
-            throw new OptionsValidationException("urls", typeof(string), [$"urls holds '{address}': with the agent hub on, only http:// URLs can be given there."]);
+        var https = string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase);
+        if (!https && !string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
+            throw new OptionsValidationException("urls", typeof(string), [$"urls holds '{address}': only http:// and https:// URLs can be given there."]);
         var host = address.Host is "*" or "+" or "0.0.0.0" ? "0.0.0.0" : address.Host;
-        Listen(kestrel, host, address.Port, _ => { });
+        Listen(kestrel, host, address.Port, listen =>
+        {
+            if (https) listen.UseHttps(options => Security.WebTls.Configure(options, tls, server));
+        });
     }
 
     private static void Listen(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions> configure)

@@ -1,3 +1,4 @@
+using P4Flow.Orchestrator.Security;
 using P4Flow.Studio;
 using P4Flow.Studio.Components;
 
@@ -20,7 +21,8 @@ public static class StudioExtensions
     {
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Pages and the circuit's hub need a signed-in user; the Agents page asks for admin itself.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Roles.Viewer);
         return app;
     }
 }

@@ -7,7 +7,8 @@ public static class AgentEndpoints
     {
         app.MapGet("/api/agents", (AgentRegistry registry) => Results.Ok(registry.Snapshot()))
             .WithName("ListAgents")
-            .WithTags("Agents");
+            .WithTags("Agents")
+            .RequireAuthorization(Security.Roles.Admin);
         return app;
     }
 }

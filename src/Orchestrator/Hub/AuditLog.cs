@@ -2,6 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Observability;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting;
 
 namespace P4Flow.Orchestrator.Hub;
 
@@ -19,9 +23,21 @@ public sealed record AuditEvent(
     [JsonPropertyName("target_host")]
     public string? TargetHost { get; init; }
 
-    /// <summary>Who asked (bootstrap, restart and removal of agents).</summary>
+    /// <summary>Who acted: an API key's or a Studio user's name.</summary>
     [JsonPropertyName("user")]
     public string? User { get; init; }
+
+    /// <summary>What was acted on: a job or workflow id, an API key id.</summary>
+    [JsonPropertyName("target")]
+    public string? Target { get; init; }
+
+    /// <summary>`sha256:hex` of what was asked (a command, a job's inputs).</summary>
+    [JsonPropertyName("command_hash")]
+    public string? CommandHash { get; init; }
+
+    /// <summary>Where a request came from (a failed sign-in).</summary>
+    [JsonPropertyName("source_ip")]
+    public string? SourceIp { get; init; }
 
     /// <summary>"sha256:" + hex of the exact remote commands a bootstrap ran, in order.</summary>
     [JsonPropertyName("ssh_command_hash")]
@@ -32,36 +48,72 @@ public sealed record AuditEvent(
 
     public const string Accepted = "ACCEPTED";
     public const string Rejected = "REJECTED";
+    public const string Success = "SUCCESS";
+    public const string Failure = "FAILURE";
+    public const string Denied = "DENIED";
 }
 
 /// <summary>
-/// logs/audit.jsonl: one JSON object per line for every agent accepted, refused, disconnected or evicted, with the
-/// reason. Appended under a lock and flushed per line, so a line is whole and on disk before the call returns.
+/// logs/audit.jsonl: one JSON object per line for every agent accepted, refused, disconnected or evicted, every command
+/// refused and every security-relevant thing a person did. Written through its own Serilog file sink, flushed per
+/// line; it rolls by size into audit_001.jsonl, ... and never deletes a file: the log only grows.
 /// </summary>
-public sealed class AuditLog(IOptions<HubSecurityOptions> options)
+public sealed class AuditLog : IDisposable
 {
     public const string AgentConnected = "AGENT_CONNECTED";
     public const string AgentRejected = "AGENT_REJECTED";
     public const string AgentDisconnected = "AGENT_DISCONNECTED";
     public const string AgentEvicted = "AGENT_EVICTED";
     public const string CommandRefused = "COMMAND_REFUSED";
+    public const string LoginFailed = "LOGIN_FAILED";
+    public const string KeyCreated = "KEY_CREATED";
+    public const string KeyRevoked = "KEY_REVOKED";
+    public const string UserSaved = "USER_SAVED";
 
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-    private readonly Lock _lock = new();
+    internal static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private readonly Serilog.Core.Logger _sink;
 
-    public string Path { get; } = System.IO.Path.GetFullPath(options.Value.AuditLog);
+    public AuditLog(IOptions<HubSecurityOptions> options)
+    {
+        Path = System.IO.Path.GetFullPath(options.Value.AuditLog);
+        var maxSize = ByteSize.TryParse(options.Value.AuditLogMaxSize, out var size) ? size : 100L << 20;
+        _sink = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .WriteTo.File(new LineFormatter(), Path, fileSizeLimitBytes: maxSize, rollOnFileSizeLimit: true, retainedFileCountLimit: null)
+            .CreateLogger();
+    }
 
-    /// <summary>Raised after each line is on disk (metrics count refusals here).</summary>
+    public string Path { get; }
+
+    /// <summary>Every file of the log, oldest first (the current one last).</summary>
+    public IEnumerable<string> Files()
+    {
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        var stem = System.IO.Path.GetFileNameWithoutExtension(Path);
+        var rolled = Directory.Exists(folder)
+            ? Directory.GetFiles(folder, $"{stem}_*{System.IO.Path.GetExtension(Path)}").Order(StringComparer.Ordinal)
+            : Enumerable.Empty<string>();
+        return File.Exists(Path) ? rolled.Prepend(Path) : rolled;
+    }
+
+    /// <summary>Raised after each line is written (metrics count refusals here).</summary>
     public event Action<AuditEvent>? Written;
 
     public void Write(AuditEvent entry)
     {
-        var line = JsonSerializer.Serialize(entry, Json) + "\n";
-        lock (_lock)
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            File.AppendAllText(Path, line);
-        }
+        _sink.Write(LogEventLevel.Information, "{Line}", JsonSerializer.Serialize(entry, Json));
         Written?.Invoke(entry);
+    }
+
+    public void Dispose() => _sink.Dispose();
+
+    // The line is the event's JSON as is: no Serilog envelope around the seed's fields.
+    private sealed class LineFormatter : ITextFormatter
+    {
+        public void Format(LogEvent logEvent, TextWriter output)
+        {
+            if (logEvent.Properties.TryGetValue("Line", out var line) && line is ScalarValue { Value: string json }) output.Write(json);
+            output.Write('\n');
+        }
     }
 }

@@ -1,8 +1,9 @@
 namespace P4Flow.Orchestrator.Security;
 
 /// <summary>
-/// The four roles and the policies routes require. Roles are not nested except that admin may do
-/// everything: an operator runs and continues jobs, a designer edits and publishes workflows.
+/// The four roles, each allowed what the ones below it may do: a viewer reads; an operator also runs, continues,
+/// cancels and resumes jobs; a designer also edits, publishes, imports and deletes workflows; an admin also manages
+/// agents, keys and the audit log. Each role is also the name of the policy that requires at least that role.
 /// </summary>
 public static class Roles
 {
@@ -11,16 +12,17 @@ public static class Roles
     public const string Designer = "designer";
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [Viewer, Operator, Designer, Admin];
+    private static readonly string[] Ranked = [Viewer, Operator, Designer, Admin];
 
-    /// <summary>Policy name -> roles that satisfy it.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Policies = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        [Viewer] = [Viewer, Operator, Designer, Admin],
-        [Operator] = [Operator, Admin],
-        [Designer] = [Designer, Admin],
-        [Admin] = [Admin],
-    };
+    /// <summary>Lowest first.</summary>
+    public static IReadOnlyList<string> All => Ranked;
 
-    public static bool IsRole(string? role) => role is not null && All.Contains(role);
+    /// <summary>Policy name -> roles that satisfy it (the role itself and every higher one).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Policies =
+        Ranked.Select((role, rank) => (role, rank)).ToDictionary(r => r.role, r => Ranked[r.rank..], StringComparer.Ordinal);
+
+    public static bool IsRole(string? role) => role is not null && Ranked.Contains(role);
+
+    /// <summary>The role just below, or null for a viewer.</summary>
+    public static string? Below(string role) => Array.IndexOf(Ranked, role) is > 0 and var rank ? Ranked[rank - 1] : null;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using P4Flow.Studio.Services;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
@@ -22,6 +23,7 @@ public partial class StartRunDialog
 
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = null!;
     [Inject] private IWorkflowStore Store { get; set; } = null!;
+    [Inject] private StudioActions Actions { get; set; } = null!;
     [Inject] private WorkflowRuntime Runtime { get; set; } = null!;
 
     [Parameter] public string DefinitionId { get; set; } = "";
@@ -102,7 +104,7 @@ public partial class StartRunDialog
         _starting = true;
         try
         {
-            var job = await Runtime.StartAsync(DefinitionId, body, CancellationToken.None);
+            var job = await Actions.RunAsync(UserAction.Run, DefinitionId, () => Runtime.StartAsync(DefinitionId, body, CancellationToken.None), body.ToJsonString());
             Dialog.Close(DialogResult.Ok(job.Id));
         }
         catch (WorkflowInputException ex)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using P4Flow.Studio.Services;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.Stores;
 
@@ -12,6 +13,7 @@ public partial class VersionHistoryDialog
 
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = null!;
     [Inject] private IWorkflowStore Store { get; set; } = null!;
+    [Inject] private StudioActions Actions { get; set; } = null!;
     [Inject] private WorkflowDefinitionService Definitions { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
 
@@ -35,7 +37,7 @@ public partial class VersionHistoryDialog
         var confirmed = await Dialogs.ShowMessageBoxAsync("Revert", $"Make the content of v{version.Version} the new draft? Unsaved edits in the designer are replaced.", yesText: "Revert", cancelText: "Cancel");
         if (confirmed != true) return;
         var copy = WorkflowJson.Deserialize<WorkflowDefinition>(WorkflowJson.Serialize(version));
-        var draft = await Definitions.SaveDraftAsync(copy, CancellationToken.None);
+        var draft = await Actions.RunAsync(UserAction.Edit, copy.DefinitionId, () => Definitions.SaveDraftAsync(copy, CancellationToken.None));
         Dialog.Close(DialogResult.Ok(draft));
     }
 }

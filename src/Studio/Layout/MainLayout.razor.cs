@@ -1,9 +1,12 @@
+using System.Security.Claims;
 using MudBlazor;
 
 namespace P4Flow.Studio.Layout;
 
 public partial class MainLayout
 {
+    private static string RoleOf(ClaimsPrincipal user) => user.FindFirst(ClaimTypes.Role)?.Value ?? "no role";
+
     // Darker than MudBlazor's defaults so text on the app bar and buttons keeps a 4.5:1 contrast.
     private static readonly MudTheme Theme = new()
     {

@@ -74,7 +74,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         var connected = (await AgentAsync(client, name))!["connectedSince"]!.GetValue<DateTimeOffset>();
 
         // The second bootstrap through the orchestrator's command line, which prints each step as it happens.
-        var cli = await CliAsync(client, "agents", "bootstrap", "--host", "127.0.0.1", "--port", ssh.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        var cli = await CliAsync(client, orchestrator.Home, "agents", "bootstrap", "--host", "127.0.0.1", "--port", ssh.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--user", SshHostFixture.User, "--key", ssh.ClientKey, "--name", name, "--labels", "linux,ssh");
         Assert.Contains($"{BootstrapSteps.Upload}: succeeded", cli, StringComparison.Ordinal);
         Assert.Contains($"bootstrap of {name} succeeded", cli, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
             Assert.Equal(name, a.Str("agent_id"));
             Assert.Equal("127.0.0.1", a.Str("target_ip"));
             Assert.Equal("127.0.0.1", a.Str("target_host"));
-            Assert.Equal("anonymous", a.Str("user"));
+            Assert.Equal("bootstrap-admin", a.Str("user")); // the admin key that asked (the API and the command line alike)
             Assert.Matches("^sha256:[0-9a-f]{64}$", a.Str("ssh_command_hash"));
             Assert.True(a["duration_ms"]!.GetValue<long>() > 0);
             Assert.NotNull(a["timestamp"]);
@@ -165,10 +165,13 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         return done;
     }
 
-    /// <summary>The orchestrator's command line against the running orchestrator; returns what it printed (it must exit 0).</summary>
-    private static async Task<string> CliAsync(HttpClient api, params string[] args)
+    /// <summary>
+    /// The orchestrator's command line against the running orchestrator, run in its home so that it signs in with the
+    /// admin key written there; returns what it printed (it must exit 0).
+    /// </summary>
+    private static async Task<string> CliAsync(HttpClient api, string home, params string[] args)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = home };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Orchestrator.dll"));
         foreach (var arg in args.Concat(["--api", api.BaseAddress!.ToString()])) info.ArgumentList.Add(arg);
         using var process = System.Diagnostics.Process.Start(info)!;

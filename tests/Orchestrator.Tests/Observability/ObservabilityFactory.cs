@@ -20,7 +20,14 @@ public sealed class ObservabilityFactory(IReadOnlyDictionary<string, string>? se
         builder.UseSetting("monitoring:metrics_port", MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("monitoring:log_file", LogFile);
         builder.UseSetting("monitoring:commands_log", CommandsLog);
+        TestCredentials.Use(builder, LogsDir);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        TestCredentials.SignIn(client, TestCredentials.AdminKey(LogsDir));
     }
 
     /// <summary>The JSON lines of every file of one log (the current one and those rolled over), oldest first.</summary>

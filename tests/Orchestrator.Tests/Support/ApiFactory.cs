@@ -3,10 +3,17 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace P4Flow.Orchestrator.Tests.Support;
 
-/// <summary>The orchestrator in process, on the in-memory store, with this project's test workflows published.</summary>
+/// <summary>
+/// The orchestrator in process, on the in-memory store, with this project's test workflows published; its
+/// credentials and audit log in a folder of its own. Clients sign in as the bootstrap admin unless a test asks otherwise.
+/// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     public static string WorkflowsDir => Path.Combine(AppContext.BaseDirectory, "Workflows");
+
+    public string Home { get; } = Path.Combine(Path.GetTempPath(), "p4flow-api-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string AuditLog => Path.Combine(Home, "logs", "audit.jsonl");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -14,6 +21,29 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("state_management:workflows_dir", WorkflowsDir);
         builder.UseSetting("commands:runner", "local");
         builder.UseSetting("monitoring:metrics_port", OrchestratorProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        TestCredentials.Use(builder, Home);
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        TestCredentials.SignIn(client, TestCredentials.AdminKey(Home));
+    }
+
+    /// <summary>A client with a new key of <paramref name="role"/>.</summary>
+    public HttpClient ClientAs(string role, string? name = null)
+    {
+        var client = CreateClient();
+        TestCredentials.SignIn(client, TestCredentials.NewKey(Services, role, name));
+        return client;
+    }
+
+    /// <summary>A client without credentials (no cookies followed, no redirects).</summary>
+    public HttpClient Anonymous()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Remove(TestCredentials.Header);
+        return client;
     }
 }
 

@@ -11,9 +11,10 @@ public sealed class OrchestratorProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private OrchestratorProcess(Process process, int port)
+    private OrchestratorProcess(Process process, string home, int port)
     {
         _process = process;
+        Home = home;
         Port = port;
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -22,6 +23,7 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    public string Home { get; }
     public int Port { get; }
     public HttpClient Client { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
@@ -43,12 +45,14 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         // Never the default hub port, which parallel tests would fight over; commands run in-process unless a test brings agents.
         info.Environment["P4FLOW_server__port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["P4FLOW_commands__runner"] = "local";
+        // HTTPS needs certificates under certs/; a test that wants it sets a port.
+        info.Environment["P4FLOW_server__https_port"] = "0";
         // Parallel test processes must not fight over the default metrics port.
         info.Environment["P4FLOW_monitoring__metrics_port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        return new OrchestratorProcess(process, chosen);
+        return new OrchestratorProcess(process, home, chosen);
     }
 
     public async Task WaitReadyAsync()
@@ -59,6 +63,8 @@ public sealed class OrchestratorProcess : IAsyncDisposable
             using var response = await Client.GetAsync(new Uri("/readyz", UriKind.Relative));
             return response.StatusCode;
         }, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the orchestrator to be ready");
+        // The orchestrator wrote its admin key on first start: every call of this client is the admin's.
+        TestCredentials.SignIn(Client, TestCredentials.AdminKey(Home));
     }
 
     /// <summary>Stops it the hard way, as a crash or power loss would.</summary>

@@ -57,6 +57,8 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         info.Environment["DOTNET_NOLOGO"] = "1";
         // Commands run in the orchestrator's process: no agents, no certificates needed.
         info.Environment["P4FLOW_commands__runner"] = "local";
+        // Plain HTTP on a free port is all the browser needs; HTTPS would want certificates.
+        info.Environment["P4FLOW_server__https_port"] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         return new OrchestratorProcess(process, port, home);
@@ -71,7 +73,12 @@ public sealed class OrchestratorProcess : IAsyncDisposable
             try
             {
                 using var response = await Client.GetAsync(new Uri("/readyz", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    // The orchestrator wrote the admin's key on first start: this client calls the API as admin.
+                    Client.DefaultRequestHeaders.Add("X-Api-Key", ReadSecret("admin-api-key"));
+                    return;
+                }
             }
             catch (HttpRequestException)
             {
@@ -81,6 +88,9 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         }
         throw new TimeoutException($"The orchestrator was not ready after 90 s:\n{Output}");
     }
+
+    /// <summary>A secret the orchestrator wrote into its data folder on first start (admin-api-key, admin-password).</summary>
+    public string ReadSecret(string name) => File.ReadAllText(Path.Combine(Home, "data", name)).Trim();
 
     public async ValueTask DisposeAsync()
     {

@@ -11,6 +11,16 @@ internal static class PageExtensions
         await page.WaitReadyAsync(pageName);
     }
 
+    /// <summary>Signs in through the login page as a person would, and waits for the Studio to open.</summary>
+    public static async Task SignInAsync(this IPage page, string user, string password)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+    }
+
     public static Task WaitReadyAsync(this IPage page, string pageName) =>
         page.Locator($"[data-page='{pageName}'][data-ready='true']").WaitForAsync();
 

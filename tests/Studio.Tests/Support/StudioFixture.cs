@@ -37,6 +37,19 @@ public sealed class StudioFixture : IAsyncLifetime
             Args = ChromiumArgs,
         });
         await Orchestrator.WaitReadyAsync();
+        _admin = await SignedInStateAsync("admin", Orchestrator.ReadSecret("admin-password"));
+    }
+
+    private string _admin = "";
+
+    /// <summary>Signs in through the login page once; the cookie it got is kept for the pages of later tests.</summary>
+    public async Task<string> SignedInStateAsync(string user, string password)
+    {
+        var page = await NewContextPageAsync(null);
+        await page.SignInAsync(user, password);
+        var state = await page.Context.StorageStateAsync();
+        await page.Context.CloseAsync();
+        return state;
     }
 
     public async Task DisposeAsync()
@@ -46,14 +59,18 @@ public sealed class StudioFixture : IAsyncLifetime
         if (Orchestrator is not null) await Orchestrator.DisposeAsync();
     }
 
-    /// <summary>A new page in a new context, 1600x900, at the orchestrator's address.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A new page in a new context, 1600x900, at the orchestrator's address, signed in as the admin.</summary>
+    public Task<IPage> NewPageAsync() => NewContextPageAsync(_admin);
+
+    /// <summary>A new page with the sign-in <paramref name="storageState"/> (from <see cref="SignedInStateAsync"/>), or none.</summary>
+    public async Task<IPage> NewContextPageAsync(string? storageState)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Orchestrator.BaseUrl,
             ViewportSize = new ViewportSize { Width = 1600, Height = 900 },
             AcceptDownloads = true,
+            StorageState = storageState,
         });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();

@@ -79,6 +79,12 @@ public sealed class BuildAndRunTests(StudioFixture studio)
             await Assertions.Expect(page.Locator("[data-page='job']")).ToHaveAttributeAsync("data-status", "Finished");
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the job view reloaded");
             await page.ScreenshotAsync("job-finished");
+
+            // The Studio's publish and run are in the audit log under the signed-in user, as the API's would be.
+            var audit = await studio.Orchestrator.GetJsonAsync("/api/audit?user=admin&pageSize=500");
+            var events = audit["items"]!.AsArray().Select(e => (Type: e!["event_type"]!.GetValue<string>(), Target: e["target"]?.GetValue<string>(), Result: e["result"]!.GetValue<string>())).ToList();
+            Assert.Contains(("WORKFLOW_PUBLISHED", id, "SUCCESS"), events);
+            Assert.Contains(("JOB_STARTED", id, "SUCCESS"), events);
         });
     }
 }

@@ -42,6 +42,8 @@ public partial class JobDetail : IAsyncDisposable
     [Parameter] public string Id { get; set; } = "";
 
     [Inject] private IWorkflowStore Store { get; set; } = null!;
+
+    [Inject] private StudioActions Actions { get; set; } = null!;
     [Inject] private WorkflowRuntime Runtime { get; set; } = null!;
     [Inject] private ResolveContinuation Continuation { get; set; } = null!;
     [Inject] private JobEvents Events { get; set; } = null!;
@@ -158,7 +160,7 @@ public partial class JobDetail : IAsyncDisposable
         _continueResult = null;
         try
         {
-            _continueResult = await Continuation.ContinueAsync(Id, "studio", CancellationToken.None);
+            _continueResult = await Actions.RunAsync(UserAction.Continue, Id, () => Continuation.ContinueAsync(Id, "studio", CancellationToken.None));
         }
         catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
         {
@@ -178,7 +180,7 @@ public partial class JobDetail : IAsyncDisposable
         _actionError = null;
         try
         {
-            await Runtime.CancelAsync(Id, "Cancelled in the Studio.", CancellationToken.None);
+            await Actions.RunAsync(UserAction.Cancel, Id, () => Runtime.CancelAsync(Id, "Cancelled in the Studio.", CancellationToken.None));
         }
         catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
         {
@@ -200,7 +202,7 @@ public partial class JobDetail : IAsyncDisposable
         string? jobId = null;
         try
         {
-            jobId = (await Runtime.StartAsync(_job.DefinitionId, input, CancellationToken.None)).Id;
+            jobId = (await Actions.RunAsync(UserAction.Run, _job.DefinitionId, () => Runtime.StartAsync(_job.DefinitionId, input, CancellationToken.None), input?.ToJsonString() ?? "{}")).Id;
         }
         catch (WorkflowInputException)
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.JSInterop;
 using MudBlazor;
+using P4Flow.Studio.Services;
 using P4Flow.Studio.Components;
 using P4Flow.Workflows.Activities;
 using P4Flow.Workflows.Definitions;
@@ -52,6 +53,8 @@ public partial class Designer : IAsyncDisposable
     [SupplyParameterFromQuery] public int? Version { get; set; }
 
     [Inject] private IWorkflowStore Store { get; set; } = null!;
+
+    [Inject] private StudioActions Actions { get; set; } = null!;
     [Inject] private WorkflowDefinitionService Definitions { get; set; } = null!;
     [Inject] private ActivityRegistry Registry { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
@@ -192,7 +195,7 @@ public partial class Designer : IAsyncDisposable
         var definition = await CurrentAsync();
         try
         {
-            var saved = await Definitions.SaveDraftAsync(definition, CancellationToken.None);
+            var saved = await Actions.RunAsync(UserAction.Edit, definition.DefinitionId, () => Definitions.SaveDraftAsync(definition, CancellationToken.None));
             await Canvas.MarkSavedAsync();
             _definition = saved;
             _settings = saved;
@@ -233,7 +236,7 @@ public partial class Designer : IAsyncDisposable
                 return;
             }
             if ((_dirty || !(_definition?.IsPublished ?? false)) && await SaveCoreAsync() is null) return;
-            var published = await Definitions.PublishAsync(DefinitionId, CancellationToken.None);
+            var published = await Actions.RunAsync(UserAction.Publish, DefinitionId, () => Definitions.PublishAsync(DefinitionId, CancellationToken.None));
             _definition = published;
             _publishedVersion = published.Version;
             Snackbar.Add($"Published v{published.Version}.", Severity.Success);
@@ -278,7 +281,7 @@ public partial class Designer : IAsyncDisposable
         var confirmed = await Dialogs.ShowMessageBoxAsync("Revert", $"Make the content of v{_definition.Version} the new draft?", yesText: "Revert", cancelText: "Cancel");
         if (confirmed != true) return;
         var copy = WorkflowJson.Deserialize<WorkflowDefinition>(WorkflowJson.Serialize(_definition));
-        var draft = await Definitions.SaveDraftAsync(copy, CancellationToken.None);
+        var draft = await Actions.RunAsync(UserAction.Edit, copy.DefinitionId, () => Definitions.SaveDraftAsync(copy, CancellationToken.None));
         Snackbar.Add($"Reverted: draft v{draft.Version} has the content of v{_definition.Version}.", Severity.Success);
         _helpers ??= await JS.InvokeAsync<IJSObjectReference>("import", StudioScripts.Helpers);
         await _helpers.InvokeVoidAsync("clearDraft", DraftKey);

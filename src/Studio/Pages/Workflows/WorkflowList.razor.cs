@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.JSInterop;
 using MudBlazor;
+using P4Flow.Studio.Services;
 using P4Flow.Studio.Components;
 using P4Flow.Workflows.Activities.BuiltIn;
 using P4Flow.Workflows.Definitions;
@@ -21,6 +22,8 @@ public partial class WorkflowList
     private bool _ready;
 
     [Inject] private IWorkflowStore Store { get; set; } = null!;
+
+    [Inject] private StudioActions Actions { get; set; } = null!;
     [Inject] private WorkflowDefinitionService Definitions { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
@@ -105,7 +108,7 @@ public partial class WorkflowList
         }
         try
         {
-            await Definitions.SaveDraftAsync(definition, CancellationToken.None);
+            await Actions.RunAsync(UserAction.Edit, definition.DefinitionId, () => Definitions.SaveDraftAsync(definition, CancellationToken.None));
             return true;
         }
         catch (WorkflowInputException ex)
@@ -124,7 +127,7 @@ public partial class WorkflowList
         if (confirmed != true) return;
         try
         {
-            await Definitions.DeleteAsync(row.Latest.DefinitionId, CancellationToken.None);
+            await Actions.RunAsync(UserAction.Delete, row.Latest.DefinitionId, () => Definitions.DeleteAsync(row.Latest.DefinitionId, CancellationToken.None));
             Snackbar.Add($"Deleted {row.Latest.Name}.", Severity.Success);
         }
         catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
@@ -158,7 +161,7 @@ public partial class WorkflowList
         }
         try
         {
-            var saved = await Definitions.ImportAsync(definition, CancellationToken.None);
+            var saved = await Actions.RunAsync(UserAction.Import, definition.DefinitionId, () => Definitions.ImportAsync(definition, CancellationToken.None));
             Snackbar.Add($"Imported {saved.Name} as v{saved.Version}{(saved.IsPublished ? " (published)" : " (draft)")}.", Severity.Success);
             await LoadAsync();
         }

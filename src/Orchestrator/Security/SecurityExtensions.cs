@@ -1,0 +1,118 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Hub;
+using P4Flow.Studio.Services;
+
+namespace P4Flow.Orchestrator.Security;
+
+public static class SecurityExtensions
+{
+    private const string ByRequest = "P4Flow";
+
+    /// <summary>
+    /// API keys (X-Api-Key or Authorization: ApiKey), bearer tokens (Authorization: Bearer) and the Studio's sign-in
+    /// cookie, chosen per request by what it carries; role policies viewer &lt; operator &lt; designer &lt; admin, and
+    /// every route needs at least a signed-in user unless it says otherwise. Unauthenticated API calls get 401 (a
+    /// browser opening a page is sent to /login); a role too low gets 403.
+    /// </summary>
+    public static IHostApplicationBuilder AddApiSecurity(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        // The audit log serves people's actions even when commands run in-process (no hub).
+        services.AddOptions<HubSecurityOptions>().BindConfiguration(HubSecurityOptions.Section);
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CredentialStore>();
+        services.AddSingleton<ApiTokens>();
+        services.AddSingleton<SecurityEvents>();
+        services.AddSingleton<IUserActions, UserActionGate>();
+        services.AddSingleton<CredentialBootstrap>();
+        services.AddHostedService(sp => sp.GetRequiredService<CredentialBootstrap>());
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureBearer>();
+
+        services.AddAuthentication(ByRequest)
+            .AddPolicyScheme(ByRequest, "API key, bearer token or Studio sign-in", o => o.ForwardDefaultSelector = context =>
+                ApiKeyAuthenticationHandler.KeyOf(context.Request) is not null ? ApiKeyAuthenticationHandler.SchemeName
+                : context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? JwtBearerDefaults.AuthenticationScheme
+                : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddJwtBearer()
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/login";
+                o.ReturnUrlParameter = "returnUrl";
+                o.Cookie.Name = "p4flow";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context => PageOrStatus(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => PageOrStatus(context, StatusCodes.Status403Forbidden);
+            });
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = TimeSpan.FromHours(auth.Value.SessionHours));
+
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var (policy, roles) in Roles.Policies)
+            authorization.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
+        // A route that names no policy still needs a signed-in user: nothing is open by being forgotten.
+        authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return builder;
+    }
+
+    /// <summary>HSTS on HTTPS answers, then who is calling and whether they may.</summary>
+    public static WebApplication UseApiSecurity(this WebApplication app)
+    {
+        app.UseHsts();
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapAuthEndpoints();
+        app.MapAuditEndpoints();
+        // The CA's revocation list, for TLS clients checking the HTTPS certificate: public by nature.
+        app.MapGet(WebCertificate.CrlPath, (IOptions<HubTlsOptions> tls) =>
+            File.Exists(WebCertificate.CrlFile(tls.Value)) ? Results.File(WebCertificate.CrlFile(tls.Value), "application/pkix-crl") : Results.NotFound())
+            .AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    public static ClaimsPrincipal Principal(string name, string role, string scheme) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], scheme, ClaimTypes.Name, ClaimTypes.Role));
+
+    // A person opening a page gets the sign-in page; scripts and the API get status codes.
+    private static Task PageOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var request = context.Request;
+        var browserPage = HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+            && !request.Path.StartsWithSegments("/api");
+        if (browserPage && status == StatusCodes.Status401Unauthorized) context.Response.Redirect(context.RedirectUri);
+        else context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    private sealed class ConfigureBearer(ApiTokens tokens, SecurityEvents events) : IConfigureNamedOptions<JwtBearerOptions>
+    {
+        public void Configure(string? name, JwtBearerOptions options)
+        {
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = tokens.ValidationParameters();
+            options.Events = new JwtBearerEvents
+            {
+                OnAuthenticationFailed = context =>
+                {
+                    events.LoginFailed(context.HttpContext, "bearer token", null, context.Exception.GetType().Name);
+                    return Task.CompletedTask;
+                },
+            };
+        }
+
+        public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+    }
+}

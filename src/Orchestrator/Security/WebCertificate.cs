@@ -1,0 +1,84 @@
+using System.Net;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Protocol.Certificates;
+
+namespace P4Flow.Orchestrator.Security;
+
+/// <summary>
+/// The HTTPS port's own certificate, issued by the P4Flow CA into certs/web.crt and web.key when the CA's key is at
+/// hand: valid 397 days (what browsers accept), renewed a month before it ends, and naming where its CA's revocation
+/// list is served (an empty list, signed again at every start). Without the CA's key the hub's certificate serves.
+/// </summary>
+public static class WebCertificate
+{
+    public const string CrlPath = "/pki/ca.crl";
+    public static readonly TimeSpan Validity = TimeSpan.FromDays(397);
+    private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
+
+    public static string CertFile(HubTlsOptions tls) => Beside(tls, "web.crt");
+
+    public static string KeyFile(HubTlsOptions tls) => Beside(tls, "web.key");
+
+    public static string CrlFile(HubTlsOptions tls) => Beside(tls, "ca.crl");
+
+    /// <summary>The certificate HTTPS presents: the web certificate (issued or renewed now if needed), else the hub's.</summary>
+    public static X509Certificate2 Load(HubTlsOptions tls, ServerOptions server)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        ArgumentNullException.ThrowIfNull(server);
+        var caKey = Path.GetFullPath(tls.CaKeyFile);
+        if (!File.Exists(caKey)) return HubCertificates(tls);
+        using var ca = CertificateFiles.LoadWithKey(Path.GetFullPath(tls.CaFile), caKey);
+        if (NeedsIssuing(tls)) Issue(ca, tls, server);
+        WriteCrl(ca, tls);
+        return CertificateFiles.LoadWithKey(CertFile(tls), KeyFile(tls));
+    }
+
+    private static X509Certificate2 HubCertificates(HubTlsOptions tls) => Hub.HubCertificates.LoadServer(tls);
+
+    private static bool NeedsIssuing(HubTlsOptions tls)
+    {
+        if (!File.Exists(CertFile(tls)) || !File.Exists(KeyFile(tls))) return true;
+        using var current = CertificateFiles.Load(CertFile(tls));
+        return current.NotAfter.ToUniversalTime() - DateTime.UtcNow < RenewBefore;
+    }
+
+    private static void Issue(X509Certificate2 ca, HubTlsOptions tls, ServerOptions server)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName("CN=p4flow-web, O=P4Flow"), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(CertificateAuthority.ServerAuthOid)], critical: false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([CrlUrl(server)]));
+        var names = new SubjectAlternativeNameBuilder();
+        foreach (var dns in new[] { "localhost", Environment.MachineName }.Concat(tls.HostNames).Where(n => Uri.CheckHostName(n) == UriHostNameType.Dns).Distinct(StringComparer.OrdinalIgnoreCase))
+            names.AddDnsName(dns);
+        foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback }.Append(IPAddress.TryParse(server.Host, out var host) ? host : IPAddress.Loopback).Distinct())
+            names.AddIpAddress(address);
+        request.CertificateExtensions.Add(names.Build());
+        var now = DateTimeOffset.UtcNow;
+        var notAfter = now.Add(Validity) < ca.NotAfter ? now.Add(Validity) : new DateTimeOffset(ca.NotAfter.ToUniversalTime());
+        using var issued = request.Create(ca, now.AddMinutes(-5), notAfter, RandomNumberGenerator.GetBytes(16));
+        using var withKey = issued.CopyWithPrivateKey(key);
+        CertificateFiles.Write(withKey, CertFile(tls), KeyFile(tls));
+    }
+
+    // Nothing is revoked; the list says so, signed by the CA, until the web certificate ends.
+    private static void WriteCrl(X509Certificate2 ca, HubTlsOptions tls)
+    {
+        using var web = CertificateFiles.Load(CertFile(tls));
+        var crl = new CertificateRevocationListBuilder().Build(ca, new BigInteger(DateTimeOffset.UtcNow.ToUnixTimeSeconds()), new DateTimeOffset(web.NotAfter.ToUniversalTime()), HashAlgorithmName.SHA256);
+        File.WriteAllBytes(CrlFile(tls), crl);
+    }
+
+    // Plain HTTP on purpose: a revocation list is signed, and fetching it over the TLS it vouches for would go round in circles.
+    private static string CrlUrl(ServerOptions server) => $"http://{server.Host}:{server.HttpPort}{CrlPath}";
+
+    private static string Beside(HubTlsOptions tls, string name) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tls.CertFile))!, name);
+}

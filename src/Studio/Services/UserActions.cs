@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace P4Flow.Studio.Services;
+
+/// <summary>
+/// Something a person does to jobs or workflows; the audit log names it by <see cref="EventType"/> and
+/// <see cref="Policy"/> is the authorization policy (the lowest role) it requires, the same one its HTTP route requires.
+/// </summary>
+public sealed record UserAction(string EventType, string Policy)
+{
+    public static readonly UserAction Run = new("JOB_STARTED", "operator");
+    public static readonly UserAction Continue = new("JOB_CONTINUED", "operator");
+    public static readonly UserAction Cancel = new("JOB_CANCELLED", "operator");
+    public static readonly UserAction Resume = new("JOB_RESUMED", "operator");
+    public static readonly UserAction Edit = new("WORKFLOW_SAVED", "designer");
+    public static readonly UserAction Publish = new("WORKFLOW_PUBLISHED", "designer");
+    public static readonly UserAction Import = new("WORKFLOW_IMPORTED", "designer");
+    public static readonly UserAction Delete = new("WORKFLOW_DELETED", "designer");
+}
+
+/// <summary>
+/// The one gate every action passes, from the HTTP API and from the Studio alike: it checks the user's role and writes
+/// the audit log. The orchestrator implements it; without one, the Studio can do nothing.
+/// </summary>
+public interface IUserActions
+{
+    Task<bool> MayAsync(ClaimsPrincipal user, UserAction action);
+
+    /// <summary>Runs <paramref name="work"/> if the user may; throws <see cref="UnauthorizedAccessException"/> otherwise. Audited either way.</summary>
+    /// <param name="target">What it acts on (a job or workflow id), for the audit log.</param>
+    /// <param name="command">What was asked, hashed into the audit log (e.g. a job's inputs); null when nothing beyond the target.</param>
+    Task<T> RunAsync<T>(ClaimsPrincipal user, UserAction action, string target, string? command, Func<Task<T>> work);
+}
+
+/// <summary>The Studio's side of <see cref="IUserActions"/>: the signed-in user of this circuit.</summary>
+public sealed class StudioActions(IUserActions actions, AuthenticationStateProvider authentication)
+{
+    public async Task<bool> MayAsync(UserAction action) => await actions.MayAsync(await UserAsync(), action);
+
+    public async Task<T> RunAsync<T>(UserAction action, string target, Func<Task<T>> work, string? command = null) =>
+        await actions.RunAsync(await UserAsync(), action, target, command, work);
+
+    public async Task RunAsync(UserAction action, string target, Func<Task> work) =>
+        await RunAsync(action, target, async () =>
+        {
+            await work();
+            return true;
+        });
+
+    private async Task<ClaimsPrincipal> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User;
+}
