@@ -50,7 +50,7 @@ public static class HubExtensions
         AddSection<HubSecurityOptions, HubSecurityOptionsValidation>(services, HubSecurityOptions.Section);
         AddSection<AgentsOptions, AgentsOptionsValidation>(services, AgentsOptions.Section);
         var tls = configuration.Section<HubTlsOptions, HubTlsOptionsValidation>(HubTlsOptions.Section);
-        if (demo) DemoAgent.PrepareCertificates(tls);
+        if (demo) DemoAgent.PrepareCertificates(tls, configuration.Section<ServerOptions, ServerOptionsValidation>(ServerOptions.Section));
         foreach (var (key, file) in new[] { ("server.ssl.ca_file", tls.CaFile), ("server.ssl.cert_file", tls.CertFile), ("server.ssl.key_file", tls.KeyFile) })
         {
             if (!File.Exists(Path.GetFullPath(file)))

@@ -14,10 +14,11 @@ internal static class CertsCommand
         var builder = Host.CreateApplicationBuilder([]);
         builder.AddMasterConfiguration();
         var tls = builder.Configuration.Section<HubTlsOptions, HubTlsOptionsValidation>(HubTlsOptions.Section);
+        var server = builder.Configuration.Section<ServerOptions, ServerOptionsValidation>(ServerOptions.Section);
         switch (args)
         {
             case ["init", .. var rest]:
-                var written = HubCertificates.EnsureCreated(tls, force: rest.Contains("--force"));
+                var written = HubCertificates.EnsureCreated(tls, force: rest.Contains("--force"), crlUrl: Security.WebCertificate.CrlUrl(server));
                 if (written.Count == 0) await Console.Out.WriteLineAsync($"Certificates already exist ({Path.GetFullPath(tls.CaFile)}, {Path.GetFullPath(tls.CertFile)}); --force replaces them.").ConfigureAwait(false);
                 foreach (var file in written) await Console.Out.WriteLineAsync($"wrote {file}").ConfigureAwait(false);
                 return 0;

@@ -23,9 +23,9 @@ internal sealed partial class DemoAgent(
     private CancellationTokenRegistration _started;
 
     /// <summary>The CA, the hub's certificate and the demo agent's, created when missing (before the hub loads them).</summary>
-    public static void PrepareCertificates(HubTlsOptions tls)
+    public static void PrepareCertificates(HubTlsOptions tls, ServerOptions server)
     {
-        HubCertificates.EnsureCreated(tls);
+        HubCertificates.EnsureCreated(tls, crlUrl: Security.WebCertificate.CrlUrl(server));
         HubCertificates.IssueAgent(tls, AgentId, force: false);
     }
 

@@ -11,8 +11,14 @@ public static class HubCertificates
 {
     public const string ServerCommonName = "p4flow-hub";
 
-    /// <summary>Creates what is missing: the CA (unless one was brought), the hub's certificate. Returns what it wrote.</summary>
-    public static IReadOnlyList<string> EnsureCreated(HubTlsOptions tls, bool force = false)
+    /// <summary>A server certificate is issued again when it has less than this left.</summary>
+    public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Creates what is missing: the CA (unless one was brought), the hub's certificate (again when it ends within a month;
+    /// naming <paramref name="crlUrl"/> as where the CA's revocation list is served), the command-signing key pair. Returns what it wrote.
+    /// </summary>
+    public static IReadOnlyList<string> EnsureCreated(HubTlsOptions tls, bool force = false, string? crlUrl = null)
     {
         ArgumentNullException.ThrowIfNull(tls);
         var written = new List<string>();
@@ -25,10 +31,10 @@ public static class HubCertificates
             written.Add(caFile);
             written.Add(caKey);
         }
-        if (force || !File.Exists(Path.GetFullPath(tls.CertFile)) || !File.Exists(Path.GetFullPath(tls.KeyFile)))
+        if (force || ServerNeedsIssuing(tls))
         {
             using var ca = LoadCaForIssuing(tls);
-            using var server = CertificateAuthority.IssueServer(ca, ServerCommonName, DnsNames(tls), [IPAddress.Loopback, IPAddress.IPv6Loopback]);
+            using var server = CertificateAuthority.IssueServer(ca, ServerCommonName, DnsNames(tls), [IPAddress.Loopback, IPAddress.IPv6Loopback], crlUrl: crlUrl);
             CertificateFiles.Write(server, tls.CertFile, tls.KeyFile);
             written.Add(Path.GetFullPath(tls.CertFile));
             written.Add(Path.GetFullPath(tls.KeyFile));
@@ -41,6 +47,14 @@ public static class HubCertificates
             written.Add(CommandPublicKeyFile(tls));
         }
         return written;
+    }
+
+    /// <summary>Missing, or ending within a month (server certificates live 397 days).</summary>
+    private static bool ServerNeedsIssuing(HubTlsOptions tls)
+    {
+        if (!File.Exists(Path.GetFullPath(tls.CertFile)) || !File.Exists(Path.GetFullPath(tls.KeyFile))) return true;
+        using var current = CertificateFiles.Load(Path.GetFullPath(tls.CertFile));
+        return current.NotAfter.ToUniversalTime() - DateTime.UtcNow < RenewBefore;
     }
 
     /// <summary>The command-signing private key: server.ssl.command_key_file, or command-signing.key beside the CA.</summary>

@@ -15,8 +15,8 @@ namespace P4Flow.Orchestrator.Security;
 public static class WebCertificate
 {
     public const string CrlPath = "/pki/ca.crl";
-    public static readonly TimeSpan Validity = TimeSpan.FromDays(397);
-    private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
+    public static readonly TimeSpan Validity = CertificateAuthority.ServerValidity;
+    private static readonly TimeSpan RenewBefore = Hub.HubCertificates.RenewBefore;
 
     public static string CertFile(HubTlsOptions tls) => Beside(tls, "web.crt");
 
@@ -48,25 +48,10 @@ public static class WebCertificate
 
     private static void Issue(X509Certificate2 ca, HubTlsOptions tls, ServerOptions server)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName("CN=p4flow-web, O=P4Flow"), key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(CertificateAuthority.ServerAuthOid)], critical: false));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
-        request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([CrlUrl(server)]));
-        var names = new SubjectAlternativeNameBuilder();
-        foreach (var dns in new[] { "localhost", Environment.MachineName }.Concat(tls.HostNames).Where(n => Uri.CheckHostName(n) == UriHostNameType.Dns).Distinct(StringComparer.OrdinalIgnoreCase))
-            names.AddDnsName(dns);
-        foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback }.Append(IPAddress.TryParse(server.Host, out var host) ? host : IPAddress.Loopback).Distinct())
-            names.AddIpAddress(address);
-        request.CertificateExtensions.Add(names.Build());
-        var now = DateTimeOffset.UtcNow;
-        var notAfter = now.Add(Validity) < ca.NotAfter ? now.Add(Validity) : new DateTimeOffset(ca.NotAfter.ToUniversalTime());
-        using var issued = request.Create(ca, now.AddMinutes(-5), notAfter, RandomNumberGenerator.GetBytes(16));
-        using var withKey = issued.CopyWithPrivateKey(key);
-        CertificateFiles.Write(withKey, CertFile(tls), KeyFile(tls));
+        var dnsNames = new[] { "localhost", Environment.MachineName }.Concat(tls.HostNames).Where(n => Uri.CheckHostName(n) == UriHostNameType.Dns).Distinct(StringComparer.OrdinalIgnoreCase);
+        var addresses = new[] { IPAddress.Loopback, IPAddress.IPv6Loopback }.Append(IPAddress.TryParse(server.Host, out var host) ? host : IPAddress.Loopback).Distinct();
+        using var issued = CertificateAuthority.IssueServer(ca, "p4flow-web", dnsNames, addresses, Validity, CrlUrl(server));
+        CertificateFiles.Write(issued, CertFile(tls), KeyFile(tls));
     }
 
     // Nothing is revoked; the list says so, signed by the CA, until the web certificate ends.
@@ -78,7 +63,7 @@ public static class WebCertificate
     }
 
     // Plain HTTP on purpose: a revocation list is signed, and fetching it over the TLS it vouches for would go round in circles.
-    private static string CrlUrl(ServerOptions server) => $"http://{server.Host}:{server.HttpPort}{CrlPath}";
+    public static string CrlUrl(ServerOptions server) => $"http://{server.Host}:{server.HttpPort}{CrlPath}";
 
     private static string Beside(HubTlsOptions tls, string name) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tls.CertFile))!, name);
 }

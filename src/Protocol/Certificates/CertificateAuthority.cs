@@ -17,6 +17,9 @@ public static class CertificateAuthority
     public static readonly TimeSpan CaValidity = TimeSpan.FromDays(3650);
     public static readonly TimeSpan LeafValidity = TimeSpan.FromDays(825);
 
+    /// <summary>A server certificate lives 397 days: what browsers and TLS scanners accept.</summary>
+    public static readonly TimeSpan ServerValidity = TimeSpan.FromDays(397);
+
     public static X509Certificate2 CreateCa(string commonName = "P4Flow CA", TimeSpan? validity = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -29,10 +32,10 @@ public static class CertificateAuthority
     }
 
     /// <summary>The hub's certificate: serverAuth only, with the given DNS names and addresses as SANs.</summary>
-    public static X509Certificate2 IssueServer(X509Certificate2 ca, string commonName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, TimeSpan? validity = null)
+    public static X509Certificate2 IssueServer(X509Certificate2 ca, string commonName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, TimeSpan? validity = null, string? crlUrl = null)
     {
         var now = DateTimeOffset.UtcNow;
-        return Issue(ca, new LeafProfile(commonName, ServerAuthOid, [.. dnsNames], [.. addresses], now.AddMinutes(-5), now.Add(validity ?? LeafValidity)));
+        return Issue(ca, new LeafProfile(commonName, ServerAuthOid, [.. dnsNames], [.. addresses], now.AddMinutes(-5), now.Add(validity ?? ServerValidity), crlUrl));
     }
 
     /// <summary>An agent's certificate: CN = the agent's name, clientAuth only.</summary>
@@ -62,6 +65,7 @@ public static class CertificateAuthority
             foreach (var address in profile.Addresses) sans.AddIpAddress(address);
             request.CertificateExtensions.Add(sans.Build());
         }
+        if (profile.CrlUrl is { } crl) request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([crl]));
         var notAfter = profile.NotAfter < ca.NotAfter ? profile.NotAfter : new DateTimeOffset(ca.NotAfter.ToUniversalTime());
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F; // a positive serial number
@@ -80,4 +84,5 @@ public sealed record LeafProfile(
     IReadOnlyList<string> DnsNames,
     IReadOnlyList<IPAddress> Addresses,
     DateTimeOffset NotBefore,
-    DateTimeOffset NotAfter);
+    DateTimeOffset NotAfter,
+    string? CrlUrl = null);

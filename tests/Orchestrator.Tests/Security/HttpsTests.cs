@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using P4Flow.Orchestrator.Tests.Support;
 
@@ -55,6 +56,18 @@ public sealed class HttpsTests
         // Plain HTTP (the local port) carries no HSTS: browsers ignore it there anyway.
         using var plain = await orchestrator.Client.GetAsync(new Uri("/api/jobs", UriKind.Relative));
         Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
+    }
+
+    [Fact]
+    public async Task CertsInit_HubCertificate_LastsAYearAndNamesTheRevocationList()
+    {
+        var home = OrchestratorProcess.CreateHome();
+        await CertsInitAsync(home);
+
+        using var hub = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(home, "certs", "hub.crt"));
+        Assert.True(hub.NotAfter - hub.NotBefore <= TimeSpan.FromDays(398), "the hub's certificate lasts at most 398 days");
+        var crl = Assert.Single(hub.Extensions, e => e.Oid?.Value == "2.5.29.31");
+        Assert.Contains("/pki/ca.crl", new AsnEncodedData(crl.Oid, crl.RawData).Format(false), StringComparison.Ordinal);
     }
 
     private static async Task CertsInitAsync(string home)
