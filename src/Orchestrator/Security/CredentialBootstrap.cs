@@ -26,7 +26,7 @@ internal sealed partial class CredentialBootstrap(CredentialStore credentials, I
         var password = SecretHashing.NewSecret(18);
         credentials.SetUser(AdminUser, Roles.Admin, password);
         WriteSecret(PasswordFile, password);
-        LogCreated(logger, KeyFile, PasswordFile);
+        LogCreated(logger, Path.GetDirectoryName(KeyFile)!);
         return Task.CompletedTask;
     }
 
@@ -43,6 +43,7 @@ internal sealed partial class CredentialBootstrap(CredentialStore credentials, I
         File.WriteAllText(path, secret + "\n");
     }
 
-    [LoggerMessage(4101, LogLevel.Warning, "No credentials existed: created an admin API key (in {KeyFile}) and the Studio user 'admin' (password in {PasswordFile}). Create your own and delete these files.")]
-    private static partial void LogCreated(ILogger logger, string keyFile, string passwordFile);
+    // Only the folder is named: a property called like a key or a password would be masked in the log.
+    [LoggerMessage(4101, LogLevel.Warning, "No credentials existed: created an admin API key and the Studio user 'admin', their secrets in owner-only files admin-api-key and admin-password in {Folder}. Create your own and delete these files.")]
+    private static partial void LogCreated(ILogger logger, string folder);
 }
