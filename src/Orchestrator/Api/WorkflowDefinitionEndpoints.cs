@@ -39,6 +39,16 @@ internal static class WorkflowDefinitionEndpoints
             await Find(store, definitionId, version, ct))
             .WithSummary("The latest version, or the one ?version= names.");
 
+        group.MapDelete("/{definitionId}", async (string definitionId, WorkflowDefinitionService service, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            await actions.RunAsync(user, UserAction.Delete, definitionId, null, async () =>
+            {
+                await service.DeleteAsync(definitionId, ct);
+                return true;
+            });
+            return Results.NoContent();
+        }).RequireAuthorization(Roles.Designer).WithSummary("Deletes every version; 409 while jobs on it are unfinished (finished jobs keep their history).");
+
         group.MapGet("/{definitionId}/versions", async (string definitionId, IWorkflowStore store, CancellationToken ct) =>
         {
             var versions = await store.ListVersionsAsync(definitionId, ct);

@@ -51,6 +51,36 @@ public sealed class WorkflowDefinitionApiTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task Delete_WithUnfinishedJob_Conflicts_ThenAfterCancelRemovesEveryVersion()
+    {
+        var id = "delete-demo-" + Guid.NewGuid().ToString("N")[..6];
+        var waiting = Definitions.Linear(id);
+        waiting["root"]!["activities"]!.AsArray()[1] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = "hello", ["type"] = "WaitForSignal", ["inputs"] = new System.Text.Json.Nodes.JsonObject { ["signal"] = Definitions.Literal("go") },
+        };
+        using (var created = await _client.PostJsonAsync("/api/workflow-definitions", waiting)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using (var published = await _client.PostAsync(new Uri($"/api/workflow-definitions/{id}/publish", UriKind.Relative), null)) Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        using var started = await _client.PostJsonAsync($"/api/workflow-definitions/{id}/runs", new { who = "ana" });
+        var jobId = (await started.ReadJsonAsync()).Str("jobId");
+        await _client.WaitForJobAsync(jobId, j => j.Str("status") == "Suspended", "to wait for the signal");
+
+        using (var busy = await _client.DeleteAsync(new Uri($"/api/workflow-definitions/{id}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+            Assert.Contains("1 unfinished job", (await busy.ReadJsonAsync()).Str("detail"), StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(new Uri($"/api/workflow-definitions/{id}", UriKind.Relative))).StatusCode);
+
+        using (var cancelled = await _client.PostJsonAsync($"/api/jobs/{jobId}/cancel", new { reason = "to delete its workflow" })) Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        using (var deleted = await _client.DeleteAsync(new Uri($"/api/workflow-definitions/{id}", UriKind.Relative))) Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri($"/api/workflow-definitions/{id}/versions", UriKind.Relative))).StatusCode);
+        using (var again = await _client.DeleteAsync(new Uri($"/api/workflow-definitions/{id}", UriKind.Relative))) Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        // The finished job keeps its history.
+        Assert.Equal("Cancelled", (await _client.GetJsonAsync($"/api/jobs/{jobId}")).Str("status"));
+    }
+
+    [Fact]
     public async Task Publish_InvalidDefinition_Answers400NamingActivityAndField()
     {
         using var created = await _client.PostJsonAsync("/api/workflow-definitions", Definitions.Linear("invalid-demo", badType: "NoSuchActivity"));
