@@ -44,6 +44,8 @@ internal static class ManyAgentsBenchmark
         info.Environment["P4FLOW_server__http_port"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["P4FLOW_commands__runner"] = "agents";
+        // Outside the demo the orchestrator needs the command-token secret (the load agents never get a command).
+        info.Environment[P4Flow.Protocol.Security.CommandToken.SecretVariable] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         info.Environment["P4FLOW_server__https_port"] = "0";
         info.Environment["P4FLOW_resources__max_agents"] = (count + 100).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
