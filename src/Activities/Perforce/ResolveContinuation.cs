@@ -19,7 +19,7 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
     public const string Stage = "NEEDS_RESOLVE";
 
     /// <exception cref="WorkflowNotFoundException">No such job.</exception>
-    /// <exception cref="WorkflowConflictException">The job is not in NEEDS_RESOLVE.</exception>
+    /// <exception cref="WorkflowConflictException">The job is not in NEEDS_RESOLVE, or it failed now because its agent is lost.</exception>
     public async Task<ContinueResult> ContinueAsync(string jobId, string checkedBy, CancellationToken cancellationToken)
     {
         var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false)
@@ -35,6 +35,12 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
         catch (ActivityInputException ex)
         {
             throw new WorkflowConflictException($"Could not check job {jobId}: {ex.Message}");
+        }
+        catch (JobFailedException ex)
+        {
+            // The workspace (and the resolve done in it) is on an agent that is gone for good: the job cannot go on.
+            await runtime.FailAsync(jobId, Stage, new FaultInfo(ex.Message, ErrorClass: ex.ErrorClass), cancellationToken).ConfigureAwait(false);
+            throw new WorkflowConflictException($"Job {jobId} failed with {ex.ErrorClass}: {ex.Message}");
         }
         if (output.Failed)
             throw new WorkflowConflictException($"Could not check job {jobId}: p4 resolve -n failed ({P4ErrorClass.Classify(output)}): {output.Text}");

@@ -26,11 +26,7 @@ internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContin
                 }
                 catch (WorkflowConflictException ex)
                 {
-                    LogSkipped(logger, job.Id, ex.Message);
-                }
-                catch (JobFailedException ex)
-                {
-                    // Its agent is lost: the other jobs are still checked.
+                    // Moved on meanwhile, or failed now because its agent is lost: the other jobs are still checked.
                     LogSkipped(logger, job.Id, ex.Message);
                 }
             }

@@ -87,6 +87,9 @@ public sealed class FlowchartRunner(ActivityInputEvaluator inputs, TimeProvider 
         EnterStage(run, WorkflowInstance.CancelledStage, reason);
     }
 
+    /// <summary>Ends the instance as faulted from outside its activities (e.g. a waiting job whose agent is lost).</summary>
+    public void Fail(WorkflowRun run, FaultInfo fault) => FaultInstance(run, fault);
+
     /// <summary>Moves the job to <paramref name="to"/> only if it is in <paramref name="from"/>.</summary>
     public void TransitionStage(WorkflowRun run, string from, string to, string? reason)
     {

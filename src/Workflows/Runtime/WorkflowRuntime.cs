@@ -106,6 +106,17 @@ public sealed partial class WorkflowRuntime(
             await run.Commit!(run).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <summary>Fails a job that waits in <paramref name="expectedStage"/> and can never go on (its workspace's agent is lost).</summary>
+    /// <exception cref="WorkflowConflictException">The job has ended or is in another stage.</exception>
+    public Task<WorkflowInstance> FailAsync(string instanceId, string expectedStage, FaultInfo fault, CancellationToken cancellationToken) =>
+        WithInstanceAsync(instanceId, async run =>
+        {
+            if (run.Instance.Status.IsTerminal() || !string.Equals(run.Instance.CurrentStage, expectedStage, StringComparison.Ordinal))
+                throw new WorkflowConflictException($"Job {instanceId} is {run.Instance.Status} in stage {run.Instance.CurrentStage ?? "(none)"}, not waiting in {expectedStage}.");
+            runner.Fail(run, fault);
+            await run.Commit!(run).ConfigureAwait(false);
+        }, cancellationToken);
+
     /// <summary>Compare-and-set of the job's stage.</summary>
     /// <exception cref="WorkflowConflictException">The job is not in <paramref name="from"/>.</exception>
     public Task<WorkflowInstance> TransitionStageAsync(string instanceId, string from, string to, string? reason, CancellationToken cancellationToken) =>

@@ -105,6 +105,42 @@ public sealed class AgentPipelineTests
     }
 
     [Fact]
+    public async Task NeedsResolve_AgentGoneForGood_WatcherFailsTheJobWithAgentLost()
+    {
+        var depot = await SimDepot.CreateDemoAsync();
+        var (home, hubPort) = PrepareHome("builder");
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
+        {
+            ["P4FLOW_commands__runner"] = "agents",
+            [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
+            ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_agents__lost_grace"] = "2",
+            ["P4FLOW_state_management__resolve_check_interval"] = "1",
+        });
+        await orchestrator.WaitReadyAsync();
+        await using var agent = AgentProcess.Start(home, hubPort, "builder");
+        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
+        {
+            ["source"] = "//depot/main/...",
+            ["target"] = "//depot/rel/...",
+            ["p4port"] = depot.Root,
+        });
+        var jobId = (await start.ReadJsonAsync()).Str("jobId");
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 90);
+
+        // The workspace holding the conflicts goes with its agent; after the grace the job cannot go on.
+        await agent.KillAsync();
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 60);
+
+        Assert.Equal("Faulted", job.Str("status"));
+        Assert.Equal("FAILED", job.Str("stage"));
+        Assert.Equal("AGENT_LOST", job["fault"]!.Str("errorClass"));
+        using var again = await orchestrator.Client.PostAsync(new Uri($"/api/jobs/{jobId}/continue", UriKind.Relative), null);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
     public async Task Integrate_CancelledWithKeepFailedWorkspaces_AgentStopsItsCommandAndKeepsTheFolder()
     {
         var depot = await SimDepot.CreateAsync();
