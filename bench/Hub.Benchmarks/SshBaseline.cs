@@ -1,3 +1,4 @@
+using P4Flow.Orchestrator.Tests.Support;
 using System.Diagnostics;
 using Renci.SshNet;
 

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace P4Flow.Hub.Benchmarks;
+namespace P4Flow.Orchestrator.Tests.Support;
 
 /// <summary>
 /// A local OpenSSH sshd in the foreground on a free 127.0.0.1 port, with a generated host key (in known_hosts) and
-/// an authorized client key; root may log in with that key only.
+/// an authorized client key; root may log in with that key only. Shared by the bootstrap tests and the hub benchmark
+/// (which compiles this file in), so it needs nothing from a test framework.
 /// </summary>
-internal sealed class LocalSshd : IAsyncDisposable
+public sealed class LocalSshd : IAsyncDisposable
 {
     public const string Program = "/usr/sbin/sshd";
     private readonly Process _sshd;
@@ -22,6 +23,7 @@ internal sealed class LocalSshd : IAsyncDisposable
     public string Dir { get; }
     public int Port { get; }
     public string ClientKey => Path.Combine(Dir, "client_key");
+    public string HostKey => Path.Combine(Dir, "host_key");
     public string KnownHosts => Path.Combine(Dir, "known_hosts");
 
     /// <returns>null when OpenSSH's server is not installed.</returns>
@@ -34,9 +36,8 @@ internal sealed class LocalSshd : IAsyncDisposable
         await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(dir, "host_key"));
         await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(dir, "client_key"));
         File.Copy(Path.Combine(dir, "client_key.pub"), Path.Combine(dir, "authorized_keys"));
-        var port = BenchHub.FreePort();
-        var hostKey = (await File.ReadAllTextAsync(Path.Combine(dir, "host_key.pub"))).Split(' ');
-        await File.WriteAllTextAsync(Path.Combine(dir, "known_hosts"), $"[127.0.0.1]:{port} {hostKey[0]} {hostKey[1]}\n");
+        var port = FreePort();
+        await File.WriteAllTextAsync(Path.Combine(dir, "known_hosts"), await KnownHostsLineAsync(port, Path.Combine(dir, "host_key.pub")));
         var config = Path.Combine(dir, "sshd_config");
         await File.WriteAllTextAsync(config, $"""
             Port {port}
@@ -64,9 +65,16 @@ internal sealed class LocalSshd : IAsyncDisposable
         return local;
     }
 
+    /// <summary>The known_hosts line for a host key (its .pub file) on this server's address and <paramref name="port"/>.</summary>
+    public static async Task<string> KnownHostsLineAsync(int port, string publicKeyFile)
+    {
+        var key = (await File.ReadAllTextAsync(publicKeyFile)).Split(' ');
+        return $"[127.0.0.1]:{port} {key[0]} {key[1]}\n";
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _sshd.Kill(entireProcessTree: true);
+        if (!_sshd.HasExited) _sshd.Kill(entireProcessTree: true);
         await _sshd.WaitForExitAsync();
         _sshd.Dispose();
         Directory.Delete(Dir, recursive: true);
@@ -74,9 +82,19 @@ internal sealed class LocalSshd : IAsyncDisposable
 
     public static async Task RunAsync(string program, params string[] args)
     {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { UseShellExecute = false }) ?? throw new InvalidOperationException($"{program} did not start");
+        using var process = Process.Start(new ProcessStartInfo(program, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })
+            ?? throw new InvalidOperationException($"{program} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} exited {process.ExitCode}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}{await stdout}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitForPortAsync()
@@ -84,6 +102,7 @@ internal sealed class LocalSshd : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (true)
         {
+            if (_sshd.HasExited) throw new InvalidOperationException($"sshd exited with {_sshd.ExitCode}");
             try
             {
                 using var probe = new TcpClient();
