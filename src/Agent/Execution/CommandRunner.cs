@@ -245,8 +245,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
     {
         ArgumentNullException.ThrowIfNull(name);
         var path = Path.IsPathFullyQualified(name) ? Path.GetFullPath(name) : FindOnPath(name);
-        // A program that does not exist cannot run either way; it fails to start with exit code 127, as before.
-        if (path is not null && !File.Exists(path)) return path;
+        // Only a listed path passes, existing or not: a listed one that is missing fails to start with exit code 127.
         if (path is null || !_allowed.Value.Contains(path))
             throw new CommandRefusedException($"'{name}' is not an allowed executable (execution.allowed_executables: {string.Join(", ", _allowed.Value.Order(StringComparer.Ordinal))})");
         return path;

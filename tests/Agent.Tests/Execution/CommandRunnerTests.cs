@@ -1,3 +1,4 @@
+using P4Flow.Agent.Configuration;
 using P4Flow.Protocol.V1;
 
 namespace P4Flow.Agent.Tests.Execution;
@@ -48,14 +49,28 @@ public sealed class CommandRunnerTests
     }
 
     [Fact]
-    public async Task RunAsync_MissingProgram_Exit127WithReason()
+    public async Task RunAsync_ListedProgramMissing_Exit127WithReason()
     {
         using var agent = new TestAgent();
+        var runner = agent.RunnerWith(new ExecutionOptions { AllowedExecutables = ["/no/such/program"], KillGrace = 1 });
 
-        var result = await agent.Runner.RunAsync(TestAgent.Command(1, "job", "/no/such/program"), (_, _) => { }, CancellationToken.None);
+        var result = await runner.RunAsync(TestAgent.Command(1, "job", "/no/such/program"), (_, _) => { }, CancellationToken.None);
 
         Assert.Equal(127, result.ExitCode);
         Assert.Contains("could not start", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnlistedPathThatDoesNotExistYet_Refused()
+    {
+        // A path a job could create between the check and the start (in its own folder) is refused, not left to chance.
+        using var agent = new TestAgent();
+        var later = Path.Combine(agent.Options.Workspace, "job", "x");
+
+        var result = await agent.Runner.RunAsync(TestAgent.Command(1, "job", later), (_, _) => { }, CancellationToken.None);
+
+        Assert.Equal(-1, result.ExitCode);
+        Assert.Contains("not an allowed executable", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
