@@ -10,7 +10,8 @@ namespace P4Flow.Orchestrator.Bootstrap;
 /// </summary>
 public sealed record AgentLayout(string Name, string User, string Home, bool AsRoot)
 {
-    public string Base => $"{Home.TrimEnd('/')}/p4flow/{Name}";
+    public string Root => $"{Home.TrimEnd('/')}/p4flow";
+    public string Base => $"{Root}/{Name}";
     public string Bin => Base + "/bin";
     public string Certs => Base + "/certs";
     public string Config => Base + "/agent.yaml";
@@ -25,6 +26,13 @@ public sealed record AgentLayout(string Name, string User, string Home, bool AsR
     public string CaFile => Certs + "/ca.crt";
     public string CommandKey => Certs + "/command-signing.pub";
     public string Executable => Bin + "/P4Flow.Agent";
+
+    /// <summary>
+    /// A shell line that stops when p4flow/, the agent's folder or its certs/ is a symbolic link. The agent user owns
+    /// that tree and its jobs could plant one; root must never write, chmod or chown through it.
+    /// </summary>
+    public string RefuseLinks() =>
+        $"for p in {Sh.Quote(Root)} {Sh.Quote(Base)} {Sh.Quote(Certs)}; do if [ -L \"$p\" ]; then echo \"$p is a symbolic link: refusing to write through it\" >&2; exit 3; fi; done; ";
 
     /// <summary>The agent's agent.yaml: everything the agent needs but the command-token secret (in agent.env).</summary>
     public string AgentYaml(string hubHost, int hubPort, IEnumerable<string> labels, IEnumerable<string> allowedExecutables, bool allowRoot) => new StringBuilder()

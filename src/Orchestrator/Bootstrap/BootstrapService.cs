@@ -166,7 +166,7 @@ public sealed partial class BootstrapService(
     private async Task UploadAsync(RemoteHost remote, AgentLayout layout, AgentBundle bundle, CancellationToken cancellationToken)
     {
         var upload = layout.Bundle + ".new";
-        await remote.RunAsync($"mkdir -p {Sh.Quote(layout.Base)} && chmod 0700 {Sh.Quote(layout.Base + "/..")} {Sh.Quote(layout.Base)} && rm -f {Sh.Quote(upload)}", cancellationToken).ConfigureAwait(false);
+        await remote.RunAsync($"{layout.RefuseLinks()}mkdir -p {Sh.Quote(layout.Base)} && chmod 0700 {Sh.Quote(layout.Root)} {Sh.Quote(layout.Base)} && rm -f {Sh.Quote(upload)}", cancellationToken).ConfigureAwait(false);
         await using (var file = File.OpenRead(bundle.Path))
         {
             var stream = UploadFilter?.Invoke(file) ?? file;
@@ -183,7 +183,7 @@ public sealed partial class BootstrapService(
     private async Task DeliverCertificatesAsync(RemoteHost remote, AgentLayout layout, CancellationToken cancellationToken)
     {
         var (cert, key) = HubCertificates.IssueAgent(tls.Value, layout.Name);
-        await remote.RunAsync($"mkdir -p {Sh.Quote(layout.Certs)} && chmod 0700 {Sh.Quote(layout.Certs)}", cancellationToken).ConfigureAwait(false);
+        await remote.RunAsync($"{layout.RefuseLinks()}mkdir -p {Sh.Quote(layout.Certs)} && chmod 0700 {Sh.Quote(layout.Certs)}", cancellationToken).ConfigureAwait(false);
         foreach (var (local, remotePath) in new[] { (cert, layout.CertFile), (key, layout.KeyFile), (Path.GetFullPath(tls.Value.CaFile), layout.CaFile), (HubCertificates.CommandPublicKeyFile(tls.Value), layout.CommandKey) })
         {
             await using var file = File.OpenRead(local);
@@ -219,8 +219,9 @@ public sealed partial class BootstrapService(
             .Output.Trim() is "running" or "degraded";
         await StopAsync(remote, layout, cancellationToken).ConfigureAwait(false);
         var b = Sh.Quote(layout.Base);
-        var script = $"cd {b} && rm -rf bin.new && mkdir bin.new && tar -xzf agent.tar.gz.new -C bin.new && rm -rf bin && mv bin.new bin && mv agent.tar.gz.new agent.tar.gz && mkdir -p state workspaces";
-        if (layout.AsRoot) script += $" && chown -R {layout.User}: {Sh.Quote(layout.Base + "/..")}";
+        var script = $"{layout.RefuseLinks()}cd {b} && rm -rf bin.new && mkdir bin.new && tar -xzf agent.tar.gz.new -C bin.new && rm -rf bin && mv bin.new bin && mv agent.tar.gz.new agent.tar.gz && mkdir -p state workspaces";
+        // -R without -L: links met inside are changed themselves, never followed.
+        if (layout.AsRoot) script += $" && chown -R {layout.User}: {Sh.Quote(layout.Root)}";
         await remote.RunAsync(script, cancellationToken).ConfigureAwait(false);
         return systemd;
     }

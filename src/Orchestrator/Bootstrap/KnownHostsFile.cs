@@ -17,7 +17,9 @@ public static class KnownHostsFile
         ArgumentNullException.ThrowIfNull(key);
         if (!File.Exists(path)) return Verdict.Unknown;
         var name = port == 22 ? host : $"[{host}]:{port}";
+        // The whole file is read: an @revoked line wins wherever it stands (revoking is done by appending one).
         var known = false;
+        var matched = false;
         foreach (var raw in File.ReadLines(path))
         {
             var line = raw.Trim();
@@ -34,10 +36,10 @@ public static class KnownHostsFile
                 if (same) return Verdict.Revoked;
                 continue;
             }
-            if (same) return Verdict.Match;
-            known = true;
+            if (same) matched = true;
+            else known = true;
         }
-        return known ? Verdict.Changed : Verdict.Unknown;
+        return matched ? Verdict.Match : known ? Verdict.Changed : Verdict.Unknown;
     }
 
     private static bool NamesMatch(string patterns, string name)

@@ -46,6 +46,25 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bootstrap_AgentFolderIsALink_RefusedBeforeRootWritesThroughIt()
+    {
+        // What a job of an enrolled agent (running as p4agent, owner of the tree) could plant before an upgrade.
+        var name = NewName();
+        var victim = Path.Combine(ssh.Dir, "victim-" + name);
+        Directory.CreateDirectory(victim);
+        await SshHostFixture.ShellAsync($"id -u p4agent >/dev/null 2>&1 || useradd --system --create-home --home-dir /home/p4agent --shell /usr/sbin/nologin --user-group p4agent; mkdir -p /home/p4agent/p4flow && ln -sfn {victim} {Base(name)}");
+
+        var outcome = await Service().BootstrapAsync(Request(name), null, CancellationToken.None);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(BootstrapSteps.Upload, outcome.FailedStep);
+        Assert.Contains("is a symbolic link", outcome.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(victim));
+        Assert.Equal("root", await SshHostFixture.ShellAsync($"stat -c %U {victim}"));
+        File.Delete(Base(name));
+    }
+
+    [Fact]
     public async Task Bootstrap_RightPinnedFingerprintButWrongSshKey_ClearAuthenticationError()
     {
         var name = NewName();

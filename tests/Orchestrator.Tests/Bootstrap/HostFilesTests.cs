@@ -33,6 +33,10 @@ public sealed class HostFilesTests : IDisposable
         Assert.Equal(KnownHostsFile.Verdict.Unknown, KnownHostsFile.Check(file, "build-7", 22, key));
         Assert.Equal(KnownHostsFile.Verdict.Match, KnownHostsFile.Check(file, "10.0.0.8", 22, key));
         Assert.Equal(KnownHostsFile.Verdict.Revoked, KnownHostsFile.Check(file, "build-8", 22, other));
+
+        // Revoking a key that an earlier line trusts: the appended @revoked line wins.
+        File.AppendAllText(file, $"@revoked 10.0.0.8 ssh-ed25519 {Convert.ToBase64String(key.Blob)}\n");
+        Assert.Equal(KnownHostsFile.Verdict.Revoked, KnownHostsFile.Check(file, "10.0.0.8", 22, key));
     }
 
     [Fact]
