@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Workflows.State;
 
@@ -64,6 +65,8 @@ internal static class AuthEndpoints
             .AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/auth/login", async (HttpContext context, CredentialStore store, SecurityEvents events) =>
         {
+            if (!context.Request.HasFormContentType)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a form (application/x-www-form-urlencoded) with username and password is required"] });
             var form = await context.Request.ReadFormAsync();
             var name = form["username"].ToString();
             var user = store.VerifyPassword(name, form["password"].ToString());
@@ -97,6 +100,6 @@ internal static class AuthEndpoints
     }
 
     // Only paths on this site: an open redirect would let a link send people elsewhere after login.
-    private static string LocalUrl(string? url) =>
-        url is not null && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
+    // ASP.NET Core's own rule, which also refuses "/\t/evil.example" (browsers drop the tab and go off-site).
+    private static string LocalUrl(string? url) => RedirectHttpResult.IsLocalUrl(url) ? url! : "/";
 }
