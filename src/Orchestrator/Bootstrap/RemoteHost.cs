@@ -61,9 +61,11 @@ public sealed class RemoteHost : IDisposable
             await remote._sftp.ConnectAsync(cancellationToken).ConfigureAwait(false);
             return remote;
         }
-        catch (Exception ex) when (ex is SshException or System.Net.Sockets.SocketException or TimeoutException or ProxyException)
+        catch (Exception ex)
         {
+            // Whatever stopped the connection (a step timeout too), the half-open session goes.
             remote.Dispose();
+            if (ex is not (SshException or System.Net.Sockets.SocketException or TimeoutException or ProxyException)) throw;
             if (remote._refusal is { } refusal) throw new HostKeyRefusedException(refusal, ex);
             if (ex is SshAuthenticationException) throw new BootstrapStepException($"authentication failed: {host}:{port} refused user '{user}' with the key {keyFile} ({ex.Message})", ex);
             throw new BootstrapStepException($"cannot connect to {host}:{port}: {ex.Message}", ex);

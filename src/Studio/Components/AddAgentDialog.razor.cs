@@ -16,6 +16,7 @@ public partial class AddAgentDialog : IDisposable
 
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = null!;
     [Inject] private IAgentEnrolment Enrolment { get; set; } = null!;
+    [Inject] private Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider Authentication { get; set; } = null!;
 
     public static async Task ShowAsync(IDialogService dialogs)
     {
@@ -40,7 +41,9 @@ public partial class AddAgentDialog : IDisposable
         var form = new EnrolmentForm(_host, _port, _user, _keyRef, _agentName, labels, _strategy.Length == 0 ? null : _strategy, _fingerprint);
         try
         {
-            await foreach (var progress in Enrolment.EnrolAsync(form, "studio", _closed.Token))
+            // The audit names who asked: the signed-in user of this circuit.
+            var user = (await Authentication.GetAuthenticationStateAsync()).User.Identity?.Name ?? "studio";
+            await foreach (var progress in Enrolment.EnrolAsync(form, user, _closed.Token))
             {
                 _progress = progress;
                 StateHasChanged();
