@@ -69,6 +69,7 @@ public sealed class AuditLog : IDisposable
     public const string KeyCreated = "KEY_CREATED";
     public const string KeyRevoked = "KEY_REVOKED";
     public const string UserSaved = "USER_SAVED";
+    public const string AccessDenied = "ACCESS_DENIED";
 
     internal static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly Serilog.Core.Logger _sink;

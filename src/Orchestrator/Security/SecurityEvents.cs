@@ -28,4 +28,13 @@ public sealed class SecurityEvents(AuditLog audit)
             User = UserActionGate.UserName(actor),
             Target = name,
         });
+
+    /// <summary>A signed-in caller whose role is too low for the route: refused with 403, and written down.</summary>
+    public void AccessDenied(HttpContext context, string requirement) =>
+        audit.Write(new AuditEvent(AuditLog.AccessDenied, null, null, AuditEvent.Denied, requirement)
+        {
+            User = UserActionGate.UserName(context.User),
+            Target = $"{context.Request.Method} {context.Request.Path}",
+            SourceIp = context.Connection.RemoteIpAddress?.ToString(),
+        });
 }

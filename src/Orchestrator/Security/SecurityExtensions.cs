@@ -64,6 +64,7 @@ public static class SecurityExtensions
             authorization.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
         // A route that names no policy still needs a signed-in user: nothing is open by being forgotten.
         authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorizationResultHandler>();
         return builder;
     }
 

@@ -57,6 +57,23 @@ public sealed class AuditApiTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task RoleTooLow_403AndAuditedAsAccessDenied()
+    {
+        var name = "viewer-" + Guid.NewGuid().ToString("N")[..6];
+        using var viewer = factory.ClientAs("viewer", name);
+
+        using var refused = await viewer.PostJsonAsync("/api/workflow-definitions/hello-p4flow/runs", new { greeting = "hi" });
+        using var keys = await viewer.GetAsync(new Uri("/api/keys", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, keys.StatusCode);
+        var denied = AuditFileLines().Where(l => l.Contains("\"ACCESS_DENIED\"", StringComparison.Ordinal) && l.Contains(name, StringComparison.Ordinal))
+            .Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Contains(denied, d => d.Str("target") == "POST /api/workflow-definitions/hello-p4flow/runs" && d.Str("result") == "DENIED");
+        Assert.Contains(denied, d => d.Str("target") == "GET /api/keys" && d.Str("reason")!.Contains("admin", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task LoginFailed_WrongKeyWrongPasswordAndForgedToken_401AndAudited()
     {
         using var anonymous = factory.Anonymous();
