@@ -43,14 +43,7 @@ public sealed class ApiTokens(IOptions<AuthOptions> options, TimeProvider clock)
 
     private static SymmetricSecurityKey LoadOrCreateKey(string path)
     {
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = path + ".tmp";
-            File.WriteAllBytes(temp, RandomNumberGenerator.GetBytes(32));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.Move(temp, path, overwrite: false);
-        }
+        if (!File.Exists(path)) SecretFile.Write(path, RandomNumberGenerator.GetBytes(32), overwrite: false);
         return new SymmetricSecurityKey(File.ReadAllBytes(path));
     }
 }

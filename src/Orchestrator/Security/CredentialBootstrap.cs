@@ -22,10 +22,10 @@ internal sealed partial class CredentialBootstrap(CredentialStore credentials, I
     {
         if (credentials.HasUsers || credentials.ListApiKeys().Count > 0) return Task.CompletedTask;
         var (_, key) = credentials.CreateApiKey("bootstrap-admin", Roles.Admin);
-        WriteSecret(KeyFile, key);
+        SecretFile.Write(KeyFile, key + "\n");
         var password = SecretHashing.NewSecret(18);
         credentials.SetUser(AdminUser, Roles.Admin, password);
-        WriteSecret(PasswordFile, password);
+        SecretFile.Write(PasswordFile, password + "\n");
         LogCreated(logger, Path.GetDirectoryName(KeyFile)!);
         return Task.CompletedTask;
     }
@@ -34,14 +34,6 @@ internal sealed partial class CredentialBootstrap(CredentialStore credentials, I
 
     private static string Beside(AuthOptions auth, string name) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(auth.CredentialsFile))!, name);
 
-    private static void WriteSecret(string path, string secret)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Owner-only before the secret goes in: no moment when others could read it.
-        File.WriteAllText(path, "");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.WriteAllText(path, secret + "\n");
-    }
 
     // Only the folder is named: a property called like a key or a password would be masked in the log.
     [LoggerMessage(4101, LogLevel.Warning, "No credentials existed: created an admin API key and the Studio user 'admin', their secrets in owner-only files admin-api-key and admin-password in {Folder}. Create your own and delete these files.")]

@@ -92,12 +92,7 @@ public sealed class CredentialStore(IOptions<AuthOptions> options, TimeProvider 
         {
             var document = Load();
             change(document);
-            var folder = Path.GetDirectoryName(FilePath)!;
-            Directory.CreateDirectory(folder);
-            var temp = FilePath + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(document, Json));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.Move(temp, FilePath, overwrite: true);
+            SecretFile.Write(FilePath, JsonSerializer.Serialize(document, Json));
             _cache = document;
         }
     }

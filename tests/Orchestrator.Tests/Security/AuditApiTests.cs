@@ -190,7 +190,7 @@ public sealed class AuditApiTests(ApiFactory factory)
     [Fact]
     public void Bootstrap_AdminSecrets_OwnerOnlyFiles()
     {
-        foreach (var file in new[] { "admin-api-key", "admin-password" })
+        foreach (var file in new[] { "admin-api-key", "admin-password", "credentials.json", "api-token.key" })
         {
             var path = Path.Combine(factory.Home, "data", file);
             Assert.True(File.Exists(path), path);
