@@ -38,7 +38,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             events.LoginFailed(Context, "api key", null, "unknown or revoked API key");
             return Task.FromResult(AuthenticateResult.Fail("Unknown or revoked API key."));
         }
-        var principal = SecurityExtensions.Principal(key.Name, key.Role, SchemeName);
+        var principal = SecurityExtensions.Principal(key.Name, key.Role, SchemeName, CredentialStore.KeySource(key.Id));
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("key_id", key.Id));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }

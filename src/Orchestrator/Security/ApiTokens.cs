@@ -24,7 +24,7 @@ public sealed class ApiTokens(IOptions<AuthOptions> options, TimeProvider clock)
             Audience = Audience,
             Expires = expires,
             IssuedAt = clock.GetUtcNow().UtcDateTime,
-            Subject = new ClaimsIdentity(user.Claims.Where(c => c.Type is ClaimTypes.Name or ClaimTypes.Role)),
+            Subject = new ClaimsIdentity(user.Claims.Where(c => c.Type is ClaimTypes.Name or ClaimTypes.Role or CredentialStore.SourceClaim)),
             SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256),
         };
         return (new JsonWebTokenHandler().CreateToken(descriptor), expires);

@@ -76,7 +76,7 @@ internal static class AuthEndpoints
                 events.LoginFailed(context, "password", name, "wrong user name or password");
                 return Results.Redirect($"/login?failed=1&returnUrl={WebUtility.UrlEncode(returnUrl)}");
             }
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SecurityExtensions.Principal(user.Name, user.Role, CookieAuthenticationDefaults.AuthenticationScheme));
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SecurityExtensions.Principal(user.Name, user.Role, CookieAuthenticationDefaults.AuthenticationScheme, CredentialStore.UserSource(user.Name)));
             return Results.Redirect(returnUrl);
         }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapPost("/auth/logout", async (HttpContext context) =>
@@ -96,7 +96,7 @@ internal static class AuthEndpoints
         if (string.IsNullOrEmpty(request?.Username)) return null;
         var user = store.VerifyPassword(request.Username, request.Password ?? "");
         if (user is null) events.LoginFailed(context, "password", request.Username, "wrong user name or password");
-        return user is null ? null : SecurityExtensions.Principal(user.Name, user.Role, "password");
+        return user is null ? null : SecurityExtensions.Principal(user.Name, user.Role, "password", CredentialStore.UserSource(user.Name));
     }
 
     // Only paths on this site: an open redirect would let a link send people elsewhere after login.

@@ -69,6 +69,22 @@ public sealed class CredentialStore(IOptions<AuthOptions> options, TimeProvider 
 
     public bool HasUsers => Read().Users.Count > 0;
 
+    /// <summary>The claim naming the credential a principal was made from.</summary>
+    public const string SourceClaim = "p4flow_source";
+
+    public static string KeySource(string keyId) => "key:" + keyId;
+
+    public static string UserSource(string name) => "user:" + name;
+
+    /// <summary>The role of the key or user a <see cref="SourceClaim"/> names, or null when it is gone.</summary>
+    public string? CurrentRole(string source)
+    {
+        var document = Read();
+        return source.StartsWith("key:", StringComparison.Ordinal) ? document.Keys.FirstOrDefault(k => k.Id == source[4..])?.Role
+            : source.StartsWith("user:", StringComparison.Ordinal) ? document.Users.FirstOrDefault(u => u.Name == source[5..])?.Role
+            : null;
+    }
+
     public UserInfo? VerifyPassword(string name, string password)
     {
         var user = Read().Users.FirstOrDefault(u => u.Name == name);

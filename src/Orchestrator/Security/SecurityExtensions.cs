@@ -53,6 +53,13 @@ public static class SecurityExtensions
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
+                // A session ends as soon as its user is removed or gets another role.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    if (StillValid(context.Principal, context.HttpContext.RequestServices.GetRequiredService<CredentialStore>())) return;
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                };
                 o.Events.OnRedirectToLogin = context => PageOrStatus(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => PageOrStatus(context, StatusCodes.Status403Forbidden);
             });
@@ -84,8 +91,16 @@ public static class SecurityExtensions
         return app;
     }
 
-    public static ClaimsPrincipal Principal(string name, string role, string scheme) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], scheme, ClaimTypes.Name, ClaimTypes.Role));
+    /// <param name="source">The credential behind it (<see cref="CredentialStore.KeySource"/> or <see cref="CredentialStore.UserSource"/>):
+    /// tokens and sign-in cookies made from it end when it is revoked or its role changes.</param>
+    public static ClaimsPrincipal Principal(string name, string role, string scheme, string source) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(CredentialStore.SourceClaim, source)], scheme, ClaimTypes.Name, ClaimTypes.Role));
+
+    /// <summary>Whether the credential a token or cookie was made from still exists with the same role.</summary>
+    public static bool StillValid(ClaimsPrincipal? principal, CredentialStore store) =>
+        principal?.FindFirst(CredentialStore.SourceClaim)?.Value is { } source
+        && store.CurrentRole(source) is { } role
+        && principal.IsInRole(role) && principal.FindAll(ClaimTypes.Role).Count() == 1;
 
     // A person opening a page gets the sign-in page; scripts and the API get status codes.
     private static Task PageOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
@@ -98,7 +113,7 @@ public static class SecurityExtensions
         return Task.CompletedTask;
     }
 
-    private sealed class ConfigureBearer(ApiTokens tokens, SecurityEvents events) : IConfigureNamedOptions<JwtBearerOptions>
+    private sealed class ConfigureBearer(ApiTokens tokens, SecurityEvents events, CredentialStore store) : IConfigureNamedOptions<JwtBearerOptions>
     {
         public void Configure(string? name, JwtBearerOptions options)
         {
@@ -109,6 +124,14 @@ public static class SecurityExtensions
                 OnAuthenticationFailed = context =>
                 {
                     events.LoginFailed(context.HttpContext, "bearer token", null, context.Exception.GetType().Name);
+                    return Task.CompletedTask;
+                },
+                // A token lives at most token_lifetime, but not past the key or user it was made from.
+                OnTokenValidated = context =>
+                {
+                    if (StillValid(context.Principal, store)) return Task.CompletedTask;
+                    events.LoginFailed(context.HttpContext, "bearer token", context.Principal?.Identity?.Name, "its key or user was revoked or changed role");
+                    context.Fail("The credential this token was made from was revoked or changed role.");
                     return Task.CompletedTask;
                 },
             };

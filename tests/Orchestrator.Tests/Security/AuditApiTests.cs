@@ -123,11 +123,30 @@ public sealed class AuditApiTests(ApiFactory factory)
         var id = body.Str("id");
         Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync(new Uri($"/api/keys/{id}", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await viewer.GetAsync(new Uri("/api/jobs", UriKind.Relative))).StatusCode);
+        // The token made from the key ends with it, well before its own expiry.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync(new Uri("/api/jobs", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _admin.DeleteAsync(new Uri($"/api/keys/{id}", UriKind.Relative))).StatusCode);
 
         var audit = await _admin.GetJsonAsync("/api/audit?user=bootstrap-admin&pageSize=500");
         Assert.Contains(audit["items"]!.AsArray(), e => e!.Str("event_type") == "KEY_CREATED" && e!.Str("target") == id && e!.Str("reason") == $"{name} (viewer)");
         Assert.Contains(audit["items"]!.AsArray(), e => e!.Str("event_type") == "KEY_REVOKED" && e!.Str("target") == id);
+    }
+
+    [Fact]
+    public async Task SignInCookie_UserGetsAnotherRole_SessionEnds()
+    {
+        var name = "ops-" + Guid.NewGuid().ToString("N")[..6];
+        const string password = "a-long-enough-password";
+        using (var put = await _admin.PutJsonAsync($"/api/users/{name}", new { role = Roles.Operator, password })) Assert.True(put.IsSuccessStatusCode);
+        using var browser = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        browser.DefaultRequestHeaders.Remove(TestCredentials.Header);
+        using (var login = await browser.PostAsync(new Uri("/auth/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = name, ["password"] = password })))
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/api/jobs", UriKind.Relative))).StatusCode);
+
+        using (var lowered = await _admin.PutJsonAsync($"/api/users/{name}", new { role = Roles.Viewer, password })) Assert.True(lowered.IsSuccessStatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync(new Uri("/api/jobs", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
@@ -164,7 +183,7 @@ public sealed class AuditApiTests(ApiFactory factory)
     public async Task Gate_RoleTooLow_RunsNothing_AuditedAsDenied()
     {
         var gate = factory.Services.GetRequiredService<IUserActions>();
-        var viewer = SecurityExtensions.Principal("peeking-" + Guid.NewGuid().ToString("N")[..6], Roles.Viewer, "test");
+        var viewer = SecurityExtensions.Principal("peeking-" + Guid.NewGuid().ToString("N")[..6], Roles.Viewer, "test", CredentialStore.UserSource("peeking"));
         var ran = false;
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => gate.RunAsync(viewer, UserAction.Publish, "some-workflow", null, () => Task.FromResult(ran = true)));

@@ -19,6 +19,9 @@ internal static class Json
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string uri, object? body) =>
         client.PostAsJsonAsync(new Uri(uri, UriKind.Relative), body);
 
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string uri, object? body) =>
+        client.PutAsJsonAsync(new Uri(uri, UriKind.Relative), body);
+
     public static async Task<JsonNode> WaitForJobAsync(this HttpClient client, string jobId, Func<JsonNode, bool> done, string what, int seconds = 20) =>
         await Eventually.Until(() => client.GetJsonAsync($"/api/jobs/{jobId}"), done, TimeSpan.FromSeconds(seconds), $"job {jobId} {what}");
 
