@@ -25,9 +25,10 @@ internal static class AuthEndpoints
     {
         // Open to all because it takes the credentials itself (an API key header, or a user name and password);
         // it answers 401 without valid ones. A bearer token cannot renew itself here.
-        app.MapPost("/api/auth/token", async (TokenRequest? request, HttpContext context, CredentialStore store, ApiTokens tokens, SecurityEvents events) =>
+        app.MapPost("/api/auth/token", async (TokenRequest? request, HttpContext context, CredentialStore store, ApiTokens tokens, SecurityEvents events, SignInThrottle throttle) =>
         {
-            var user = await Authenticate(context, request, store, events);
+            if (request?.Username is { Length: > 0 } name && throttle.Blocked(context, name)) return TooManyFailures(context, name, events);
+            var user = await Authenticate(context, request, store, events, throttle);
             if (user is null) return Results.Problem(title: "Unauthorized", detail: "Give an API key (X-Api-Key) or a user name and password.", statusCode: 401);
             var (token, expires) = tokens.Issue(user);
             return Results.Ok(new TokenAnswer(token, expires, user.FindFirstValue(ClaimTypes.Role) ?? ""));
@@ -63,19 +64,16 @@ internal static class AuthEndpoints
 
         app.MapGet("/login", (string? returnUrl, string? failed) => Results.Content(LoginPage.Render(LocalUrl(returnUrl), failed is not null), "text/html"))
             .AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/auth/login", async (HttpContext context, CredentialStore store, SecurityEvents events) =>
+        app.MapPost("/auth/login", async (HttpContext context, CredentialStore store, SecurityEvents events, SignInThrottle throttle) =>
         {
             if (!context.Request.HasFormContentType)
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a form (application/x-www-form-urlencoded) with username and password is required"] });
             var form = await context.Request.ReadFormAsync();
             var name = form["username"].ToString();
-            var user = store.VerifyPassword(name, form["password"].ToString());
             var returnUrl = LocalUrl(form["returnUrl"].ToString());
-            if (user is null)
-            {
-                events.LoginFailed(context, "password", name, "wrong user name or password");
-                return Results.Redirect($"/login?failed=1&returnUrl={WebUtility.UrlEncode(returnUrl)}");
-            }
+            if (throttle.Blocked(context, name)) return TooManyFailures(context, name, events);
+            var user = CheckPassword(context, name, form["password"].ToString(), store, events, throttle);
+            if (user is null) return Results.Redirect($"/login?failed=1&returnUrl={WebUtility.UrlEncode(returnUrl)}");
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SecurityExtensions.Principal(user.Name, user.Role, CookieAuthenticationDefaults.AuthenticationScheme, CredentialStore.UserSource(user.Name)));
             return Results.Redirect(returnUrl);
         }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
@@ -86,7 +84,7 @@ internal static class AuthEndpoints
         }).RequireAuthorization(Roles.Viewer).DisableAntiforgery().ExcludeFromDescription();
     }
 
-    private static async Task<ClaimsPrincipal?> Authenticate(HttpContext context, TokenRequest? request, CredentialStore store, SecurityEvents events)
+    private static async Task<ClaimsPrincipal?> Authenticate(HttpContext context, TokenRequest? request, CredentialStore store, SecurityEvents events, SignInThrottle throttle)
     {
         if (ApiKeyAuthenticationHandler.KeyOf(context.Request) is not null)
         {
@@ -94,9 +92,24 @@ internal static class AuthEndpoints
             return result.Succeeded ? result.Principal : null;
         }
         if (string.IsNullOrEmpty(request?.Username)) return null;
-        var user = store.VerifyPassword(request.Username, request.Password ?? "");
-        if (user is null) events.LoginFailed(context, "password", request.Username, "wrong user name or password");
+        var user = CheckPassword(context, request.Username, request.Password ?? "", store, events, throttle);
         return user is null ? null : SecurityExtensions.Principal(user.Name, user.Role, "password", CredentialStore.UserSource(user.Name));
+    }
+
+    /// <summary>The user when the password is right; a failure is audited and counted against this caller and name.</summary>
+    private static UserInfo? CheckPassword(HttpContext context, string name, string password, CredentialStore store, SecurityEvents events, SignInThrottle throttle)
+    {
+        var user = store.VerifyPassword(name, password);
+        if (user is not null) return user;
+        throttle.Failed(context, name);
+        events.LoginFailed(context, "password", name, "wrong user name or password");
+        return null;
+    }
+
+    private static IResult TooManyFailures(HttpContext context, string? name, SecurityEvents events)
+    {
+        events.LoginFailed(context, "password", name, "too many failed attempts: refused until the window ends");
+        return Results.Problem(title: "Too many failed sign-ins", detail: "Too many failed attempts for this user from here; try again later.", statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     // Only paths on this site: an open redirect would let a link send people elsewhere after login.

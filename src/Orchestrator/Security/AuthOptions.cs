@@ -22,4 +22,12 @@ public sealed class AuthOptions
     /// <summary>Hours a Studio login lasts.</summary>
     [ConfigurationKeyName("session_hours")]
     public int SessionHours { get; set; } = 8;
+
+    /// <summary>Failed sign-ins with a password one caller may make for one user name per window before it is refused.</summary>
+    [ConfigurationKeyName("sign_in_failures")]
+    public int SignInFailures { get; set; } = 5;
+
+    /// <summary>Seconds of that window.</summary>
+    [ConfigurationKeyName("sign_in_window")]
+    public int SignInWindow { get; set; } = 300;
 }

@@ -69,6 +69,8 @@ public sealed class CredentialStore(IOptions<AuthOptions> options, TimeProvider 
 
     public bool HasUsers => Read().Users.Count > 0;
 
+    private static readonly string UnknownUserHash = SecretHashing.HashPassword(SecretHashing.NewSecret());
+
     /// <summary>The claim naming the credential a principal was made from.</summary>
     public const string SourceClaim = "p4flow_source";
 
@@ -88,7 +90,9 @@ public sealed class CredentialStore(IOptions<AuthOptions> options, TimeProvider 
     public UserInfo? VerifyPassword(string name, string password)
     {
         var user = Read().Users.FirstOrDefault(u => u.Name == name);
-        return user is not null && SecretHashing.PasswordMatches(password, user.Hash) ? new UserInfo(user.Name, user.Role) : null;
+        // An unknown name costs the same hashing as a known one: the answer's time does not tell which names exist.
+        var matches = SecretHashing.PasswordMatches(password, user?.Hash ?? UnknownUserHash);
+        return user is not null && matches ? new UserInfo(user.Name, user.Role) : null;
     }
 
     private static void Check(string name, string role)

@@ -32,6 +32,7 @@ public static class SecurityExtensions
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<ApiTokens>();
         services.AddSingleton<SecurityEvents>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<IUserActions, UserActionGate>();
         services.AddSingleton<CredentialBootstrap>();
         services.AddHostedService(sp => sp.GetRequiredService<CredentialBootstrap>());

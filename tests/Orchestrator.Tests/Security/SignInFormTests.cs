@@ -37,4 +37,28 @@ public sealed class SignInFormTests(ApiFactory factory)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull((await response.ReadJsonAsync())["errors"]!["body"]);
     }
+
+    [Fact]
+    public async Task PasswordGuessing_AfterFiveFailures_429EvenWithTheRightPassword_Audited()
+    {
+        var name = "guessed-" + Guid.NewGuid().ToString("N")[..6];
+        const string password = "the-right-password";
+        using var admin = factory.CreateClient();
+        using (var put = await admin.PutJsonAsync($"/api/users/{name}", new { role = "viewer", password })) Assert.True(put.IsSuccessStatusCode);
+        using var client = factory.Anonymous();
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var wrong = await client.PostJsonAsync("/api/auth/token", new { username = name, password = $"guess-{i}" });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        using var refused = await client.PostJsonAsync("/api/auth/token", new { username = name, password });
+        using var form = await client.PostAsync(new Uri("/auth/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = name, ["password"] = password }));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, form.StatusCode);
+        using var stream = new FileStream(factory.AuditLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var audit = await new StreamReader(stream).ReadToEndAsync();
+        Assert.Contains("too many failed attempts", audit, StringComparison.Ordinal);
+    }
 }
