@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using P4Flow.Studio.Services;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.State;
 
@@ -23,7 +24,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             WorkflowConflictException e => new ProblemDetails { Title = "Conflict", Detail = e.Message, Status = 409 },
             BadHttpRequestException e => new ProblemDetails { Title = "Bad request", Detail = Describe(e), Status = e.StatusCode },
             JsonException e => new ProblemDetails { Title = "Bad request", Detail = e.Message, Status = 400 },
-            UnauthorizedAccessException e => new ProblemDetails { Title = "Forbidden", Detail = e.Message, Status = 403 },
+            ActionForbiddenException e => new ProblemDetails { Title = "Forbidden", Detail = e.Message, Status = 403 },
             _ => null,
         };
         if (problem is null) return false;

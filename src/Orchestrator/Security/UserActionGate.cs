@@ -28,7 +28,7 @@ internal sealed class UserActionGate(IAuthorizationService authorization, AuditL
         if (!await MayAsync(user, action))
         {
             audit.Write(entry with { Result = AuditEvent.Denied, Reason = $"requires the {action.Policy} role" });
-            throw new UnauthorizedAccessException($"{action.EventType} requires the {action.Policy} role.");
+            throw new ActionForbiddenException($"{action.EventType} requires the {action.Policy} role.");
         }
         var clock = Stopwatch.StartNew();
         try

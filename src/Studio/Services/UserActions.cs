@@ -27,7 +27,7 @@ public interface IUserActions
 {
     Task<bool> MayAsync(ClaimsPrincipal user, UserAction action);
 
-    /// <summary>Runs <paramref name="work"/> if the user may; throws <see cref="UnauthorizedAccessException"/> otherwise. Audited either way.</summary>
+    /// <summary>Runs <paramref name="work"/> if the user may; throws <see cref="ActionForbiddenException"/> otherwise. Audited either way.</summary>
     /// <param name="target">What it acts on (a job or workflow id), for the audit log.</param>
     /// <param name="command">What was asked, hashed into the audit log (e.g. a job's inputs); null when nothing beyond the target.</param>
     Task<T> RunAsync<T>(ClaimsPrincipal user, UserAction action, string target, string? command, Func<Task<T>> work);
@@ -50,3 +50,6 @@ public sealed class StudioActions(IUserActions actions, AuthenticationStateProvi
 
     private async Task<ClaimsPrincipal> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User;
 }
+
+/// <summary>The user's role does not allow the action (HTTP 403). Its own type, so that a file the process may not read never passes for one.</summary>
+public sealed class ActionForbiddenException(string message) : Exception(message);

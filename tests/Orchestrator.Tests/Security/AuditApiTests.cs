@@ -186,7 +186,7 @@ public sealed class AuditApiTests(ApiFactory factory)
         var viewer = SecurityExtensions.Principal("peeking-" + Guid.NewGuid().ToString("N")[..6], Roles.Viewer, "test", CredentialStore.UserSource("peeking"));
         var ran = false;
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => gate.RunAsync(viewer, UserAction.Publish, "some-workflow", null, () => Task.FromResult(ran = true)));
+        await Assert.ThrowsAsync<ActionForbiddenException>(() => gate.RunAsync(viewer, UserAction.Publish, "some-workflow", null, () => Task.FromResult(ran = true)));
 
         Assert.False(ran);
         var denied = await OneAsync($"event_type=WORKFLOW_PUBLISHED&user={viewer.Identity!.Name}");
