@@ -68,11 +68,16 @@ public sealed partial class BootstrapService(
             enrolments.Put(enrolment);
             await StartAndWaitAsync(remote, enrolment, steps, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        // A first enrolment that failed after its whitelist entry went in takes the entry back: no half-enrolled agent gets in.
-        if (!outcome.Succeeded && !upgrade && outcome.Steps.Any(s => s.Step == BootstrapSteps.Whitelist && s.Status == StepStatus.Succeeded))
+        // A first enrolment that failed takes back its whitelist entry and its record: no half-enrolled agent gets in,
+        // and the next attempt is a first enrolment again (whose failure is rolled back the same way), not an upgrade.
+        if (!outcome.Succeeded && !upgrade)
         {
-            WhitelistFile.Remove(Path.GetFullPath(security.Value.AgentWhitelist), name);
-            whitelist.Refresh();
+            enrolments.Remove(name);
+            if (outcome.Steps.Any(s => s.Step == BootstrapSteps.Whitelist && s.Status == StepStatus.Succeeded))
+            {
+                WhitelistFile.Remove(Path.GetFullPath(security.Value.AgentWhitelist), name);
+                whitelist.Refresh();
+            }
         }
         return outcome;
     }

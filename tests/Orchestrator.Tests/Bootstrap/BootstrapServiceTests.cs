@@ -211,6 +211,8 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
         Assert.Contains("agent.log", outcome.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(name, await File.ReadAllTextAsync(_hub.WhitelistPath), StringComparison.Ordinal);
         Assert.Equal("REJECTED", Attempt(name).Str("result"));
+        // Not enrolled either: a second attempt is a first enrolment again (rolled back the same way if it fails).
+        Assert.Null(new Enrolments(Microsoft.Extensions.Options.Options.Create(options)).Find(name));
     }
 
     private const string PlainUser = "p4flow-ssh-test";

@@ -207,8 +207,10 @@ public sealed class AuditApiTests(ApiFactory factory)
     }
 
     [Fact]
-    public void Bootstrap_AdminSecrets_OwnerOnlyFiles()
+    public async Task Bootstrap_AdminSecrets_OwnerOnlyFiles()
     {
+        // The token key is made with the first token.
+        using (var token = await _admin.PostJsonAsync("/api/auth/token", null)) Assert.Equal(HttpStatusCode.OK, token.StatusCode);
         foreach (var file in new[] { "admin-api-key", "admin-password", "credentials.json", "api-token.key" })
         {
             var path = Path.Combine(factory.Home, "data", file);
