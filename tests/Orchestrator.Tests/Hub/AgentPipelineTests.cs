@@ -16,21 +16,8 @@ public sealed class AgentPipelineTests
         await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
         await depot.BranchAsync();
         await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("two", "TWO", StringComparison.Ordinal), null));
-        var home = OrchestratorProcess.CreateHome();
-        var tls = HubHost.Folder(home);
-        HubCertificates.EnsureCreated(tls);
-        HubCertificates.IssueAgent(tls, "builder");
-        await File.WriteAllTextAsync(Path.Combine(home, "config", "agent_whitelist.yaml"), HubHost.Whitelist([("builder", "127.0.0.0/8")]));
-        var hubPort = OrchestratorProcess.FreePort();
-        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
-        {
-            ["P4FLOW_commands__runner"] = "agents",
-            [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
-            ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
-            ["P4FLOW_perforce__user"] = "p4flow",
-        });
-        await orchestrator.WaitReadyAsync();
+        var (home, hubPort) = PrepareHome("builder");
+        await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_perforce__user", "p4flow"));
 
         using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
         {
@@ -76,15 +63,7 @@ public sealed class AgentPipelineTests
         await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("one", "ONE", StringComparison.Ordinal), null));
         await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "hang", ["commands"] = new JsonArray("integrate") });
         var (home, hubPort) = PrepareHome("builder");
-        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
-        {
-            ["P4FLOW_commands__runner"] = "agents",
-            [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
-            ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
-            ["P4FLOW_agents__lost_grace"] = "2",
-        });
-        await orchestrator.WaitReadyAsync();
+        await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_agents__lost_grace", "2"));
         await using var agent = AgentProcess.Start(home, hubPort, "builder");
 
         using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
@@ -109,16 +88,7 @@ public sealed class AgentPipelineTests
     {
         var depot = await SimDepot.CreateDemoAsync();
         var (home, hubPort) = PrepareHome("builder");
-        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
-        {
-            ["P4FLOW_commands__runner"] = "agents",
-            [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
-            ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
-            ["P4FLOW_agents__lost_grace"] = "2",
-            ["P4FLOW_state_management__resolve_check_interval"] = "1",
-        });
-        await orchestrator.WaitReadyAsync();
+        await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_agents__lost_grace", "2"), ("P4FLOW_state_management__resolve_check_interval", "1"));
         await using var agent = AgentProcess.Start(home, hubPort, "builder");
         using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
         {
@@ -149,14 +119,7 @@ public sealed class AgentPipelineTests
         await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("one", "ONE", StringComparison.Ordinal), null));
         await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "hang", ["commands"] = new JsonArray("integrate") });
         var (home, hubPort) = PrepareHome("builder");
-        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
-        {
-            ["P4FLOW_commands__runner"] = "agents",
-            [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
-            ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
-        });
-        await orchestrator.WaitReadyAsync();
+        await using var orchestrator = await StartOrchestratorAsync(home, hubPort);
         await using var agent = AgentProcess.Start(home, hubPort, "builder", environment: new Dictionary<string, string> { ["P4FLOW_AGENT_execution__keep_failed_workspaces"] = "true" });
 
         using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
@@ -174,6 +137,22 @@ public sealed class AgentPipelineTests
         Assert.Equal("Cancelled", job.Str("status"));
         await agent.WaitForOutputAsync($"Job {jobId} ended without success; its folder {Path.Combine(agent.Workspace, jobId)} is kept", "the agent to keep the job's folder");
         Assert.True(Directory.Exists(Path.Combine(agent.Workspace, jobId)), "the cancelled job's folder is kept");
+    }
+
+    /// <summary>A real orchestrator that sends every command to agents over its hub on <paramref name="hubPort"/>, ready.</summary>
+    private static async Task<OrchestratorProcess> StartOrchestratorAsync(string home, int hubPort, params (string Key, string Value)[] settings)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["P4FLOW_commands__runner"] = "agents",
+            [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
+            ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+        };
+        foreach (var (key, value) in settings) environment[key] = value;
+        var orchestrator = OrchestratorProcess.Start(home, environment: environment);
+        await orchestrator.WaitReadyAsync();
+        return orchestrator;
     }
 
     private static (string Home, int HubPort) PrepareHome(string agent)
