@@ -1,27 +1,10 @@
-using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using P4Flow.Activities.Commands;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Protocol.V1;
 
 namespace P4Flow.Orchestrator.Hub;
-
-/// <summary>What a job needs of its agent.</summary>
-public sealed record AgentRequirements(IReadOnlyList<string> Capabilities, IReadOnlyList<string> Labels)
-{
-    public static AgentRequirements None { get; } = new([], []);
-
-    public bool MetBy(AgentRecord agent)
-    {
-        ArgumentNullException.ThrowIfNull(agent);
-        return Capabilities.All(c => agent.Capabilities.Contains(c, StringComparer.OrdinalIgnoreCase))
-            && Labels.All(l => agent.Labels.Contains(l, StringComparer.OrdinalIgnoreCase));
-    }
-
-    public override string ToString() => $"capabilities [{string.Join(", ", Capabilities)}], labels [{string.Join(", ", Labels)}]";
-}
 
 /// <summary>
 /// The agent pool: who is connected, what each has in flight, which job runs on which agent. One lock guards it
@@ -168,102 +151,6 @@ public sealed partial class AgentRegistry
         }
     }
 
-    /// <summary>Sends a command to the agent (or queues it until the agent connects), or joins an identical one already out.</summary>
-    public PendingCommand Submit(string agentId, CommandRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var fingerprint = PendingCommand.FingerprintOf(request);
-        lock (_lock)
-        {
-            var record = Record(agentId);
-            var same = record.InFlight.Values.Concat(record.Unsent).FirstOrDefault(p => p.Fingerprint == fingerprint && p.JobId == request.JobId && !p.Completion.Task.IsCompleted);
-            if (same is not null)
-            {
-                same.Waiters++;
-                return same;
-            }
-            var command = new Command
-            {
-                JobId = request.JobId,
-                Stage = request.Stage ?? "",
-                Workspace = request.JobId,
-                Timeout = Duration.FromTimeSpan(request.Timeout),
-            };
-            command.Args.AddRange(request.Args);
-            foreach (var (key, value) in request.Env) command.Env[key] = value;
-            if (request.Stdin is not null) command.Stdin = request.Stdin;
-            var pending = new PendingCommand(agentId, request.JobId, fingerprint, command) { Waiters = 1 };
-            PruneOrphans();
-            if (_orphans.Remove((request.JobId, fingerprint), out var orphan))
-            {
-                pending.Completion.TrySetResult(orphan.Result);
-                return pending;
-            }
-            if (record.Session is { IsClosed: false }) Write(record, pending);
-            else record.Unsent.Add(pending);
-            return pending;
-        }
-    }
-
-    /// <summary>The caller stopped waiting: a command nobody else waits for is cancelled on the agent.</summary>
-    public void Abandon(PendingCommand pending, string reason)
-    {
-        ArgumentNullException.ThrowIfNull(pending);
-        lock (_lock)
-        {
-            if (--pending.Waiters > 0 || pending.Completion.Task.IsCompleted) return;
-            if (!_agents.TryGetValue(pending.AgentId, out var record)) return;
-            if (record.Unsent.Remove(pending)) return;
-            if (record.InFlight.Remove(pending.CmdId))
-            {
-                _journal.Done(record.Id, pending.CmdId);
-                record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
-            }
-            pending.Completion.TrySetCanceled();
-        }
-    }
-
-    /// <summary>The caller has its result.</summary>
-    public void Release(PendingCommand pending)
-    {
-        ArgumentNullException.ThrowIfNull(pending);
-        lock (_lock) pending.Waiters--;
-    }
-
-    public void OnResult(AgentSession session, P4Flow.Protocol.V1.CommandResult result, bool fromCache)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(result);
-        lock (_lock)
-        {
-            if (!_agents.TryGetValue(session.AgentId, out var record)) return;
-            Touch(record, result.CalculateSize());
-            if (!record.InFlight.Remove(result.CmdId, out var pending))
-            {
-                HubLog.UnknownResult(_logger, session.AgentId, result.CmdId);
-                return;
-            }
-            _journal.Done(record.Id, result.CmdId);
-            if (fromCache) HubLog.AnsweredFromCache(_logger, session.AgentId, result.CmdId);
-            if (pending.Waiters <= 0) _orphans[(pending.JobId, pending.Fingerprint)] = (result, _clock.GetUtcNow());
-            pending.Completion.TrySetResult(result);
-            if (record.InFlight.Count == 0) SignalLocked();
-        }
-    }
-
-    public void OnOutput(AgentSession session, CommandOutput output)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(output);
-        lock (_lock)
-        {
-            if (!_agents.TryGetValue(session.AgentId, out var record)) return;
-            Touch(record, output.CalculateSize());
-            if (record.InFlight.TryGetValue(output.CmdId, out var pending)) pending.OutputChars += output.Data.Length;
-        }
-        OutputReceived?.Invoke(session.AgentId, output);
-    }
-
     public void OnPong(AgentSession session, Pong pong)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -322,69 +209,6 @@ public sealed partial class AgentRegistry
         lock (_lock) return [.. _agents.Values.Select(a => a.Session).OfType<AgentSession>()];
     }
 
-    /// <summary>The agent a job's commands go to, if it has one.</summary>
-    public string? AgentOf(string jobId)
-    {
-        lock (_lock) return _jobAgents.GetValueOrDefault(jobId);
-    }
-
-    /// <summary>Gives the job the healthy agent with the lowest load that meets its requirements; null when none does.</summary>
-    public string? TryAssign(string jobId, AgentRequirements requirements)
-    {
-        ArgumentNullException.ThrowIfNull(requirements);
-        lock (_lock)
-        {
-            if (_jobAgents.TryGetValue(jobId, out var assigned)) return assigned;
-            var best = _agents.Values
-                .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a))
-                .OrderBy(a => a.ActiveJobs + a.InFlight.Count + a.Unsent.Count)
-                .ThenBy(a => a.Load)
-                .ThenBy(a => a.LastActive)
-                .FirstOrDefault();
-            if (best is null) return null;
-            _jobAgents[jobId] = best.Id;
-            best.ActiveJobs++;
-            _journal.Assigned(jobId, best.Id);
-            HubLog.JobAssigned(_logger, jobId, best.Id);
-            return best.Id;
-        }
-    }
-
-    /// <summary>
-    /// The job ended: its agent is free of it, what it still had running there is cancelled, and the agent is told
-    /// so it can remove the job's folder (an agent away at that moment keeps the folder).
-    /// </summary>
-    public void ReleaseJob(string jobId, string reason, bool succeeded = false)
-    {
-        lock (_lock)
-        {
-            if (!_jobAgents.Remove(jobId, out var agentId)) return;
-            _journal.Released(jobId);
-            if (!_agents.TryGetValue(agentId, out var record)) return;
-            record.ActiveJobs = Math.Max(0, record.ActiveJobs - 1);
-            record.Unsent.RemoveAll(p => p.JobId == jobId && p.Completion.TrySetCanceled());
-            foreach (var pending in record.InFlight.Values.Where(p => p.JobId == jobId).ToList())
-            {
-                record.InFlight.Remove(pending.CmdId);
-                _journal.Done(record.Id, pending.CmdId);
-                record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
-                pending.Completion.TrySetCanceled();
-            }
-            record.Session?.TrySend(new HubMessage { JobEnded = new JobEnded { JobId = jobId, Succeeded = succeeded } });
-            SignalLocked();
-        }
-    }
-
-    /// <summary>How long the agent has been gone (disconnected or TIMEOUT); null while it is healthy.</summary>
-    public TimeSpan? GoneFor(string agentId)
-    {
-        lock (_lock)
-        {
-            if (!_agents.TryGetValue(agentId, out var record)) return TimeSpan.MaxValue;
-            return record.GoneSince is { } since ? _clock.GetUtcNow() - since : null;
-        }
-    }
-
     /// <summary>Closes the sessions the new whitelist no longer allows.</summary>
     public void Revalidate(AgentWhitelist whitelist)
     {
@@ -423,22 +247,6 @@ public sealed partial class AgentRegistry
         return record;
     }
 
-    private void Write(AgentRecord record, PendingCommand pending)
-    {
-        if (!pending.Written)
-        {
-            pending.Command.CmdId = ++record.LastCmdId;
-            // Signed once its cmd_id is known, before the journal keeps it: a resent command carries the same signature.
-            _signer?.Sign(pending.Command, record.Id);
-            pending.Written = true;
-            record.InFlight[pending.CmdId] = pending;
-            _journal.Sent(record.Id, pending.JobId, pending.Fingerprint, pending.Command);
-        }
-        record.CommandsSent++;
-        record.LastActive = _clock.GetUtcNow();
-        record.Session!.TrySend(new HubMessage { Command = pending.Command });
-    }
-
     private void Detach(AgentRecord record, string reason)
     {
         if (record.Session is not { } session) return;
@@ -456,13 +264,6 @@ public sealed partial class AgentRegistry
         record.BytesReceived += bytes;
     }
 
-    private void PruneOrphans()
-    {
-        if (_orphans.Count == 0) return;
-        var oldest = _clock.GetUtcNow() - OrphanRetention;
-        foreach (var key in _orphans.Where(o => o.Value.At < oldest).Select(o => o.Key).ToList()) _orphans.Remove(key);
-    }
-
     private void SignalLocked()
     {
         var previous = _changed;
@@ -470,24 +271,3 @@ public sealed partial class AgentRegistry
         previous.TrySetResult();
     }
 }
-
-/// <summary>One agent as GET /api/agents shows it.</summary>
-public sealed record AgentView(
-    string Id,
-    string State,
-    string Hostname,
-    string Address,
-    IReadOnlyList<string> Capabilities,
-    IReadOnlyList<string> Labels,
-    int Load,
-    int MaxConcurrent,
-    DateTimeOffset? ConnectedSince,
-    DateTimeOffset? LastActive,
-    long CommandsSent,
-    long BytesSent,
-    long BytesReceived,
-    int CommandsInFlight,
-    int CommandsWaiting,
-    int Jobs,
-    string AgentVersion,
-    string ProtocolVersion);

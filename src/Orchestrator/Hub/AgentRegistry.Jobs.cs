@@ -1,0 +1,70 @@
+using P4Flow.Protocol.V1;
+
+namespace P4Flow.Orchestrator.Hub;
+
+/// <summary>Which agent each job runs on: chosen once by requirements and load, released when the job ends.</summary>
+public sealed partial class AgentRegistry
+{
+    /// <summary>The agent a job's commands go to, if it has one.</summary>
+    public string? AgentOf(string jobId)
+    {
+        lock (_lock) return _jobAgents.GetValueOrDefault(jobId);
+    }
+
+    /// <summary>Gives the job the healthy agent with the lowest load that meets its requirements; null when none does.</summary>
+    public string? TryAssign(string jobId, AgentRequirements requirements)
+    {
+        ArgumentNullException.ThrowIfNull(requirements);
+        lock (_lock)
+        {
+            if (_jobAgents.TryGetValue(jobId, out var assigned)) return assigned;
+            var best = _agents.Values
+                .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a))
+                .OrderBy(a => a.ActiveJobs + a.InFlight.Count + a.Unsent.Count)
+                .ThenBy(a => a.Load)
+                .ThenBy(a => a.LastActive)
+                .FirstOrDefault();
+            if (best is null) return null;
+            _jobAgents[jobId] = best.Id;
+            best.ActiveJobs++;
+            _journal.Assigned(jobId, best.Id);
+            HubLog.JobAssigned(_logger, jobId, best.Id);
+            return best.Id;
+        }
+    }
+
+    /// <summary>
+    /// The job ended: its agent is free of it, what it still had running there is cancelled, and the agent is told
+    /// so it can remove the job's folder (an agent away at that moment keeps the folder).
+    /// </summary>
+    public void ReleaseJob(string jobId, string reason, bool succeeded = false)
+    {
+        lock (_lock)
+        {
+            if (!_jobAgents.Remove(jobId, out var agentId)) return;
+            _journal.Released(jobId);
+            if (!_agents.TryGetValue(agentId, out var record)) return;
+            record.ActiveJobs = Math.Max(0, record.ActiveJobs - 1);
+            record.Unsent.RemoveAll(p => p.JobId == jobId && p.Completion.TrySetCanceled());
+            foreach (var pending in record.InFlight.Values.Where(p => p.JobId == jobId).ToList())
+            {
+                record.InFlight.Remove(pending.CmdId);
+                _journal.Done(record.Id, pending.CmdId);
+                record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
+                pending.Completion.TrySetCanceled();
+            }
+            record.Session?.TrySend(new HubMessage { JobEnded = new JobEnded { JobId = jobId, Succeeded = succeeded } });
+            SignalLocked();
+        }
+    }
+
+    /// <summary>How long the agent has been gone (disconnected or TIMEOUT); null while it is healthy.</summary>
+    public TimeSpan? GoneFor(string agentId)
+    {
+        lock (_lock)
+        {
+            if (!_agents.TryGetValue(agentId, out var record)) return TimeSpan.MaxValue;
+            return record.GoneSince is { } since ? _clock.GetUtcNow() - since : null;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace P4Flow.Orchestrator.Hub;
+
+/// <summary>One agent as GET /api/agents shows it.</summary>
+public sealed record AgentView(
+    string Id,
+    string State,
+    string Hostname,
+    string Address,
+    IReadOnlyList<string> Capabilities,
+    IReadOnlyList<string> Labels,
+    int Load,
+    int MaxConcurrent,
+    DateTimeOffset? ConnectedSince,
+    DateTimeOffset? LastActive,
+    long CommandsSent,
+    long BytesSent,
+    long BytesReceived,
+    int CommandsInFlight,
+    int CommandsWaiting,
+    int Jobs,
+    string AgentVersion,
+    string ProtocolVersion);
