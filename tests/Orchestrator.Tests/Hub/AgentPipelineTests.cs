@@ -66,13 +66,7 @@ public sealed class AgentPipelineTests
         await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_agents__lost_grace", "2"));
         await using var agent = AgentProcess.Start(home, hubPort, "builder");
 
-        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
-        {
-            ["source"] = "//depot/main/...",
-            ["target"] = "//depot/rel/...",
-            ["p4port"] = depot.Root,
-        });
-        var jobId = (await start.ReadJsonAsync()).Str("jobId");
+        var jobId = await StartIntegrateAsync(orchestrator, depot);
         await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "INTEGRATE", "to integrate");
         await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/agents"), a => a.AsArray().Any(x => x!["commandsInFlight"]!.GetValue<int>() == 1), TimeSpan.FromSeconds(20), "the hanging integrate on the agent");
         await agent.KillAsync();
@@ -90,13 +84,7 @@ public sealed class AgentPipelineTests
         var (home, hubPort) = PrepareHome("builder");
         await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_agents__lost_grace", "2"), ("P4FLOW_state_management__resolve_check_interval", "1"));
         await using var agent = AgentProcess.Start(home, hubPort, "builder");
-        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
-        {
-            ["source"] = "//depot/main/...",
-            ["target"] = "//depot/rel/...",
-            ["p4port"] = depot.Root,
-        });
-        var jobId = (await start.ReadJsonAsync()).Str("jobId");
+        var jobId = await StartIntegrateAsync(orchestrator, depot);
         await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 90);
 
         // The workspace holding the conflicts goes with its agent; after the grace the job cannot go on.
@@ -122,14 +110,7 @@ public sealed class AgentPipelineTests
         await using var orchestrator = await StartOrchestratorAsync(home, hubPort);
         await using var agent = AgentProcess.Start(home, hubPort, "builder", environment: new Dictionary<string, string> { ["P4FLOW_AGENT_execution__keep_failed_workspaces"] = "true" });
 
-        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
-        {
-            ["source"] = "//depot/main/...",
-            ["target"] = "//depot/rel/...",
-            ["description"] = "Integrate, then cancelled",
-            ["p4port"] = depot.Root,
-        });
-        var jobId = (await start.ReadJsonAsync()).Str("jobId");
+        var jobId = await StartIntegrateAsync(orchestrator, depot, "Integrate, then cancelled");
         await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/agents"), a => a.AsArray().Any(x => x!["commandsInFlight"]!.GetValue<int>() == 1), TimeSpan.FromSeconds(60), "the hanging integrate on the agent");
         using var cancel = await orchestrator.Client.PostJsonAsync($"/api/jobs/{jobId}/cancel", new JsonObject { ["reason"] = "test" });
         var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 60);
@@ -137,6 +118,15 @@ public sealed class AgentPipelineTests
         Assert.Equal("Cancelled", job.Str("status"));
         await agent.WaitForOutputAsync($"Job {jobId} ended without success; its folder {Path.Combine(agent.Workspace, jobId)} is kept", "the agent to keep the job's folder");
         Assert.True(Directory.Exists(Path.Combine(agent.Workspace, jobId)), "the cancelled job's folder is kept");
+    }
+
+    /// <summary>Starts p4-integrate main -> rel on <paramref name="depot"/>; returns the job id.</summary>
+    private static async Task<string> StartIntegrateAsync(OrchestratorProcess orchestrator, SimDepot depot, string? description = null)
+    {
+        var input = new JsonObject { ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["p4port"] = depot.Root };
+        if (description is not null) input["description"] = description;
+        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", input);
+        return (await start.ReadJsonAsync()).Str("jobId");
     }
 
     /// <summary>A real orchestrator that sends every command to agents over its hub on <paramref name="hubPort"/>, ready.</summary>
