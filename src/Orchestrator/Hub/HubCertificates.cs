@@ -31,7 +31,7 @@ public static class HubCertificates
             written.Add(caFile);
             written.Add(caKey);
         }
-        if (force || ServerNeedsIssuing(tls))
+        if (force || NeedsIssuing(tls.CertFile, tls.KeyFile))
         {
             using var ca = LoadCaForIssuing(tls);
             using var server = CertificateAuthority.IssueServer(ca, ServerCommonName, DnsNames(tls), [IPAddress.Loopback, IPAddress.IPv6Loopback], crlUrl: crlUrl);
@@ -49,11 +49,11 @@ public static class HubCertificates
         return written;
     }
 
-    /// <summary>Missing, or ending within a month (server certificates live 397 days).</summary>
-    private static bool ServerNeedsIssuing(HubTlsOptions tls)
+    /// <summary>A server certificate (hub or web) that is missing, or ends within <see cref="RenewBefore"/> (they live 397 days).</summary>
+    public static bool NeedsIssuing(string certFile, string keyFile)
     {
-        if (!File.Exists(Path.GetFullPath(tls.CertFile)) || !File.Exists(Path.GetFullPath(tls.KeyFile))) return true;
-        using var current = CertificateFiles.Load(Path.GetFullPath(tls.CertFile));
+        if (!File.Exists(Path.GetFullPath(certFile)) || !File.Exists(Path.GetFullPath(keyFile))) return true;
+        using var current = CertificateFiles.Load(Path.GetFullPath(certFile));
         return current.NotAfter.ToUniversalTime() - DateTime.UtcNow < RenewBefore;
     }
 

@@ -16,7 +16,6 @@ public static class WebCertificate
 {
     public const string CrlPath = "/pki/ca.crl";
     public static readonly TimeSpan Validity = CertificateAuthority.ServerValidity;
-    private static readonly TimeSpan RenewBefore = Hub.HubCertificates.RenewBefore;
 
     public static string CertFile(HubTlsOptions tls) => Beside(tls, "web.crt");
 
@@ -32,19 +31,12 @@ public static class WebCertificate
         var caKey = Path.GetFullPath(tls.CaKeyFile);
         if (!File.Exists(caKey)) return HubCertificates(tls);
         using var ca = CertificateFiles.LoadWithKey(Path.GetFullPath(tls.CaFile), caKey);
-        if (NeedsIssuing(tls)) Issue(ca, tls, server);
+        if (Hub.HubCertificates.NeedsIssuing(CertFile(tls), KeyFile(tls))) Issue(ca, tls, server);
         WriteCrl(ca, tls);
         return CertificateFiles.LoadWithKey(CertFile(tls), KeyFile(tls));
     }
 
     private static X509Certificate2 HubCertificates(HubTlsOptions tls) => Hub.HubCertificates.LoadServer(tls);
-
-    private static bool NeedsIssuing(HubTlsOptions tls)
-    {
-        if (!File.Exists(CertFile(tls)) || !File.Exists(KeyFile(tls))) return true;
-        using var current = CertificateFiles.Load(CertFile(tls));
-        return current.NotAfter.ToUniversalTime() - DateTime.UtcNow < RenewBefore;
-    }
 
     private static void Issue(X509Certificate2 ca, HubTlsOptions tls, ServerOptions server)
     {
