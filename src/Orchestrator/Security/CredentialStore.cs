@@ -74,16 +74,19 @@ public sealed class CredentialStore(IOptions<AuthOptions> options, TimeProvider 
     /// <summary>The claim naming the credential a principal was made from.</summary>
     public const string SourceClaim = "p4flow_source";
 
-    public static string KeySource(string keyId) => "key:" + keyId;
+    private const string KeySourcePrefix = "key:";
+    private const string UserSourcePrefix = "user:";
 
-    public static string UserSource(string name) => "user:" + name;
+    public static string KeySource(string keyId) => KeySourcePrefix + keyId;
+
+    public static string UserSource(string name) => UserSourcePrefix + name;
 
     /// <summary>The role of the key or user a <see cref="SourceClaim"/> names, or null when it is gone.</summary>
     public string? CurrentRole(string source)
     {
         var document = Read();
-        return source.StartsWith("key:", StringComparison.Ordinal) ? document.Keys.FirstOrDefault(k => k.Id == source[4..])?.Role
-            : source.StartsWith("user:", StringComparison.Ordinal) ? document.Users.FirstOrDefault(u => u.Name == source[5..])?.Role
+        return source.StartsWith(KeySourcePrefix, StringComparison.Ordinal) ? document.Keys.FirstOrDefault(k => k.Id == source[KeySourcePrefix.Length..])?.Role
+            : source.StartsWith(UserSourcePrefix, StringComparison.Ordinal) ? document.Users.FirstOrDefault(u => u.Name == source[UserSourcePrefix.Length..])?.Role
             : null;
     }
 
