@@ -25,6 +25,7 @@ internal sealed class BenchHub : IAsyncDisposable
         _agent = agent;
     }
 
+    public IServiceProvider Services => _app.Services;
     public AgentRegistry Registry => _app.Services.GetRequiredService<AgentRegistry>();
     public P4Flow.Activities.Commands.ICommandDispatcher Dispatcher => _app.Services.GetRequiredService<P4Flow.Activities.Commands.ICommandDispatcher>();
 
