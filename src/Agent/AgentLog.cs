@@ -58,6 +58,9 @@ internal static partial class AgentLog
     [LoggerMessage(5021, LogLevel.Information, "Command cgroups (cgroup v2): {Applied}; {Reason}")]
     public static partial void Cgroups(ILogger logger, bool applied, string reason);
 
+    [LoggerMessage(5026, LogLevel.Information, "Commands start through {Launcher}")]
+    public static partial void Launcher(ILogger logger, string launcher);
+
     [LoggerMessage(5022, LogLevel.Debug, "Cmd {CmdId} contained by {Containment}")]
     public static partial void Contained(ILogger logger, long cmdId, string containment);
 

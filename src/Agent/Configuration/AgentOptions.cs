@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using P4Flow.Agent.Execution;
 
 namespace P4Flow.Agent.Configuration;
 
@@ -110,11 +111,18 @@ public sealed class ExecutionOptions
     [ConfigurationKeyName("keep_failed_workspaces")]
     public bool KeepFailedWorkspaces { get; set; }
 
+    /// <summary>
+    /// What starts each command in its containment: "native" (p4flow-launch, shipped beside the agent: one exec),
+    /// "util-linux" (setsid, prlimit and setpriv: the same containment, two execs more), or "auto" (native where it was built).
+    /// </summary>
+    [ConfigurationKeyName("launcher")]
+    public string Launcher { get; set; } = LaunchPlan.Auto;
+
     [ConfigurationKeyName("limits")]
     public LimitsOptions Limits { get; set; } = new();
 }
 
-/// <summary>Limits of each command, set in the child by prlimit (and a cgroup v2 where the machine has one); 0 = none.</summary>
+/// <summary>Limits of each command, set in the child by its launcher (and a cgroup v2 where the machine has one); 0 = none.</summary>
 public sealed class LimitsOptions
 {
     /// <summary>CPU seconds (RLIMIT_CPU).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using P4Flow.Agent.Execution;
 
 namespace P4Flow.Agent.Configuration;
 
@@ -34,6 +35,7 @@ internal sealed partial class ExecutionOptionsValidation : IValidateOptions<Exec
             ? "the agent is running as root, where the process limit (execution.limits.processes) does not hold; run it as an unprivileged user, or start it with --allow-root (or set execution.allow_root: true) to run commands as execution.run_as."
             : null,
         options.RunAs.Length == 0 || RunAsName().IsMatch(options.RunAs) ? null : $"execution.run_as must be a user name (got '{options.RunAs}').",
+        LaunchPlan.CheckLauncher(options.Launcher),
         LongRange("execution.limits.cpu_seconds", options.Limits.CpuSeconds, 0, 31_536_000),
         LongRange("execution.limits.address_space_mb", options.Limits.AddressSpaceMb, 0, 1L << 30),
         LongRange("execution.limits.file_size_mb", options.Limits.FileSizeMb, 0, 1L << 30),

@@ -7,7 +7,7 @@ using P4Flow.Agent.Configuration;
 namespace P4Flow.Agent.Execution;
 
 /// <summary>
-/// What holds each command beyond the sandbox's checks: rlimits set by prlimit in the child, its own session (one
+/// What holds each command beyond the sandbox's checks: rlimits set in the child by its launcher, its own session (one
 /// process group), the unprivileged execution.run_as user when the agent is root, and a cgroup v2 where the machine
 /// has one. Decided once, logged once.
 /// </summary>
@@ -17,6 +17,7 @@ internal sealed class Containment
     private readonly ILogger<Containment> _logger;
     private readonly Lazy<(RunAsUser? User, string? Problem)> _runAs;
     private readonly Lazy<CgroupV2?> _cgroups;
+    private readonly Lazy<string?> _launcher;
 
     public Containment(IOptions<ExecutionOptions> execution, ILogger<Containment> logger)
     {
@@ -24,6 +25,12 @@ internal sealed class Containment
         _logger = logger;
         _runAs = new(ResolveRunAs);
         _cgroups = new(DetectCgroups);
+        _launcher = new(() =>
+        {
+            var launcher = LaunchPlan.LauncherFor(_execution.Launcher);
+            AgentLog.Launcher(_logger, launcher is null ? $"util-linux ({LaunchPlan.Setsid}, {LaunchPlan.Prlimit}, {LaunchPlan.Setpriv})" : $"{LaunchPlan.NativeLauncherName} ({launcher})");
+            return launcher;
+        });
     }
 
     /// <summary>The launch of one command, its job folder given to the run_as user; refused when that user does not exist.</summary>
@@ -38,7 +45,7 @@ internal sealed class Containment
             if (Directory.Exists(Path.Combine(workDir, ".tmp"))) LibC.Chown(Path.Combine(workDir, ".tmp"), user.Uid, user.Gid);
         }
         var cgroup = _cgroups.Value?.Create(cmdId);
-        return (LaunchPlan.Build(_execution.Limits, user, cgroup, program, args), cgroup);
+        return (LaunchPlan.Build(_execution.Limits, user, cgroup, program, args, _launcher.Value), cgroup);
     }
 
     private (RunAsUser?, string?) ResolveRunAs()

@@ -4,15 +4,21 @@ using P4Flow.Agent.Configuration;
 namespace P4Flow.Agent.Execution;
 
 /// <summary>
-/// How a command's program is started: util-linux launchers in front of it, each exec'ing the next, so the limits,
-/// the session and the user are those of the program itself. No shell sees the command's arguments.
+/// How a command's program is started: a launcher in front of it that sets up its containment and then exec's it, so
+/// the limits, the session and the user are those of the program itself. No shell sees the command's arguments.
+/// The launcher is p4flow-launch (native, one exec) or util-linux's setsid, prlimit and setpriv, each exec'ing the next.
 /// </summary>
 /// <param name="FileName">The first program to start.</param>
-/// <param name="Arguments">Its arguments: the other launchers, then the command's program and arguments.</param>
+/// <param name="Arguments">Its arguments: the launchers' options, then the command's program and arguments.</param>
 /// <param name="Applied">What contains the command, for its result (CommandResult.containment).</param>
 /// <param name="Program">The command's own program, last of the chain.</param>
 internal sealed record LaunchPlan(string FileName, IReadOnlyList<string> Arguments, IReadOnlyList<string> Applied, string Program)
 {
+    public const string Auto = "auto";
+    public const string Native = "native";
+    public const string UtilLinux = "util-linux";
+    public const string NativeLauncherName = "p4flow-launch";
+
     public const string Setsid = "/usr/bin/setsid";
     public const string Prlimit = "/usr/bin/prlimit";
     public const string Setpriv = "/usr/bin/setpriv";
@@ -23,43 +29,68 @@ internal sealed record LaunchPlan(string FileName, IReadOnlyList<string> Argumen
 
     private const long MiB = 1024 * 1024;
 
+    /// <summary>p4flow-launch as the agent's build ships it, beside the agent's own files.</summary>
+    public static string BundledLauncher => Path.Combine(AppContext.BaseDirectory, NativeLauncherName);
+
+    /// <summary>The native launcher execution.launcher asks for: its path, or null for the util-linux chain.</summary>
+    public static string? LauncherFor(string setting) => setting switch
+    {
+        Native => BundledLauncher,
+        Auto when File.Exists(BundledLauncher) => BundledLauncher,
+        _ => null,
+    };
+
+    /// <summary>Why execution.launcher cannot be used, or null.</summary>
+    public static string? CheckLauncher(string setting) => setting switch
+    {
+        Native when !File.Exists(BundledLauncher) => $"execution.launcher is native but {BundledLauncher} does not exist: build the agent where a C compiler (cc) is installed, or set it to auto or util-linux.",
+        Native or Auto or UtilLinux => null,
+        _ => $"execution.launcher must be auto, native or util-linux (got '{setting}').",
+    };
+
     /// <param name="runAs">The unprivileged user and group ids to switch to (a root agent), or null to stay.</param>
     /// <param name="cgroup">The command's own cgroup v2 folder, or null.</param>
-    public static LaunchPlan Build(LimitsOptions limits, RunAsUser? runAs, string? cgroup, string program, IEnumerable<string> args)
+    /// <param name="launcher">The native launcher's path, or null for util-linux's.</param>
+    public static LaunchPlan Build(LimitsOptions limits, RunAsUser? runAs, string? cgroup, string program, IEnumerable<string> args, string? launcher = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        var chain = new List<string>();
-        var applied = new List<string>();
-        if (cgroup is not null)
-        {
-            chain.AddRange([Shell, "-c", JoinCgroup, cgroup]);
-            applied.Add("cgroup-v2");
-        }
-        // A session of its own: the command and all it starts are one process group, signalled as one.
-        chain.AddRange([Setsid, "--wait"]);
-        applied.Add("process-group");
-
         var rlimits = new List<string>();
         if (limits.CpuSeconds > 0) rlimits.Add(Option("--cpu", limits.CpuSeconds));
         if (limits.AddressSpaceMb > 0) rlimits.Add(Option("--as", limits.AddressSpaceMb * MiB));
         if (limits.FileSizeMb > 0) rlimits.Add(Option("--fsize", limits.FileSizeMb * MiB));
         if (limits.Processes > 0) rlimits.Add(Option("--nproc", limits.Processes));
-        if (rlimits.Count > 0)
-        {
-            chain.Add(Prlimit);
-            chain.AddRange(rlimits);
-            chain.Add("--");
-            applied.Add("rlimits");
-        }
-        if (runAs is not null)
-        {
-            // No supplementary groups of root, and no way back up through a setuid program.
-            chain.AddRange([Setpriv, Option("--reuid", runAs.Uid), Option("--regid", runAs.Gid), "--clear-groups", "--no-new-privs", "--"]);
-            applied.Add("run_as:" + runAs.Name);
-        }
+
+        var chain = launcher is null ? UtilLinuxChain(rlimits, runAs, cgroup) : NativeChain(launcher, rlimits, runAs, cgroup);
         chain.Add(program);
         chain.AddRange(args);
+        // A session of its own always: the command and all it starts are one process group, signalled as one.
+        var applied = new List<string>();
+        if (cgroup is not null) applied.Add("cgroup-v2");
+        applied.Add("process-group");
+        if (rlimits.Count > 0) applied.Add("rlimits");
+        if (runAs is not null) applied.Add("run_as:" + runAs.Name);
         return new LaunchPlan(chain[0], chain.Skip(1).ToList(), applied, program);
+    }
+
+    private static List<string> NativeChain(string launcher, List<string> rlimits, RunAsUser? runAs, string? cgroup)
+    {
+        var chain = new List<string> { launcher };
+        if (cgroup is not null) chain.Add("--cgroup=" + cgroup);
+        chain.AddRange(rlimits);
+        if (runAs is not null) chain.AddRange([Option("--uid", runAs.Uid), Option("--gid", runAs.Gid)]);
+        chain.Add("--");
+        return chain;
+    }
+
+    private static List<string> UtilLinuxChain(List<string> rlimits, RunAsUser? runAs, string? cgroup)
+    {
+        var chain = new List<string>();
+        if (cgroup is not null) chain.AddRange([Shell, "-c", JoinCgroup, cgroup]);
+        chain.AddRange([Setsid, "--wait"]);
+        if (rlimits.Count > 0) chain.AddRange([Prlimit, .. rlimits, "--"]);
+        // No supplementary groups of root, and no way back up through a setuid program.
+        if (runAs is not null) chain.AddRange([Setpriv, Option("--reuid", runAs.Uid), Option("--regid", runAs.Gid), "--clear-groups", "--no-new-privs", "--"]);
+        return chain;
     }
 
     private static string Option(string name, long value) => name + "=" + value.ToString(CultureInfo.InvariantCulture);

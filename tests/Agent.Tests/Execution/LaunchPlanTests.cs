@@ -40,4 +40,36 @@ public sealed class LaunchPlanTests
         Assert.Equal("$(reboot)", plan.Arguments[^1]);
         Assert.Equal(["cgroup-v2", "process-group", "rlimits"], plan.Applied);
     }
+
+    [Fact]
+    public void Build_NativeLauncher_OneExecWithTheSameContainment()
+    {
+        var plan = LaunchPlan.Build(Limits, new RunAsUser("nobody", 65534, 65534), "/sys/fs/cgroup/agent/p4flow-cmd-7", "/usr/bin/p4", ["--", "-p", "sync"], launcher: "/opt/p4flow/p4flow-launch");
+
+        Assert.Equal("/opt/p4flow/p4flow-launch", plan.FileName);
+        Assert.Equal(
+            ["--cgroup=/sys/fs/cgroup/agent/p4flow-cmd-7", "--cpu=60", "--as=536870912", "--fsize=2097152", "--nproc=32", "--uid=65534", "--gid=65534", "--",
+             "/usr/bin/p4", "--", "-p", "sync"],
+            plan.Arguments);
+        Assert.Equal(["cgroup-v2", "process-group", "rlimits", "run_as:nobody"], plan.Applied);
+    }
+
+    [Theory]
+    [InlineData("util-linux", null)]
+    [InlineData("fast", "execution.launcher must be auto, native or util-linux (got 'fast').")]
+    public void CheckLauncher_NamesTheKey(string setting, string? problem)
+    {
+        Assert.Equal(problem, LaunchPlan.CheckLauncher(setting));
+        Assert.Null(LaunchPlan.LauncherFor(LaunchPlan.UtilLinux));
+    }
+
+    [Fact]
+    public void LauncherFor_AutoAndNative_TheOneBuiltBesideTheAgent()
+    {
+        // The agent's build compiles it wherever a C compiler is installed, as on every machine that runs these tests.
+        Assert.True(File.Exists(LaunchPlan.BundledLauncher), $"{LaunchPlan.BundledLauncher} was not built");
+        Assert.Equal(LaunchPlan.BundledLauncher, LaunchPlan.LauncherFor(LaunchPlan.Auto));
+        Assert.Equal(LaunchPlan.BundledLauncher, LaunchPlan.LauncherFor(LaunchPlan.Native));
+        Assert.Null(LaunchPlan.CheckLauncher(LaunchPlan.Native));
+    }
 }

@@ -7,9 +7,10 @@ namespace P4Flow.Orchestrator.Tests.Hub;
 
 /// <summary>
 /// One hub and one real agent process with small limits (32 processes, 256 MiB address space, 1 MiB files, 64 KiB
-/// of output, 1 s between SIGTERM and SIGKILL); the tests run hostile commands on it, one at a time.
+/// of output, 1 s between SIGTERM and SIGKILL) and the given execution.launcher; the tests run hostile commands on
+/// it, one at a time.
 /// </summary>
-public sealed class SandboxedAgent : IAsyncLifetime
+public abstract class SandboxedAgent(string launcher) : IAsyncLifetime
 {
     public const string Name = "sandboxed";
     public HubHost Hub { get; private set; } = null!;
@@ -27,6 +28,7 @@ public sealed class SandboxedAgent : IAsyncLifetime
             ["P4FLOW_AGENT_execution__limits__file_size_mb"] = "1",
             ["P4FLOW_AGENT_execution__max_output_chars"] = "65536",
             ["P4FLOW_AGENT_execution__run_as"] = "nobody",
+            ["P4FLOW_AGENT_execution__launcher"] = launcher,
         });
         await Hub.WaitForAgentAsync(Name, a => a.State == "HEALTHY", "the agent to connect");
     }
@@ -48,9 +50,27 @@ public sealed class SandboxedAgent : IAsyncLifetime
     public string JobDir(string job) => Path.Combine(Agent.Workspace, job);
 }
 
-public sealed class AgentSandboxTests(SandboxedAgent sandbox) : IClassFixture<SandboxedAgent>
+public sealed class NativeLaunchedAgent() : SandboxedAgent("native");
+
+public sealed class UtilLinuxLaunchedAgent() : SandboxedAgent("util-linux");
+
+/// <summary>The containment holds whichever launcher starts the commands.</summary>
+public sealed class NativeLauncherSandboxTests(NativeLaunchedAgent sandbox) : AgentSandboxTests<NativeLaunchedAgent>(sandbox), IClassFixture<NativeLaunchedAgent>
+{
+    protected override string LauncherLogged => "p4flow-launch (/";
+}
+
+public sealed class UtilLinuxLauncherSandboxTests(UtilLinuxLaunchedAgent sandbox) : AgentSandboxTests<UtilLinuxLaunchedAgent>(sandbox), IClassFixture<UtilLinuxLaunchedAgent>
+{
+    protected override string LauncherLogged => "util-linux (/usr/bin/setsid, /usr/bin/prlimit, /usr/bin/setpriv)";
+}
+
+public abstract class AgentSandboxTests<TAgent>(TAgent sandbox) where TAgent : SandboxedAgent
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    /// <summary>What the agent says starts its commands.</summary>
+    protected abstract string LauncherLogged { get; }
 
     [Fact]
     public async Task Run_AsRootAgent_RunsAsNobodyUnderRlimitsInItsOwnProcessGroup()
@@ -72,6 +92,7 @@ public sealed class AgentSandboxTests(SandboxedAgent sandbox) : IClassFixture<Sa
             await sandbox.Agent.WaitForOutputAsync("no cgroup v2 at /sys/fs/cgroup", "the agent to say why there are no cgroups");
         }
         await sandbox.Agent.WaitForOutputAsync($"Cmd {result.CmdId} contained by", "the agent to log the containment");
+        await sandbox.Agent.WaitForOutputAsync("Commands start through " + LauncherLogged, "the agent to say which launcher starts commands");
     }
 
     [Fact]
