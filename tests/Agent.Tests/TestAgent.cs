@@ -50,7 +50,7 @@ internal sealed class TestAgent : IDisposable
     public static readonly string[] AllowedPrograms = ["/bin/echo", "/usr/bin/echo", "/bin/sh", "/bin/true", "/bin/sleep", "/bin/cat", "/usr/bin/touch", "/usr/bin/env"];
 
     /// <summary>The "hub's" signing key, shared by every test agent (3072-bit keys are slow to make).</summary>
-    public static RSA HubKey { get; } = RSA.Create(CommandSignature.KeySizeBits);
+    public static RSA HubKey { get; } = RSA.Create(CommandSignature.DefaultKeySizeBits);
 
     /// <summary>Gives the command a token (unless it has one) and signs it as the hub would for this agent, then hands it over.</summary>
     public void Accept(P4Flow.Protocol.V1.Command command)

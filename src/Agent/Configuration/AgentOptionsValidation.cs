@@ -57,8 +57,22 @@ internal sealed class SecurityOptionsValidation : IValidateOptions<SecurityOptio
 {
     public ValidateOptionsResult Validate(string? name, SecurityOptions options) => Checks.Result(
         options.CommandKeys.Count == 0 ? "security.command_keys must list at least one public key file (the hub's certs/command-signing.pub): unsigned commands are never run." : null,
-        options.CommandKeys.FirstOrDefault(f => !File.Exists(f)) is { } missing ? $"security.command_keys names {Path.GetFullPath(missing)}, which does not exist." : null,
+        options.CommandKeys.FirstOrDefault(f => !File.Exists(f)) is { } missing ? $"security.command_keys names {Path.GetFullPath(missing)}, which does not exist." : UnusableKey(options.CommandKeys),
         Protocol.Security.CommandToken.CheckSecret(options.EffectiveJwtSecret, "security.jwt_secret (or the JWT_SECRET environment variable)"));
+
+    /// <summary>A key file that is not an RSA public key of an accepted size, said at start rather than at the first command.</summary>
+    private static string? UnusableKey(IEnumerable<string> files)
+    {
+        try
+        {
+            foreach (var key in Protocol.Security.CommandSignature.LoadPublicKeys(files).Values) key.Dispose();
+            return null;
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            return "security.command_keys: " + ex.Message;
+        }
+    }
 }
 
 internal sealed class CacheOptionsValidation : IValidateOptions<CacheOptions>

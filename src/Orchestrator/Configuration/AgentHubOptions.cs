@@ -41,9 +41,13 @@ public sealed class HubTlsOptions
     [ConfigurationKeyName("host_names")]
     public List<string> HostNames { get; set; } = [];
 
-    /// <summary>The private key that signs every command (RSA 3072); empty: command-signing.key beside the CA. Its public key is the same name with .pub.</summary>
+    /// <summary>The private key that signs every command (RSA); empty: command-signing.key beside the CA. Its public key is the same name with .pub.</summary>
     [ConfigurationKeyName("command_key_file")]
     public string CommandKeyFile { get; set; } = "";
+
+    /// <summary>Size of the command-signing key `certs init` makes: 2048 (default), 3072 or 4096; an existing key is kept.</summary>
+    [ConfigurationKeyName("command_key_bits")]
+    public int CommandKeyBits { get; set; } = P4Flow.Protocol.Security.CommandSignature.DefaultKeySizeBits;
 }
 
 /// <summary>`security:` the agent whitelist and the audit log.</summary>

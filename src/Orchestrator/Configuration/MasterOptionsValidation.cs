@@ -80,7 +80,9 @@ internal sealed class HubTlsOptionsValidation : IValidateOptions<HubTlsOptions>
         string.IsNullOrWhiteSpace(options.CertFile) ? "server.ssl.cert_file must name the hub's certificate." : null,
         string.IsNullOrWhiteSpace(options.KeyFile) ? "server.ssl.key_file must name the hub's private key." : null,
         string.IsNullOrWhiteSpace(options.CaFile) ? "server.ssl.ca_file must name the CA certificate." : null,
-        options.HostNames.FirstOrDefault(h => Uri.CheckHostName(h) == UriHostNameType.Unknown) is { } bad ? $"server.ssl.host_names holds '{bad}', which is not a host name." : null);
+        options.HostNames.FirstOrDefault(h => Uri.CheckHostName(h) == UriHostNameType.Unknown) is { } bad ? $"server.ssl.host_names holds '{bad}', which is not a host name." : null,
+        P4Flow.Protocol.Security.CommandSignature.KeySizes.Contains(options.CommandKeyBits)
+            ? null : $"server.ssl.command_key_bits must be one of {string.Join(", ", P4Flow.Protocol.Security.CommandSignature.KeySizes)} (got {options.CommandKeyBits}).");
 }
 
 internal sealed class HubSecurityOptionsValidation : IValidateOptions<HubSecurityOptions>

@@ -42,7 +42,7 @@ public static class HubCertificates
         var commandKey = CommandKeyFile(tls);
         if (force || !File.Exists(commandKey))
         {
-            CommandSignature.CreateKeyPair(commandKey, CommandPublicKeyFile(tls));
+            CommandSignature.CreateKeyPair(commandKey, CommandPublicKeyFile(tls), tls.CommandKeyBits);
             written.Add(commandKey);
             written.Add(CommandPublicKeyFile(tls));
         }

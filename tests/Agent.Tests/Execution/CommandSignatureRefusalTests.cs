@@ -10,7 +10,7 @@ namespace P4Flow.Agent.Tests.Execution;
 /// </summary>
 public sealed class CommandSignatureRefusalTests
 {
-    private static readonly Lazy<RSA> OtherKey = new(() => RSA.Create(CommandSignature.KeySizeBits));
+    private static readonly Lazy<RSA> OtherKey = new(() => RSA.Create(CommandSignature.DefaultKeySizeBits));
 
     [Fact]
     public async Task Accept_ArgumentChangedAfterSigning_IsRefusedAndNothingRuns()

@@ -68,10 +68,14 @@ public sealed class CommandSignatureTests
         await hub.WaitForAuditAsync(l => l["event_type"]!.GetValue<string>() == "COMMAND_REFUSED" && l["reason"]!.GetValue<string>().Contains(why, StringComparison.Ordinal), "the refused command in the audit log");
     }
 
-    [Fact]
-    public async Task RunAsync_GoodSignature_Runs()
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(3072)]
+    public async Task RunAsync_GoodSignature_RunsWithEitherKeySize(int bits)
     {
         await using var hub = await HubHost.StartAsync(agents: ["agent-1"]);
+        // What `certs init` makes with server.ssl.command_key_bits; the agent pins it before the hub first signs.
+        CommandSignature.CreateKeyPair(HubCertificates.CommandKeyFile(hub.Tls), HubCertificates.CommandPublicKeyFile(hub.Tls), bits);
         await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1");
         await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
         var marker = Path.Combine(hub.Dir, "ran");
@@ -80,5 +84,19 @@ public sealed class CommandSignatureTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.True(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task AgentStart_PinnedKeyShorterThan2048Bits_ExitsNamingTheKeyAndTheFile()
+    {
+        await using var hub = await HubHost.StartAsync(agents: ["agent-1"]);
+        var weak = Path.Combine(hub.Dir, "weak.pub");
+        using (var key = System.Security.Cryptography.RSA.Create(1024)) await File.WriteAllTextAsync(weak, key.ExportSubjectPublicKeyInfoPem());
+
+        await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1", environment: new Dictionary<string, string> { ["P4FLOW_AGENT_security__command_keys__0"] = weak });
+
+        Assert.Equal(2, await agent.WaitForExitAsync());
+        Assert.Contains($"security.command_keys: {weak} holds a 1024-bit RSA key; command keys must have at least 2048 bits.", agent.Output, StringComparison.Ordinal);
+        Assert.Null(hub.Agent("agent-1"));
     }
 }

@@ -68,9 +68,30 @@ public sealed class HttpsTests
         Assert.True(hub.NotAfter - hub.NotBefore <= TimeSpan.FromDays(398), "the hub's certificate lasts at most 398 days");
         var crl = Assert.Single(hub.Extensions, e => e.Oid?.Value == "2.5.29.31");
         Assert.Contains("/pki/ca.crl", new AsnEncodedData(crl.Oid, crl.RawData).Format(false), StringComparison.Ordinal);
+        Assert.Equal(2048, CommandKeyBits(home));
     }
 
-    private static async Task CertsInitAsync(string home)
+    [Fact]
+    public async Task CertsInit_CommandKeyBits_MakesAKeyOfThatSizeOrExitsNamingTheKey()
+    {
+        var home = OrchestratorProcess.CreateHome("server:\n  ssl:\n    command_key_bits: 3072\n");
+        await CertsInitAsync(home);
+        Assert.Equal(3072, CommandKeyBits(home));
+
+        var refused = OrchestratorProcess.CreateHome("server:\n  ssl:\n    command_key_bits: 1024\n");
+        var output = await CertsInitAsync(refused, expectedExitCode: 2);
+        Assert.Contains("server.ssl.command_key_bits must be one of 2048, 3072, 4096 (got 1024).", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(refused, "certs", "command-signing.key")));
+    }
+
+    private static int CommandKeyBits(string home)
+    {
+        using var key = RSA.Create();
+        key.ImportFromPem(File.ReadAllText(Path.Combine(home, "certs", "command-signing.key")));
+        return key.KeySize;
+    }
+
+    private static async Task<string> CertsInitAsync(string home, int expectedExitCode = 0)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = home, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Orchestrator.dll"));
@@ -79,6 +100,7 @@ public sealed class HttpsTests
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, output);
+        Assert.True(process.ExitCode == expectedExitCode, output);
+        return output;
     }
 }

@@ -8,7 +8,7 @@ namespace P4Flow.Protocol.Tests.Security;
 
 public sealed class CommandSignatureTests
 {
-    private static readonly Lazy<RSA> Key = new(() => RSA.Create(CommandSignature.KeySizeBits));
+    private static readonly Lazy<RSA> Key = new(() => RSA.Create(CommandSignature.DefaultKeySizeBits));
 
     private static Command Sample()
     {
@@ -91,6 +91,49 @@ public sealed class CommandSignatureTests
     }
 
     [Fact]
+    public void CreateKeyPair_3072Bits_SignsAndVerifies_AndAnUnlistedSizeIsRefused()
+    {
+        var dir = Directory.CreateTempSubdirectory("p4flow-sig-").FullName;
+        try
+        {
+            CommandSignature.CreateKeyPair(Path.Combine(dir, "k.key"), Path.Combine(dir, "k.pub"), 3072);
+            using var key = RSA.Create();
+            key.ImportFromPem(File.ReadAllText(Path.Combine(dir, "k.key")));
+            Assert.Equal(3072, key.KeySize);
+            var command = Sample();
+            CommandSignature.Sign(command, "a", key);
+            var keys = CommandSignature.LoadPublicKeys([Path.Combine(dir, "k.pub")]);
+            Assert.Null(CommandSignature.Verify(command, "a", keys));
+            foreach (var k in keys.Values) k.Dispose();
+
+            Assert.Throws<ArgumentOutOfRangeException>(() => CommandSignature.CreateKeyPair(Path.Combine(dir, "w.key"), Path.Combine(dir, "w.pub"), 1024));
+            Assert.False(File.Exists(Path.Combine(dir, "w.key")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LoadPublicKeys_KeyShorterThan2048Bits_RefusedNamingTheFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "p4flow-weak-" + Guid.NewGuid().ToString("N")[..8] + ".pub");
+        try
+        {
+            using (var weak = RSA.Create(1024)) File.WriteAllText(file, weak.ExportSubjectPublicKeyInfoPem());
+
+            var error = Assert.Throws<CryptographicException>(() => CommandSignature.LoadPublicKeys([file]));
+
+            Assert.Equal($"{file} holds a 1024-bit RSA key; command keys must have at least 2048 bits.", error.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void CreateKeyPair_PrivateKeyIsOwnerOnlyAndPairVerifies()
     {
         var dir = Path.Combine(Path.GetTempPath(), "p4flow-sig-" + Guid.NewGuid().ToString("N")[..8]);
@@ -102,7 +145,7 @@ public sealed class CommandSignatureTests
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(priv));
             using var key = RSA.Create();
             key.ImportFromPem(File.ReadAllText(priv));
-            Assert.Equal(CommandSignature.KeySizeBits, key.KeySize);
+            Assert.Equal(CommandSignature.DefaultKeySizeBits, key.KeySize);
             var command = Sample();
             CommandSignature.Sign(command, "a", key);
             var keys = CommandSignature.LoadPublicKeys([pub]);
