@@ -171,16 +171,9 @@ public sealed class BootstrapTests(SshHostFixture ssh)
     /// </summary>
     private static async Task<string> CliAsync(HttpClient api, string home, params string[] args)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = home };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Orchestrator.dll"));
-        foreach (var arg in args.Concat(["--api", api.BaseAddress!.ToString()])) info.ArgumentList.Add(arg);
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        await process.WaitForExitAsync(deadline.Token);
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await output}{await error}");
-        return await output;
+        var result = await ProgramRun.RunAsync("dotnet", [OrchestratorBuild.Program, .. args, "--api", api.BaseAddress!.ToString()], home, timeout: TimeSpan.FromSeconds(180));
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Output}");
+        return result.Stdout;
     }
 
     private static Task<JsonNode> FollowAsync(HttpClient client, JsonNode operation) =>

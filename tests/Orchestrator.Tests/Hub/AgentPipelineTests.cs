@@ -152,6 +152,6 @@ public sealed class AgentPipelineTests
         HubCertificates.EnsureCreated(tls);
         HubCertificates.IssueAgent(tls, agent);
         File.WriteAllText(Path.Combine(home, "config", "agent_whitelist.yaml"), HubHost.Whitelist([(agent, "127.0.0.0/8")]));
-        return (home, OrchestratorProcess.FreePort());
+        return (home, Loopback.FreePort());
     }
 }
