@@ -47,6 +47,16 @@ public sealed class SimDepot : IDisposable
         return depot;
     }
 
+    /// <summary>main/a.txt with <paramref name="initial"/>, branched to rel, then <paramref name="changed"/> on main: one change for rel to integrate.</summary>
+    public static async Task<SimDepot> CreateWithChangeOnMainAsync(string initial, string changed)
+    {
+        var depot = await CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", initial, null));
+        await depot.BranchAsync();
+        await depot.SubmitAsync("Fix on main", ("main/a.txt", changed, null));
+        return depot;
+    }
+
     /// <summary>The simulator's demo depot: main and rel share history; main has a clean change, a conflicting one and a binary file.</summary>
     public static async Task<SimDepot> CreateDemoAsync()
     {

@@ -21,10 +21,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
     {
         var name = "ssh-" + Guid.NewGuid().ToString("N")[..8];
         var agentBase = $"/home/p4agent/p4flow/{name}";
-        var depot = await SimDepot.CreateAsync();
-        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
-        await depot.BranchAsync();
-        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("two", "TWO", StringComparison.Ordinal), null));
+        var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("two", "TWO", StringComparison.Ordinal));
         // The agent runs as the unprivileged p4agent: it must be able to write the simulator's depot.
         await SshHostFixture.ShellAsync($"chmod -R a+rwX {Path.GetDirectoryName(depot.Root)}");
         await using var orchestrator = await StartOrchestratorAsync();
