@@ -1,9 +1,9 @@
-using P4Flow.Orchestrator.Tests.Support;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using P4Flow.Orchestrator.Bootstrap;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.TestSupport;
 
 namespace P4Flow.Hub.Benchmarks;
 

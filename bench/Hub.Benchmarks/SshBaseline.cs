@@ -1,5 +1,5 @@
-using P4Flow.Orchestrator.Tests.Support;
 using System.Diagnostics;
+using P4Flow.TestSupport;
 using Renci.SshNet;
 
 namespace P4Flow.Hub.Benchmarks;

@@ -8,13 +8,14 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using P4Flow.Studio.Tests.Support;
+using P4Flow.TestSupport;
 
 const int Activities = 200;
 var runs = Option("--runs", 7);
 var samples = Option("--samples", 30);
 var definitionId = "bench-200";
 
-await using var orchestrator = OrchestratorProcess.Start();
+await using var orchestrator = OrchestratorProcess.StartInNewHome();
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
 {
@@ -25,7 +26,7 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
 await orchestrator.WaitReadyAsync();
 // Signed in once through the login page as the admin; every measured page reuses that cookie.
 var signIn = await NewPageAsync(browser, orchestrator.BaseUrl, null);
-await signIn.SignInAsync("admin", orchestrator.ReadSecret("admin-password"));
+await signIn.SignInAsync("admin", ApiKeys.AdminPassword(orchestrator.Home));
 var signedIn = await signIn.Context.StorageStateAsync();
 await signIn.Context.CloseAsync();
 await PublishAsync(orchestrator.Client, definitionId);

@@ -21,10 +21,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
     {
         var name = "ssh-" + Guid.NewGuid().ToString("N")[..8];
         var agentBase = $"/home/p4agent/p4flow/{name}";
-        var depot = await SimDepot.CreateAsync();
-        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
-        await depot.BranchAsync();
-        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("two", "TWO", StringComparison.Ordinal), null));
+        var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("two", "TWO", StringComparison.Ordinal));
         // The agent runs as the unprivileged p4agent: it must be able to write the simulator's depot.
         await SshHostFixture.ShellAsync($"chmod -R a+rwX {Path.GetDirectoryName(depot.Root)}");
         await using var orchestrator = await StartOrchestratorAsync();
@@ -171,16 +168,9 @@ public sealed class BootstrapTests(SshHostFixture ssh)
     /// </summary>
     private static async Task<string> CliAsync(HttpClient api, string home, params string[] args)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = home };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Orchestrator.dll"));
-        foreach (var arg in args.Concat(["--api", api.BaseAddress!.ToString()])) info.ArgumentList.Add(arg);
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        await process.WaitForExitAsync(deadline.Token);
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await output}{await error}");
-        return await output;
+        var result = await ProgramRun.RunAsync("dotnet", [OrchestratorBuild.Program, .. args, "--api", api.BaseAddress!.ToString()], home, timeout: TimeSpan.FromSeconds(180));
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Output}");
+        return result.Stdout;
     }
 
     private static Task<JsonNode> FollowAsync(HttpClient client, JsonNode operation) =>

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Bootstrap;
-using P4Flow.Orchestrator.Tests.Support;
 
 namespace P4Flow.Orchestrator.Tests.Bootstrap;
 
@@ -29,15 +27,15 @@ public sealed class SshHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _sshd = await LocalSshd.StartAsync() ?? throw new InvalidOperationException($"{LocalSshd.Program} is missing: apt-get install openssh-server");
-        await LocalSshd.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(Dir, "other_host_key"));
-        await LocalSshd.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", WrongKey);
+        await LocalSshd.NewKeyAsync(Path.Combine(Dir, "other_host_key"));
+        await LocalSshd.NewKeyAsync(WrongKey);
         await File.WriteAllTextAsync(KnownHosts, "# a comment\n" + await LocalSshd.KnownHostsLineAsync(Port, _sshd.HostKey + ".pub"));
         await File.WriteAllTextAsync(ChangedKnownHosts, await LocalSshd.KnownHostsLineAsync(Port, Path.Combine(Dir, "other_host_key.pub")));
         // As an administrator would pin it: what ssh-keygen prints ("256 SHA256:... comment (ED25519)").
         Fingerprint = (await ShellAsync($"ssh-keygen -lf {_sshd.HostKey}.pub")).Split(' ')[1];
 
         var published = Path.Combine(Dir, "agent-publish");
-        await LocalSshd.RunAsync("dotnet", "publish", Path.Combine(RepositoryRoot(), "src", "Agent", "Agent.csproj"), "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", published, "-v", "quiet", "-nologo");
+        await ProgramRun.RunCheckedAsync("dotnet", ["publish", Path.Combine(OrchestratorBuild.RepositoryRoot, "src", "Agent", "Agent.csproj"), "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", published, "-v", "quiet", "-nologo"], timeout: TimeSpan.FromMinutes(15));
         using var package = new AgentPackage(Options.Create(new BootstrapOptions { AgentPackage = published, PublishCache = Path.Combine(Dir, "bundle") }));
         Bundle = await package.GetAsync(CancellationToken.None);
     }
@@ -48,20 +46,7 @@ public sealed class SshHostFixture : IAsyncLifetime
     }
 
     /// <summary>Runs a command on this machine (what the host sees), returning its output.</summary>
-    public static async Task<string> ShellAsync(string command)
-    {
-        using var process = Process.Start(new ProcessStartInfo("sh", ["-c", command]) { UseShellExecute = false, RedirectStandardOutput = true }) ?? throw new InvalidOperationException("sh did not start");
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output.Trim();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "P4Flow.sln"))) return dir.FullName;
-        throw new InvalidOperationException("P4Flow.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static async Task<string> ShellAsync(string command) => (await ProgramRun.RunAsync("sh", ["-c", command])).Stdout.Trim();
 }
 
 [CollectionDefinition(Name)]

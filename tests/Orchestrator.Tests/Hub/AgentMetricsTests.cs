@@ -9,7 +9,7 @@ public sealed class AgentMetricsTests
     public async Task Agent_MetricsPortSet_ServesItsGaugesThere()
     {
         await using var hub = await HubHost.StartAsync(agents: ["agent-1"]);
-        var port = OrchestratorProcess.FreePort();
+        var port = Loopback.FreePort();
         await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1", environment: new Dictionary<string, string>
         {
             ["P4FLOW_AGENT_monitoring__metrics_port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -12,10 +12,7 @@ public sealed class AgentPipelineTests
     [Fact]
     public async Task Integrate_WithAgent_WaitsForAgentThenRunsEveryCommandOnIt()
     {
-        var depot = await SimDepot.CreateAsync();
-        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
-        await depot.BranchAsync();
-        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("two", "TWO", StringComparison.Ordinal), null));
+        var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("two", "TWO", StringComparison.Ordinal));
         var (home, hubPort) = PrepareHome("builder");
         await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_perforce__user", "p4flow"));
 
@@ -57,10 +54,7 @@ public sealed class AgentPipelineTests
     [Fact]
     public async Task Integrate_AgentKilledMidCommand_JobFailsWithAgentLost()
     {
-        var depot = await SimDepot.CreateAsync();
-        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
-        await depot.BranchAsync();
-        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("one", "ONE", StringComparison.Ordinal), null));
+        var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("one", "ONE", StringComparison.Ordinal));
         await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "hang", ["commands"] = new JsonArray("integrate") });
         var (home, hubPort) = PrepareHome("builder");
         await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_agents__lost_grace", "2"));
@@ -101,10 +95,7 @@ public sealed class AgentPipelineTests
     [Fact]
     public async Task Integrate_CancelledWithKeepFailedWorkspaces_AgentStopsItsCommandAndKeepsTheFolder()
     {
-        var depot = await SimDepot.CreateAsync();
-        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
-        await depot.BranchAsync();
-        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base.Replace("one", "ONE", StringComparison.Ordinal), null));
+        var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("one", "ONE", StringComparison.Ordinal));
         await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "hang", ["commands"] = new JsonArray("integrate") });
         var (home, hubPort) = PrepareHome("builder");
         await using var orchestrator = await StartOrchestratorAsync(home, hubPort);
@@ -152,6 +143,6 @@ public sealed class AgentPipelineTests
         HubCertificates.EnsureCreated(tls);
         HubCertificates.IssueAgent(tls, agent);
         File.WriteAllText(Path.Combine(home, "config", "agent_whitelist.yaml"), HubHost.Whitelist([(agent, "127.0.0.0/8")]));
-        return (home, OrchestratorProcess.FreePort());
+        return (home, Loopback.FreePort());
     }
 }

@@ -66,7 +66,7 @@ public sealed class HubHost : IAsyncDisposable
     public static async Task<HubHost> StartAsync(string? dir = null, int? port = null, IEnumerable<string>? agents = null, IDictionary<string, string?>? settings = null)
     {
         dir ??= NewDir();
-        var chosen = port ?? OrchestratorProcess.FreePort();
+        var chosen = port ?? Loopback.FreePort();
         var tls = Folder(dir);
         var names = agents?.ToList() ?? ["agent-1"];
         foreach (var name in names) HubCertificates.IssueAgent(tls, name, force: false);
@@ -139,19 +139,14 @@ public sealed class HubHost : IAsyncDisposable
 /// <summary>A real agent process from the build output, connected to a hub.</summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly System.Text.StringBuilder _output = new();
+    private readonly CapturedProcess _process;
 
-    private AgentProcess(Process process, string name, string stateDir, string workspace)
+    private AgentProcess(CapturedProcess process, string name, string stateDir, string workspace)
     {
         _process = process;
         Name = name;
         StateDir = stateDir;
         Workspace = workspace;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
     }
 
     /// <summary>What the tests run on agents (the p4 simulator's launcher among them); the agent's sandbox refuses the rest.</summary>
@@ -160,17 +155,17 @@ public sealed class AgentProcess : IAsyncDisposable
     public string Name { get; }
     public string StateDir { get; }
     public string Workspace { get; }
-    public int Pid => _process.Id;
+    public int Pid => _process.Pid;
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
-    public string Output { get { lock (_output) return _output.ToString(); } }
+    public string Output => _process.Output;
 
     public static AgentProcess Start(string hubDir, int port, string name, string? stateDir = null, IEnumerable<string>? capabilities = null, IEnumerable<string>? labels = null, IDictionary<string, string>? environment = null, bool allowRoot = true)
     {
         var tls = HubHost.Folder(hubDir);
         stateDir ??= Path.Combine(hubDir, "agents", name, "state");
         var workspace = Path.Combine(hubDir, "agents", name, "ws");
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = hubDir };
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = hubDir };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Agent.dll"));
         // Tests run as root in CI; commands then run as execution.run_as (nobody).
         if (allowRoot) info.ArgumentList.Add("--allow-root");
@@ -198,38 +193,24 @@ public sealed class AgentProcess : IAsyncDisposable
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         info.Environment["Logging__LogLevel__P4Flow"] = "Debug";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
-        return new AgentProcess(Process.Start(info) ?? throw new InvalidOperationException("the agent did not start"), name, stateDir, workspace);
+        return new AgentProcess(CapturedProcess.Start(info), name, stateDir, workspace);
     }
 
     /// <summary>SIGTERM: the agent drains (running commands finish) and exits.</summary>
     public async Task StopAsync(int seconds = 60)
     {
         using (var term = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        await _process.WaitForExitAsync(deadline.Token);
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(seconds));
     }
 
     /// <summary>Waits for the agent to exit by itself (a refused start).</summary>
-    public async Task<int> WaitForExitAsync(int seconds = 60)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        await _process.WaitForExitAsync(deadline.Token);
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(int seconds = 60) => _process.WaitForExitAsync(TimeSpan.FromSeconds(seconds));
 
     /// <summary>Waits for a line of the agent's log.</summary>
     public Task WaitForOutputAsync(string text, string what, int seconds = 30) =>
         Eventually.Until(() => Task.FromResult(Output), o => o.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(seconds), what);
 
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process.KillAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -8,14 +8,14 @@ namespace P4Flow.Orchestrator.Tests.Observability;
 public sealed class ObservabilityFactory(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public string LogsDir { get; } = Path.Combine(Path.GetTempPath(), "p4flow-logs-" + Guid.NewGuid().ToString("N")[..8]);
-    public int MetricsPort { get; } = settings?.TryGetValue("monitoring:metrics_port", out var port) == true ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : ObservedOrchestrator.FreePort();
+    public int MetricsPort { get; } = settings?.TryGetValue("monitoring:metrics_port", out var port) == true ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : Loopback.FreePort();
     public string LogFile => Path.Combine(LogsDir, "p4flow.jsonl");
     public string CommandsLog => Path.Combine(LogsDir, "commands.jsonl");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("state_management:type", "memory");
-        builder.UseSetting("state_management:workflows_dir", ApiFactory.WorkflowsDir);
+        builder.UseSetting("state_management:workflows_dir", OrchestratorProcess.WorkflowsDir);
         builder.UseSetting("commands:runner", "local");
         builder.UseSetting("monitoring:metrics_port", MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("monitoring:log_file", LogFile);
@@ -27,7 +27,7 @@ public sealed class ObservabilityFactory(IReadOnlyDictionary<string, string>? se
     protected override void ConfigureClient(HttpClient client)
     {
         base.ConfigureClient(client);
-        TestCredentials.SignIn(client, TestCredentials.AdminKey(LogsDir));
+        ApiKeys.SignIn(client, ApiKeys.Admin(LogsDir));
     }
 
     /// <summary>The JSON lines of every file of one log (the current one and those rolled over), oldest first.</summary>

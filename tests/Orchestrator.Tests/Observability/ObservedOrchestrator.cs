@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using P4Flow.Orchestrator.Tests.Support;
 
@@ -12,7 +10,7 @@ public sealed class ObservedOrchestrator : IAsyncLifetime
 
     public OrchestratorProcess Process { get; private set; } = null!;
     public string Home { get; } = OrchestratorProcess.CreateHome();
-    public int MetricsPort { get; } = FreePort();
+    public int MetricsPort { get; } = Loopback.FreePort();
     public HttpClient Client => Process.Client;
     public string LogsDir => Path.Combine(Home, "logs");
 
@@ -50,13 +48,6 @@ public sealed class ObservedOrchestrator : IAsyncLifetime
         using (var resumed = await client.PostJsonAsync($"/api/jobs/{jobId}/resume", new { bookmark = "go", payload = payload ?? "go on" }))
             Assert.True(resumed.IsSuccessStatusCode, await resumed.Content.ReadAsStringAsync());
         return await client.WaitForJobAsync(jobId, j => j.Str("status") == "Finished", "to finish");
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

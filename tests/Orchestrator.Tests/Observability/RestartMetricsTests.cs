@@ -9,7 +9,7 @@ public sealed class RestartMetricsTests
     public async Task Gauges_AfterKillAndRestart_CountTheRecoveredJobs()
     {
         var home = OrchestratorProcess.CreateHome();
-        var metricsPort = ObservedOrchestrator.FreePort();
+        var metricsPort = Loopback.FreePort();
         string first, second;
         await using (var before = OrchestratorProcess.Start(home, environment: ObservedOrchestrator.Environment(metricsPort)))
         {

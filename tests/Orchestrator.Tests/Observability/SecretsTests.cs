@@ -62,7 +62,7 @@ public sealed partial class SecretsTests
     public async Task FullRun_RealOrchestrator_NoSecretInItsOutputOrLogs()
     {
         var home = OrchestratorProcess.CreateHome();
-        var environment = ObservedOrchestrator.Environment(ObservedOrchestrator.FreePort());
+        var environment = ObservedOrchestrator.Environment(Loopback.FreePort());
         environment["JWT_SECRET"] = Password;
         environment["P4PASSWD"] = Password;
         environment["P4FLOW_perforce__user"] = "p4flow";

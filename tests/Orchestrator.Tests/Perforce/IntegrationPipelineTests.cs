@@ -102,10 +102,7 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
     [Fact]
     public async Task Integrate_TargetOpenedExclusivelyElsewhere_FailsWithP4Locked()
     {
-        var depot = await SimDepot.CreateAsync();
-        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
-        await depot.BranchAsync();
-        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base + "six\n", null));
+        var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base + "six\n");
         await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "exclusive", ["path"] = "//depot/rel/a.txt", ["owner"] = "bob@bob-ws" });
 
         var job = await orchestrator.WaitForEndAsync(await orchestrator.IntegrateAsync(depot));
@@ -116,10 +113,7 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
     [Fact]
     public async Task Integrate_SubmitBlockedByLock_FailsWithP4LockedAndTheP4Text()
     {
-        var depot = await SimDepot.CreateAsync();
-        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
-        await depot.BranchAsync();
-        await depot.SubmitAsync("Fix on main", ("main/a.txt", Base + "six\n", null));
+        var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base + "six\n");
         await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "locked", ["path"] = "//depot/rel/a.txt", ["owner"] = "alice@alice-ws", ["commands"] = new JsonArray("submit") });
 
         var job = await orchestrator.WaitForEndAsync(await orchestrator.IntegrateAsync(depot));

@@ -139,7 +139,7 @@ public sealed class AuditApiTests(ApiFactory factory)
         const string password = "a-long-enough-password";
         using (var put = await _admin.PutJsonAsync($"/api/users/{name}", new { role = Roles.Operator, password })) Assert.True(put.IsSuccessStatusCode);
         using var browser = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        browser.DefaultRequestHeaders.Remove(TestCredentials.Header);
+        browser.DefaultRequestHeaders.Remove(ApiKeys.Header);
         using (var login = await browser.PostAsync(new Uri("/auth/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = name, ["password"] = password })))
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/api/jobs", UriKind.Relative))).StatusCode);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -14,7 +13,7 @@ public sealed class HttpsTests
     {
         var home = OrchestratorProcess.CreateHome();
         await CertsInitAsync(home);
-        var httpsPort = OrchestratorProcess.FreePort();
+        var httpsPort = Loopback.FreePort();
         await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
         {
             ["P4FLOW_server__https_port"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -36,7 +35,7 @@ public sealed class HttpsTests
             },
         };
         using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{httpsPort}") };
-        https.DefaultRequestHeaders.Add(TestCredentials.Header, TestCredentials.AdminKey(home));
+        https.DefaultRequestHeaders.Add(ApiKeys.Header, ApiKeys.Admin(home));
 
         using var jobs = await https.GetAsync(new Uri("/api/jobs", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, jobs.StatusCode);
@@ -93,14 +92,8 @@ public sealed class HttpsTests
 
     private static async Task<string> CertsInitAsync(string home, int expectedExitCode = 0)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = home, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Orchestrator.dll"));
-        info.ArgumentList.Add("certs");
-        info.ArgumentList.Add("init");
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == expectedExitCode, output);
-        return output;
+        var result = await ProgramRun.RunAsync("dotnet", [OrchestratorBuild.Program, "certs", "init"], home, timeout: TimeSpan.FromSeconds(180));
+        Assert.True(result.ExitCode == expectedExitCode, result.Output);
+        return result.Output;
     }
 }

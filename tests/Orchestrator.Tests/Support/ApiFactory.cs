@@ -9,8 +9,6 @@ namespace P4Flow.Orchestrator.Tests.Support;
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
-    public static string WorkflowsDir => Path.Combine(AppContext.BaseDirectory, "Workflows");
-
     public string Home { get; } = Path.Combine(Path.GetTempPath(), "p4flow-api-" + Guid.NewGuid().ToString("N")[..8]);
 
     public string AuditLog => Path.Combine(Home, "logs", "audit.jsonl");
@@ -18,23 +16,23 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("state_management:type", "memory");
-        builder.UseSetting("state_management:workflows_dir", WorkflowsDir);
+        builder.UseSetting("state_management:workflows_dir", OrchestratorProcess.WorkflowsDir);
         builder.UseSetting("commands:runner", "local");
-        builder.UseSetting("monitoring:metrics_port", OrchestratorProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("monitoring:metrics_port", Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         TestCredentials.Use(builder, Home);
     }
 
     protected override void ConfigureClient(HttpClient client)
     {
         base.ConfigureClient(client);
-        TestCredentials.SignIn(client, TestCredentials.AdminKey(Home));
+        ApiKeys.SignIn(client, ApiKeys.Admin(Home));
     }
 
     /// <summary>A client with a new key of <paramref name="role"/>.</summary>
     public HttpClient ClientAs(string role, string? name = null)
     {
         var client = CreateClient();
-        TestCredentials.SignIn(client, TestCredentials.NewKey(Services, role, name));
+        ApiKeys.SignIn(client, TestCredentials.NewKey(Services, role, name));
         return client;
     }
 
@@ -42,7 +40,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public HttpClient Anonymous()
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        client.DefaultRequestHeaders.Remove(TestCredentials.Header);
+        client.DefaultRequestHeaders.Remove(ApiKeys.Header);
         return client;
     }
 }

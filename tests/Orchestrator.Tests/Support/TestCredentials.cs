@@ -6,12 +6,10 @@ namespace P4Flow.Orchestrator.Tests.Support;
 
 /// <summary>
 /// Credentials of an in-process orchestrator in a folder of its own: the bootstrap admin key (data/admin-api-key
-/// there) signs in every client by default; keys of other roles on request.
+/// there, see <see cref="ApiKeys"/>) signs in every client by default; keys of other roles on request.
 /// </summary>
 public static class TestCredentials
 {
-    public const string Header = "X-Api-Key";
-
     /// <summary>Credentials, token key and audit log under <paramref name="folder"/>; no HTTPS port (the test server has none).</summary>
     public static void Use(IWebHostBuilder builder, string folder)
     {
@@ -19,15 +17,6 @@ public static class TestCredentials
         builder.UseSetting("auth:token_key_file", Path.Combine(folder, "data", "api-token.key"));
         builder.UseSetting("security:audit_log", Path.Combine(folder, "logs", "audit.jsonl"));
         builder.UseSetting("server:https_port", "0");
-    }
-
-    /// <summary>The key the orchestrator wrote on first start into its home's data folder.</summary>
-    public static string AdminKey(string home) => File.ReadAllText(Path.Combine(home, "data", "admin-api-key")).Trim();
-
-    public static void SignIn(HttpClient client, string key)
-    {
-        client.DefaultRequestHeaders.Remove(Header);
-        client.DefaultRequestHeaders.Add(Header, key);
     }
 
     /// <summary>A new API key with <paramref name="role"/>, made in the orchestrator's own credential store.</summary>

@@ -25,7 +25,7 @@ public sealed class SignInTests(StudioFixture studio)
 
             // The right password lands on the page first asked for.
             await page.GetByLabel("User name").FillAsync("admin");
-            await page.GetByLabel("Password").FillAsync(studio.Orchestrator.ReadSecret("admin-password"));
+            await page.GetByLabel("Password").FillAsync(ApiKeys.AdminPassword(studio.Orchestrator.Home));
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await page.WaitReadyAsync("jobs");
             Assert.EndsWith("/jobs", page.Url, StringComparison.Ordinal);

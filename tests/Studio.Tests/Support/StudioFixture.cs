@@ -21,9 +21,9 @@ public sealed class StudioFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Orchestrator = OrchestratorProcess.Start(new Dictionary<string, string>
+        Orchestrator = OrchestratorProcess.StartInNewHome(new Dictionary<string, string>
         {
-            ["P4FLOW_perforce__executable"] = Paths.P4Launcher,
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
             ["P4FLOW_perforce__user"] = "p4flow",
             ["P4FLOW_commands__runner"] = "local",
             // The Continue button is what these tests press; the watcher stays out of the way.
@@ -37,7 +37,7 @@ public sealed class StudioFixture : IAsyncLifetime
             Args = ChromiumArgs,
         });
         await Orchestrator.WaitReadyAsync();
-        _admin = await SignedInStateAsync("admin", Orchestrator.ReadSecret("admin-password"));
+        _admin = await SignedInStateAsync("admin", ApiKeys.AdminPassword(Orchestrator.Home));
     }
 
     private string _admin = "";

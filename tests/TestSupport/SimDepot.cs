@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace P4Flow.Orchestrator.Tests.Support;
+namespace P4Flow.TestSupport;
 
-/// <summary>A depot of the p4 simulator (the `p4` launcher in this test's output), driven as a developer would: a client of its own, add, edit, integrate, submit.</summary>
-public sealed class SimDepot
+/// <summary>
+/// A depot of the p4 simulator (its `p4` launcher next to the orchestrator under test), driven as a developer would:
+/// a client of its own, add, edit, integrate, submit. Disposing it deletes its folder.
+/// </summary>
+public sealed class SimDepot : IDisposable
 {
     private const string User = "dev";
     private const string Client = "dev-ws";
@@ -30,7 +33,7 @@ public sealed class SimDepot
         chown.WaitForExit();
     }
 
-    public static string Launcher => Path.Combine(AppContext.BaseDirectory, "p4");
+    public static string Launcher => OrchestratorBuild.P4Launcher;
 
     /// <summary>The depot folder: the P4PORT of the simulator.</summary>
     public string Root { get; }
@@ -44,11 +47,21 @@ public sealed class SimDepot
         return depot;
     }
 
+    /// <summary>main/a.txt with <paramref name="initial"/>, branched to rel, then <paramref name="changed"/> on main: one change for rel to integrate.</summary>
+    public static async Task<SimDepot> CreateWithChangeOnMainAsync(string initial, string changed)
+    {
+        var depot = await CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", initial, null));
+        await depot.BranchAsync();
+        await depot.SubmitAsync("Fix on main", ("main/a.txt", changed, null));
+        return depot;
+    }
+
     /// <summary>The simulator's demo depot: main and rel share history; main has a clean change, a conflicting one and a binary file.</summary>
     public static async Task<SimDepot> CreateDemoAsync()
     {
         var depot = new SimDepot(Path.Combine(Path.GetTempPath(), "p4flow-demo-" + Guid.NewGuid().ToString("N")[..8], "depot"));
-        await RunProcessAsync(depot.Workspace, null, ["init-demo", depot.Root], null);
+        await depot.RunProcessAsync(depot.Workspace, ["init-demo", depot.Root], null);
         return depot;
     }
 
@@ -79,27 +92,31 @@ public sealed class SimDepot
     public Task InjectFaultsAsync(params JsonObject[] faults) =>
         File.WriteAllTextAsync(Path.Combine(Root, "faults.json"), new JsonArray([.. faults]).ToJsonString());
 
-    public Task<string> RunAsync(params string[] args) => RunProcessAsync(Workspace, this, ["-p", Root, "-u", User, "-c", Client, .. args], null);
+    public Task<string> RunAsync(params string[] args) => RunProcessAsync(Workspace, ["-p", Root, "-u", User, "-c", Client, .. args], null);
 
-    public Task<string> RunWithInputAsync(string stdin, params string[] args) => RunProcessAsync(Workspace, this, ["-p", Root, "-u", User, "-c", Client, .. args], stdin);
+    public Task<string> RunWithInputAsync(string stdin, params string[] args) => RunProcessAsync(Workspace, ["-p", Root, "-u", User, "-c", Client, .. args], stdin);
 
     /// <summary>Runs p4 as someone working in a job's workspace (to resolve its conflicts by hand).</summary>
     public Task<string> RunInJobWorkspaceAsync(string jobWorkspace, string jobUser, string jobClient, params string[] args) =>
-        RunProcessAsync(jobWorkspace, this, ["-p", Root, "-u", jobUser, "-c", jobClient, .. args], null);
+        RunProcessAsync(jobWorkspace, ["-p", Root, "-u", jobUser, "-c", jobClient, .. args], null);
 
-    private static async Task<string> RunProcessAsync(string workDir, SimDepot? depot, string[] args, string? stdin)
+    public void Dispose()
     {
-        var info = new ProcessStartInfo(Launcher) { WorkingDirectory = workDir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("p4 did not start");
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"p4 {string.Join(' ', args)} (depot {depot?.Root}) exited {process.ExitCode}: {await stdout}{await stderr}");
-        return await stdout + await stderr;
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(Root)!, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the temp folder's own cleanup.
+        }
+    }
+
+    private async Task<string> RunProcessAsync(string workDir, string[] args, string? stdin)
+    {
+        var result = await ProgramRun.RunAsync(Launcher, args, workDir, stdin);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"p4 {string.Join(' ', args)} (depot {Root}) exited {result.ExitCode}: {result.Output}");
+        return result.Output;
     }
 }

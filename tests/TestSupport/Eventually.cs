@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace P4Flow.Orchestrator.Tests.Support;
+namespace P4Flow.TestSupport;
 
 /// <summary>Waits on a condition with a deadline instead of sleeping.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
     {

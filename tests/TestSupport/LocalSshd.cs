@@ -1,19 +1,18 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace P4Flow.Orchestrator.Tests.Support;
+namespace P4Flow.TestSupport;
 
 /// <summary>
 /// A local OpenSSH sshd in the foreground on a free 127.0.0.1 port, with a generated host key (in known_hosts) and
-/// an authorized client key; root may log in with that key only. Shared by the bootstrap tests and the hub benchmark
-/// (which compiles this file in), so it needs nothing from a test framework.
+/// an authorized client key; root may log in with that key only. Shared by the bootstrap tests and the hub benchmark.
 /// </summary>
 public sealed class LocalSshd : IAsyncDisposable
 {
     public const string Program = "/usr/sbin/sshd";
-    private readonly Process _sshd;
+    private readonly CapturedProcess _sshd;
 
-    private LocalSshd(Process sshd, string dir, int port)
+    private LocalSshd(CapturedProcess sshd, string dir, int port)
     {
         _sshd = sshd;
         Dir = dir;
@@ -33,10 +32,10 @@ public sealed class LocalSshd : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "p4flow-sshd-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         Directory.CreateDirectory("/run/sshd");
-        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(dir, "host_key"));
-        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(dir, "client_key"));
+        await NewKeyAsync(Path.Combine(dir, "host_key"));
+        await NewKeyAsync(Path.Combine(dir, "client_key"));
         File.Copy(Path.Combine(dir, "client_key.pub"), Path.Combine(dir, "authorized_keys"));
-        var port = FreePort();
+        var port = Loopback.FreePort();
         await File.WriteAllTextAsync(Path.Combine(dir, "known_hosts"), await KnownHostsLineAsync(port, Path.Combine(dir, "host_key.pub")));
         var config = Path.Combine(dir, "sshd_config");
         await File.WriteAllTextAsync(config, $"""
@@ -56,14 +55,14 @@ public sealed class LocalSshd : IAsyncDisposable
             LogLevel ERROR
 
             """);
-        var sshd = Process.Start(new ProcessStartInfo(Program) { ArgumentList = { "-D", "-e", "-f", config }, UseShellExecute = false, RedirectStandardError = true })
-            ?? throw new InvalidOperationException("sshd did not start");
-        sshd.ErrorDataReceived += (_, _) => { };
-        sshd.BeginErrorReadLine();
-        var local = new LocalSshd(sshd, dir, port);
+        var local = new LocalSshd(CapturedProcess.Start(new ProcessStartInfo(Program) { ArgumentList = { "-D", "-e", "-f", config } }), dir, port);
         await local.WaitForPortAsync();
         return local;
     }
+
+    /// <summary>A new ed25519 key pair without a passphrase: <paramref name="privateKeyFile"/> and its .pub.</summary>
+    public static Task NewKeyAsync(string privateKeyFile) =>
+        ProgramRun.RunCheckedAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", privateKeyFile]);
 
     /// <summary>The known_hosts line for a host key (its .pub file) on this server's address and <paramref name="port"/>.</summary>
     public static async Task<string> KnownHostsLineAsync(int port, string publicKeyFile)
@@ -74,27 +73,8 @@ public sealed class LocalSshd : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_sshd.HasExited) _sshd.Kill(entireProcessTree: true);
-        await _sshd.WaitForExitAsync();
-        _sshd.Dispose();
+        await _sshd.DisposeAsync();
         Directory.Delete(Dir, recursive: true);
-    }
-
-    public static async Task RunAsync(string program, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })
-            ?? throw new InvalidOperationException($"{program} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}{await stdout}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitForPortAsync()
@@ -102,7 +82,7 @@ public sealed class LocalSshd : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            if (_sshd.HasExited) throw new InvalidOperationException($"sshd exited with {_sshd.ExitCode}");
+            if (_sshd.HasExited) throw new InvalidOperationException($"sshd exited with {_sshd.ExitCode}: {_sshd.Output}");
             try
             {
                 using var probe = new TcpClient();
