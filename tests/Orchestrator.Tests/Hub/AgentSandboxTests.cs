@@ -17,8 +17,16 @@ public abstract class SandboxedAgent(string launcher) : IAsyncLifetime
     public AgentProcess Agent { get; private set; } = null!;
     public ConcurrentDictionary<long, long> Streamed { get; } = new();
 
+    /// <summary>
+    /// The user the commands run as: one of their own, so the fork bomb's processes count against no other test's
+    /// commands (they run as nobody) and theirs not against the bomb's limit.
+    /// </summary>
+    public const string RunAs = "p4flow-sandbox";
+
     public async Task InitializeAsync()
     {
+        if (Environment.IsPrivilegedProcess)
+            await ProgramRun.RunCheckedAsync("/bin/sh", ["-c", $"id -u {RunAs} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin --user-group {RunAs}"]);
         Hub = await HubHost.StartAsync(agents: [Name]);
         Hub.Registry.OutputReceived += (_, output) => Streamed.AddOrUpdate(output.CmdId, output.Data.Length, (_, n) => n + output.Data.Length);
         Agent = AgentProcess.Start(Hub.Dir, Hub.Port, Name, environment: new Dictionary<string, string>
@@ -27,7 +35,7 @@ public abstract class SandboxedAgent(string launcher) : IAsyncLifetime
             ["P4FLOW_AGENT_execution__limits__address_space_mb"] = "256",
             ["P4FLOW_AGENT_execution__limits__file_size_mb"] = "1",
             ["P4FLOW_AGENT_execution__max_output_chars"] = "65536",
-            ["P4FLOW_AGENT_execution__run_as"] = "nobody",
+            ["P4FLOW_AGENT_execution__run_as"] = RunAs,
             ["P4FLOW_AGENT_execution__launcher"] = launcher,
         });
         await Hub.WaitForAgentAsync(Name, a => a.State == "HEALTHY", "the agent to connect");
@@ -54,12 +62,14 @@ public sealed class NativeLaunchedAgent() : SandboxedAgent("native");
 
 public sealed class UtilLinuxLaunchedAgent() : SandboxedAgent("util-linux");
 
-/// <summary>The containment holds whichever launcher starts the commands.</summary>
+/// <summary>The containment holds whichever launcher starts the commands (one collection: one fork bomb at a time).</summary>
+[Collection(nameof(SandboxedAgent))]
 public sealed class NativeLauncherSandboxTests(NativeLaunchedAgent sandbox) : AgentSandboxTests<NativeLaunchedAgent>(sandbox), IClassFixture<NativeLaunchedAgent>
 {
     protected override string LauncherLogged => "p4flow-launch (/";
 }
 
+[Collection(nameof(SandboxedAgent))]
 public sealed class UtilLinuxLauncherSandboxTests(UtilLinuxLaunchedAgent sandbox) : AgentSandboxTests<UtilLinuxLaunchedAgent>(sandbox), IClassFixture<UtilLinuxLaunchedAgent>
 {
     protected override string LauncherLogged => "util-linux (/usr/bin/setsid, /usr/bin/prlimit, /usr/bin/setpriv)";
@@ -73,15 +83,15 @@ public abstract class AgentSandboxTests<TAgent>(TAgent sandbox) where TAgent : S
     protected abstract string LauncherLogged { get; }
 
     [Fact]
-    public async Task Run_AsRootAgent_RunsAsNobodyUnderRlimitsInItsOwnProcessGroup()
+    public async Task Run_AsRootAgent_RunsAsTheRunAsUserUnderRlimitsInItsOwnProcessGroup()
     {
         var result = await sandbox.RunAsync("who", Minute, "/usr/bin/id", "-un");
 
         Assert.Equal(0, result.ExitCode);
         if (Environment.IsPrivilegedProcess)
         {
-            Assert.Equal("nobody\n", result.Stdout);
-            Assert.Contains("run_as:nobody", result.Containment);
+            Assert.Equal(SandboxedAgent.RunAs + "\n", result.Stdout);
+            Assert.Contains("run_as:" + SandboxedAgent.RunAs, result.Containment);
         }
         Assert.Contains("rlimits", result.Containment);
         Assert.Contains("process-group", result.Containment);
@@ -98,7 +108,7 @@ public abstract class AgentSandboxTests<TAgent>(TAgent sandbox) where TAgent : S
     [Fact]
     public async Task Run_ForkBomb_HeldAtTheProcessLimitAndNothingOfItRemains()
     {
-        // Measured as nobody, whose only processes are the bomb's; a non-root agent's own user has many more.
+        // Measured as the sandbox's own user, whose only processes are the bomb's; a non-root agent's own user has many more.
         if (!Environment.IsPrivilegedProcess) return;
         var marker = "bomb" + Guid.NewGuid().ToString("N")[..12];
         var counts = new ConcurrentBag<int>();
