@@ -18,6 +18,9 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
 {
     public const string Stage = "NEEDS_RESOLVE";
 
+    /// <summary>Who moved a job on, as its history keeps it: the signed-in user and where they pressed Continue.</summary>
+    public static string By(string? user, string via) => $"{(string.IsNullOrEmpty(user) ? "unknown user" : user)} ({via})";
+
     /// <exception cref="WorkflowNotFoundException">No such job.</exception>
     /// <exception cref="WorkflowConflictException">The job is not in NEEDS_RESOLVE, or it failed now because its agent is lost.</exception>
     public async Task<ContinueResult> ContinueAsync(string jobId, string checkedBy, CancellationToken cancellationToken)

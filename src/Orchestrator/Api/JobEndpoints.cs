@@ -49,7 +49,7 @@ internal static class JobEndpoints
         }).RequireAuthorization(Roles.Operator).WithSummary("Resumes a bookmark the job waits on, with a payload; 409 if it is not waiting on it.");
 
         group.MapPost("/{id}/continue", async (string id, ResolveContinuation continuation, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
-            await actions.RunAsync(user, UserAction.Continue, id, null, () => continuation.ContinueAsync(id, "api", ct)))
+            await actions.RunAsync(user, UserAction.Continue, id, null, () => continuation.ContinueAsync(id, ResolveContinuation.By(user.Identity?.Name, "api"), ct)))
             .RequireAuthorization(Roles.Operator)
             .WithSummary("For a job in NEEDS_RESOLVE: checks its workspace at once; moves it on when no conflicts remain, else lists them. 409 in any other stage.");
     }

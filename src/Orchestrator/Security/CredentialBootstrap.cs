@@ -10,6 +10,7 @@ namespace P4Flow.Orchestrator.Security;
 internal sealed partial class CredentialBootstrap(CredentialStore credentials, IOptions<AuthOptions> options, ILogger<CredentialBootstrap> logger) : IHostedService
 {
     public const string AdminUser = "admin";
+    public const string AdminKeyName = "bootstrap-admin";
 
     public string KeyFile => AdminKeyFile(options.Value);
 
@@ -21,7 +22,7 @@ internal sealed partial class CredentialBootstrap(CredentialStore credentials, I
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (credentials.HasUsers || credentials.ListApiKeys().Count > 0) return Task.CompletedTask;
-        var (_, key) = credentials.CreateApiKey("bootstrap-admin", Roles.Admin);
+        var (_, key) = credentials.CreateApiKey(AdminKeyName, Roles.Admin);
         SecretFile.Write(KeyFile, key + "\n");
         var password = SecretHashing.NewSecret(18);
         credentials.SetUser(AdminUser, Roles.Admin, password);

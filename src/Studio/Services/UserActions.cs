@@ -48,6 +48,8 @@ public sealed class StudioActions(IUserActions actions, AuthenticationStateProvi
             return true;
         });
 
+    public async Task<string?> UserNameAsync() => (await UserAsync()).Identity?.Name;
+
     private async Task<ClaimsPrincipal> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User;
 }
 

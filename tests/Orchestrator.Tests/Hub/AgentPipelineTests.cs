@@ -72,6 +72,30 @@ public sealed class AgentPipelineTests
     }
 
     [Fact]
+    public async Task NeedsResolve_ResolvedOnTheAgentThenContinuedThroughTheApi_CompletesAndRecordsWhoContinued()
+    {
+        var depot = await SimDepot.CreateDemoAsync();
+        var (home, hubPort) = PrepareHome("builder");
+        // The watcher stays out of it: only the API call can move the job on.
+        await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_state_management__resolve_check_interval", "3600"));
+        await using var agent = AgentProcess.Start(home, hubPort, "builder");
+        var jobId = await StartIntegrateAsync(orchestrator, depot);
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 90);
+
+        // What the demo prints: resolve in the job's workspace on the agent, then Continue.
+        await depot.RunInJobWorkspaceAsync(Path.Combine(agent.Workspace, jobId), "p4flow", $"p4flow-{jobId}", "resolve", "-at");
+        using var continued = await orchestrator.Client.PostJsonAsync($"/api/jobs/{jobId}/continue", null);
+        var answer = await continued.ReadJsonAsync();
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 90);
+
+        Assert.True(answer["conflictsResolved"]!.GetValue<bool>(), answer.ToJsonString());
+        Assert.True(job.Str("status") == "Finished", job.ToJsonString());
+        Assert.Equal("submitted", job["result"]!.Str("status"));
+        var outputs = job["activities"]!.AsArray().Single(a => a!.Str("activityId") == "needsResolve")!["outputs"]!.ToJsonString();
+        Assert.Contains(P4Flow.Orchestrator.Security.CredentialBootstrap.AdminKeyName + " (api)", outputs, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NeedsResolve_AgentGoneForGood_WatcherFailsTheJobWithAgentLost()
     {
         var depot = await SimDepot.CreateDemoAsync();

@@ -49,6 +49,10 @@ public sealed class ContinueTests(StudioFixture studio)
             await Assertions.Expect(page.Node("needsResolve")).ToHaveAttributeAsync("data-state", "done");
             await Assertions.Expect(page.Locator("[data-timeline]")).ToContainTextAsync("P4PUSH");
             await page.ScreenshotAsync("job-completed");
+            // The job's history says who pressed Continue, and where.
+            var job = await studio.Orchestrator.GetJsonAsync($"/api/jobs/{jobId}");
+            var outputs = job["activities"]!.AsArray().Single(a => a!["activityId"]!.GetValue<string>() == "needsResolve")!["outputs"]!.ToJsonString();
+            Assert.Contains("admin (studio)", outputs, StringComparison.Ordinal);
         });
     }
 }

@@ -160,7 +160,8 @@ public partial class JobDetail : IAsyncDisposable
         _continueResult = null;
         try
         {
-            _continueResult = await Actions.RunAsync(UserAction.Continue, Id, () => Continuation.ContinueAsync(Id, "studio", CancellationToken.None));
+            var by = ResolveContinuation.By(await Actions.UserNameAsync(), "studio");
+            _continueResult = await Actions.RunAsync(UserAction.Continue, Id, () => Continuation.ContinueAsync(Id, by, CancellationToken.None));
         }
         catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
         {
