@@ -76,11 +76,12 @@ public static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>HSTS on HTTPS answers, then who is calling and whether they may.</summary>
+    /// <summary>HSTS on HTTPS answers, plain HTTP for this machine only, then who is calling and whether they may.</summary>
     public static WebApplication UseApiSecurity(this WebApplication app)
     {
         app.UseHsts();
         app.UseSecurityHeaders();
+        app.UsePlainHttpGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapAuthEndpoints();
