@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,7 +15,8 @@ public sealed record JournaledCommand(string AgentId, string JobId, string Finge
 /// <summary>
 /// data/hub/journal.jsonl: the hub's memory across restarts. A line per command sent, per result received, per job
 /// assigned to or released from an agent. Read at start (a restarted hub still knows which commands are out and
-/// numbers new ones above them), rewritten short when it grows. Flushed per line; not fsynced.
+/// numbers new ones above them), rewritten short when it grows. Flushed per line; not fsynced. Lines are written
+/// straight from their fields (every command passes here) and parsed back only when the journal is read.
 /// </summary>
 public sealed class HubJournal : IDisposable
 {
@@ -22,8 +24,11 @@ public sealed class HubJournal : IDisposable
     private readonly Lock _lock = new();
     private readonly string _path;
     private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Agent, long Id), JsonObject> _inFlight = [];
+    /// <summary>The "sent" lines of commands still out, as written.</summary>
+    private readonly Dictionary<(string Agent, long Id), string> _inFlight = [];
     private readonly Dictionary<string, string> _assignments = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Utf8JsonWriter _json;
     private FileStream _file;
     private int _lines;
 
@@ -31,6 +36,7 @@ public sealed class HubJournal : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _path = Path.GetFullPath(options.Value.Journal);
+        _json = new Utf8JsonWriter(_buffer);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         if (File.Exists(_path))
         {
@@ -52,50 +58,122 @@ public sealed class HubJournal : IDisposable
     public IReadOnlyDictionary<string, long> Counters => _counters;
     public IReadOnlyDictionary<string, string> Assignments => _assignments;
 
-    public IReadOnlyList<JournaledCommand> InFlight() => [.. _inFlight.Values.Select(e => new JournaledCommand(
+    public IReadOnlyList<JournaledCommand> InFlight() => [.. _inFlight.Values.Select(line => JsonNode.Parse(line)!).Select(e => new JournaledCommand(
         e["agent"]!.GetValue<string>(), e["job"]!.GetValue<string>(), e["fp"]!.GetValue<string>(), JsonParser.Default.Parse<Command>(e["cmd"]!.ToJsonString())))];
 
     public void Sent(string agentId, string jobId, string fingerprint, Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        Append(new JsonObject { ["t"] = "sent", ["agent"] = agentId, ["job"] = jobId, ["fp"] = fingerprint, ["cmd"] = JsonNode.Parse(JsonFormatter.Default.Format(command)) });
-    }
-
-    public void Done(string agentId, long cmdId) => Append(new JsonObject { ["t"] = "done", ["agent"] = agentId, ["id"] = cmdId });
-
-    public void Assigned(string jobId, string agentId) => Append(new JsonObject { ["t"] = "assign", ["job"] = jobId, ["agent"] = agentId });
-
-    public void Released(string jobId) => Append(new JsonObject { ["t"] = "release", ["job"] = jobId });
-
-    public void Dispose()
-    {
-        lock (_lock) _file.Dispose();
-    }
-
-    private void Append(JsonObject entry)
-    {
+        // The command's JSON goes in as the protobuf formatter writes it; read back, it is the same object.
+        var cmd = JsonFormatter.Default.Format(command);
         lock (_lock)
         {
-            Apply(entry);
-            _file.Write(Encoding.UTF8.GetBytes(entry.ToJsonString() + "\n"));
-            _file.Flush();
-            if (++_lines > CompactAfterLines)
+            var line = Line(json =>
             {
-                _file.Dispose();
-                _file = Compact();
-            }
+                json.WriteString("t", "sent");
+                json.WriteString("agent", agentId);
+                json.WriteString("job", jobId);
+                json.WriteString("fp", fingerprint);
+                json.WritePropertyName("cmd");
+                json.WriteRawValue(cmd, skipInputValidation: true);
+            });
+            ApplySent(agentId, command.CmdId, Encoding.UTF8.GetString(line[..^1]));
+            Append(line);
         }
     }
 
+    public void Done(string agentId, long cmdId)
+    {
+        lock (_lock)
+        {
+            var line = Line(json =>
+            {
+                json.WriteString("t", "done");
+                json.WriteString("agent", agentId);
+                json.WriteNumber("id", cmdId);
+            });
+            _inFlight.Remove((agentId, cmdId));
+            Append(line);
+        }
+    }
+
+    public void Assigned(string jobId, string agentId)
+    {
+        lock (_lock)
+        {
+            var line = Line(json =>
+            {
+                json.WriteString("t", "assign");
+                json.WriteString("job", jobId);
+                json.WriteString("agent", agentId);
+            });
+            _assignments[jobId] = agentId;
+            Append(line);
+        }
+    }
+
+    public void Released(string jobId)
+    {
+        lock (_lock)
+        {
+            var line = Line(json =>
+            {
+                json.WriteString("t", "release");
+                json.WriteString("job", jobId);
+            });
+            _assignments.Remove(jobId);
+            Append(line);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _file.Dispose();
+            _json.Dispose();
+        }
+    }
+
+    /// <summary>One JSON object and its newline in the shared buffer (valid until the next line); call under the lock.</summary>
+    private ReadOnlySpan<byte> Line(Action<Utf8JsonWriter> fields)
+    {
+        _buffer.ResetWrittenCount();
+        _json.Reset();
+        _json.WriteStartObject();
+        fields(_json);
+        _json.WriteEndObject();
+        _json.Flush();
+        _buffer.Write("\n"u8);
+        return _buffer.WrittenSpan;
+    }
+
+    /// <summary>Writes and flushes one line; call under the lock.</summary>
+    private void Append(ReadOnlySpan<byte> line)
+    {
+        _file.Write(line);
+        _file.Flush();
+        if (++_lines > CompactAfterLines)
+        {
+            _file.Dispose();
+            _file = Compact();
+        }
+    }
+
+    private void ApplySent(string agent, long id, string line)
+    {
+        _inFlight[(agent, id)] = line;
+        _counters[agent] = Math.Max(_counters.GetValueOrDefault(agent), id);
+    }
+
+    /// <summary>A line read back at start.</summary>
     private void Apply(JsonObject entry)
     {
         switch (entry["t"]?.GetValue<string>())
         {
             case "sent":
-                var agent = entry["agent"]!.GetValue<string>();
                 var id = entry["cmd"]?["cmdId"] is JsonNode n ? long.Parse(n.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 0;
-                _inFlight[(agent, id)] = entry;
-                _counters[agent] = Math.Max(_counters.GetValueOrDefault(agent), id);
+                ApplySent(entry["agent"]!.GetValue<string>(), id, entry.ToJsonString());
                 break;
             case "done":
                 _inFlight.Remove((entry["agent"]!.GetValue<string>(), entry["id"]!.GetValue<long>()));
@@ -120,7 +198,7 @@ public sealed class HubJournal : IDisposable
         {
             foreach (var (agent, last) in _counters) writer.Write(new JsonObject { ["t"] = "counter", ["agent"] = agent, ["last"] = last }.ToJsonString() + "\n");
             foreach (var (job, agent) in _assignments) writer.Write(new JsonObject { ["t"] = "assign", ["job"] = job, ["agent"] = agent }.ToJsonString() + "\n");
-            foreach (var entry in _inFlight.Values) writer.Write(entry.ToJsonString() + "\n");
+            foreach (var line in _inFlight.Values) writer.Write(line + "\n");
         }
         File.Move(temp, _path, overwrite: true);
         _lines = 0;
