@@ -58,14 +58,17 @@ public sealed class HubJournal : IDisposable
     public IReadOnlyDictionary<string, long> Counters => _counters;
     public IReadOnlyDictionary<string, string> Assignments => _assignments;
 
-    public IReadOnlyList<JournaledCommand> InFlight() => [.. _inFlight.Values.Select(line => JsonNode.Parse(line)!).Select(e => new JournaledCommand(
-        e["agent"]!.GetValue<string>(), e["job"]!.GetValue<string>(), e["fp"]!.GetValue<string>(), JsonParser.Default.Parse<Command>(e["cmd"]!.ToJsonString())))];
+    public IReadOnlyList<JournaledCommand> InFlight() => [.. _inFlight.Values.Select(line => JsonNode.Parse(line)!.AsObject()).Select(e => new JournaledCommand(
+        e["agent"]!.GetValue<string>(), e["job"]!.GetValue<string>(), e["fp"]!.GetValue<string>(), CommandOf(e)))];
 
+    /// <summary>
+    /// The command goes in as its protobuf bytes ("pb", base64): a tenth of the cost of the protobuf JSON formatter,
+    /// and whole whatever fields Command gains. Lines with the command as JSON ("cmd") are still read.
+    /// </summary>
     public void Sent(string agentId, string jobId, string fingerprint, Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        // The command's JSON goes in as the protobuf formatter writes it; read back, it is the same object.
-        var cmd = JsonFormatter.Default.Format(command);
+        var bytes = command.ToByteArray();
         lock (_lock)
         {
             var line = Line(json =>
@@ -74,8 +77,8 @@ public sealed class HubJournal : IDisposable
                 json.WriteString("agent", agentId);
                 json.WriteString("job", jobId);
                 json.WriteString("fp", fingerprint);
-                json.WritePropertyName("cmd");
-                json.WriteRawValue(cmd, skipInputValidation: true);
+                json.WriteNumber("id", command.CmdId);
+                json.WriteBase64String("pb", bytes);
             });
             ApplySent(agentId, command.CmdId, Encoding.UTF8.GetString(line[..^1]));
             Append(line);
@@ -172,7 +175,7 @@ public sealed class HubJournal : IDisposable
         switch (entry["t"]?.GetValue<string>())
         {
             case "sent":
-                var id = entry["cmd"]?["cmdId"] is JsonNode n ? long.Parse(n.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 0;
+                var id = entry["id"]?.GetValue<long>() ?? (entry["cmd"]?["cmdId"] is JsonNode n ? long.Parse(n.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 0);
                 ApplySent(entry["agent"]!.GetValue<string>(), id, entry.ToJsonString());
                 break;
             case "done":
@@ -190,6 +193,10 @@ public sealed class HubJournal : IDisposable
                 break;
         }
     }
+
+    private static Command CommandOf(JsonObject sent) => sent["pb"] is JsonNode pb
+        ? Command.Parser.ParseFrom(System.Convert.FromBase64String(pb.GetValue<string>()))
+        : JsonParser.Default.Parse<Command>(sent["cmd"]!.ToJsonString());
 
     private FileStream Compact()
     {

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
@@ -35,5 +36,20 @@ public sealed class HubJournalTests
         Assert.Equal(42, reopened.Counters["agent-1"]);
         Assert.Equal("agent-1", Assert.Single(reopened.Assignments, a => a.Key == "job-2").Value);
         Assert.DoesNotContain("job-3", reopened.Assignments.Keys);
+    }
+
+    [Fact]
+    public void Reopen_LineWithTheCommandAsJson_CommandStillOut()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "p4flow-journal-" + Guid.NewGuid().ToString("N")[..8], "journal.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var command = new Command { CmdId = 7, JobId = "job-1", Workspace = "job-1", Token = "a.b.c", Signature = "key:sig" };
+        command.Args.Add("/bin/true");
+        File.WriteAllText(file, $"{{\"t\":\"sent\",\"agent\":\"agent-1\",\"job\":\"job-1\",\"fp\":\"FP\",\"cmd\":{JsonFormatter.Default.Format(command)}}}\n");
+
+        using var journal = Open(file);
+
+        Assert.Equal(command, Assert.Single(journal.InFlight()).Command);
+        Assert.Equal(7, journal.Counters["agent-1"]);
     }
 }
