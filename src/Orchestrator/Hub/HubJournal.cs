@@ -69,65 +69,36 @@ public sealed class HubJournal : IDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         var bytes = command.ToByteArray();
-        lock (_lock)
+        Append(json =>
         {
-            var line = Line(json =>
-            {
-                json.WriteString("t", "sent");
-                json.WriteString("agent", agentId);
-                json.WriteString("job", jobId);
-                json.WriteString("fp", fingerprint);
-                json.WriteNumber("id", command.CmdId);
-                json.WriteBase64String("pb", bytes);
-            });
-            ApplySent(agentId, command.CmdId, Encoding.UTF8.GetString(line[..^1]));
-            Append(line);
-        }
+            json.WriteString("t", "sent");
+            json.WriteString("agent", agentId);
+            json.WriteString("job", jobId);
+            json.WriteString("fp", fingerprint);
+            json.WriteNumber("id", command.CmdId);
+            json.WriteBase64String("pb", bytes);
+        }, line => ApplySent(agentId, command.CmdId, Encoding.UTF8.GetString(line[..^1])));
     }
 
-    public void Done(string agentId, long cmdId)
+    public void Done(string agentId, long cmdId) => Append(json =>
     {
-        lock (_lock)
-        {
-            var line = Line(json =>
-            {
-                json.WriteString("t", "done");
-                json.WriteString("agent", agentId);
-                json.WriteNumber("id", cmdId);
-            });
-            _inFlight.Remove((agentId, cmdId));
-            Append(line);
-        }
-    }
+        json.WriteString("t", "done");
+        json.WriteString("agent", agentId);
+        json.WriteNumber("id", cmdId);
+    }, _ => _inFlight.Remove((agentId, cmdId)));
 
-    public void Assigned(string jobId, string agentId)
+    public void Assigned(string jobId, string agentId) => Append(json =>
     {
-        lock (_lock)
-        {
-            var line = Line(json =>
-            {
-                json.WriteString("t", "assign");
-                json.WriteString("job", jobId);
-                json.WriteString("agent", agentId);
-            });
-            _assignments[jobId] = agentId;
-            Append(line);
-        }
-    }
+        json.WriteString("t", "assign");
+        json.WriteString("job", jobId);
+        json.WriteString("agent", agentId);
+    }, _ => _assignments[jobId] = agentId);
 
-    public void Released(string jobId)
+    public void Released(string jobId) => Append(json =>
     {
-        lock (_lock)
-        {
-            var line = Line(json =>
-            {
-                json.WriteString("t", "release");
-                json.WriteString("job", jobId);
-            });
-            _assignments.Remove(jobId);
-            Append(line);
-        }
-    }
+        json.WriteString("t", "release");
+        json.WriteString("job", jobId);
+    }, _ => _assignments.Remove(jobId));
 
     public void Dispose()
     {
@@ -138,28 +109,27 @@ public sealed class HubJournal : IDisposable
         }
     }
 
-    /// <summary>One JSON object and its newline in the shared buffer (valid until the next line); call under the lock.</summary>
-    private ReadOnlySpan<byte> Line(Action<Utf8JsonWriter> fields)
+    /// <summary>Writes and flushes one line (a JSON object of <paramref name="fields"/>), applying it to the state first.</summary>
+    /// <param name="apply">Given the line as written, newline included.</param>
+    private void Append(Action<Utf8JsonWriter> fields, Action<ReadOnlySpan<byte>> apply)
     {
-        _buffer.ResetWrittenCount();
-        _json.Reset();
-        _json.WriteStartObject();
-        fields(_json);
-        _json.WriteEndObject();
-        _json.Flush();
-        _buffer.Write("\n"u8);
-        return _buffer.WrittenSpan;
-    }
-
-    /// <summary>Writes and flushes one line; call under the lock.</summary>
-    private void Append(ReadOnlySpan<byte> line)
-    {
-        _file.Write(line);
-        _file.Flush();
-        if (++_lines > CompactAfterLines)
+        lock (_lock)
         {
-            _file.Dispose();
-            _file = Compact();
+            _buffer.ResetWrittenCount();
+            _json.Reset();
+            _json.WriteStartObject();
+            fields(_json);
+            _json.WriteEndObject();
+            _json.Flush();
+            _buffer.Write("\n"u8);
+            apply(_buffer.WrittenSpan);
+            _file.Write(_buffer.WrittenSpan);
+            _file.Flush();
+            if (++_lines > CompactAfterLines)
+            {
+                _file.Dispose();
+                _file = Compact();
+            }
         }
     }
 
