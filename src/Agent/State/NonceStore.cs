@@ -12,11 +12,13 @@ namespace P4Flow.Agent.State;
 internal sealed class NonceStore : IDisposable
 {
     public const string FileName = "nonces.txt";
+    private const int MinPruneAbove = 1024;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
     private readonly StreamWriter _file;
+    private int _pruneAbove = MinPruneAbove;
 
     public NonceStore(IOptions<AgentOptions> agent, TimeProvider clock)
     {
@@ -49,9 +51,12 @@ internal sealed class NonceStore : IDisposable
         {
             var now = _clock.GetUtcNow();
             if (_seen.TryGetValue(nonce, out var until) && until > now) return false;
-            if (_seen.Count > 1024)
+            if (_seen.Count > _pruneAbove)
             {
                 foreach (var old in _seen.Where(e => e.Value <= now).Select(e => e.Key).ToList()) _seen.Remove(old);
+                // Nonces live as long as their tokens (an hour by default): swept again only once the live ones have
+                // doubled, not on every command.
+                _pruneAbove = Math.Max(MinPruneAbove, _seen.Count * 2);
             }
             _seen[nonce] = expires;
             // Flushed before the command runs, so a crash right after cannot let the same token run again.

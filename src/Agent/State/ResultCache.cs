@@ -136,7 +136,9 @@ internal sealed class ResultCache : IDisposable
                 var id = root.GetProperty("id").GetInt64();
                 var job = root.TryGetProperty("job", out var j) ? j.GetString() ?? "" : "";
                 var at = root.GetProperty("at").GetDateTimeOffset();
-                var result = root.TryGetProperty("result", out var r) ? JsonParser.Default.Parse<CommandResult>(r.GetRawText()) : null;
+                var result = root.TryGetProperty("pb", out var pb) ? CommandResult.Parser.ParseFrom(pb.GetBytesFromBase64())
+                    : root.TryGetProperty("result", out var r) ? JsonParser.Default.Parse<CommandResult>(r.GetRawText()) // as older agents wrote it
+                    : null;
                 // A later line wins; a start line never hides a result already known.
                 if (result is null && _entries.TryGetValue(id, out var known) && known.Result is not null) continue;
                 _entries[id] = new Entry(id, job, at, result);
@@ -169,7 +171,8 @@ internal sealed class ResultCache : IDisposable
         json.Append("{\"id\":").Append(entry.CmdId)
             .Append(",\"job\":").Append(JsonSerializer.Serialize(entry.JobId))
             .Append(",\"at\":").Append(JsonSerializer.Serialize(entry.At));
-        if (entry.Result is { } result) json.Append(",\"result\":").Append(JsonFormatter.Default.Format(result));
+        // The result as its protobuf bytes: a fraction of the cost of the protobuf JSON formatter, on every command's way back.
+        if (entry.Result is { } result) json.Append(",\"pb\":\"").Append(Convert.ToBase64String(result.ToByteArray())).Append('"');
         return json.Append('}').ToString();
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,7 +15,8 @@ public sealed record JournaledCommand(string AgentId, string JobId, string Finge
 /// <summary>
 /// data/hub/journal.jsonl: the hub's memory across restarts. A line per command sent, per result received, per job
 /// assigned to or released from an agent. Read at start (a restarted hub still knows which commands are out and
-/// numbers new ones above them), rewritten short when it grows. Flushed per line; not fsynced.
+/// numbers new ones above them), rewritten short when it grows. Flushed per line; not fsynced. Lines are written
+/// straight from their fields (every command passes here) and parsed back only when the journal is read.
 /// </summary>
 public sealed class HubJournal : IDisposable
 {
@@ -22,8 +24,11 @@ public sealed class HubJournal : IDisposable
     private readonly Lock _lock = new();
     private readonly string _path;
     private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Agent, long Id), JsonObject> _inFlight = [];
+    /// <summary>The "sent" lines of commands still out, as written.</summary>
+    private readonly Dictionary<(string Agent, long Id), string> _inFlight = [];
     private readonly Dictionary<string, string> _assignments = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Utf8JsonWriter _json;
     private FileStream _file;
     private int _lines;
 
@@ -31,6 +36,7 @@ public sealed class HubJournal : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _path = Path.GetFullPath(options.Value.Journal);
+        _json = new Utf8JsonWriter(_buffer);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         if (File.Exists(_path))
         {
@@ -52,32 +58,72 @@ public sealed class HubJournal : IDisposable
     public IReadOnlyDictionary<string, long> Counters => _counters;
     public IReadOnlyDictionary<string, string> Assignments => _assignments;
 
-    public IReadOnlyList<JournaledCommand> InFlight() => [.. _inFlight.Values.Select(e => new JournaledCommand(
-        e["agent"]!.GetValue<string>(), e["job"]!.GetValue<string>(), e["fp"]!.GetValue<string>(), JsonParser.Default.Parse<Command>(e["cmd"]!.ToJsonString())))];
+    public IReadOnlyList<JournaledCommand> InFlight() => [.. _inFlight.Values.Select(line => JsonNode.Parse(line)!.AsObject()).Select(e => new JournaledCommand(
+        e["agent"]!.GetValue<string>(), e["job"]!.GetValue<string>(), e["fp"]!.GetValue<string>(), CommandOf(e)))];
 
+    /// <summary>
+    /// The command goes in as its protobuf bytes ("pb", base64): a tenth of the cost of the protobuf JSON formatter,
+    /// and whole whatever fields Command gains. Lines with the command as JSON ("cmd") are still read.
+    /// </summary>
     public void Sent(string agentId, string jobId, string fingerprint, Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        Append(new JsonObject { ["t"] = "sent", ["agent"] = agentId, ["job"] = jobId, ["fp"] = fingerprint, ["cmd"] = JsonNode.Parse(JsonFormatter.Default.Format(command)) });
+        var bytes = command.ToByteArray();
+        Append(json =>
+        {
+            json.WriteString("t", "sent");
+            json.WriteString("agent", agentId);
+            json.WriteString("job", jobId);
+            json.WriteString("fp", fingerprint);
+            json.WriteNumber("id", command.CmdId);
+            json.WriteBase64String("pb", bytes);
+        }, line => ApplySent(agentId, command.CmdId, Encoding.UTF8.GetString(line[..^1])));
     }
 
-    public void Done(string agentId, long cmdId) => Append(new JsonObject { ["t"] = "done", ["agent"] = agentId, ["id"] = cmdId });
+    public void Done(string agentId, long cmdId) => Append(json =>
+    {
+        json.WriteString("t", "done");
+        json.WriteString("agent", agentId);
+        json.WriteNumber("id", cmdId);
+    }, _ => _inFlight.Remove((agentId, cmdId)));
 
-    public void Assigned(string jobId, string agentId) => Append(new JsonObject { ["t"] = "assign", ["job"] = jobId, ["agent"] = agentId });
+    public void Assigned(string jobId, string agentId) => Append(json =>
+    {
+        json.WriteString("t", "assign");
+        json.WriteString("job", jobId);
+        json.WriteString("agent", agentId);
+    }, _ => _assignments[jobId] = agentId);
 
-    public void Released(string jobId) => Append(new JsonObject { ["t"] = "release", ["job"] = jobId });
+    public void Released(string jobId) => Append(json =>
+    {
+        json.WriteString("t", "release");
+        json.WriteString("job", jobId);
+    }, _ => _assignments.Remove(jobId));
 
     public void Dispose()
     {
-        lock (_lock) _file.Dispose();
+        lock (_lock)
+        {
+            _file.Dispose();
+            _json.Dispose();
+        }
     }
 
-    private void Append(JsonObject entry)
+    /// <summary>Writes and flushes one line (a JSON object of <paramref name="fields"/>), applying it to the state first.</summary>
+    /// <param name="apply">Given the line as written, newline included.</param>
+    private void Append(Action<Utf8JsonWriter> fields, Action<ReadOnlySpan<byte>> apply)
     {
         lock (_lock)
         {
-            Apply(entry);
-            _file.Write(Encoding.UTF8.GetBytes(entry.ToJsonString() + "\n"));
+            _buffer.ResetWrittenCount();
+            _json.Reset();
+            _json.WriteStartObject();
+            fields(_json);
+            _json.WriteEndObject();
+            _json.Flush();
+            _buffer.Write("\n"u8);
+            apply(_buffer.WrittenSpan);
+            _file.Write(_buffer.WrittenSpan);
             _file.Flush();
             if (++_lines > CompactAfterLines)
             {
@@ -87,15 +133,20 @@ public sealed class HubJournal : IDisposable
         }
     }
 
+    private void ApplySent(string agent, long id, string line)
+    {
+        _inFlight[(agent, id)] = line;
+        _counters[agent] = Math.Max(_counters.GetValueOrDefault(agent), id);
+    }
+
+    /// <summary>A line read back at start.</summary>
     private void Apply(JsonObject entry)
     {
         switch (entry["t"]?.GetValue<string>())
         {
             case "sent":
-                var agent = entry["agent"]!.GetValue<string>();
-                var id = entry["cmd"]?["cmdId"] is JsonNode n ? long.Parse(n.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 0;
-                _inFlight[(agent, id)] = entry;
-                _counters[agent] = Math.Max(_counters.GetValueOrDefault(agent), id);
+                var id = entry["id"]?.GetValue<long>() ?? (entry["cmd"]?["cmdId"] is JsonNode n ? long.Parse(n.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 0);
+                ApplySent(entry["agent"]!.GetValue<string>(), id, entry.ToJsonString());
                 break;
             case "done":
                 _inFlight.Remove((entry["agent"]!.GetValue<string>(), entry["id"]!.GetValue<long>()));
@@ -113,6 +164,10 @@ public sealed class HubJournal : IDisposable
         }
     }
 
+    private static Command CommandOf(JsonObject sent) => sent["pb"] is JsonNode pb
+        ? Command.Parser.ParseFrom(System.Convert.FromBase64String(pb.GetValue<string>()))
+        : JsonParser.Default.Parse<Command>(sent["cmd"]!.ToJsonString());
+
     private FileStream Compact()
     {
         var temp = _path + ".tmp";
@@ -120,7 +175,7 @@ public sealed class HubJournal : IDisposable
         {
             foreach (var (agent, last) in _counters) writer.Write(new JsonObject { ["t"] = "counter", ["agent"] = agent, ["last"] = last }.ToJsonString() + "\n");
             foreach (var (job, agent) in _assignments) writer.Write(new JsonObject { ["t"] = "assign", ["job"] = job, ["agent"] = agent }.ToJsonString() + "\n");
-            foreach (var entry in _inFlight.Values) writer.Write(entry.ToJsonString() + "\n");
+            foreach (var line in _inFlight.Values) writer.Write(line + "\n");
         }
         File.Move(temp, _path, overwrite: true);
         _lines = 0;

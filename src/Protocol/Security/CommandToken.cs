@@ -22,6 +22,8 @@ public static class CommandToken
     private const string AgentIdClaim = "agent_id";
     private const string NonceClaim = "nonce";
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+    /// <summary>The key of the last secret used: a process has one secret, and every command is signed and checked with it.</summary>
+    private static SecretKey? _key;
 
     /// <summary>Null when the secret is usable; otherwise why not (naming <paramref name="key"/>).</summary>
     public static string? CheckSecret(string? secret, string key) =>
@@ -116,5 +118,14 @@ public static class CommandToken
         return new CommandTokenClaims(nonce, new DateTimeOffset(((JsonWebToken)result.SecurityToken).ValidTo, TimeSpan.Zero));
     }
 
-    private static SymmetricSecurityKey Key(string secret) => new(Encoding.UTF8.GetBytes(secret));
+    private static SymmetricSecurityKey Key(string secret)
+    {
+        var known = Volatile.Read(ref _key);
+        if (known is not null && string.Equals(known.Secret, secret, StringComparison.Ordinal)) return known.Key;
+        known = new SecretKey(secret, new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)));
+        Volatile.Write(ref _key, known);
+        return known.Key;
+    }
+
+    private sealed record SecretKey(string Secret, SymmetricSecurityKey Key);
 }

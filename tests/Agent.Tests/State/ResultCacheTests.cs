@@ -60,4 +60,19 @@ public sealed class ResultCacheTests
         Assert.True(reopened.TryGetResult(1, out var kept));
         Assert.Equal("kept", kept.Stdout);
     }
+
+    [Fact]
+    public void Open_ResultLineWithTheResultAsJson_StillAnswersFromIt()
+    {
+        var dir = NewDir();
+        Directory.CreateDirectory(dir);
+        var json = Google.Protobuf.JsonFormatter.Default.Format(new CommandResult { CmdId = 4, ExitCode = 2, Stdout = "old" });
+        File.WriteAllText(Path.Combine(dir, ResultCache.FileName), $"{{\"id\":4,\"job\":\"job\",\"at\":\"{DateTimeOffset.UtcNow:O}\",\"result\":{json}}}\n");
+
+        using var cache = Open(dir);
+
+        Assert.True(cache.TryGetResult(4, out var result));
+        Assert.Equal((2, "old"), (result.ExitCode, result.Stdout));
+        Assert.Equal(4, cache.LastCmdId);
+    }
 }
