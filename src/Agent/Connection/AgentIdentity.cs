@@ -20,7 +20,8 @@ internal sealed class AgentIdentity(IOptions<AgentOptions> agent, IOptions<HubOp
 
     public static string AgentVersion { get; } = typeof(AgentIdentity).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
-    public Hello Hello(long lastCmdId, int load, int maxConcurrent)
+    /// <param name="jobFolders">The job folders in the workspace root, for the hub to say which jobs have ended.</param>
+    public Hello Hello(long lastCmdId, int load, int maxConcurrent, IEnumerable<string> jobFolders)
     {
         var options = agent.Value;
         var hello = new Hello
@@ -35,6 +36,7 @@ internal sealed class AgentIdentity(IOptions<AgentOptions> agent, IOptions<HubOp
         };
         hello.Capabilities.AddRange(options.Capabilities);
         hello.Labels.AddRange(options.Labels);
+        hello.JobFolders.AddRange(jobFolders);
         return hello;
     }
 }

@@ -98,7 +98,7 @@ internal sealed partial class HubClient(
         var writer = WriteAsync(call.RequestStream, outbox.Reader, callCts.Token);
         try
         {
-            outbox.Writer.TryWrite(new AgentMessage { Hello = identity.Hello(cache.LastCmdId, executor.Load, executor.MaxConcurrent) });
+            outbox.Writer.TryWrite(new AgentMessage { Hello = identity.Hello(cache.LastCmdId, executor.Load, executor.MaxConcurrent, workspaces.Folders()) });
             var responses = call.ResponseStream;
             if (!await responses.MoveNext(callCts.Token).ConfigureAwait(false)) return ("the hub ended the call before answering Hello", null);
             var first = responses.Current;

@@ -21,13 +21,16 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
     private readonly Lazy<HashSet<string>> _allowed = new(() => AllowedDefault(execution.Value));
 
     /// <summary>The job's directory under the workspace root; a workspace name that could leave the root is refused.</summary>
+    /// <summary>The workspace root: every job's folder is right inside it.</summary>
+    public string WorkspaceRoot => Path.GetFullPath(agent.Value.Workspace);
+
     public string WorkDirFor(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         var name = string.IsNullOrEmpty(command.Workspace) ? command.JobId : command.Workspace;
         if (!WorkspaceName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal))
             throw new CommandRefusedException($"workspace '{name}' is not a plain folder name");
-        return Path.Combine(Path.GetFullPath(agent.Value.Workspace), name);
+        return Path.Combine(WorkspaceRoot, name);
     }
 
     /// <param name="onOutput">Called with each chunk as the command prints it; must not block.</param>

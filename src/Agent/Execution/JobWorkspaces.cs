@@ -12,6 +12,18 @@ namespace P4Flow.Agent.Execution;
 /// </summary>
 internal sealed class JobWorkspaces(CommandRunner runner, CommandExecutor executor, IOptions<ExecutionOptions> execution, ILogger<JobWorkspaces> logger)
 {
+    /// <summary>Most folders named in one Hello: enough for any real agent, and a bound on the message.</summary>
+    public const int MaxFoldersReported = 10_000;
+
+    /// <summary>The folders in the workspace root (job ids), as Hello reports them.</summary>
+    public IEnumerable<string> Folders()
+    {
+        var root = runner.WorkspaceRoot;
+        return Directory.Exists(root)
+            ? Directory.EnumerateDirectories(root).Select(Path.GetFileName).OfType<string>().Take(MaxFoldersReported).ToList()
+            : [];
+    }
+
     public async Task EndAsync(JobEnded ended)
     {
         ArgumentNullException.ThrowIfNull(ended);

@@ -71,6 +71,7 @@ public static class HubExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WhitelistMonitor>());
         services.AddSingleton<HubJournal>();
         services.AddSingleton<AgentRegistry>();
+        services.AddSingleton<JobFolderReconciler>();
         services.AddSingleton<HubTls>();
         services.AddHostedService<AgentHealthMonitor>();
         services.AddHostedService<WhitelistEnforcer>();

@@ -13,6 +13,7 @@ namespace P4Flow.Orchestrator.Hub;
 /// </summary>
 public sealed partial class AgentHubService(
     AgentRegistry registry,
+    JobFolderReconciler folders,
     WhitelistMonitor whitelist,
     AuditLog audit,
     IHostApplicationLifetime lifetime,
@@ -76,9 +77,12 @@ public sealed partial class AgentHubService(
         var reason2 = "the agent closed the stream";
         // A stream never ends by itself: on shutdown the hub says goodbye, or the host would wait for it.
         using var stopping = lifetime.ApplicationStopping.Register(() => session.Close("the hub is shutting down", new HubMessage { Goodbye = new Goodbye { Reason = "the hub is shutting down" } }));
+        var reconciling = Task.CompletedTask;
         try
         {
             registry.Admit(session);
+            // Beside the stream, not before it: a store lookup per folder must not hold up the agent's first results.
+            reconciling = Task.Run(() => folders.ReconcileAsync(session, hello.JobFolders, closing.Token), CancellationToken.None);
             while (await requestStream.MoveNext(closing.Token).ConfigureAwait(false))
             {
                 var message = requestStream.Current;
@@ -119,6 +123,7 @@ public sealed partial class AgentHubService(
             registry.Remove(session, session.CloseReason ?? reason2);
             outbox.Writer.TryComplete();
             await writer.ConfigureAwait(false);
+            await reconciling.ConfigureAwait(false);
         }
     }
 

@@ -26,7 +26,8 @@ public sealed class AgentHubServiceTests : IDisposable
         _journal = new HubJournal(agents);
         _audit = new AuditLog(security);
         _registry = new AgentRegistry(_journal, _audit, TimeProvider.System, Options.Create(new ResourcesOptions()), NullLogger<AgentRegistry>.Instance);
-        _service = new AgentHubService(_registry, new WhitelistMonitor(security, agents, NullLogger<WhitelistMonitor>.Instance), _audit, new Lifetime(), TimeProvider.System, NullLogger<AgentHubService>.Instance);
+        var folders = new JobFolderReconciler(_registry, new P4Flow.Workflows.Stores.MemoryWorkflowStore(), NullLogger<JobFolderReconciler>.Instance);
+        _service = new AgentHubService(_registry, folders, new WhitelistMonitor(security, agents, NullLogger<WhitelistMonitor>.Instance), _audit, new Lifetime(), TimeProvider.System, NullLogger<AgentHubService>.Instance);
     }
 
     [Fact]

@@ -96,6 +96,29 @@ public sealed class AgentPipelineTests
     }
 
     [Fact]
+    public async Task JobCancelledWhileItsAgentIsAway_FolderRemovedWhenTheAgentComesBack()
+    {
+        var depot = await SimDepot.CreateDemoAsync();
+        var (home, hubPort) = PrepareHome("builder");
+        await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_state_management__resolve_check_interval", "3600"));
+        var agent = AgentProcess.Start(home, hubPort, "builder");
+        var jobId = await StartIntegrateAsync(orchestrator, depot);
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 90);
+        var folder = Path.Combine(agent.Workspace, jobId);
+        Assert.True(Directory.Exists(folder));
+
+        // The job ends while its agent is away: nobody can tell the agent then.
+        await agent.DisposeAsync();
+        (await orchestrator.Client.PostJsonAsync($"/api/jobs/{jobId}/cancel", new JsonObject { ["reason"] = "not needed" })).EnsureSuccessStatusCode();
+        var stray = Directory.CreateDirectory(Path.Combine(agent.Workspace, "not-a-job-of-this-hub")).FullName;
+        await using var back = AgentProcess.Start(home, hubPort, "builder");
+
+        await back.WaitForOutputAsync($"Job {jobId} ended; its folder {folder} was removed", "the agent to remove the ended job's folder");
+        Assert.False(Directory.Exists(folder));
+        Assert.True(Directory.Exists(stray), "a folder of a job the hub does not know is left alone");
+    }
+
+    [Fact]
     public async Task NeedsResolve_AgentGoneForGood_WatcherFailsTheJobWithAgentLost()
     {
         var depot = await SimDepot.CreateDemoAsync();

@@ -1,0 +1,46 @@
+using P4Flow.Protocol.V1;
+using P4Flow.Workflows.State;
+using P4Flow.Workflows.Stores;
+
+namespace P4Flow.Orchestrator.Hub;
+
+/// <summary>
+/// When an agent connects, answers the job folders its Hello lists: each whose job has ended gets the JobEnded the
+/// agent missed (it was away, or its stream broke as the job ended), so no folder outlives its job. A folder of a
+/// job this hub does not know, or one still running, is left alone.
+/// </summary>
+public sealed partial class JobFolderReconciler(AgentRegistry registry, IWorkflowStore store, ILogger<JobFolderReconciler> logger)
+{
+    public async Task ReconcileAsync(AgentSession session, IReadOnlyCollection<string> folders, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(folders);
+        var ended = 0;
+        try
+        {
+            foreach (var jobId in folders.Take(10_000))
+            {
+                if (registry.AgentOf(jobId) is not null) continue;
+                var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false);
+                if (job is null || !job.Status.IsTerminal()) continue;
+                if (!session.TrySend(new HubMessage { JobEnded = new JobEnded { JobId = jobId, Succeeded = job.Status == WorkflowStatus.Finished } })) return;
+                ended++;
+            }
+            if (ended > 0) LogEnded(logger, session.AgentId, ended);
+        }
+        catch (OperationCanceledException)
+        {
+            // The agent left again; its next Hello lists the folders again.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogFailed(logger, session.AgentId, ex.Message);
+        }
+    }
+
+    [LoggerMessage(4018, LogLevel.Information, "Agent {AgentId} still had the folders of {Count} ended jobs; told it they ended")]
+    private static partial void LogEnded(ILogger logger, string agentId, int count);
+
+    [LoggerMessage(4019, LogLevel.Warning, "Could not check the job folders of agent {AgentId}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string agentId, string reason);
+}
