@@ -71,6 +71,10 @@ public sealed class LocalSshd : IAsyncDisposable
         return $"[127.0.0.1]:{port} {key[0]} {key[1]}\n";
     }
 
+    /// <summary>The host key's fingerprint as an administrator would pin it: what ssh-keygen -lf prints ("SHA256:...").</summary>
+    public async Task<string> FingerprintAsync() =>
+        (await ProgramRun.RunCheckedAsync("ssh-keygen", ["-lf", HostKey + ".pub"])).Stdout.Split(' ')[1];
+
     public async ValueTask DisposeAsync()
     {
         await _sshd.DisposeAsync();

@@ -38,6 +38,9 @@ public static class ProgramRun
         return new ProgramResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Runs a command line with sh on this machine (what a build host reached over SSH sees), returning its trimmed output.</summary>
+    public static async Task<string> ShellAsync(string command) => (await RunAsync("sh", ["-c", command])).Stdout.Trim();
+
     /// <summary>As <see cref="RunAsync"/>, but a non-zero exit throws with everything it printed.</summary>
     public static async Task<ProgramResult> RunCheckedAsync(string program, IEnumerable<string> args, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null)
     {

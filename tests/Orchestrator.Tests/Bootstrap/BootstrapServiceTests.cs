@@ -22,7 +22,7 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
     {
         // A bootstrap that should have stopped but went through must not leave an agent behind.
         foreach (var dir in _names.SelectMany(n => new[] { Base(n), $"/home/{PlainUser}/p4flow/{n}" }))
-            await SshHostFixture.ShellAsync($"[ -s {dir}/agent.pid ] && kill -KILL $(cat {dir}/agent.pid); rm -rf {dir}; true");
+            await AgentInstall.RemoveLeftoversAsync(dir);
         await _hub.DisposeAsync();
     }
 
@@ -52,7 +52,7 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
         var name = NewName();
         var victim = Path.Combine(ssh.Dir, "victim-" + name);
         Directory.CreateDirectory(victim);
-        await SshHostFixture.ShellAsync($"id -u p4agent >/dev/null 2>&1 || useradd --system --create-home --home-dir /home/p4agent --shell /usr/sbin/nologin --user-group p4agent; mkdir -p /home/p4agent/p4flow && ln -sfn {victim} {Base(name)}");
+        await ProgramRun.ShellAsync($"id -u p4agent >/dev/null 2>&1 || useradd --system --create-home --home-dir /home/p4agent --shell /usr/sbin/nologin --user-group p4agent; mkdir -p /home/p4agent/p4flow && ln -sfn {victim} {Base(name)}");
 
         var outcome = await Service().BootstrapAsync(Request(name), null, CancellationToken.None);
 
@@ -60,7 +60,7 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
         Assert.Equal(BootstrapSteps.Upload, outcome.FailedStep);
         Assert.Contains("is a symbolic link", outcome.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(victim));
-        Assert.Equal("root", await SshHostFixture.ShellAsync($"stat -c %U {victim}"));
+        Assert.Equal("root", await ProgramRun.ShellAsync($"stat -c %U {victim}"));
         File.Delete(Base(name));
     }
 
@@ -145,7 +145,7 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
     public async Task Bootstrap_SshUserCannotCreateUsers_AgentRunsAsThatUserInItsHomeWithWarning()
     {
         // A user with a shell and no password (not locked): sshd lets it in with the fixture's key.
-        await SshHostFixture.ShellAsync($"id -u {PlainUser} >/dev/null 2>&1 || useradd --create-home --shell /bin/sh -p '*' {PlainUser}");
+        await ProgramRun.ShellAsync($"id -u {PlainUser} >/dev/null 2>&1 || useradd --create-home --shell /bin/sh -p '*' {PlainUser}");
         var name = NewName();
         var dir = $"/home/{PlainUser}/p4flow/{name}";
         var service = Service();
@@ -157,8 +157,8 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
         var user = steps.Last(s => s.Step == BootstrapSteps.AgentUser);
         Assert.Equal(StepStatus.Warning, user.Status);
         Assert.Contains($"{PlainUser} cannot create users", user.Message, StringComparison.Ordinal);
-        Assert.Equal(PlainUser, await SshHostFixture.ShellAsync($"ps -o user= -p $(cat {dir}/agent.pid)"));
-        Assert.Equal("600", await SshHostFixture.ShellAsync($"stat -c %a {dir}/agent.env"));
+        Assert.Equal(PlainUser, await ProgramRun.ShellAsync($"ps -o user= -p $(cat {dir}/agent.pid)"));
+        Assert.Equal("600", await ProgramRun.ShellAsync($"stat -c %a {dir}/agent.env"));
         Assert.Contains("allow_root: false", await File.ReadAllTextAsync($"{dir}/agent.yaml"), StringComparison.Ordinal);
         Assert.Equal("HEALTHY", _hub.Agent(name)?.State);
 

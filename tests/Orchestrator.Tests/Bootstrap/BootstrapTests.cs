@@ -23,7 +23,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         var agentBase = $"/home/p4agent/p4flow/{name}";
         var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("two", "TWO", StringComparison.Ordinal));
         // The agent runs as the unprivileged p4agent: it must be able to write the simulator's depot.
-        await SshHostFixture.ShellAsync($"chmod -R a+rwX {Path.GetDirectoryName(depot.Root)}");
+        await ProgramRun.ShellAsync($"chmod -R a+rwX {Path.GetDirectoryName(depot.Root)}");
         await using var orchestrator = await StartOrchestratorAsync();
         try
         {
@@ -32,7 +32,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         finally
         {
             // A failed run must not leave its agent behind.
-            await SshHostFixture.ShellAsync($"[ -s {agentBase}/agent.pid ] && kill -KILL $(cat {agentBase}/agent.pid); rm -rf {agentBase}; true");
+            await AgentInstall.RemoveLeftoversAsync(agentBase);
         }
     }
 
@@ -53,21 +53,21 @@ public sealed class BootstrapTests(SshHostFixture ssh)
              BootstrapSteps.Configure, BootstrapSteps.Whitelist, BootstrapSteps.Install, BootstrapSteps.Start, BootstrapSteps.WaitConnected],
             first["steps"]!.AsArray().Where(s => s!.Str("status") != "Running").Select(s => s!.Str("step")));
         Assert.Equal(name, first.Str("agentId"));
-        Assert.Equal("p4agent", await SshHostFixture.ShellAsync($"stat -c %U {agentBase}/certs/agent.key"));
-        Assert.Equal("600", await SshHostFixture.ShellAsync($"stat -c %a {agentBase}/certs/agent.key"));
-        Assert.Equal("700", await SshHostFixture.ShellAsync($"stat -c %a {agentBase}/certs"));
-        Assert.Equal("700", await SshHostFixture.ShellAsync("stat -c %a /home/p4agent"));
+        Assert.Equal("p4agent", await ProgramRun.ShellAsync($"stat -c %U {agentBase}/certs/agent.key"));
+        Assert.Equal("600", await ProgramRun.ShellAsync($"stat -c %a {agentBase}/certs/agent.key"));
+        Assert.Equal("700", await ProgramRun.ShellAsync($"stat -c %a {agentBase}/certs"));
+        Assert.Equal("700", await ProgramRun.ShellAsync("stat -c %a /home/p4agent"));
         Assert.Contains(name, await File.ReadAllTextAsync(Path.Combine(orchestrator.Home, "config", "agent_whitelist.yaml")), StringComparison.Ordinal);
 
         var jobId = await RunJobAsync(client, depot);
         // The agent runs as p4agent, and removes the job's folder once the job has ended.
-        Assert.Equal("p4agent", await SshHostFixture.ShellAsync($"ps -o user= -p $(cat {agentBase}/agent.pid)"));
-        await Eventually.Until(() => SshHostFixture.ShellAsync($"[ -e {agentBase}/workspaces/{jobId} ] && echo kept || echo removed"),
+        Assert.Equal("p4agent", await ProgramRun.ShellAsync($"ps -o user= -p $(cat {agentBase}/agent.pid)"));
+        await Eventually.Until(() => ProgramRun.ShellAsync($"[ -e {agentBase}/workspaces/{jobId} ] && echo kept || echo removed"),
             state => state == "removed", TimeSpan.FromSeconds(10), "the agent to remove the ended job's folder");
         Assert.Equal(Base.Replace("two", "TWO", StringComparison.Ordinal), await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
 
-        var pid = await SshHostFixture.ShellAsync($"cat {agentBase}/agent.pid");
-        var inode = await SshHostFixture.ShellAsync($"stat -c %i {agentBase}/bin/P4Flow.Agent");
+        var pid = await ProgramRun.ShellAsync($"cat {agentBase}/agent.pid");
+        var inode = await ProgramRun.ShellAsync($"stat -c %i {agentBase}/bin/P4Flow.Agent");
         var connected = (await AgentAsync(client, name))!["connectedSince"]!.GetValue<DateTimeOffset>();
 
         // The second bootstrap through the orchestrator's command line, which prints each step as it happens.
@@ -75,20 +75,20 @@ public sealed class BootstrapTests(SshHostFixture ssh)
             "--user", SshHostFixture.User, "--key", ssh.ClientKey, "--name", name, "--labels", "linux,ssh");
         Assert.Contains($"{BootstrapSteps.Upload}: succeeded", cli, StringComparison.Ordinal);
         Assert.Contains($"bootstrap of {name} succeeded", cli, StringComparison.Ordinal);
-        Assert.NotEqual(pid, await SshHostFixture.ShellAsync($"cat {agentBase}/agent.pid"));
-        Assert.NotEqual(inode, await SshHostFixture.ShellAsync($"stat -c %i {agentBase}/bin/P4Flow.Agent"));
-        Assert.Equal("", await SshHostFixture.ShellAsync($"kill -0 {pid} 2>/dev/null && echo still-running"));
+        Assert.NotEqual(pid, await ProgramRun.ShellAsync($"cat {agentBase}/agent.pid"));
+        Assert.NotEqual(inode, await ProgramRun.ShellAsync($"stat -c %i {agentBase}/bin/P4Flow.Agent"));
+        Assert.Equal("", await ProgramRun.ShellAsync($"kill -0 {pid} 2>/dev/null && echo still-running"));
         var upgraded = (await AgentAsync(client, name))!;
         Assert.Equal("HEALTHY", upgraded.Str("state"));
         Assert.True(upgraded["connectedSince"]!.GetValue<DateTimeOffset>() > connected, "the upgraded agent connected again");
 
-        var beforeRestart = await SshHostFixture.ShellAsync($"cat {agentBase}/agent.pid");
+        var beforeRestart = await ProgramRun.ShellAsync($"cat {agentBase}/agent.pid");
         using (var restart = await client.PostAsync(new Uri($"/api/agents/{name}/restart", UriKind.Relative), null))
         {
             var restarted = await FollowAsync(client, await restart.ReadJsonAsync());
             Assert.True(restarted.Str("status") == "succeeded", restarted.ToJsonString());
         }
-        Assert.NotEqual(beforeRestart, await SshHostFixture.ShellAsync($"cat {agentBase}/agent.pid"));
+        Assert.NotEqual(beforeRestart, await ProgramRun.ShellAsync($"cat {agentBase}/agent.pid"));
 
         var attempts = AuditLines(orchestrator.Home).Where(l => l.Str("event_type") == BootstrapService.AttemptEvent).ToList();
         Assert.Equal(2, attempts.Count);
@@ -113,7 +113,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         Assert.Null(await AgentAsync(client, name));
         Assert.DoesNotContain(name, await File.ReadAllTextAsync(Path.Combine(orchestrator.Home, "config", "agent_whitelist.yaml")), StringComparison.Ordinal);
         Assert.False(Directory.Exists(agentBase), "the agent's files are gone");
-        Assert.Equal("", await SshHostFixture.ShellAsync($"pgrep -f {agentBase}/bi[n]/P4Flow.Agent"));
+        Assert.Equal("", await ProgramRun.ShellAsync($"pgrep -f {agentBase}/bi[n]/P4Flow.Agent"));
         using var again = await client.PostAsync(new Uri($"/api/agents/{name}/restart", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
     }

@@ -31,11 +31,10 @@ public sealed class SshHostFixture : IAsyncLifetime
         await LocalSshd.NewKeyAsync(WrongKey);
         await File.WriteAllTextAsync(KnownHosts, "# a comment\n" + await LocalSshd.KnownHostsLineAsync(Port, _sshd.HostKey + ".pub"));
         await File.WriteAllTextAsync(ChangedKnownHosts, await LocalSshd.KnownHostsLineAsync(Port, Path.Combine(Dir, "other_host_key.pub")));
-        // As an administrator would pin it: what ssh-keygen prints ("256 SHA256:... comment (ED25519)").
-        Fingerprint = (await ShellAsync($"ssh-keygen -lf {_sshd.HostKey}.pub")).Split(' ')[1];
+        Fingerprint = await _sshd.FingerprintAsync();
 
         var published = Path.Combine(Dir, "agent-publish");
-        await ProgramRun.RunCheckedAsync("dotnet", ["publish", Path.Combine(OrchestratorBuild.RepositoryRoot, "src", "Agent", "Agent.csproj"), "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", published, "-v", "quiet", "-nologo"], timeout: TimeSpan.FromMinutes(15));
+        await AgentInstall.PublishAsync(published);
         using var package = new AgentPackage(Options.Create(new BootstrapOptions { AgentPackage = published, PublishCache = Path.Combine(Dir, "bundle") }));
         Bundle = await package.GetAsync(CancellationToken.None);
     }
@@ -44,9 +43,6 @@ public sealed class SshHostFixture : IAsyncLifetime
     {
         if (_sshd is not null) await _sshd.DisposeAsync();
     }
-
-    /// <summary>Runs a command on this machine (what the host sees), returning its output.</summary>
-    public static async Task<string> ShellAsync(string command) => (await ProgramRun.RunAsync("sh", ["-c", command])).Stdout.Trim();
 }
 
 [CollectionDefinition(Name)]

@@ -4,9 +4,9 @@ namespace P4Flow.Studio.Tests.Support;
 
 /// <summary>
 /// One orchestrator and one headless Debian Chromium for all browser tests. Each test opens its own browser
-/// context (fresh cookies and localStorage).
+/// context (fresh cookies and localStorage). A collection that needs its orchestrator set up otherwise derives from it.
 /// </summary>
-public sealed class StudioFixture : IAsyncLifetime
+public class StudioFixture : IAsyncLifetime
 {
     public static readonly string[] ChromiumArgs =
     [
@@ -19,16 +19,9 @@ public sealed class StudioFixture : IAsyncLifetime
     public OrchestratorProcess Orchestrator { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        Orchestrator = OrchestratorProcess.StartInNewHome(new Dictionary<string, string>
-        {
-            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
-            ["P4FLOW_perforce__user"] = "p4flow",
-            ["P4FLOW_commands__runner"] = "local",
-            // The Continue button is what these tests press; the watcher stays out of the way.
-            ["P4FLOW_state_management__resolve_check_interval"] = "3600",
-        });
+        Orchestrator = await StartOrchestratorAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -42,6 +35,16 @@ public sealed class StudioFixture : IAsyncLifetime
 
     private string _admin = "";
 
+    /// <summary>Starts the orchestrator the pages talk to; <see cref="InitializeAsync"/> waits for it to be ready.</summary>
+    protected virtual Task<OrchestratorProcess> StartOrchestratorAsync() => Task.FromResult(OrchestratorProcess.StartInNewHome(new Dictionary<string, string>
+    {
+        ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+        ["P4FLOW_perforce__user"] = "p4flow",
+        ["P4FLOW_commands__runner"] = "local",
+        // The Continue button is what these tests press; the watcher stays out of the way.
+        ["P4FLOW_state_management__resolve_check_interval"] = "3600",
+    }));
+
     /// <summary>Signs in through the login page once; the cookie it got is kept for the pages of later tests.</summary>
     public async Task<string> SignedInStateAsync(string user, string password)
     {
@@ -52,7 +55,7 @@ public sealed class StudioFixture : IAsyncLifetime
         return state;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
