@@ -32,7 +32,7 @@ internal sealed class CgroupV2
             if (ownCgroup is null || !ownCgroup.StartsWith("0::/", StringComparison.Ordinal)) return None("this process is in no cgroup v2", out reason);
             parent = Path.Combine(mount, ownCgroup[4..].Trim());
         }
-        else parent = limits.CgroupParent;
+        else parent = Path.GetFullPath(limits.CgroupParent);
         var control = Path.Combine(parent, "cgroup.subtree_control");
         try
         {

@@ -157,11 +157,22 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
                 Cancelled = cancelled,
                 OutputTruncated = truncated[0] || truncated[1],
             };
+            if (!timedOut && !cancelled && LaunchFailed(process.ExitCode, result.Stderr))
+            {
+                // The launcher stopped before the program: nothing of the command ran, and nothing contained it.
+                result.Refused = true;
+                result.Error = $"not started: {result.Stderr.Trim()}";
+                return result;
+            }
             result.Containment.AddRange(plan.Applied);
             if (timedOut) result.Error = $"timed out after {timeout.TotalSeconds:0.###} s; its process group was stopped (SIGTERM, then SIGKILL after {execution.Value.KillGrace:0.###} s)";
             return result;
         }
     }
+
+    /// <summary>p4flow-launch's own exit codes (setup failed, exec failed), with its message.</summary>
+    private static bool LaunchFailed(int exitCode, string stderr) =>
+        exitCode is 126 or 127 && stderr.StartsWith(LaunchPlan.NativeLauncherName + ": ", StringComparison.Ordinal);
 
     /// <summary>SIGTERM to the command's process group; SIGKILL to what is still there after the grace.</summary>
     private async Task StopAsync(Process process, int group)
@@ -254,12 +265,16 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         return path;
     }
 
-    /// <summary>Variables that make a program load other code than its own; a job may not set them.</summary>
-    private static readonly string[] ForbiddenEnvPrefixes = ["LD_", "DYLD_"];
+    /// <summary>
+    /// Variables that make a program load other code than its own, or steer the C library's start-up (parsed by the
+    /// launcher too, which may run as root); a job may not set them.
+    /// </summary>
+    private static readonly string[] ForbiddenEnvPrefixes = ["LD_", "DYLD_", "MALLOC_"];
     private static readonly HashSet<string> ForbiddenEnv = new(StringComparer.OrdinalIgnoreCase)
     {
         "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "IFS", "GCONV_PATH", "HOSTALIASES", "LOCALDOMAIN", "RESOLV_HOST_CONF", "NLSPATH",
         "PYTHONPATH", "PYTHONSTARTUP", "PERL5LIB", "PERL5OPT", "RUBYOPT", "NODE_OPTIONS", "JAVA_TOOL_OPTIONS", "HOME", "TMPDIR",
+        "GLIBC_TUNABLES", "LOCPATH",
     };
 
     private static void CheckEnvironment(Command command)

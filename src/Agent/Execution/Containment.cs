@@ -27,8 +27,10 @@ internal sealed class Containment
         _cgroups = new(DetectCgroups);
         _launcher = new(() =>
         {
-            var launcher = LaunchPlan.LauncherFor(_execution.Launcher);
-            AgentLog.Launcher(_logger, launcher is null ? $"util-linux ({LaunchPlan.Setsid}, {LaunchPlan.Prlimit}, {LaunchPlan.Setpriv})" : $"{LaunchPlan.NativeLauncherName} ({launcher})");
+            var launcher = LaunchPlan.LauncherFor(_execution.Launcher, out var notNative);
+            AgentLog.Launcher(_logger, launcher is null
+                ? $"util-linux ({LaunchPlan.Setsid}, {LaunchPlan.Prlimit}, {LaunchPlan.Setpriv}); not {LaunchPlan.NativeLauncherName}: {notNative}"
+                : $"{LaunchPlan.NativeLauncherName} ({launcher})");
             return launcher;
         });
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using P4Flow.Agent.Configuration;
 
@@ -32,21 +33,59 @@ internal sealed record LaunchPlan(string FileName, IReadOnlyList<string> Argumen
     /// <summary>p4flow-launch as the agent's build ships it, beside the agent's own files.</summary>
     public static string BundledLauncher => Path.Combine(AppContext.BaseDirectory, NativeLauncherName);
 
-    /// <summary>The native launcher execution.launcher asks for: its path, or null for the util-linux chain.</summary>
-    public static string? LauncherFor(string setting) => setting switch
+    /// <summary>The native launcher execution.launcher asks for: its path, or null for the util-linux chain and why not native.</summary>
+    public static string? LauncherFor(string setting, out string? notNative)
     {
-        Native => BundledLauncher,
-        Auto when File.Exists(BundledLauncher) => BundledLauncher,
-        _ => null,
-    };
+        notNative = setting == UtilLinux ? "execution.launcher is util-linux" : ProblemWith(BundledLauncher);
+        return notNative is null ? BundledLauncher : null;
+    }
 
     /// <summary>Why execution.launcher cannot be used, or null.</summary>
     public static string? CheckLauncher(string setting) => setting switch
     {
-        Native when !File.Exists(BundledLauncher) => $"execution.launcher is native but {BundledLauncher} does not exist: build the agent where a C compiler (cc) is installed, or set it to auto or util-linux.",
+        Native when ProblemWith(BundledLauncher) is { } problem => $"execution.launcher is native but {problem}; set it to auto or util-linux, or fix that.",
         Native or Auto or UtilLinux => null,
         _ => $"execution.launcher must be auto, native or util-linux (got '{setting}').",
     };
+
+    /// <summary>
+    /// Why the launcher at <paramref name="path"/> must not start commands: missing, a link, changeable by anyone but
+    /// root and this agent's own user (the file or any folder above it; a root agent runs it for every command), or
+    /// not runnable here (built for another architecture).
+    /// </summary>
+    internal static string? ProblemWith(string path)
+    {
+        if (OperatingSystem.IsWindows()) return "it is for Linux";
+        if (!File.Exists(path)) return $"{path} was not built (no C compiler where the agent was built)";
+        if (new FileInfo(path).LinkTarget is not null) return $"{path} is a symbolic link";
+        for (var item = path; !string.IsNullOrEmpty(item); item = Path.GetDirectoryName(item))
+        {
+            var owner = LibC.OwnerOf(item);
+            if (owner is null) return $"who owns {item} cannot be read";
+            if (owner != 0 && owner != LibC.EffectiveUid) return $"{item} belongs to uid {owner}, neither root nor this agent's user";
+            var mode = File.GetUnixFileMode(item);
+            // A sticky folder (/tmp) lets nobody replace what others put in it.
+            var sticky = item != path && mode.HasFlag(UnixFileMode.StickyBit);
+            if (!sticky && (mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0) return $"{item} is writable by its group or by others";
+        }
+        return RunsHere(path) ? null : $"{path} does not run on this machine (built for another architecture?)";
+    }
+
+    private static bool RunsHere(string path)
+    {
+        try
+        {
+            using var check = Process.Start(new ProcessStartInfo(path, "--check") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            if (check is null) return false;
+            var output = check.StandardOutput.ReadToEndAsync();
+            if (!check.WaitForExit(TimeSpan.FromSeconds(10))) check.Kill();
+            return check.HasExited && check.ExitCode == 0 && output.Result.Trim() == "p4flow-launch ok";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
 
     /// <param name="runAs">The unprivileged user and group ids to switch to (a root agent), or null to stay.</param>
     /// <param name="cgroup">The command's own cgroup v2 folder, or null.</param>

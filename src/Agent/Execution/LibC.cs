@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace P4Flow.Agent.Execution;
 
-/// <summary>The two system calls .NET does not offer: signalling a process group, and giving a folder to another user.</summary>
+/// <summary>The system calls .NET does not offer: signalling a process group, giving a folder to another user, and who owns a file.</summary>
 internal static partial class LibC
 {
     public const int SigTerm = 15;
@@ -20,6 +20,24 @@ internal static partial class LibC
         if (lchown(path, uid, gid) != 0)
             throw new IOException($"could not give {path} to uid {uid}: errno {Marshal.GetLastPInvokeError()}");
     }
+
+    /// <summary>The owner's uid of <paramref name="path"/> itself (a link is not followed), or null when it cannot be read.</summary>
+    public static unsafe uint? OwnerOf(string path)
+    {
+        // struct statx has one layout on every architecture; stx_uid is the u32 at offset 20.
+        const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100, StatxUid = 0x8;
+        var buffer = stackalloc byte[256];
+        return statx(AtFdCwd, path, AtSymlinkNoFollow, StatxUid, buffer) == 0 ? *(uint*)(buffer + 20) : null;
+    }
+
+    /// <summary>This process's effective uid.</summary>
+    public static uint EffectiveUid => geteuid();
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint geteuid();
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int kill(int pid, int sig);

@@ -57,10 +57,13 @@ public sealed class LaunchPlanTests
     [Theory]
     [InlineData("util-linux", null)]
     [InlineData("fast", "execution.launcher must be auto, native or util-linux (got 'fast').")]
-    public void CheckLauncher_NamesTheKey(string setting, string? problem)
+    public void CheckLauncher_NamesTheKey(string setting, string? problem) => Assert.Equal(problem, LaunchPlan.CheckLauncher(setting));
+
+    [Fact]
+    public void LauncherFor_UtilLinux_NoNativeLauncherAndSaysWhy()
     {
-        Assert.Equal(problem, LaunchPlan.CheckLauncher(setting));
-        Assert.Null(LaunchPlan.LauncherFor(LaunchPlan.UtilLinux));
+        Assert.Null(LaunchPlan.LauncherFor(LaunchPlan.UtilLinux, out var why));
+        Assert.Equal("execution.launcher is util-linux", why);
     }
 
     [Fact]
@@ -68,8 +71,47 @@ public sealed class LaunchPlanTests
     {
         // The agent's build compiles it wherever a C compiler is installed, as on every machine that runs these tests.
         Assert.True(File.Exists(LaunchPlan.BundledLauncher), $"{LaunchPlan.BundledLauncher} was not built");
-        Assert.Equal(LaunchPlan.BundledLauncher, LaunchPlan.LauncherFor(LaunchPlan.Auto));
-        Assert.Equal(LaunchPlan.BundledLauncher, LaunchPlan.LauncherFor(LaunchPlan.Native));
+        Assert.Equal(LaunchPlan.BundledLauncher, LaunchPlan.LauncherFor(LaunchPlan.Auto, out var why));
+        Assert.Null(why);
         Assert.Null(LaunchPlan.CheckLauncher(LaunchPlan.Native));
+    }
+
+    [Fact]
+    public void ProblemWith_LauncherOthersCouldReplace_NotTrusted()
+    {
+        var dir = Directory.CreateTempSubdirectory("p4flow-launcher-").FullName;
+        try
+        {
+            var copy = Path.Combine(dir, LaunchPlan.NativeLauncherName);
+            File.Copy(LaunchPlan.BundledLauncher, copy);
+            Assert.Null(LaunchPlan.ProblemWith(copy));
+
+            File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.OtherWrite);
+            Assert.Equal($"{dir} is writable by its group or by others", LaunchPlan.ProblemWith(copy));
+            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            File.SetUnixFileMode(copy, File.GetUnixFileMode(copy) | UnixFileMode.GroupWrite);
+            Assert.Equal($"{copy} is writable by its group or by others", LaunchPlan.ProblemWith(copy));
+            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            var link = Path.Combine(dir, "link");
+            File.CreateSymbolicLink(link, copy);
+            Assert.Equal($"{link} is a symbolic link", LaunchPlan.ProblemWith(link));
+
+            var foreign = Path.Combine(dir, "foreign");
+            File.WriteAllText(foreign, "#!/bin/sh\nexit 1\n");
+            File.SetUnixFileMode(foreign, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Assert.Equal($"{foreign} does not run on this machine (built for another architecture?)", LaunchPlan.ProblemWith(foreign));
+
+            if (Environment.IsPrivilegedProcess)
+            {
+                LibC.Chown(copy, 65534, 65534);
+                Assert.Equal($"{copy} belongs to uid 65534, neither root nor this agent's user", LaunchPlan.ProblemWith(copy));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

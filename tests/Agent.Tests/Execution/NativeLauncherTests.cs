@@ -55,6 +55,10 @@ public sealed class NativeLauncherTests : IDisposable
     [InlineData("--cpu: not a number", "--cpu=12x", "--")]
     [InlineData("--uid and --gid go together", "--uid=65534", "--")]
     [InlineData("--uid: commands never run as root", "--uid=0", "--gid=0", "--")]
+    [InlineData("--gid: commands never run in root's group", "--uid=65534", "--gid=0", "--")]
+    [InlineData("--uid: not a number", "--uid= -1", "--gid= -1", "--")]
+    [InlineData("--uid: out of range", "--uid=18446744073709551615", "--gid=65534", "--")]
+    [InlineData("--gid: out of range", "--uid=65534", "--gid=4294967295", "--")]
     [InlineData("the program must be an absolute path: touch", "--", "touch")]
     [InlineData("no program after --", "--cpu=1")]
     [InlineData("/nonexistent-cgroup/cgroup.procs: No such file or directory", "--cgroup=/nonexistent-cgroup", "--")]
@@ -71,6 +75,18 @@ public sealed class NativeLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Launch_InheritedDescriptorAndIgnoredSigpipe_NotPassedOn()
+    {
+        // A shell leaves descriptor 9 open without close-on-exec, as a script starting the agent might; .NET ignores SIGPIPE.
+        var probe = "if [ -e /proc/$$/fd/9 ]; then echo fd9-open; else echo fd9-closed; fi; grep -E '^(SigIgn|SigBlk)' /proc/self/status";
+        var (code, stdout, stderr) = await RunAsync("/bin/sh", "-c", $"exec 9</dev/null; exec {LaunchPlan.BundledLauncher} -- /bin/sh -c \"{probe}\"");
+
+        Assert.True(code == 0, stderr);
+        // grep's own: a shell passes on what was ignored when it started, and unblocks signals for its children.
+        Assert.Equal("fd9-closed\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n", stdout);
+    }
+
+    [Fact]
     public async Task Launch_ProgramMissing_127WithTheReason()
     {
         var (code, _, stderr) = await LaunchAsync("--", "/nonexistent/p4");
@@ -81,9 +97,11 @@ public sealed class NativeLauncherTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, string Stdout, string Stderr)> LaunchAsync(params string[] args)
+    private static Task<(int Code, string Stdout, string Stderr)> LaunchAsync(params string[] args) => RunAsync(LaunchPlan.BundledLauncher, args);
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string program, params string[] args)
     {
-        var info = new ProcessStartInfo(LaunchPlan.BundledLauncher) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

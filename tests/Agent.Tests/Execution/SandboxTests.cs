@@ -79,6 +79,8 @@ public sealed class SandboxTests
     [InlineData("LD_LIBRARY_PATH")]
     [InlineData("BASH_ENV")]
     [InlineData("HOME")]
+    [InlineData("GLIBC_TUNABLES")]
+    [InlineData("MALLOC_CHECK_")]
     public async Task Run_ForbiddenEnvironmentVariable_RefusedNothingRuns(string name)
     {
         using var agent = new TestAgent();
@@ -139,6 +141,25 @@ public sealed class SandboxTests
     {
         agent.Accept(command);
         return (await agent.NextAsync(AgentMessage.BodyOneofCase.Result)).Result;
+    }
+
+    [Fact]
+    public async Task Run_LauncherCannotStartTheProgram_RefusedWithItsReasonAndNoContainmentClaimed()
+    {
+        using var agent = new TestAgent();
+        Directory.CreateDirectory(agent.Root);
+        // Listed and present, but no one may execute it: the launcher's execv fails.
+        var program = Path.Combine(agent.Root, "not-executable");
+        await File.WriteAllTextAsync(program, "#!/bin/sh\ntouch made\n");
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var runner = agent.RunnerWith(new ExecutionOptions { AllowedExecutables = [program] });
+
+        var result = await runner.RunAsync(TestAgent.Command(1, "job", program), (_, _) => { }, CancellationToken.None);
+
+        Assert.True(result.Refused, result.Error);
+        Assert.Equal($"not started: p4flow-launch: {program}: Permission denied", result.Error);
+        Assert.Empty(result.Containment);
+        Assert.False(File.Exists(Path.Combine(agent.Root, "job", "made")));
     }
 
     private static void AssertRefused(CommandResult result, string why)
