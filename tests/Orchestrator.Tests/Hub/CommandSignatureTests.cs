@@ -114,6 +114,7 @@ public sealed class CommandSignatureTests
 
         Assert.Equal(2, await agent.WaitForExitAsync());
         Assert.Contains("security.command_keys: ", agent.Output, StringComparison.Ordinal);
+        Assert.Contains(unreadable, agent.Output, StringComparison.Ordinal);
         Assert.Null(hub.Agent("agent-1"));
     }
 
