@@ -72,4 +72,7 @@ internal static partial class AgentLog
 
     [LoggerMessage(5025, LogLevel.Warning, "Job {JobId} ended; its folder is not removed: {Reason}")]
     public static partial void WorkspaceNotRemoved(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(5027, LogLevel.Warning, "The workspace root {Root} cannot be listed, so Hello names no job folders: {Reason}")]
+    public static partial void WorkspaceRootUnreadable(ILogger logger, string root, string reason);
 }

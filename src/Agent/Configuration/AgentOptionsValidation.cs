@@ -60,7 +60,7 @@ internal sealed class SecurityOptionsValidation : IValidateOptions<SecurityOptio
         options.CommandKeys.FirstOrDefault(f => !File.Exists(f)) is { } missing ? $"security.command_keys names {Path.GetFullPath(missing)}, which does not exist." : UnusableKey(options.CommandKeys),
         Protocol.Security.CommandToken.CheckSecret(options.EffectiveJwtSecret, "security.jwt_secret (or the JWT_SECRET environment variable)"));
 
-    /// <summary>A key file that is not an RSA public key of an accepted size, said at start rather than at the first command.</summary>
+    /// <summary>A key file that cannot be read, or is not an RSA public key of an accepted size, said at start rather than at the first command.</summary>
     private static string? UnusableKey(IEnumerable<string> files)
     {
         try
@@ -68,7 +68,7 @@ internal sealed class SecurityOptionsValidation : IValidateOptions<SecurityOptio
             foreach (var key in Protocol.Security.CommandSignature.LoadPublicKeys(files).Values) key.Dispose();
             return null;
         }
-        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException)
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             return "security.command_keys: " + ex.Message;
         }

@@ -10,23 +10,40 @@ namespace P4Flow.Agent.Execution;
 /// failed and execution.keep_failed_workspaces is set. Only a plain folder right inside the workspace root is ever
 /// removed: the job id passes the same checks as a command's workspace.
 /// </summary>
-internal sealed class JobWorkspaces(CommandRunner runner, CommandExecutor executor, IOptions<ExecutionOptions> execution, ILogger<JobWorkspaces> logger)
+internal sealed class JobWorkspaces(CommandRunner runner, CommandExecutor executor, IOptions<ExecutionOptions> execution, ILogger<JobWorkspaces> logger) : IDisposable
 {
     /// <summary>Most folders named in one Hello: enough for any real agent, and a bound on the message.</summary>
     public const int MaxFoldersReported = 10_000;
 
-    /// <summary>The folders in the workspace root (job ids), as Hello reports them.</summary>
+    /// <summary>Written into a folder kept after a failed job: it is the user's now, and no Hello names it again.</summary>
+    public const string KeptMarker = ".p4flow-kept";
+
+    // One removal at a time: a burst of JobEnded (after a reconnect) must not fill the disk queue and the thread pool.
+    private readonly SemaphoreSlim _removing = new(1, 1);
+
+    /// <summary>The folders in the workspace root (job ids) that are not kept, as Hello reports them.</summary>
     public IEnumerable<string> Folders()
     {
         var root = runner.WorkspaceRoot;
-        return Directory.Exists(root)
-            ? Directory.EnumerateDirectories(root).Select(Path.GetFileName).OfType<string>().Take(MaxFoldersReported).ToList()
-            : [];
+        try
+        {
+            return Directory.Exists(root)
+                ? Directory.EnumerateDirectories(root).Where(f => !File.Exists(Path.Combine(f, KeptMarker))).Select(Path.GetFileName).OfType<string>().Take(MaxFoldersReported).ToList()
+                : [];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The agent still connects: the hub only learns of no folders, and the next Hello tries again.
+            AgentLog.WorkspaceRootUnreadable(logger, root, ex.Message);
+            return [];
+        }
     }
 
+    /// <summary>Returns at once: the caller is the receive loop, which must go on answering pings while a deep folder is deleted.</summary>
     public async Task EndAsync(JobEnded ended)
     {
         ArgumentNullException.ThrowIfNull(ended);
+        await Task.Yield();
         string folder;
         try
         {
@@ -40,13 +57,15 @@ internal sealed class JobWorkspaces(CommandRunner runner, CommandExecutor execut
         }
         await executor.StopJobAsync(ended.JobId).ConfigureAwait(false);
         if (!Directory.Exists(folder)) return;
-        if (!ended.Succeeded && execution.Value.KeepFailedWorkspaces)
-        {
-            AgentLog.WorkspaceKept(logger, ended.JobId, folder);
-            return;
-        }
+        await _removing.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (!ended.Succeeded && execution.Value.KeepFailedWorkspaces)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder, KeptMarker), $"Kept after job {ended.JobId} failed (execution.keep_failed_workspaces); remove the folder when done with it.\n").ConfigureAwait(false);
+                AgentLog.WorkspaceKept(logger, ended.JobId, folder);
+                return;
+            }
             Directory.Delete(folder, recursive: true);
             AgentLog.WorkspaceRemoved(logger, ended.JobId, folder);
         }
@@ -54,5 +73,11 @@ internal sealed class JobWorkspaces(CommandRunner runner, CommandExecutor execut
         {
             AgentLog.WorkspaceNotRemoved(logger, ended.JobId, ex.Message);
         }
+        finally
+        {
+            _removing.Release();
+        }
     }
+
+    public void Dispose() => _removing.Dispose();
 }

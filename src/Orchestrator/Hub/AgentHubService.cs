@@ -82,7 +82,7 @@ public sealed partial class AgentHubService(
         {
             registry.Admit(session);
             // Beside the stream, not before it: a store lookup per folder must not hold up the agent's first results.
-            reconciling = Task.Run(() => folders.ReconcileAsync(session, hello.JobFolders, closing.Token), CancellationToken.None);
+            reconciling = Task.Run(() => folders.ReconcileAsync(session, closing.Token), CancellationToken.None);
             while (await requestStream.MoveNext(closing.Token).ConfigureAwait(false))
             {
                 var message = requestStream.Current;

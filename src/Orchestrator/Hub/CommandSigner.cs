@@ -33,18 +33,31 @@ public sealed record CommandTokenSecret(string Value)
 /// Gives each command its token (JWT: cmd_id, agent_id, exp, nonce) and then signs it for the agent it goes to,
 /// with the key `certs init` wrote (server.ssl.command_key_file).
 /// </summary>
-public sealed class CommandSigner(IOptions<HubTlsOptions> tls, IOptions<HubSecurityOptions> security, CommandTokenSecret secret, TimeProvider clock) : IDisposable
+public sealed partial class CommandSigner(IOptions<HubTlsOptions> tls, IOptions<HubSecurityOptions> security, CommandTokenSecret secret, TimeProvider clock, ILogger<CommandSigner> logger) : IDisposable
 {
     // Loaded on first use: hosts that never send a command (tests of other parts, `certs`) need no key.
-    private readonly Lazy<RSA> _key = new(() =>
+    private readonly Lazy<RSA> _key = new(() => LoadKey(tls.Value, logger));
+
+    private static RSA LoadKey(HubTlsOptions tls, ILogger logger)
     {
-        var file = HubCertificates.CommandKeyFile(tls.Value);
+        var file = HubCertificates.CommandKeyFile(tls);
         if (!File.Exists(file))
             throw new InvalidOperationException($"server.ssl.command_key_file {file} does not exist: run `certs init` to create the command-signing key.");
         var key = RSA.Create();
         key.ImportFromPem(File.ReadAllText(file));
+        var bits = key.KeySize;
+        if (bits < CommandSignature.KeySizes[0])
+        {
+            key.Dispose();
+            throw new InvalidOperationException($"server.ssl.command_key_file {file} holds a {bits}-bit RSA key; commands are signed with at least {CommandSignature.KeySizes[0]} bits. Make a new key of server.ssl.command_key_bits ({tls.CommandKeyBits}) bits and pin it on the agents (see certs/README.md, rotating the command-signing key).");
+        }
+        // `certs init` keeps a key it finds, so a changed server.ssl.command_key_bits takes effect only by rotation.
+        if (bits != tls.CommandKeyBits) LogKeySize(logger, file, bits, tls.CommandKeyBits);
         return key;
-    });
+    }
+
+    [LoggerMessage(4020, LogLevel.Warning, "The command-signing key {File} has {Bits} bits, not the {Configured} of server.ssl.command_key_bits: `certs init` keeps an existing key; rotate it to change its size (certs/README.md)")]
+    private static partial void LogKeySize(ILogger logger, string file, int bits, int configured);
 
     /// <summary>Sets the token, then the signature (which covers the token); call once cmd_id is set.</summary>
     public void Sign(Command command, string agentId)

@@ -1,4 +1,5 @@
 using P4Flow.Protocol.V1;
+using P4Flow.Workflows;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
 
@@ -11,14 +12,20 @@ namespace P4Flow.Orchestrator.Hub;
 /// </summary>
 public sealed partial class JobFolderReconciler(AgentRegistry registry, IWorkflowStore store, ILogger<JobFolderReconciler> logger)
 {
-    public async Task ReconcileAsync(AgentSession session, IReadOnlyCollection<string> folders, CancellationToken cancellationToken)
+    /// <summary>Most folders looked up per connection: each costs a store lookup, whatever names the agent sends.</summary>
+    public const int MaxFolders = 1_000;
+
+    /// <summary>Answers the folders the session's Hello lists, then drops that list: the session keeps its Hello, not the list.</summary>
+    public async Task ReconcileAsync(AgentSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(folders);
+        // Only names a job of this hub can have, each once: anything else can name no job folder worth a lookup.
+        var jobIds = session.Hello.JobFolders.Where(Ids.IsWellFormed).Distinct(StringComparer.Ordinal).Take(MaxFolders).ToList();
+        session.Hello.JobFolders.Clear();
         var ended = 0;
         try
         {
-            foreach (var jobId in folders.Take(10_000))
+            foreach (var jobId in jobIds)
             {
                 if (registry.AgentOf(jobId) is not null) continue;
                 var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false);

@@ -109,18 +109,33 @@ public static class CommandSignature
     {
         ArgumentNullException.ThrowIfNull(pemFiles);
         var keys = new Dictionary<string, RSA>(StringComparer.Ordinal);
-        foreach (var file in pemFiles)
+        try
         {
-            var key = RSA.Create();
-            key.ImportFromPem(File.ReadAllText(file));
-            if (key.KeySize < KeySizes[0])
+            foreach (var file in pemFiles)
             {
-                key.Dispose();
-                throw new CryptographicException($"{file} holds a {key.KeySize}-bit RSA key; command keys must have at least {KeySizes[0]} bits.");
+                var key = RSA.Create();
+                try
+                {
+                    key.ImportFromPem(File.ReadAllText(file));
+                    if (key.KeySize < KeySizes[0])
+                        throw new CryptographicException($"{file} holds a {key.KeySize}-bit RSA key; command keys must have at least {KeySizes[0]} bits.");
+                }
+                catch
+                {
+                    key.Dispose();
+                    throw;
+                }
+                // The same key in two files: one copy is enough.
+                if (!keys.TryAdd(KeyId(key), key)) key.Dispose();
             }
-            keys[KeyId(key)] = key;
+            return keys;
         }
-        return keys;
+        catch
+        {
+            // A refused file refuses them all: the keys read before it are not handed out, so they are let go here.
+            foreach (var loaded in keys.Values) loaded.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A new key of <paramref name="bits"/> (one of <see cref="KeySizes"/>): the private key (PKCS#8, mode 0600) and its public key beside it.</summary>

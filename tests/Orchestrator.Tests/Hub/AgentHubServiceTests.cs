@@ -5,6 +5,9 @@ using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Protocol.V1;
+using P4Flow.Workflows;
+using P4Flow.Workflows.State;
+using P4Flow.Workflows.Stores;
 
 namespace P4Flow.Orchestrator.Tests.Hub;
 
@@ -15,6 +18,8 @@ public sealed class AgentHubServiceTests : IDisposable
     private readonly HubJournal _journal;
     private readonly AuditLog _audit;
     private readonly AgentRegistry _registry;
+    private readonly MemoryWorkflowStore _store = new();
+    private readonly JobFolderReconciler _folders;
     private readonly AgentHubService _service;
 
     public AgentHubServiceTests()
@@ -26,8 +31,8 @@ public sealed class AgentHubServiceTests : IDisposable
         _journal = new HubJournal(agents);
         _audit = new AuditLog(security);
         _registry = new AgentRegistry(_journal, _audit, TimeProvider.System, Options.Create(new ResourcesOptions()), NullLogger<AgentRegistry>.Instance);
-        var folders = new JobFolderReconciler(_registry, new P4Flow.Workflows.Stores.MemoryWorkflowStore(), NullLogger<JobFolderReconciler>.Instance);
-        _service = new AgentHubService(_registry, folders, new WhitelistMonitor(security, agents, NullLogger<WhitelistMonitor>.Instance), _audit, new Lifetime(), TimeProvider.System, NullLogger<AgentHubService>.Instance);
+        _folders = new JobFolderReconciler(_registry, _store, NullLogger<JobFolderReconciler>.Instance);
+        _service = new AgentHubService(_registry, _folders, new WhitelistMonitor(security, agents, NullLogger<WhitelistMonitor>.Instance), _audit, new Lifetime(), TimeProvider.System, NullLogger<AgentHubService>.Instance);
     }
 
     [Fact]
@@ -83,6 +88,33 @@ public sealed class AgentHubServiceTests : IDisposable
     {
         _journal.Dispose();
         Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Reconcile_HelloFolders_OnlyJobIdsOnceEachUpToTheCap_ThenTheListIsDropped()
+    {
+        var ended = await EndedJobAsync(Ids.New());
+        var notAnId = await EndedJobAsync("job-1"); // no job of this hub is named so: not looked up
+        var beyondTheCap = await EndedJobAsync(Ids.New());
+        var hello = Hello("agent-1", "1.2").Hello;
+        hello.JobFolders.AddRange([ended, ended, notAnId]);
+        hello.JobFolders.AddRange(Enumerable.Range(0, JobFolderReconciler.MaxFolders).Select(_ => Ids.New()));
+        hello.JobFolders.Add(beyondTheCap);
+        var outbox = Channel.CreateUnbounded<HubMessage>();
+        var session = new AgentSession("agent-1", hello, System.Net.IPAddress.Loopback, outbox.Writer, TimeProvider.System);
+
+        await _folders.ReconcileAsync(session, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var told = new List<string>();
+        while (outbox.Reader.TryRead(out var message)) told.Add(message.JobEnded.JobId);
+        Assert.Equal([ended], told);
+        Assert.Empty(session.Hello.JobFolders);
+    }
+
+    private async Task<string> EndedJobAsync(string id)
+    {
+        await _store.CreateInstanceAsync(new WorkflowInstance { Id = id, DefinitionId = "p4-integrate", Status = WorkflowStatus.Finished, CreatedAt = DateTime.UtcNow }, CancellationToken.None);
+        return id;
     }
 
     private static AgentMessage Hello(string id, string version, long lastCmdId = 0) =>

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Protocol.Security;
 
@@ -98,5 +101,78 @@ public sealed class CommandSignatureTests
         Assert.Equal(2, await agent.WaitForExitAsync());
         Assert.Contains($"security.command_keys: {weak} holds a 1024-bit RSA key; command keys must have at least 2048 bits.", agent.Output, StringComparison.Ordinal);
         Assert.Null(hub.Agent("agent-1"));
+    }
+
+    [Fact]
+    public async Task AgentStart_PinnedKeyUnreadable_ExitsWithCode2NamingTheSetting()
+    {
+        await using var hub = await HubHost.StartAsync(agents: ["agent-1"]);
+        // Opens, but every read fails (EIO) even for root: what a key on a failing disk or a denied file gives.
+        const string unreadable = "/proc/self/mem";
+
+        await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1", environment: new Dictionary<string, string> { ["P4FLOW_AGENT_security__command_keys__0"] = unreadable });
+
+        Assert.Equal(2, await agent.WaitForExitAsync());
+        Assert.Contains("security.command_keys: ", agent.Output, StringComparison.Ordinal);
+        Assert.Contains(unreadable, agent.Output, StringComparison.Ordinal);
+        Assert.Null(hub.Agent("agent-1"));
+    }
+
+    [Fact]
+    public void Sign_HubKeyShorterThan2048Bits_RefusedNamingTheFileAndTheSetting()
+    {
+        var tls = KeyOf(1024, configuredBits: 2048);
+        using var signer = Signer(tls, new Logged());
+
+        var refused = Assert.Throws<InvalidOperationException>(() => signer.Sign(new P4Flow.Protocol.V1.Command { CmdId = 1, JobId = "job-1" }, "agent-1"));
+
+        Assert.Contains($"{HubCertificates.CommandKeyFile(tls)} holds a 1024-bit RSA key", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("server.ssl.command_key_bits", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sign_HubKeyOfAnotherSizeThanConfigured_SignsAndWarnsHowToRotate()
+    {
+        var tls = KeyOf(2048, configuredBits: 3072);
+        var logged = new Logged();
+        using var signer = Signer(tls, logged);
+        var command = new P4Flow.Protocol.V1.Command { CmdId = 1, JobId = "job-1" };
+
+        signer.Sign(command, "agent-1");
+
+        Assert.NotEmpty(command.Signature);
+        var warning = Assert.Single(logged.Warnings);
+        Assert.Contains("has 2048 bits, not the 3072 of server.ssl.command_key_bits", warning, StringComparison.Ordinal);
+        Assert.Contains("certs/README.md", warning, StringComparison.Ordinal);
+    }
+
+    /// <summary>A folder with a command-signing key of <paramref name="bits"/>, as `certs init` or an operator left it.</summary>
+    private static HubTlsOptions KeyOf(int bits, int configuredBits)
+    {
+        var tls = HubHost.Folder(Path.Combine(Path.GetTempPath(), "p4flow-signer-" + Guid.NewGuid().ToString("N")[..8]));
+        tls.CommandKeyBits = configuredBits;
+        var file = HubCertificates.CommandKeyFile(tls);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        using var key = System.Security.Cryptography.RSA.Create(bits);
+        File.WriteAllText(file, key.ExportPkcs8PrivateKeyPem());
+        return tls;
+    }
+
+    private static CommandSigner Signer(HubTlsOptions tls, ILogger<CommandSigner> logger) =>
+        new(Options.Create(tls), Options.Create(new HubSecurityOptions()), new CommandTokenSecret(HubHost.JwtSecret), TimeProvider.System, logger);
+
+    /// <summary>The warnings the signer logs, as an operator reads them.</summary>
+    private sealed class Logged : ILogger<CommandSigner>
+    {
+        public List<string> Warnings { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Warning) Warnings.Add(formatter(state, exception));
+        }
     }
 }

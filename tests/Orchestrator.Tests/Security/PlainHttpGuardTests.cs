@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,11 +57,39 @@ public sealed class PlainHttpGuardTests(ApiFactory factory)
         using var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         using var crl = await client.GetAsync(new Uri("/pki/ca.crl", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.PermanentRedirect, page.StatusCode);
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, page.StatusCode);
         Assert.Equal(new Uri("https://localhost:5001/jobs?status=running"), page.Headers.Location);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.NotEqual(HttpStatusCode.Forbidden, crl.StatusCode);
-        Assert.NotEqual(HttpStatusCode.PermanentRedirect, crl.StatusCode);
+        Assert.NotEqual(HttpStatusCode.TemporaryRedirect, crl.StatusCode);
+    }
+
+    [Fact]
+    public async Task PageFromAnotherHost_NoHostHeader_RefusedNotRedirected()
+    {
+        await using var remote = factory.WithWebHostBuilder(b => b.UseSetting("server:https_port", "5001").ConfigureTestServices(s => s.AddSingleton<IStartupFilter>(new RemotePeer(host: ""))));
+        using var client = Client(remote);
+
+        using var page = await client.GetAsync(new Uri("/jobs", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+        Assert.Null(page.Headers.Location);
+        Assert.Contains("named no host (Host header)", (await page.ReadJsonAsync()).Str("detail"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProbeFromAnotherHost_WithAWrongKey_AnsweredAndTheKeyNeverRead()
+    {
+        await using var remote = FromAnotherHost();
+        using var client = remote.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var wrong = "p4f_wrong-key-" + Guid.NewGuid().ToString("N");
+        client.DefaultRequestHeaders.Add("X-Api-Key", wrong);
+
+        using var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.DoesNotContain(File.ReadAllLines(factory.AuditLog).Select(l => JsonNode.Parse(l)!),
+            l => l.Str("event_type") == "LOGIN_FAILED" && l.Str("source_ip") == Peer);
     }
 
     /// <summary>The same orchestrator, every request arriving from <see cref="Peer"/> as a remote caller's would.</summary>
@@ -74,13 +103,15 @@ public sealed class PlainHttpGuardTests(ApiFactory factory)
         return client;
     }
 
-    private sealed class RemotePeer : IStartupFilter
+    /// <param name="host">The Host header the caller sends instead of the client's, when given.</param>
+    private sealed class RemotePeer(string? host = null) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Use((context, then) =>
             {
                 context.Connection.RemoteIpAddress = IPAddress.Parse(Peer);
+                if (host is not null) context.Request.Host = new HostString(host);
                 return then(context);
             });
             next(app);

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using P4Flow.Agent.Configuration;
+using P4Flow.Agent.Execution;
+using P4Flow.Protocol.V1;
+
+namespace P4Flow.Agent.Tests.Execution;
+
+/// <summary>Job folders on disk as JobEnded and Hello see them.</summary>
+public sealed class JobWorkspacesTests : IDisposable
+{
+    private readonly TestAgent _agent = new();
+
+    [Fact]
+    public async Task EndAsync_DeepFolder_ReturnsBeforeDeletingSoTheReceiveLoopGoesOn()
+    {
+        using var workspaces = Workspaces(keepFailed: false);
+        var folder = JobFolder("deep");
+        for (var d = 0; d < 40; d++)
+        {
+            var sub = Directory.CreateDirectory(Path.Combine(folder, $"d{d}")).FullName;
+            for (var f = 0; f < 100; f++) File.WriteAllText(Path.Combine(sub, $"f{f}"), "x");
+        }
+
+        var ending = workspaces.EndAsync(new JobEnded { JobId = "deep", Succeeded = true });
+
+        Assert.True(Directory.Exists(folder), "the 4,000 files are deleted after EndAsync hands back to its caller");
+        await ending.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task EndAsync_FailedJobKept_MarkedAndNoLongerNamedInHello()
+    {
+        using var workspaces = Workspaces(keepFailed: true);
+        var kept = JobFolder("failed");
+        JobFolder("running");
+
+        await workspaces.EndAsync(new JobEnded { JobId = "failed", Succeeded = false }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(File.Exists(Path.Combine(kept, JobWorkspaces.KeptMarker)));
+        Assert.Equal(["running"], workspaces.Folders());
+    }
+
+    [Fact]
+    public void Folders_UnreadableWorkspaceRoot_NoneSoTheAgentStillSaysHello()
+    {
+        if (Environment.IsPrivilegedProcess) return; // root reads any folder
+        using var workspaces = Workspaces(keepFailed: false);
+        JobFolder("job");
+        File.SetUnixFileMode(_agent.Runner.WorkspaceRoot, UnixFileMode.None);
+        try
+        {
+            Assert.Empty(workspaces.Folders());
+        }
+        finally
+        {
+            File.SetUnixFileMode(_agent.Runner.WorkspaceRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    public void Dispose()
+    {
+        _agent.Dispose();
+        Directory.Delete(_agent.Root, recursive: true);
+    }
+
+    private JobWorkspaces Workspaces(bool keepFailed) =>
+        new(_agent.Runner, _agent.Executor, Microsoft.Extensions.Options.Options.Create(new ExecutionOptions { KeepFailedWorkspaces = keepFailed }), NullLogger<JobWorkspaces>.Instance);
+
+    private string JobFolder(string jobId) => Directory.CreateDirectory(Path.Combine(_agent.Runner.WorkspaceRoot, jobId)).FullName;
+}
