@@ -37,6 +37,7 @@ public sealed partial class CommandSigner(IOptions<HubTlsOptions> tls, IOptions<
 {
     // Loaded on first use: hosts that never send a command (tests of other parts, `certs`) need no key.
     private readonly Lazy<RSA> _key = new(() => LoadKey(tls.Value, logger));
+    private string? _keyId;
 
     private static RSA LoadKey(HubTlsOptions tls, ILogger logger)
     {
@@ -64,7 +65,8 @@ public sealed partial class CommandSigner(IOptions<HubTlsOptions> tls, IOptions<
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Token = CommandToken.Create(secret.Value, command.CmdId, agentId, TimeSpan.FromSeconds(security.Value.TokenExpiry), clock.GetUtcNow());
-        CommandSignature.Sign(command, agentId, _key.Value);
+        _keyId ??= CommandSignature.KeyId(_key.Value);
+        CommandSignature.Sign(command, agentId, _key.Value, _keyId);
     }
 
     public void Dispose()

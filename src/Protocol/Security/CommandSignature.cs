@@ -79,12 +79,13 @@ public static class CommandSignature
     }
 
     /// <summary>Fills <see cref="Command.Signature"/>; call it after every field (cmd_id, token) is set.</summary>
-    public static void Sign(Command command, string agentId, RSA key)
+    /// <param name="keyId">The key's <see cref="KeyId"/>, when the caller keeps it (it hashes the whole public key).</param>
+    public static void Sign(Command command, string agentId, RSA key, string? keyId = null)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(key);
         var signature = key.SignData(Canonical(command, agentId), HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
-        command.Signature = KeyId(key) + ":" + Convert.ToBase64String(signature);
+        command.Signature = (keyId ?? KeyId(key)) + ":" + Convert.ToBase64String(signature);
     }
 
     /// <summary>Null when the signature is good and made by one of <paramref name="keys"/> (by key id); otherwise why not.</summary>
