@@ -3,8 +3,8 @@ namespace P4Flow.Protocol;
 /// <summary>The agent protocol's version: "MAJOR.MINOR". Minors add optional fields; a new major breaks the wire contract.</summary>
 public static class ProtocolVersion
 {
-    // 1.1: JobEnded (hub -> agent) and CommandResult.containment. 1.2: Hello.job_folders.
-    public const string Current = "1.2";
+    // 1.1: JobEnded (hub -> agent) and CommandResult.containment. 1.2: Hello.job_folders. 1.3: JobEnded.signature.
+    public const string Current = "1.3";
 
     /// <summary>Majors the hub accepts.</summary>
     public static IReadOnlyList<string> AcceptedMajors { get; } = ["1"];

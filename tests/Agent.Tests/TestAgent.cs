@@ -67,6 +67,13 @@ internal sealed class TestAgent : IDisposable
         return command;
     }
 
+    /// <summary>A JobEnded signed as the hub signs it for this agent.</summary>
+    public static P4Flow.Protocol.V1.JobEnded Seal(P4Flow.Protocol.V1.JobEnded ended, string agentId = AgentId)
+    {
+        CommandSignature.Sign(ended, agentId, HubKey);
+        return ended;
+    }
+
     private static RSA PublicKeyOf(RSA key)
     {
         var pub = RSA.Create();

@@ -24,6 +24,9 @@ internal sealed class CommandGuard(IReadOnlyDictionary<string, RSA> keys, Func<s
         return token is null ? "token check failed: " + error : null;
     }
 
+    /// <summary>Null when the JobEnded is signed by the hub for this agent; otherwise why its folder must stay.</summary>
+    public string? Check(JobEnded ended) => CommandSignature.Verify(ended, agentId(), keys) is { } bad ? "signature check failed: " + bad : null;
+
     /// <summary>Null when the token's nonce is fresh (it is now spent); otherwise why the command is refused.</summary>
     public string? Spend(CommandTokenClaims token)
     {

@@ -10,7 +10,7 @@ namespace P4Flow.Agent.Execution;
 /// failed and execution.keep_failed_workspaces is set. Only a plain folder right inside the workspace root is ever
 /// removed: the job id passes the same checks as a command's workspace.
 /// </summary>
-internal sealed class JobWorkspaces(CommandRunner runner, CommandExecutor executor, IOptions<ExecutionOptions> execution, ILogger<JobWorkspaces> logger) : IDisposable
+internal sealed class JobWorkspaces(CommandRunner runner, CommandExecutor executor, CommandGuard guard, IOptions<ExecutionOptions> execution, ILogger<JobWorkspaces> logger) : IDisposable
 {
     /// <summary>Most folders named in one Hello: enough for any real agent, and a bound on the message.</summary>
     public const int MaxFoldersReported = 10_000;
@@ -44,6 +44,11 @@ internal sealed class JobWorkspaces(CommandRunner runner, CommandExecutor execut
     {
         ArgumentNullException.ThrowIfNull(ended);
         await Task.Yield();
+        if (guard.Check(ended) is { } refused)
+        {
+            AgentLog.WorkspaceNotRemoved(logger, ended.JobId, refused);
+            return;
+        }
         string folder;
         try
         {

@@ -53,9 +53,17 @@ public sealed partial class AgentRegistry
                 record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
                 pending.Completion.TrySetCanceled();
             }
-            record.Session?.TrySend(new HubMessage { JobEnded = new JobEnded { JobId = jobId, Succeeded = succeeded } });
+            if (record.Session is { } session) session.TrySend(JobEndedFor(agentId, jobId, succeeded));
             SignalLocked();
         }
+    }
+
+    /// <summary>The signed JobEnded that has <paramref name="agentId"/> remove the job's folder.</summary>
+    public HubMessage JobEndedFor(string agentId, string jobId, bool succeeded)
+    {
+        var ended = new JobEnded { JobId = jobId, Succeeded = succeeded };
+        _signer?.Sign(ended, agentId);
+        return new HubMessage { JobEnded = ended };
     }
 
     /// <summary>How long the agent has been gone (disconnected or TIMEOUT); null while it is healthy.</summary>

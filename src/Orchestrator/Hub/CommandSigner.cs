@@ -69,6 +69,14 @@ public sealed partial class CommandSigner(IOptions<HubTlsOptions> tls, IOptions<
         CommandSignature.Sign(command, agentId, _key.Value, _keyId);
     }
 
+    /// <summary>Signs a JobEnded for the agent it goes to: it has the agent remove the job's folder.</summary>
+    public void Sign(JobEnded ended, string agentId)
+    {
+        ArgumentNullException.ThrowIfNull(ended);
+        _keyId ??= CommandSignature.KeyId(_key.Value);
+        CommandSignature.Sign(ended, agentId, _key.Value, _keyId);
+    }
+
     public void Dispose()
     {
         if (_key.IsValueCreated) _key.Value.Dispose();

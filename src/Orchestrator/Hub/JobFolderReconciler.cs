@@ -1,4 +1,3 @@
-using P4Flow.Protocol.V1;
 using P4Flow.Workflows;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
@@ -30,7 +29,7 @@ public sealed partial class JobFolderReconciler(AgentRegistry registry, IWorkflo
                 if (registry.AgentOf(jobId) is not null) continue;
                 var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false);
                 if (job is null || !job.Status.IsTerminal()) continue;
-                if (!session.TrySend(new HubMessage { JobEnded = new JobEnded { JobId = jobId, Succeeded = job.Status == WorkflowStatus.Finished } })) return;
+                if (!session.TrySend(registry.JobEndedFor(session.AgentId, jobId, job.Status == WorkflowStatus.Finished))) return;
                 ended++;
             }
             if (ended > 0) LogEnded(logger, session.AgentId, ended);

@@ -83,26 +83,63 @@ public static class CommandSignature
     public static void Sign(Command command, string agentId, RSA key, string? keyId = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(key);
-        var signature = key.SignData(Canonical(command, agentId), HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
-        command.Signature = (keyId ?? KeyId(key)) + ":" + Convert.ToBase64String(signature);
+        command.Signature = SignatureOf(Canonical(command, agentId), key, keyId);
     }
 
     /// <summary>Null when the signature is good and made by one of <paramref name="keys"/> (by key id); otherwise why not.</summary>
     public static string? Verify(Command command, string agentId, IReadOnlyDictionary<string, RSA> keys)
     {
         ArgumentNullException.ThrowIfNull(command);
+        return VerifySignature(command.Signature, Canonical(command, agentId), keys, "command");
+    }
+
+    /// <summary>
+    /// A JobEnded has the agent remove the job's folder, so it is signed like a command, over
+    /// {"agent_id","job_id","message":"job_ended","succeeded"}.
+    /// </summary>
+    public static void Sign(JobEnded ended, string agentId, RSA key, string? keyId = null)
+    {
+        ArgumentNullException.ThrowIfNull(ended);
+        ended.Signature = SignatureOf(Canonical(ended, agentId), key, keyId);
+    }
+
+    public static string? Verify(JobEnded ended, string agentId, IReadOnlyDictionary<string, RSA> keys)
+    {
+        ArgumentNullException.ThrowIfNull(ended);
+        return VerifySignature(ended.Signature, Canonical(ended, agentId), keys, "message");
+    }
+
+    private static byte[] Canonical(JobEnded ended, string agentId)
+    {
+        ArgumentNullException.ThrowIfNull(agentId);
+        var json = new StringBuilder(128);
+        json.Append("{\"agent_id\":");
+        AppendString(json, agentId);
+        json.Append(",\"job_id\":");
+        AppendString(json, ended.JobId);
+        json.Append(",\"message\":\"job_ended\",\"succeeded\":").Append(ended.Succeeded ? "true" : "false").Append('}');
+        return Encoding.UTF8.GetBytes(json.ToString());
+    }
+
+    private static string SignatureOf(byte[] canonical, RSA key, string? keyId)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return (keyId ?? KeyId(key)) + ":" + Convert.ToBase64String(key.SignData(canonical, HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
+    }
+
+    private static string? VerifySignature(string signed, byte[] canonical, IReadOnlyDictionary<string, RSA> keys, string what)
+    {
         ArgumentNullException.ThrowIfNull(keys);
-        if (string.IsNullOrEmpty(command.Signature)) return "the command is not signed";
-        var colon = command.Signature.IndexOf(':', StringComparison.Ordinal);
+        if (string.IsNullOrEmpty(signed)) return $"the {what} is not signed";
+        var colon = signed.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0) return "the signature is not KEY_ID:BASE64";
-        var keyId = command.Signature[..colon];
+        var keyId = signed[..colon];
         if (!keys.TryGetValue(keyId, out var key)) return $"the signature is by key {keyId}, which this agent does not trust";
-        var signature = new byte[(command.Signature.Length - colon) * 3 / 4 + 3];
-        if (!Convert.TryFromBase64String(command.Signature[(colon + 1)..], signature, out var length)) return "the signature is not valid base64";
-        return key.VerifyData(Canonical(command, agentId), signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pss)
+        var signature = new byte[(signed.Length - colon) * 3 / 4 + 3];
+        if (!Convert.TryFromBase64String(signed[(colon + 1)..], signature, out var length)) return "the signature is not valid base64";
+        return key.VerifyData(canonical, signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pss)
             ? null
-            : "the signature does not match the command (it was altered, or signed for another agent)";
+            : $"the signature does not match the {what} (it was altered, or signed for another agent)";
     }
 
     /// <summary>Public keys from PEM files, by key id; a key shorter than 2048 bits is refused (the file is named).</summary>

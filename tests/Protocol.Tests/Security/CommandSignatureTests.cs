@@ -134,6 +134,19 @@ public sealed class CommandSignatureTests
     }
 
     [Fact]
+    public void JobEnded_SignedForAnAgent_VerifiesOnlyAsSigned()
+    {
+        var ended = new JobEnded { JobId = "job-1", Succeeded = true };
+        CommandSignature.Sign(ended, "agent-1", Key.Value);
+
+        Assert.Null(CommandSignature.Verify(ended, "agent-1", Keys()));
+        Assert.Contains("signed for another agent", CommandSignature.Verify(ended, "agent-2", Keys()), StringComparison.Ordinal);
+        Assert.NotNull(CommandSignature.Verify(new JobEnded { JobId = "job-1", Succeeded = false, Signature = ended.Signature }, "agent-1", Keys()));
+        Assert.NotNull(CommandSignature.Verify(new JobEnded { JobId = "job-2", Succeeded = true, Signature = ended.Signature }, "agent-1", Keys()));
+        Assert.Equal("the message is not signed", CommandSignature.Verify(new JobEnded { JobId = "job-1", Succeeded = true }, "agent-1", Keys()));
+    }
+
+    [Fact]
     public void CreateKeyPair_PrivateKeyIsOwnerOnlyAndPairVerifies()
     {
         var dir = Path.Combine(Path.GetTempPath(), "p4flow-sig-" + Guid.NewGuid().ToString("N")[..8]);
