@@ -170,9 +170,12 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         }
     }
 
-    /// <summary>p4flow-launch's own exit codes (setup failed, exec failed), with its message.</summary>
-    private static bool LaunchFailed(int exitCode, string stderr) =>
-        exitCode is 126 or 127 && stderr.StartsWith(LaunchPlan.NativeLauncherName + ": ", StringComparison.Ordinal);
+    /// <summary>A launcher's own failure: p4flow-launch's exit codes (126 setup, 127 exec), or a util-linux launcher's message.</summary>
+    private static bool LaunchFailed(int exitCode, string stderr) => exitCode != 0 && (
+        (exitCode is 126 or 127 && stderr.StartsWith(LaunchPlan.NativeLauncherName + ": ", StringComparison.Ordinal))
+        || UtilLinuxLaunchers.Any(l => stderr.StartsWith(l, StringComparison.Ordinal)));
+
+    private static readonly string[] UtilLinuxLaunchers = ["setsid: ", "prlimit: ", "setpriv: "];
 
     /// <summary>SIGTERM to the command's process group; SIGKILL to what is still there after the grace.</summary>
     private async Task StopAsync(Process process, int group)

@@ -143,21 +143,24 @@ public sealed class SandboxTests
         return (await agent.NextAsync(AgentMessage.BodyOneofCase.Result)).Result;
     }
 
-    [Fact]
-    public async Task Run_LauncherCannotStartTheProgram_RefusedWithItsReasonAndNoContainmentClaimed()
+    [Theory]
+    [InlineData("native", "not started: p4flow-launch: {0}: Permission denied")]
+    [InlineData("util-linux", "not started: setpriv: failed to execute {0}: Permission denied")]
+    public async Task Run_LauncherCannotStartTheProgram_RefusedWithItsReasonAndNoContainmentClaimed(string launcher, string error)
     {
+        if (launcher == "util-linux" && !Environment.IsPrivilegedProcess) return; // setpriv is in the chain only for a root agent
         using var agent = new TestAgent();
         Directory.CreateDirectory(agent.Root);
-        // Listed and present, but no one may execute it: the launcher's execv fails.
+        // Listed and present, but no one may execute it: the launcher's exec fails.
         var program = Path.Combine(agent.Root, "not-executable");
         await File.WriteAllTextAsync(program, "#!/bin/sh\ntouch made\n");
         File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var runner = agent.RunnerWith(new ExecutionOptions { AllowedExecutables = [program] });
+        var runner = agent.RunnerWith(new ExecutionOptions { AllowedExecutables = [program], Launcher = launcher });
 
         var result = await runner.RunAsync(TestAgent.Command(1, "job", program), (_, _) => { }, CancellationToken.None);
 
         Assert.True(result.Refused, result.Error);
-        Assert.Equal($"not started: p4flow-launch: {program}: Permission denied", result.Error);
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, error, program), result.Error);
         Assert.Empty(result.Containment);
         Assert.False(File.Exists(Path.Combine(agent.Root, "job", "made")));
     }
