@@ -24,6 +24,7 @@ public static class ConfigurationExtensions
         builder.Services.AddSectionOptions<StateManagementOptions, StateManagementOptionsValidation>(StateManagementOptions.Section);
         builder.Services.AddSectionOptions<MonitoringOptions, MonitoringOptionsValidation>(MonitoringOptions.Section);
         builder.Services.AddSectionOptions<ResourcesOptions, ResourcesOptionsValidation>(ResourcesOptions.Section);
+        builder.Services.AddSectionOptions<RetriesOptions, RetriesOptionsValidation>(RetriesOptions.Section);
         return builder;
     }
 

@@ -51,6 +51,19 @@ internal sealed class ResourcesOptionsValidation : IValidateOptions<ResourcesOpt
         Checks.Range("resources.connection_timeout", options.ConnectionTimeout, 1, 86_400));
 }
 
+internal sealed class RetriesOptionsValidation : IValidateOptions<RetriesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RetriesOptions options) => Checks.Result(
+        [.. options.ByErrorClass().SelectMany(p => Policy($"retries.{p.ErrorClass}", p.Policy))]);
+
+    private static string?[] Policy(string key, RetryPolicyOptions policy) =>
+    [
+        Checks.Range($"{key}.attempts", policy.Attempts, 0, 100),
+        RetryPolicyOptions.Backoffs.Contains(policy.Backoff) ? null : $"{key}.backoff must be exponential, linear or fixed (got '{policy.Backoff}').",
+        Checks.Range($"{key}.delay", policy.Delay, 1, 86_400),
+    ];
+}
+
 internal static class Checks
 {
     public static string? Port(string key, int value) => Range(key, value, 1, 65_535);

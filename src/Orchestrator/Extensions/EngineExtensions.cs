@@ -13,6 +13,7 @@ public static class EngineExtensions
     public static IHostApplicationBuilder AddWorkflowEngine(this IHostApplicationBuilder builder)
     {
         var state = builder.Configuration.Section<StateManagementOptions, StateManagementOptionsValidation>(StateManagementOptions.Section);
+        var retries = builder.Configuration.Section<RetriesOptions, RetriesOptionsValidation>(RetriesOptions.Section);
         var services = builder.Services;
         services.AddWorkflowEngine();
         if (state.Type == "memory") services.AddMemoryWorkflowStore();
@@ -21,6 +22,7 @@ public static class EngineExtensions
         {
             o.MaxHistoryPerJob = state.MaxHistoryPerJob;
             o.RedispatchOnRecovery = true; // Hangfire.InMemory forgets queued work on exit
+            foreach (var (errorClass, policy) in retries.ByErrorClass()) o.JobRetries[errorClass] = policy.ToPolicy();
         });
 
         // Registered before the Hangfire server so the store is ready before the first job runs.

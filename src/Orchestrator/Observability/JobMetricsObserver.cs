@@ -44,4 +44,10 @@ internal sealed class JobMetricsObserver(P4FlowMetrics metrics) : IWorkflowObser
         }
         metrics.JobDuration.WithLabels(workflow, result).Observe(Math.Max(0, (ended - instance.CreatedAt).TotalSeconds));
     }
+
+    public void RetryScheduled(WorkflowInstance instance, ActivityRetry retry)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        metrics.JobRetries.WithLabels(P4FlowMetrics.Code(retry.ErrorClass)).Inc();
+    }
 }

@@ -22,6 +22,10 @@ public sealed partial class P4FlowMetrics
     /// <summary>What a command can end as.</summary>
     public static readonly IReadOnlyList<string> CommandResults = ["success", "failed", "timeout", "refused", "cancelled"];
 
+    /// <summary>The error classes the retries section has a policy for.</summary>
+    public static readonly IReadOnlyList<string> RetriedErrorClasses =
+        [Activities.Perforce.P4ErrorClass.NetworkError, Activities.Perforce.P4ErrorClass.Locked, Activities.Perforce.P4ErrorClass.Timeout];
+
     /// <summary>Why the hub turns an agent away; anything else is counted as other.</summary>
     public static readonly IReadOnlyList<string> RefusalReasons =
         ["no_certificate", "bad_certificate", "not_whitelisted", "address_mismatch", "protocol_version", "hello_timeout", "protocol_error", "capacity", "evicted", "other"];
@@ -37,6 +41,7 @@ public sealed partial class P4FlowMetrics
         JobsSuccess = factory.CreateCounter("p4_jobs_success_total", "Jobs that completed.", "workflow");
         JobsFailed = factory.CreateCounter("p4_jobs_failed_total", "Jobs that failed, by error class.", "workflow", "error_class");
         JobsCancelled = factory.CreateCounter("p4_jobs_cancelled_total", "Jobs that were cancelled.", "workflow");
+        JobRetries = factory.CreateCounter("p4_job_retries_total", "Retries of failed job activities scheduled (retries section), by error class.", "error_class");
         JobDuration = factory.CreateHistogram("p4_job_duration_seconds", "Time from a job's creation to its end.",
             ["workflow", "result"], new HistogramConfiguration { Buckets = JobDurationBuckets });
         StageDuration = factory.CreateHistogram("p4_stage_duration_seconds", "Time a job spent in a stage, observed when it left the stage.",
@@ -61,6 +66,7 @@ public sealed partial class P4FlowMetrics
         foreach (var queue in P4Flow.Workflows.Runtime.WorkflowRuntime.Queues) QueueDepth.WithLabels(queue).Set(0);
         foreach (var state in AgentStates) Agents.WithLabels(state).Set(0);
         foreach (var reason in RefusalReasons) HubRefusals.WithLabels(reason).IncTo(0);
+        foreach (var errorClass in RetriedErrorClasses) JobRetries.WithLabels(errorClass).IncTo(0);
         foreach (var result in CommandResults) Commands.WithLabels(result, result == "success" ? "none" : "UNKNOWN").IncTo(0);
     }
 
@@ -70,6 +76,7 @@ public sealed partial class P4FlowMetrics
     internal Counter JobsSuccess { get; }
     internal Counter JobsFailed { get; }
     internal Counter JobsCancelled { get; }
+    internal Counter JobRetries { get; }
     internal Histogram JobDuration { get; }
     internal Histogram StageDuration { get; }
     internal Gauge JobsInProgress { get; }

@@ -11,6 +11,7 @@ public sealed class HangfireWorkDispatcher(IBackgroundJobClient jobs) : IWorkDis
     public void DispatchRun(string instanceId, string queue) =>
         jobs.Create(Job.FromExpression<WorkflowJobs>(j => j.RunAsync(instanceId, CancellationToken.None)), new EnqueuedState(queue));
 
+    /// <remarks>A job activity's job carries its queue, so a scheduled retry goes back to the same priority.</remarks>
     public void DispatchBookmark(Bookmark bookmark, string queue)
     {
         var instanceId = bookmark.InstanceId;
@@ -18,7 +19,7 @@ public sealed class HangfireWorkDispatcher(IBackgroundJobClient jobs) : IWorkDis
         switch (bookmark.Dispatch)
         {
             case BookmarkDispatch.Job:
-                jobs.Create(Job.FromExpression<WorkflowJobs>(j => j.RunActivityJobAsync(instanceId, bookmarkId, CancellationToken.None)), new EnqueuedState(queue));
+                jobs.Create(Job.FromExpression<WorkflowJobs>(j => j.RunActivityJobAsync(instanceId, bookmarkId, null, CancellationToken.None), queue), new EnqueuedState(queue));
                 break;
             case BookmarkDispatch.Timer:
                 // Hangfire keeps whole seconds, rounded down: round up so a timer never fires early.
@@ -31,7 +32,7 @@ public sealed class HangfireWorkDispatcher(IBackgroundJobClient jobs) : IWorkDis
         }
     }
 
-    private static DateTime RoundUp(DateTime at)
+    internal static DateTime RoundUp(DateTime at)
     {
         var utc = at.ToUniversalTime();
         var whole = new DateTime(utc.Ticks - utc.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);

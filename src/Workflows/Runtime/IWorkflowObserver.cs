@@ -12,6 +12,14 @@ public interface IWorkflowObserver
 
     /// <summary>A step was committed; <paramref name="before"/> holds the status and stage the job had when the step began.</summary>
     void StepCommitted(WorkflowInstance instance, JobSnapshot before, StepChanges changes);
+
+    /// <summary>A failed job activity will run again after <see cref="ActivityRetry.Delay"/>, instead of failing its job now.</summary>
+    void RetryScheduled(WorkflowInstance instance, ActivityRetry retry)
+    {
+    }
 }
+
+/// <summary>A retry of a job activity: which failure, which retry of how many, after how long.</summary>
+public sealed record ActivityRetry(string ActivityId, string ErrorClass, int Retry, int Attempts, TimeSpan Delay, string Error);
 
 public readonly record struct JobSnapshot(WorkflowStatus Status, string? Stage, DateTime At);

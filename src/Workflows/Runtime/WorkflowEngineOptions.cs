@@ -10,4 +10,10 @@ public sealed class WorkflowEngineOptions
     /// (in-memory); a durable job storage still holds them.
     /// </summary>
     public bool RedispatchOnRecovery { get; set; } = true;
+
+    /// <summary>
+    /// Delayed retries of a failed job activity, by its error class. None by default: the engine does not know which
+    /// failures pass; the host says.
+    /// </summary>
+    public Dictionary<string, JobRetryPolicy> JobRetries { get; } = new(StringComparer.Ordinal);
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Hangfire;
+using Hangfire.Server;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using P4Flow.Workflows.Activities;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.State;
@@ -16,6 +18,8 @@ public sealed partial class WorkflowJobs(
     IWorkDispatcher dispatcher,
     TimeProvider clock,
     IServiceProvider services,
+    IEnumerable<IWorkflowObserver> observers,
+    IOptions<WorkflowEngineOptions> options,
     ILogger<WorkflowJobs> logger)
 {
     [AutomaticRetry(Attempts = 3)]
@@ -36,9 +40,14 @@ public sealed partial class WorkflowJobs(
         await runtime.ResumeBookmarkAsync(instanceId, bookmarkId, payload: null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs a Job-kind activity's work and resumes the instance with its result.</summary>
-    [AutomaticRetry(Attempts = 3)]
-    public async Task RunActivityJobAsync(string instanceId, string bookmarkId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a Job-kind activity's work and resumes the instance with its result. A failure whose error class has a
+    /// retry policy left is not reported yet: the same Hangfire job runs again after the policy's delay
+    /// (<paramref name="context"/> is Hangfire's, null when called directly).
+    /// </summary>
+    [AutomaticRetry(Attempts = 3, ExceptOn = [typeof(ActivityRetryException)])]
+    [RetryByErrorClass]
+    public async Task RunActivityJobAsync(string instanceId, string bookmarkId, PerformContext? context, CancellationToken cancellationToken)
     {
         var instance = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         var bookmark = instance?.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId);
@@ -67,11 +76,30 @@ public sealed partial class WorkflowJobs(
             LogJobFailed(logger, ex, instanceId, bookmark.ActivityId);
             result = JobResult.Failed($"{ex.GetType().Name}: {ex.Message}");
         }
+        result = RetryOrReport(instance, bookmark.ActivityId, result, context);
         await runtime.ResumeBookmarkAsync(instanceId, bookmarkId, Serialize(result), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Throws <see cref="ActivityRetryException"/> when the failure earns a retry; else the result to report, saying how many runs it took.</summary>
+    private JobResult RetryOrReport(WorkflowInstance instance, string activityId, JobResult result, PerformContext? context)
+    {
+        if (result.Error is not { } error || context is null) return result;
+        var retries = context.GetJobParameter<int>(RetryByErrorClassAttribute.RetryCountParameter);
+        if (result.ErrorClass is { } errorClass && options.Value.JobRetries.TryGetValue(errorClass, out var policy) && retries < policy.Attempts)
+        {
+            var retry = new ActivityRetry(activityId, errorClass, retries + 1, policy.Attempts, policy.DelayBefore(retries + 1), error);
+            LogRetryScheduled(logger, instance.Id, activityId, errorClass, retry.Retry, retry.Attempts, retry.Delay.TotalSeconds, context.BackgroundJob.Id);
+            foreach (var observer in observers) observer.RetryScheduled(instance, retry);
+            throw new ActivityRetryException(retry);
+        }
+        return retries == 0 ? result : result with { Error = $"{error} (failed after {retries + 1} attempts)" };
     }
 
     private static System.Text.Json.Nodes.JsonNode? Serialize(JobResult result) => JsonSerializer.SerializeToNode(result, WorkflowJson.Options);
 
     [LoggerMessage(1101, LogLevel.Warning, "Job work of activity {ActivityId} in job {JobId} threw")]
     private static partial void LogJobFailed(ILogger logger, Exception exception, string jobId, string activityId);
+
+    [LoggerMessage(1102, LogLevel.Warning, "Job {JobId}: activity {ActivityId} failed with {ErrorClass}; retry {Retry} of {Attempts} in {DelaySeconds} s (background job {BackgroundJobId})")]
+    private static partial void LogRetryScheduled(ILogger logger, string jobId, string activityId, string errorClass, int retry, int attempts, double delaySeconds, string backgroundJobId);
 }

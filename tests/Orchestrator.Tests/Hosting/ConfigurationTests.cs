@@ -12,6 +12,9 @@ public sealed class ConfigurationTests
     [InlineData("monitoring:\n  log_format: xml\n", "monitoring.log_format")]
     [InlineData("resources:\n  max_agents: -1\n", "resources.max_agents")]
     [InlineData("server:\n  host: everywhere\n", "server.host")]
+    [InlineData("retries:\n  NETWORK_ERROR:\n    backoff: random\n", "retries.NETWORK_ERROR.backoff must be exponential, linear or fixed (got 'random')")]
+    [InlineData("retries:\n  P4_LOCKED:\n    attempts: -1\n", "retries.P4_LOCKED.attempts must be between 0 and 100 (got -1)")]
+    [InlineData("retries:\n  TIMEOUT: { attempts: 2, backoff: fixed, delay: 0 }\n", "retries.TIMEOUT.delay")]
     public async Task Start_BadValueInMasterYaml_ExitsNamingTheKey(string yaml, string key)
     {
         var home = OrchestratorProcess.CreateHome(yaml);

@@ -29,8 +29,7 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
         Assert.Equal(Base.Replace("two", "TWO", StringComparison.Ordinal), await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
 
         // Every command of the job is in the command log, with its stage.
-        var commands = (await File.ReadAllLinesAsync(Path.Combine(orchestrator.Home, "logs", "commands.jsonl")))
-            .Select(l => JsonNode.Parse(l)!).Where(l => l.Str("job_id") == jobId).ToList();
+        var commands = await orchestrator.CommandsAsync(jobId);
         Assert.All(commands, c => Assert.Equal("command_completed", c.Str("event")));
         Assert.Contains(commands, c => c.Str("stage") == "SYNC" && c["metadata"]!.Str("command") == "p4 sync");
         Assert.Contains(commands, c => c.Str("stage") == "P4PUSH" && c["metadata"]!.Str("command") == "p4 submit");
@@ -122,18 +121,7 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
     }
 
     [Fact]
-    public async Task Integrate_ServerUnreachable_FailsWithNetworkError()
-    {
-        var depot = await SimDepot.CreateAsync();
-        await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "unreachable" });
-
-        var job = await orchestrator.WaitForEndAsync(await orchestrator.IntegrateAsync(depot));
-
-        AssertFailed(job, "SYNC", "NETWORK_ERROR", "Connect to server failed");
-    }
-
-    [Fact]
-    public async Task Integrate_SessionExpired_FailsWithAuth()
+    public async Task Integrate_SessionExpired_FailsAtOnceWithAuth()
     {
         var depot = await SimDepot.CreateAsync();
         await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
@@ -143,6 +131,10 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
         var job = await orchestrator.WaitForEndAsync(await orchestrator.IntegrateAsync(depot));
 
         AssertFailed(job, "SYNC", "AUTH", "session has expired");
+        // AUTH has no retry policy: one run, no retry scheduled, no attempt count in the message.
+        Assert.DoesNotContain("attempts", job["fault"]!.Str("message"), StringComparison.Ordinal);
+        Assert.Single(await orchestrator.CommandsAsync(job.Str("id")), c => c.Str("event") == "command_failed");
+        Assert.Empty(await orchestrator.LogEventsAsync(job.Str("id"), RetryTests.RetryScheduledEvent));
     }
 
     private static void AssertFailed(JsonNode job, string stage, string errorClass, string text)

@@ -11,6 +11,7 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
     public OrchestratorProcess Process { get; private set; } = null!;
     public string Home { get; } = OrchestratorProcess.CreateHome();
     public HttpClient Client => Process.Client;
+    public int MetricsPort { get; } = Loopback.FreePort();
 
     public async Task InitializeAsync()
     {
@@ -20,6 +21,14 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
             ["P4FLOW_perforce__user"] = "p4flow",
             ["P4FLOW_state_management__resolve_check_interval"] = "1",
             ["P4FLOW_commands__runner"] = "local",
+            ["P4FLOW_monitoring__metrics_port"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Retries in seconds, not minutes: the network's as configured (1, 2, 4 s), one for the others.
+            ["P4FLOW_retries__NETWORK_ERROR__attempts"] = "3",
+            ["P4FLOW_retries__NETWORK_ERROR__delay"] = "1",
+            ["P4FLOW_retries__P4_LOCKED__attempts"] = "1",
+            ["P4FLOW_retries__P4_LOCKED__delay"] = "1",
+            ["P4FLOW_retries__TIMEOUT__attempts"] = "1",
+            ["P4FLOW_retries__TIMEOUT__delay"] = "1",
         });
         await Process.WaitReadyAsync();
     }
@@ -41,6 +50,19 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
     }
 
     public string JobWorkspace(string jobId) => Path.Combine(Home, "data", "workspaces", jobId);
+
+    /// <summary>The job's lines of the command log, in order.</summary>
+    public async Task<List<JsonNode>> CommandsAsync(string jobId) =>
+        [.. (await File.ReadAllLinesAsync(Path.Combine(Home, "logs", "commands.jsonl"))).Select(l => JsonNode.Parse(l)!).Where(l => l.Str("job_id") == jobId)];
+
+    /// <summary>The job's lines of the main log with the given event id.</summary>
+    public async Task<List<JsonNode>> LogEventsAsync(string jobId, int eventId)
+    {
+        using var stream = new FileStream(Path.Combine(Home, "logs", "p4flow.jsonl"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return [.. lines.Select(l => JsonNode.Parse(l)!).Where(l => l["event_id"]?.GetValue<int>() == eventId && l.ToJsonString().Contains(jobId, StringComparison.Ordinal))];
+    }
 
     public Task<JsonNode> WaitForEndAsync(string jobId) =>
         Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 90);

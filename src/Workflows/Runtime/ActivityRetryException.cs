@@ -1,0 +1,11 @@
+namespace P4Flow.Workflows.Runtime;
+
+/// <summary>
+/// Thrown by a job method whose activity failed in a way worth another try: <see cref="RetryByErrorClassAttribute"/>
+/// turns it into a scheduled retry of the same Hangfire job. Never seen by the workflow.
+/// </summary>
+public sealed class ActivityRetryException(ActivityRetry retry)
+    : Exception($"{retry.ErrorClass}: retry {retry.Retry} of {retry.Attempts} in {retry.Delay.TotalSeconds:0.#} s after: {retry.Error}")
+{
+    public ActivityRetry Retry { get; } = retry;
+}
