@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Logging;
@@ -76,26 +77,49 @@ public sealed partial class WorkflowJobs(
             LogJobFailed(logger, ex, instanceId, bookmark.ActivityId);
             result = JobResult.Failed($"{ex.GetType().Name}: {ex.Message}");
         }
-        result = RetryOrReport(instance, bookmark.ActivityId, result, context);
+        result = await RetryOrReportAsync(instance, bookmark, record, result, context, cancellationToken).ConfigureAwait(false);
         await runtime.ResumeBookmarkAsync(instanceId, bookmarkId, Serialize(result), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Throws <see cref="ActivityRetryException"/> when the failure earns a retry; else the result to report, saying how many runs it took.</summary>
-    private JobResult RetryOrReport(WorkflowInstance instance, string activityId, JobResult result, PerformContext? context)
+    private async Task<JobResult> RetryOrReportAsync(WorkflowInstance instance, Bookmark bookmark, ActivityExecutionRecord record, JobResult result, PerformContext? context, CancellationToken cancellationToken)
     {
-        if (result.Error is not { } error || context is null) return result;
-        var retries = context.GetJobParameter<int>(RetryByErrorClassAttribute.RetryCountParameter);
-        if (result.ErrorClass is { } errorClass && options.Value.JobRetries.TryGetValue(errorClass, out var policy) && retries < policy.Attempts)
+        var retries = context?.GetJobParameter<int>(RetryByErrorClassAttribute.RetryCountParameter) ?? 0;
+        if (result.Error is not { } error)
         {
-            var retry = new ActivityRetry(activityId, errorClass, retries + 1, policy.Attempts, policy.DelayBefore(retries + 1), error);
-            LogRetryScheduled(logger, instance.Id, activityId, errorClass, retry.Retry, retry.Attempts, retry.Delay.TotalSeconds, context.BackgroundJob.Id);
+            // A success after retries keeps the last one in view.
+            if (retries == 0 || record.Outputs?[WorkflowRuntime.LastRetryOutput] is not { } last) return result;
+            var outputs = result.Outputs?.DeepClone().AsObject() ?? [];
+            outputs[WorkflowRuntime.LastRetryOutput] = last.DeepClone();
+            return result with { Outputs = outputs };
+        }
+        if (context is not null && result.ErrorClass is { } errorClass && options.Value.JobRetries.TryGetValue(errorClass, out var policy) && retries < policy.Attempts)
+        {
+            var retry = new ActivityRetry(bookmark.ActivityId, errorClass, retries + 1, policy.Attempts, policy.DelayBefore(retries + 1), error);
+            LogRetryScheduled(logger, instance.Id, retry.ActivityId, errorClass, retry.Retry, retry.Attempts, retry.Delay.TotalSeconds, context.BackgroundJob.Id);
             foreach (var observer in observers) observer.RetryScheduled(instance, retry);
+            await runtime.NoteRetryAsync(instance.Id, bookmark.Id, Describe(retry), cancellationToken).ConfigureAwait(false);
             throw new ActivityRetryException(retry);
         }
         return retries == 0 ? result : result with { Error = $"{error} (failed after {retries + 1} attempts)" };
     }
 
-    private static System.Text.Json.Nodes.JsonNode? Serialize(JobResult result) => JsonSerializer.SerializeToNode(result, WorkflowJson.Options);
+    private JsonObject Describe(ActivityRetry retry)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new JsonObject
+        {
+            ["errorClass"] = retry.ErrorClass,
+            ["retry"] = retry.Retry,
+            ["attempts"] = retry.Attempts,
+            ["delaySeconds"] = retry.Delay.TotalSeconds,
+            ["error"] = retry.Error,
+            ["at"] = now,
+            ["dueAt"] = now + retry.Delay,
+        };
+    }
+
+    private static JsonNode? Serialize(JobResult result) => JsonSerializer.SerializeToNode(result, WorkflowJson.Options);
 
     [LoggerMessage(1101, LogLevel.Warning, "Job work of activity {ActivityId} in job {JobId} threw")]
     private static partial void LogJobFailed(ILogger logger, Exception exception, string jobId, string activityId);

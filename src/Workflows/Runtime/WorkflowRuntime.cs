@@ -25,6 +25,9 @@ public sealed partial class WorkflowRuntime(
 {
     private readonly IWorkflowObserver[] _observers = observers.ToArray();
 
+    /// <summary>The output of a job activity that holds its last scheduled retry.</summary>
+    public const string LastRetryOutput = "lastRetry";
+
     public static readonly IReadOnlySet<string> Queues = new HashSet<string>(StringComparer.Ordinal) { "high", "default", "low" };
 
     /// <summary>Creates a job on the published version and hands it to a background worker.</summary>
@@ -95,6 +98,25 @@ public sealed partial class WorkflowRuntime(
             resumed = true;
         }, cancellationToken).ConfigureAwait(false);
         return resumed;
+    }
+
+    /// <summary>
+    /// Shows a scheduled retry on the waiting activity (its outputs' <see cref="LastRetryOutput"/>), so the job's view
+    /// says why it waits; false when the bookmark is gone.
+    /// </summary>
+    public async Task<bool> NoteRetryAsync(string instanceId, string bookmarkId, JsonObject retry, CancellationToken cancellationToken)
+    {
+        var noted = false;
+        await WithInstanceAsync(instanceId, async run =>
+        {
+            var bookmark = run.Instance.Bookmarks.FirstOrDefault(b => b.Id == bookmarkId);
+            if (bookmark is null || await store.GetExecutionAsync(bookmark.ExecutionId, cancellationToken).ConfigureAwait(false) is not { } record) return;
+            (record.Outputs ??= [])[LastRetryOutput] = retry;
+            run.Changes.UpdatedExecutions.Add(record);
+            await run.Commit!(run).ConfigureAwait(false);
+            noted = true;
+        }, cancellationToken).ConfigureAwait(false);
+        return noted;
     }
 
     public Task<WorkflowInstance> CancelAsync(string instanceId, string reason, CancellationToken cancellationToken) =>

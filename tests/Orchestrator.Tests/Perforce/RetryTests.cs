@@ -33,6 +33,11 @@ public sealed class RetryTests(PerforceOrchestrator orchestrator)
         var firstFailure = commands.FindIndex(IsFailedRun);
         Assert.Equal(0, firstFailure);
         Assert.Contains(commands.Skip(1), c => c.Str("stage") == "SYNC" && c["error"] is null);
+        // The job shows the retry on the activity that waited for it.
+        var lastRetry = LastRetry(job);
+        Assert.Equal("NETWORK_ERROR", lastRetry.Str("errorClass"));
+        Assert.Equal(1, lastRetry["retry"]!.GetValue<int>());
+        Assert.Contains("Connect to server failed", lastRetry.Str("error"), StringComparison.Ordinal);
         var retry = Assert.Single(await orchestrator.LogEventsAsync(jobId, RetryScheduledEvent));
         Assert.Contains("retry 1 of 3", retry.Str("message"), StringComparison.Ordinal);
         Assert.Contains("NETWORK_ERROR", retry.Str("message"), StringComparison.Ordinal);
@@ -60,7 +65,12 @@ public sealed class RetryTests(PerforceOrchestrator orchestrator)
         Assert.True(gaps[0] >= 0.9 && gaps[1] >= 1.9 && gaps[2] >= 3.9, $"retries came early: {string.Join(", ", gaps)} s");
         Assert.True(gaps[2] > gaps[0], $"delays did not grow: {string.Join(", ", gaps)} s");
         Assert.Equal(3, (await orchestrator.LogEventsAsync(job.Str("id"), RetryScheduledEvent)).Count);
+        Assert.Equal(3, LastRetry(job)["retry"]!.GetValue<int>());
+        Assert.Equal(4, LastRetry(job)["delaySeconds"]!.GetValue<double>());
     }
+
+    private static JsonNode LastRetry(JsonNode job) =>
+        job["activities"]!.AsArray().Select(a => a!["outputs"]?["lastRetry"]).Single(r => r is not null)!;
 
     /// <summary>The command log knows exit codes, not error classes: with the server unreachable every run fails at its first command.</summary>
     private static bool IsFailedRun(JsonNode command) => command.Str("event") == "command_failed";
