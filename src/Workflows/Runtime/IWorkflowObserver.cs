@@ -13,7 +13,7 @@ public interface IWorkflowObserver
     /// <summary>A step was committed; <paramref name="before"/> holds the status and stage the job had when the step began.</summary>
     void StepCommitted(WorkflowInstance instance, JobSnapshot before, StepChanges changes);
 
-    /// <summary>A failed job activity will run again after <see cref="ActivityRetry.Delay"/>, instead of failing its job now.</summary>
+    /// <summary>A failed job activity will run again after <see cref="ActivityRetry.Delay"/> instead of failing its job now (called outside the job's lock).</summary>
     void RetryScheduled(WorkflowInstance instance, ActivityRetry retry)
     {
     }
