@@ -7,9 +7,9 @@ namespace P4Flow.Activities.Perforce;
 
 /// <summary>
 /// Builds and sends the p4 commands of one job: always tagged JSON output, always the job's own workspace,
-/// on the server the job's `p4port` input names or else the configured one.
+/// on the server the job's `p4port` input names or else the configured one, through that server's circuit breaker.
 /// </summary>
-public sealed class P4Client(ICommandDispatcher dispatcher, IOptions<PerforceOptions> options)
+public sealed class P4Client(ICommandDispatcher dispatcher, IOptions<PerforceOptions> options, P4CircuitBreakers breakers)
 {
     public const string PortInput = "p4port";
 
@@ -25,7 +25,7 @@ public sealed class P4Client(ICommandDispatcher dispatcher, IOptions<PerforceOpt
         args[0] = settings.Executable;
         var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["P4CONFIG"] = "", ["P4CHARSET"] = "none" };
         var request = new CommandRequest(jobId, stage, args, env, settings.TimeoutFor(stage), stdin);
-        var result = await dispatcher.RunAsync(request, cancellationToken).ConfigureAwait(false);
-        return P4Output.Parse(result);
+        // The server's circuit breaker may refuse to send it: see P4CircuitBreakers.
+        return await breakers.RunAsync(port, async token => P4Output.Parse(await dispatcher.RunAsync(request, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -42,6 +42,9 @@ public sealed class PerforceOptions
     [ConfigurationKeyName("default_timeout")]
     public int DefaultTimeout { get; set; } = 600;
 
+    [ConfigurationKeyName(P4CircuitBreakerOptions.Section)]
+    public P4CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
     public TimeSpan TimeoutFor(string? stage) =>
         TimeSpan.FromSeconds(stage is not null && StageTimeouts.TryGetValue(stage, out var seconds) ? seconds : DefaultTimeout);
 

@@ -11,6 +11,7 @@ public static class PerforceServiceCollectionExtensions
     public static IServiceCollection AddPerforceActivities(this IServiceCollection services)
     {
         services.AddOptions<PerforceOptions>();
+        services.TryAddSingleton<P4CircuitBreakers>();
         services.TryAddSingleton<P4Client>();
         services.TryAddSingleton<ResolveContinuation>();
         return services

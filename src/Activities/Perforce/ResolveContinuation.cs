@@ -39,6 +39,11 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
         {
             throw new WorkflowConflictException($"Could not check job {jobId}: {ex.Message}");
         }
+        catch (P4CircuitOpenException ex)
+        {
+            // The server is down for now, the workspace is fine: the job keeps waiting and can be checked later.
+            throw new WorkflowConflictException($"Could not check job {jobId}: {ex.Message}");
+        }
         catch (JobFailedException ex)
         {
             // The workspace (and the resolve done in it) is on an agent that is gone for good: the job cannot go on.

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using P4Flow.Activities.Commands;
 using P4Flow.Activities.Perforce;
 using P4Flow.Activities.Perforce.Parsers;
+using P4Flow.Activities.Tests.Support;
 using P4Flow.Workflows.State;
 
 namespace P4Flow.Activities.Tests.Perforce;
@@ -12,7 +12,7 @@ public sealed class P4ClientTests
     public async Task RunAsync_AnyCommand_AsksForTaggedJsonNeverScriptPrefixes()
     {
         var dispatcher = new RecordingDispatcher();
-        var client = new P4Client(dispatcher, Options.Create(new PerforceOptions { Port = "perforce:1666", User = "p4flow" }));
+        var client = Clients.P4(dispatcher, new PerforceOptions { Port = "perforce:1666", User = "p4flow" });
 
         var output = await client.RunAsync(new WorkflowInstance { Id = "job1" }, "SYNC", ["sync", "//depot/rel/..."], null, CancellationToken.None);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using P4Flow.Activities.Commands;
 using P4Flow.Activities.Perforce;
 using P4Flow.Activities.Perforce.Parsers;
+using P4Flow.Activities.Tests.Support;
 using P4Flow.Workflows.State;
 
 namespace P4Flow.Activities.Tests.Perforce;
@@ -24,7 +25,7 @@ public sealed class SimulatorProcessTests : IDisposable
     {
         _runner = new LocalCommandRunner(Options.Create(new LocalRunnerOptions { WorkspaceRoot = Path.Combine(_folder, "jobs") }));
         var options = new PerforceOptions { Executable = Launcher, Port = Demo, User = "demo", ClientPrefix = "demo-", DefaultTimeout = (int)Deadline.TotalSeconds };
-        _p4 = new P4Client(_runner, Options.Create(options));
+        _p4 = Clients.P4(_runner, options);
     }
 
     /// <summary>src/P4Sim's build output, which the project reference builds first.</summary>

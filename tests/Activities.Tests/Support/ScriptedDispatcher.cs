@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using P4Flow.Activities.Commands;
 using P4Flow.Activities.Perforce;
 using P4Flow.Workflows.Activities;
@@ -11,7 +10,7 @@ internal sealed class ScriptedDispatcher : ICommandDispatcher, IServiceProvider
     private readonly List<(string Command, int Exit, string Stdout, string Stderr)> _script = [];
     private readonly P4Client _client;
 
-    public ScriptedDispatcher() => _client = new P4Client(this, Options.Create(new PerforceOptions { Port = "perforce:1666", User = "p4flow" }));
+    public ScriptedDispatcher() => _client = Clients.P4(this, new PerforceOptions { Port = "perforce:1666", User = "p4flow" });
 
     /// <summary>Commands sent, without the global options (e.g. "submit -c 12").</summary>
     public List<string> Sent { get; } = [];
