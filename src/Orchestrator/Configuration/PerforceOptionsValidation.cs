@@ -11,5 +11,10 @@ internal sealed class PerforceOptionsValidation : IValidateOptions<PerforceOptio
         string.IsNullOrWhiteSpace(options.User) || options.User.StartsWith('-') || options.User.Contains(' ', StringComparison.Ordinal) ? $"perforce.user must be a Perforce user name (got '{options.User}')." : null,
         System.Text.RegularExpressions.Regex.IsMatch(options.ClientPrefix, "^[A-Za-z0-9_][A-Za-z0-9_.-]*$") ? null : $"perforce.client_prefix may hold letters, digits, '.', '_' and '-' (got '{options.ClientPrefix}').",
         Checks.Range("perforce.default_timeout", options.DefaultTimeout, 1, 86_400),
-        options.StageTimeouts.Where(t => t.Value is < 1 or > 86_400).Select(t => $"perforce.stage_timeouts.{t.Key} must be between 1 and 86400 (got {t.Value}).").FirstOrDefault());
+        options.StageTimeouts.Where(t => t.Value is < 1 or > 86_400).Select(t => $"perforce.stage_timeouts.{t.Key} must be between 1 and 86400 (got {t.Value}).").FirstOrDefault(),
+        // Polly's own bounds, so a bad value stops the start instead of the first command.
+        options.CircuitBreaker.FailureRatio is > 0 and <= 1 ? null : $"perforce.circuit_breaker.failure_ratio must be above 0 and at most 1 (got {options.CircuitBreaker.FailureRatio}).",
+        Checks.Range("perforce.circuit_breaker.minimum_throughput", options.CircuitBreaker.MinimumThroughput, 2, 10_000),
+        Checks.Seconds("perforce.circuit_breaker.sampling_duration", options.CircuitBreaker.SamplingDuration, 0.5, 86_400),
+        Checks.Seconds("perforce.circuit_breaker.break_duration", options.CircuitBreaker.BreakDuration, 0.5, 86_400));
 }

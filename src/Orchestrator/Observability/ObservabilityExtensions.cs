@@ -35,6 +35,7 @@ public static class ObservabilityExtensions
         services.AddSingleton<StateMetrics>();
         services.AddSingleton<IWorkflowObserver, JobMetricsObserver>();
         services.AddSingleton<IWorkflowObserver, JobEventLog>();
+        services.AddSingleton<Activities.Perforce.IP4CircuitObserver, CircuitMetricsObserver>();
         services.AddHostedService<MetricsServer>();
         return builder;
     }

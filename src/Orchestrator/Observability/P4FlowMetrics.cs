@@ -61,6 +61,7 @@ public sealed partial class P4FlowMetrics
         AgentsConnected = factory.CreateGauge("p4_agents_connected", "Agents connected to the hub.");
         Agents = factory.CreateGauge("p4_agents", "Agents known to the hub, by health state.", "state");
         HubRefusals = factory.CreateCounter("p4_hub_refusals_total", "Agent connections the hub refused, by reason.", "reason");
+        CircuitOpen = factory.CreateGauge("p4_circuit_open", "1 while a Perforce server's circuit breaker is open (its commands fail at once), 0 once it closed.", "server");
 
         // Known label values start at 0, so a rate or an alert sees them before the first event.
         foreach (var queue in P4Flow.Workflows.Runtime.WorkflowRuntime.Queues) QueueDepth.WithLabels(queue).Set(0);
@@ -90,6 +91,7 @@ public sealed partial class P4FlowMetrics
     internal Gauge AgentsConnected { get; }
     internal Gauge Agents { get; }
     internal Counter HubRefusals { get; }
+    internal Gauge CircuitOpen { get; }
 
     /// <summary>A command ended. <paramref name="result"/>: success, failed, timeout, refused or cancelled; <paramref name="errorClass"/>: NETWORK_ERROR, P4_LOCKED, ... or null on success.</summary>
     public void CommandCompleted(string? stage, string result, string? errorClass, TimeSpan duration)
@@ -106,6 +108,9 @@ public sealed partial class P4FlowMetrics
         AgentsConnected.Set(connected);
         foreach (var state in AgentStates) Agents.WithLabels(state).Set(byState.TryGetValue(state, out var count) ? count : 0);
     }
+
+    /// <summary>A Perforce server's circuit opened or closed. The label is its P4PORT: a configured server or a job's p4port, few in practice.</summary>
+    public void CircuitChanged(string server, bool open) => CircuitOpen.WithLabels(server).Set(open ? 1 : 0);
 
     /// <summary>The hub refused an agent; <paramref name="reason"/> is one of <see cref="RefusalReasons"/> (anything else counts as other).</summary>
     public void HubRefused(string reason) => HubRefusals.WithLabels(RefusalReasons.Contains(reason) ? reason : "other").Inc();

@@ -15,6 +15,9 @@ public sealed class ConfigurationTests
     [InlineData("retries:\n  NETWORK_ERROR:\n    backoff: random\n", "retries.NETWORK_ERROR.backoff must be exponential, linear or fixed (got 'random')")]
     [InlineData("retries:\n  P4_LOCKED:\n    attempts: -1\n", "retries.P4_LOCKED.attempts must be between 0 and 100 (got -1)")]
     [InlineData("retries:\n  TIMEOUT: { attempts: 2, backoff: fixed, delay: 0 }\n", "retries.TIMEOUT.delay")]
+    [InlineData("perforce:\n  circuit_breaker:\n    minimum_throughput: 1\n", "perforce.circuit_breaker.minimum_throughput must be between 2 and 10000 (got 1)")]
+    [InlineData("perforce:\n  circuit_breaker:\n    failure_ratio: 1.5\n", "perforce.circuit_breaker.failure_ratio must be above 0 and at most 1 (got 1.5)")]
+    [InlineData("perforce:\n  circuit_breaker:\n    break_duration: 0\n", "perforce.circuit_breaker.break_duration must be between 0.5 and 86400 seconds (got 0)")]
     public async Task Start_BadValueInMasterYaml_ExitsNamingTheKey(string yaml, string key)
     {
         var home = OrchestratorProcess.CreateHome(yaml);

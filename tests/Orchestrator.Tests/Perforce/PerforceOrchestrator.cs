@@ -8,6 +8,15 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
 {
     public const string Runs = "/api/workflow-definitions/p4-integrate/runs";
 
+    private readonly Dictionary<string, string> _overrides = [];
+
+    public PerforceOrchestrator()
+    {
+    }
+
+    /// <summary>One with other settings, for a test class of its own (the shared one keeps the defaults).</summary>
+    internal PerforceOrchestrator(IReadOnlyDictionary<string, string> overrides) => _overrides = new(overrides);
+
     public OrchestratorProcess Process { get; private set; } = null!;
     public string Home { get; } = OrchestratorProcess.CreateHome();
     public HttpClient Client => Process.Client;
@@ -15,7 +24,7 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Process = OrchestratorProcess.Start(Home, environment: new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
             ["P4FLOW_perforce__user"] = "p4flow",
@@ -29,7 +38,9 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
             ["P4FLOW_retries__P4_LOCKED__delay"] = "1",
             ["P4FLOW_retries__TIMEOUT__attempts"] = "1",
             ["P4FLOW_retries__TIMEOUT__delay"] = "1",
-        });
+        };
+        foreach (var (key, value) in _overrides) environment[key] = value;
+        Process = OrchestratorProcess.Start(Home, environment: environment);
         await Process.WaitReadyAsync();
     }
 
