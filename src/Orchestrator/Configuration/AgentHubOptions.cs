@@ -110,4 +110,11 @@ public sealed class AgentsOptions
     /// <summary>Seconds between checks of the whitelist file for changes.</summary>
     [ConfigurationKeyName("whitelist_poll_interval")]
     public double WhitelistPollInterval { get; set; } = 1;
+
+    /// <summary>
+    /// Per agent: an agent whose commands keep failing for reasons of its own (its launcher cannot start them, it
+    /// sends no result) gets no new job while its circuit is open. Same settings as perforce.circuit_breaker.
+    /// </summary>
+    [ConfigurationKeyName("circuit_breaker")]
+    public P4Flow.Activities.Perforce.P4CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 }

@@ -74,6 +74,15 @@ internal static class Checks
     public static string? Seconds(string key, double value, double min, double max) =>
         value < min || value > max || double.IsNaN(value) ? $"{key} must be between {min} and {max} seconds (got {value})." : null;
 
+    /// <summary>Polly's own bounds, so a bad value stops the start instead of the first command.</summary>
+    public static string?[] CircuitBreaker(string key, P4Flow.Activities.Perforce.P4CircuitBreakerOptions options) =>
+    [
+        options.FailureRatio is > 0 and <= 1 ? null : $"{key}.failure_ratio must be above 0 and at most 1 (got {options.FailureRatio}).",
+        Range($"{key}.minimum_throughput", options.MinimumThroughput, 2, 10_000),
+        Seconds($"{key}.sampling_duration", options.SamplingDuration, 0.5, 86_400),
+        Seconds($"{key}.break_duration", options.BreakDuration, 0.5, 86_400),
+    ];
+
     public static ValidateOptionsResult Result(params string?[] failures)
     {
         var found = failures.OfType<string>().ToList();
@@ -110,12 +119,13 @@ internal sealed class HubSecurityOptionsValidation : IValidateOptions<HubSecurit
 
 internal sealed class AgentsOptionsValidation : IValidateOptions<AgentsOptions>
 {
-    public ValidateOptionsResult Validate(string? name, AgentsOptions options) => Checks.Result(
+    public ValidateOptionsResult Validate(string? name, AgentsOptions options) => Checks.Result([
         Checks.Seconds("agents.ping_interval", options.PingInterval, 0.05, 3600),
         Checks.Seconds("agents.pong_timeout", options.PongTimeout, 0.05, 3600),
         Checks.Range("agents.max_missed_pongs", options.MaxMissedPongs, 1, 100),
         Checks.Seconds("agents.lost_grace", options.LostGrace, 0, 86_400),
         Checks.Seconds("agents.wait_timeout", options.WaitTimeout, 0, 86_400),
         Checks.Seconds("agents.whitelist_poll_interval", options.WhitelistPollInterval, 0.05, 60),
-        string.IsNullOrWhiteSpace(options.Journal) ? "agents.journal must name the hub's journal file." : null);
+        string.IsNullOrWhiteSpace(options.Journal) ? "agents.journal must name the hub's journal file." : null,
+        .. Checks.CircuitBreaker("agents.circuit_breaker", options.CircuitBreaker)]);
 }

@@ -5,16 +5,12 @@ namespace P4Flow.Orchestrator.Configuration;
 
 internal sealed class PerforceOptionsValidation : IValidateOptions<PerforceOptions>
 {
-    public ValidateOptionsResult Validate(string? name, PerforceOptions options) => Checks.Result(
+    public ValidateOptionsResult Validate(string? name, PerforceOptions options) => Checks.Result([
         string.IsNullOrWhiteSpace(options.Executable) ? "perforce.executable must name the p4 program." : null,
         string.IsNullOrWhiteSpace(options.Port) || options.Port.StartsWith('-') ? $"perforce.port must be a P4PORT such as ssl:perforce:1666 (got '{options.Port}')." : null,
         string.IsNullOrWhiteSpace(options.User) || options.User.StartsWith('-') || options.User.Contains(' ', StringComparison.Ordinal) ? $"perforce.user must be a Perforce user name (got '{options.User}')." : null,
         System.Text.RegularExpressions.Regex.IsMatch(options.ClientPrefix, "^[A-Za-z0-9_][A-Za-z0-9_.-]*$") ? null : $"perforce.client_prefix may hold letters, digits, '.', '_' and '-' (got '{options.ClientPrefix}').",
         Checks.Range("perforce.default_timeout", options.DefaultTimeout, 1, 86_400),
         options.StageTimeouts.Where(t => t.Value is < 1 or > 86_400).Select(t => $"perforce.stage_timeouts.{t.Key} must be between 1 and 86400 (got {t.Value}).").FirstOrDefault(),
-        // Polly's own bounds, so a bad value stops the start instead of the first command.
-        options.CircuitBreaker.FailureRatio is > 0 and <= 1 ? null : $"perforce.circuit_breaker.failure_ratio must be above 0 and at most 1 (got {options.CircuitBreaker.FailureRatio}).",
-        Checks.Range("perforce.circuit_breaker.minimum_throughput", options.CircuitBreaker.MinimumThroughput, 2, 10_000),
-        Checks.Seconds("perforce.circuit_breaker.sampling_duration", options.CircuitBreaker.SamplingDuration, 0.5, 86_400),
-        Checks.Seconds("perforce.circuit_breaker.break_duration", options.CircuitBreaker.BreakDuration, 0.5, 86_400));
+        .. Checks.CircuitBreaker("perforce.circuit_breaker", options.CircuitBreaker)]);
 }

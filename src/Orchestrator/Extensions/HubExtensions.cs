@@ -38,6 +38,8 @@ public static class HubExtensions
         var commands = configuration.Section<CommandsOptions, CommandsOptionsValidation>(CommandsOptions.Section);
         services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CommandsOptions>, CommandsOptionsValidation>();
+        // A bad agents: section stops the start even while commands run in-process, before anyone switches to agents.
+        configuration.Section<AgentsOptions, AgentsOptionsValidation>(AgentsOptions.Section);
         if (!commands.UsesAgents)
         {
             services.AddOptions<LocalRunnerOptions>().Configure<IOptions<PerforceOptions>>((local, p4) => local.WorkspaceRoot = p4.Value.WorkspaceRoot);
@@ -70,6 +72,7 @@ public static class HubExtensions
         services.AddSingleton<WhitelistMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<WhitelistMonitor>());
         services.AddSingleton<HubJournal>();
+        services.AddSingleton<AgentCircuitBreakers>();
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<JobFolderReconciler>();
         services.AddSingleton<HubTls>();

@@ -22,6 +22,7 @@ public sealed class AgentUnavailableException(string message, string errorClass)
 /// </summary>
 public sealed partial class AgentCommandDispatcher(
     AgentRegistry registry,
+    AgentCircuitBreakers circuits,
     IWorkflowStore store,
     IServiceProvider services,
     IOptions<AgentsOptions> options,
@@ -38,6 +39,11 @@ public sealed partial class AgentCommandDispatcher(
     {
         ArgumentNullException.ThrowIfNull(request);
         var agentId = await AssignAsync(request, cancellationToken).ConfigureAwait(false);
+        return await circuits.RunAsync(agentId, token => RunOnAsync(agentId, request, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AgentAnswer> RunOnAsync(string agentId, CommandRequest request, CancellationToken cancellationToken)
+    {
         var pending = registry.Submit(agentId, request);
         var grace = TimeSpan.FromSeconds(options.Value.LostGrace);
         var deadline = clock.GetUtcNow() + request.Timeout + request.Timeout + SilenceMargin;
@@ -51,7 +57,8 @@ public sealed partial class AgentCommandDispatcher(
                 if (completion.IsCompletedSuccessfully)
                 {
                     registry.Release(pending);
-                    return Convert(await completion.ConfigureAwait(false), agentId);
+                    var result = await completion.ConfigureAwait(false);
+                    return new AgentAnswer(Convert(result, agentId), AgentCircuitBreakers.FaultOf(result));
                 }
                 if (completion.IsCanceled) throw new OperationCanceledException($"Cmd {pending.CmdId} of job {request.JobId} was cancelled: the job ended.");
                 cancellationToken.ThrowIfCancellationRequested();
@@ -65,7 +72,8 @@ public sealed partial class AgentCommandDispatcher(
                 if (clock.GetUtcNow() > deadline)
                 {
                     registry.Abandon(pending, "no answer");
-                    return new CommandResult(pending.CmdId, -1, "", $"Agent {agentId} sent no result for cmd {pending.CmdId} within its timeout.", request.Timeout, TimedOut: true, AgentId: agentId);
+                    var silence = $"Agent {agentId} sent no result for cmd {pending.CmdId} within its timeout.";
+                    return new AgentAnswer(new CommandResult(pending.CmdId, -1, "", silence, request.Timeout, TimedOut: true, AgentId: agentId), silence);
                 }
             }
         }

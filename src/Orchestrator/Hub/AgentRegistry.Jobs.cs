@@ -11,7 +11,10 @@ public sealed partial class AgentRegistry
         lock (_lock) return _jobAgents.GetValueOrDefault(jobId);
     }
 
-    /// <summary>Gives the job the healthy agent with the lowest load that meets its requirements; null when none does.</summary>
+    /// <summary>
+    /// Gives the job the healthy agent with the lowest load that meets its requirements and whose circuit is not
+    /// open; null when none does.
+    /// </summary>
     public string? TryAssign(string jobId, AgentRequirements requirements)
     {
         ArgumentNullException.ThrowIfNull(requirements);
@@ -19,7 +22,7 @@ public sealed partial class AgentRegistry
         {
             if (_jobAgents.TryGetValue(jobId, out var assigned)) return assigned;
             var best = _agents.Values
-                .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a))
+                .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a) && _circuits?.Admits(a.Id) != false)
                 .OrderBy(a => a.ActiveJobs + a.InFlight.Count + a.Unsent.Count)
                 .ThenBy(a => a.Load)
                 .ThenBy(a => a.LastActive)

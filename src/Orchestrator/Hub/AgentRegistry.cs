@@ -24,14 +24,16 @@ public sealed partial class AgentRegistry
     private readonly IOptions<ResourcesOptions> _resources;
     private readonly ILogger<AgentRegistry> _logger;
     private readonly CommandSigner? _signer;
+    private readonly AgentCircuitBreakers? _circuits;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static readonly TimeSpan OrphanRetention = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan EvictedRetryAfter = TimeSpan.FromSeconds(60);
 
-    public AgentRegistry(HubJournal journal, AuditLog audit, TimeProvider clock, IOptions<ResourcesOptions> resources, ILogger<AgentRegistry> logger, CommandSigner? signer = null)
+    public AgentRegistry(HubJournal journal, AuditLog audit, TimeProvider clock, IOptions<ResourcesOptions> resources, ILogger<AgentRegistry> logger, CommandSigner? signer = null, AgentCircuitBreakers? circuits = null)
     {
         _signer = signer;
+        _circuits = circuits;
         _journal = journal;
         _audit = audit;
         _clock = clock;
@@ -234,11 +236,17 @@ public sealed partial class AgentRegistry
     {
         lock (_lock)
         {
-            return [.. _agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => new AgentView(
-                a.Id, a.State.ToString().ToUpperInvariant(), a.Hostname, a.Address, a.Capabilities, a.Labels, a.Load, a.MaxConcurrent,
-                a.Session is null ? null : a.ConnectedSince, a.LastActive, a.CommandsSent, a.BytesSent + (a.Session?.BytesSent ?? 0), a.BytesReceived,
-                a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion))];
+            return [.. _agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal).Select(View)];
         }
+    }
+
+    private AgentView View(AgentRecord a)
+    {
+        var (circuit, until) = _circuits?.StateOf(a.Id) ?? (AgentCircuitBreakers.Closed, null);
+        return new AgentView(
+            a.Id, a.State.ToString().ToUpperInvariant(), a.Hostname, a.Address, a.Capabilities, a.Labels, a.Load, a.MaxConcurrent,
+            a.Session is null ? null : a.ConnectedSince, a.LastActive, a.CommandsSent, a.BytesSent + (a.Session?.BytesSent ?? 0), a.BytesReceived,
+            a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion, circuit, until);
     }
 
     private AgentRecord Record(string agentId)

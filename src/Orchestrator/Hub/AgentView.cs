@@ -19,4 +19,7 @@ public sealed record AgentView(
     int CommandsWaiting,
     int Jobs,
     string AgentVersion,
-    string ProtocolVersion);
+    string ProtocolVersion,
+    /// <summary>closed, open (no new job until CircuitOpenUntil) or half-open (agents.circuit_breaker).</summary>
+    string Circuit = AgentCircuitBreakers.Closed,
+    DateTimeOffset? CircuitOpenUntil = null);

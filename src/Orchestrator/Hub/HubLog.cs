@@ -52,4 +52,13 @@ internal static partial class HubLog
 
     [LoggerMessage(4017, LogLevel.Information, "[agent] {Line}")]
     public static partial void DemoAgentOutput(ILogger logger, string line);
+
+    [LoggerMessage(4021, LogLevel.Warning, "Agent {AgentId}: circuit opened for {BreakSeconds} s after repeated failures of its own ({Reason}); it gets no new job until then")]
+    public static partial void AgentCircuitOpened(ILogger logger, string agentId, double breakSeconds, string reason);
+
+    [LoggerMessage(4022, LogLevel.Information, "Agent {AgentId}: circuit half-open, its next command is the trial")]
+    public static partial void AgentCircuitHalfOpened(ILogger logger, string agentId);
+
+    [LoggerMessage(4023, LogLevel.Information, "Agent {AgentId}: circuit closed, it answered a command again")]
+    public static partial void AgentCircuitClosed(ILogger logger, string agentId);
 }

@@ -35,7 +35,9 @@ public static class ObservabilityExtensions
         services.AddSingleton<StateMetrics>();
         services.AddSingleton<IWorkflowObserver, JobMetricsObserver>();
         services.AddSingleton<IWorkflowObserver, JobEventLog>();
-        services.AddSingleton<Activities.Perforce.IP4CircuitObserver, CircuitMetricsObserver>();
+        services.AddSingleton<CircuitMetricsObserver>();
+        services.AddSingleton<Activities.Perforce.IP4CircuitObserver>(sp => sp.GetRequiredService<CircuitMetricsObserver>());
+        services.AddSingleton<Hub.IAgentCircuitObserver>(sp => sp.GetRequiredService<CircuitMetricsObserver>());
         services.AddHostedService<MetricsServer>();
         return builder;
     }

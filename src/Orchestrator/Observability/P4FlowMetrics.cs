@@ -62,6 +62,7 @@ public sealed partial class P4FlowMetrics
         Agents = factory.CreateGauge("p4_agents", "Agents known to the hub, by health state.", "state");
         HubRefusals = factory.CreateCounter("p4_hub_refusals_total", "Agent connections the hub refused, by reason.", "reason");
         CircuitOpen = factory.CreateGauge("p4_circuit_open", "1 while a Perforce server's circuit breaker is open (its commands fail at once), 0 once it closed.", "server");
+        AgentCircuitOpen = factory.CreateGauge("p4_agent_circuit_open", "1 while an agent's circuit breaker is open (it gets no new job), 0 once it closed.", "agent");
 
         // Known label values start at 0, so a rate or an alert sees them before the first event.
         foreach (var queue in P4Flow.Workflows.Runtime.WorkflowRuntime.Queues) QueueDepth.WithLabels(queue).Set(0);
@@ -92,6 +93,7 @@ public sealed partial class P4FlowMetrics
     internal Gauge Agents { get; }
     internal Counter HubRefusals { get; }
     internal Gauge CircuitOpen { get; }
+    internal Gauge AgentCircuitOpen { get; }
 
     /// <summary>A command ended. <paramref name="result"/>: success, failed, timeout, refused or cancelled; <paramref name="errorClass"/>: NETWORK_ERROR, P4_LOCKED, ... or null on success.</summary>
     public void CommandCompleted(string? stage, string result, string? errorClass, TimeSpan duration)
@@ -111,6 +113,9 @@ public sealed partial class P4FlowMetrics
 
     /// <summary>A Perforce server's circuit opened or closed. The label is its P4PORT: a configured server or a job's p4port, few in practice.</summary>
     public void CircuitChanged(string server, bool open) => CircuitOpen.WithLabels(server).Set(open ? 1 : 0);
+
+    /// <summary>An agent's circuit opened or closed. The label is its id: the whitelist bounds them.</summary>
+    public void AgentCircuitChanged(string agentId, bool open) => AgentCircuitOpen.WithLabels(agentId).Set(open ? 1 : 0);
 
     /// <summary>The hub refused an agent; <paramref name="reason"/> is one of <see cref="RefusalReasons"/> (anything else counts as other).</summary>
     public void HubRefused(string reason) => HubRefusals.WithLabels(RefusalReasons.Contains(reason) ? reason : "other").Inc();

@@ -18,6 +18,8 @@ public sealed class ConfigurationTests
     [InlineData("perforce:\n  circuit_breaker:\n    minimum_throughput: 1\n", "perforce.circuit_breaker.minimum_throughput must be between 2 and 10000 (got 1)")]
     [InlineData("perforce:\n  circuit_breaker:\n    failure_ratio: 1.5\n", "perforce.circuit_breaker.failure_ratio must be above 0 and at most 1 (got 1.5)")]
     [InlineData("perforce:\n  circuit_breaker:\n    break_duration: 0\n", "perforce.circuit_breaker.break_duration must be between 0.5 and 86400 seconds (got 0)")]
+    [InlineData("agents:\n  circuit_breaker:\n    minimum_throughput: 0\n", "agents.circuit_breaker.minimum_throughput must be between 2 and 10000 (got 0)")]
+    [InlineData("agents:\n  circuit_breaker:\n    failure_ratio: 0\n", "agents.circuit_breaker.failure_ratio must be above 0 and at most 1 (got 0)")]
     public async Task Start_BadValueInMasterYaml_ExitsNamingTheKey(string yaml, string key)
     {
         var home = OrchestratorProcess.CreateHome(yaml);
