@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Observability;
+using P4Flow.Orchestrator.Tests.Observability;
 
 namespace P4Flow.Orchestrator.Tests.Hub;
 
@@ -15,7 +18,12 @@ public sealed class AgentCircuitTests
             ["agents:circuit_breaker:minimum_throughput"] = "2",
             ["agents:circuit_breaker:failure_ratio"] = "0.5",
             ["agents:circuit_breaker:break_duration"] = "3",
+        }, services: services =>
+        {
+            services.AddSingleton(new P4FlowMetrics(Prometheus.Metrics.NewCustomRegistry()));
+            services.AddSingleton<IAgentCircuitObserver, CircuitMetricsObserver>();
         });
+        var metrics = hub.Services.GetRequiredService<P4FlowMetrics>();
         // Listed on the flaky agent's allow-list and present, but no one may execute it: its launcher fails ("not started: ...").
         var broken = Path.Combine(hub.Dir, "not-executable");
         await File.WriteAllTextAsync(broken, "#!/bin/sh\necho ran\n");
@@ -24,12 +32,12 @@ public sealed class AgentCircuitTests
         {
             [$"P4FLOW_AGENT_execution__allowed_executables__{AgentProcess.AllowedPrograms.Count}"] = broken,
         });
-        await using var steady = AgentProcess.Start(hub.Dir, hub.Port, "steady");
+        await using var steady = AgentProcess.Start(hub.Dir, hub.Port, "steady", labels: ["steady"]);
         await hub.WaitForAgentAsync("flaky", a => a.State == "HEALTHY", "the flaky agent");
         await hub.WaitForAgentAsync("steady", a => a.State == "HEALTHY", "the steady agent");
 
         // The steady agent carries a job; the flaky one two jobs whose commands fail to start.
-        Assert.Equal("steady", hub.Registry.TryAssign("job-busy", AgentRequirements.None));
+        Assert.Equal("steady", hub.Registry.TryAssign("job-busy", new AgentRequirements([], ["steady"])));
         Assert.Equal("flaky", hub.Registry.TryAssign("job-1", Flaky));
         Assert.Equal("flaky", hub.Registry.TryAssign("job-2", Flaky));
         var first = await hub.Dispatcher.RunAsync(HubHost.Request("job-1", broken), CancellationToken.None);
@@ -41,6 +49,7 @@ public sealed class AgentCircuitTests
         Assert.Equal("open", open.Circuit);
         Assert.NotNull(open.CircuitOpenUntil);
         Assert.Equal("closed", hub.Agent("steady")!.Circuit);
+        Assert.Equal(1, (await MetricsUnitTests.ScrapeAsync(metrics)).Value("p4_agent_circuit_open", ("agent", "flaky")));
         // A job already on the flaky agent stays there: its workspace is there.
         var stays = await hub.Dispatcher.RunAsync(HubHost.Request("job-2", "/bin/echo", "still here"), CancellationToken.None);
         Assert.Equal("flaky", stays.AgentId);
@@ -60,6 +69,7 @@ public sealed class AgentCircuitTests
         var closed = hub.Agent("flaky")!;
         Assert.Equal("closed", closed.Circuit);
         Assert.Null(closed.CircuitOpenUntil);
+        Assert.Equal(0, (await MetricsUnitTests.ScrapeAsync(metrics)).Value("p4_agent_circuit_open", ("agent", "flaky")));
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class HubHost : IAsyncDisposable
     };
 
     /// <param name="agents">Whitelisted names (127.0.0.0/8 and ::1); their certificates are issued.</param>
-    public static async Task<HubHost> StartAsync(string? dir = null, int? port = null, IEnumerable<string>? agents = null, IDictionary<string, string?>? settings = null)
+    public static async Task<HubHost> StartAsync(string? dir = null, int? port = null, IEnumerable<string>? agents = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         dir ??= NewDir();
         var chosen = port ?? Loopback.FreePort();
@@ -97,6 +97,7 @@ public sealed class HubHost : IAsyncDisposable
         builder.Services.AddWorkflowEngine();
         builder.Services.AddMemoryWorkflowStore();
         builder.AddAgentHub();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapAgentHub();
         await app.StartAsync();

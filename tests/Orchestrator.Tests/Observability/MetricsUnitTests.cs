@@ -111,7 +111,7 @@ public sealed class MetricsUnitTests
         return job;
     }
 
-    private static async Task<PrometheusText> ScrapeAsync(P4FlowMetrics metrics)
+    internal static async Task<PrometheusText> ScrapeAsync(P4FlowMetrics metrics)
     {
         using var stream = new MemoryStream();
         await metrics.Registry.CollectAndExportAsTextAsync(stream);
