@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using Polly.CircuitBreaker;
 
 namespace P4Flow.Activities.Perforce;
 
 /// <summary>
-/// The `perforce.circuit_breaker:` section: when a server (one P4PORT) keeps failing with network errors, its
-/// commands fail at once for a while instead of each waiting for a connect timeout on an agent.
+/// A `circuit_breaker:` section (`perforce.` per P4PORT, `agents.` per agent): when what it guards keeps failing, its
+/// circuit opens for a while. What counts as a failure is the breaker's owner's to say.
 /// </summary>
 public sealed class P4CircuitBreakerOptions
 {
@@ -13,7 +14,7 @@ public sealed class P4CircuitBreakerOptions
     [ConfigurationKeyName("enabled")]
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Share of commands in the sampling window that failed with NETWORK_ERROR at which the circuit opens (0 &lt; ratio &lt;= 1).</summary>
+    /// <summary>Share of commands in the sampling window that failed at which the circuit opens (0 &lt; ratio &lt;= 1).</summary>
     [ConfigurationKeyName("failure_ratio")]
     public double FailureRatio { get; set; } = 0.5;
 
@@ -28,4 +29,13 @@ public sealed class P4CircuitBreakerOptions
     /// <summary>Seconds the circuit stays open before one trial command is let through.</summary>
     [ConfigurationKeyName("break_duration")]
     public double BreakDuration { get; set; } = 30;
+
+    /// <summary>Polly's breaker with these thresholds; the caller adds what counts as a failure and the callbacks.</summary>
+    public CircuitBreakerStrategyOptions<T> Strategy<T>() => new()
+    {
+        FailureRatio = FailureRatio,
+        MinimumThroughput = MinimumThroughput,
+        SamplingDuration = TimeSpan.FromSeconds(SamplingDuration),
+        BreakDuration = TimeSpan.FromSeconds(BreakDuration),
+    };
 }

@@ -41,32 +41,30 @@ public sealed partial class P4CircuitBreakers(IOptions<PerforceOptions> options,
 
     public void Dispose() => _registry.Dispose();
 
-    private CircuitBreakerStrategyOptions<P4Output> Breaker(string server, P4CircuitBreakerOptions settings) => new()
+    private CircuitBreakerStrategyOptions<P4Output> Breaker(string server, P4CircuitBreakerOptions settings)
     {
-        FailureRatio = settings.FailureRatio,
-        MinimumThroughput = settings.MinimumThroughput,
-        SamplingDuration = TimeSpan.FromSeconds(settings.SamplingDuration),
-        BreakDuration = TimeSpan.FromSeconds(settings.BreakDuration),
+        var breaker = settings.Strategy<P4Output>();
         // Only the server being unreachable counts: a lock or a conflict says the server is fine.
-        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } output && P4ErrorClass.Classify(output) == P4ErrorClass.NetworkError),
-        OnOpened = args =>
+        breaker.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } output && P4ErrorClass.Classify(output) == P4ErrorClass.NetworkError);
+        breaker.OnOpened = args =>
         {
             LogOpened(logger, server, args.BreakDuration.TotalSeconds, Reason(args.Outcome));
             Notify(server, open: true);
             return default;
-        },
-        OnHalfOpened = _ =>
+        };
+        breaker.OnHalfOpened = _ =>
         {
             LogHalfOpened(logger, server);
             return default;
-        },
-        OnClosed = _ =>
+        };
+        breaker.OnClosed = _ =>
         {
             LogClosed(logger, server);
             Notify(server, open: false);
             return default;
-        },
-    };
+        };
+        return breaker;
+    }
 
     private void Notify(string server, bool open)
     {

@@ -80,34 +80,32 @@ public sealed partial class AgentCircuitBreakers(IOptions<AgentsOptions> options
 
     public void Dispose() => _registry.Dispose();
 
-    private CircuitBreakerStrategyOptions<AgentAnswer> Breaker(string agentId, P4Flow.Activities.Perforce.P4CircuitBreakerOptions settings) => new()
+    private CircuitBreakerStrategyOptions<AgentAnswer> Breaker(string agentId, P4Flow.Activities.Perforce.P4CircuitBreakerOptions settings)
     {
-        FailureRatio = settings.FailureRatio,
-        MinimumThroughput = settings.MinimumThroughput,
-        SamplingDuration = TimeSpan.FromSeconds(settings.SamplingDuration),
-        BreakDuration = TimeSpan.FromSeconds(settings.BreakDuration),
+        var breaker = settings.Strategy<AgentAnswer>();
         // Exceptions (the job ended, the agent was lost) are not the agent's answer; AGENT_LOST has its own grace.
-        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.AgentFault is not null),
-        OnOpened = args =>
+        breaker.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.AgentFault is not null);
+        breaker.OnOpened = args =>
         {
             _open[agentId] = clock.GetUtcNow() + args.BreakDuration;
             HubLog.AgentCircuitOpened(logger, agentId, args.BreakDuration.TotalSeconds, args.Outcome.Result?.AgentFault ?? "");
             Notify(agentId, open: true);
             return default;
-        },
-        OnHalfOpened = _ =>
+        };
+        breaker.OnHalfOpened = _ =>
         {
             HubLog.AgentCircuitHalfOpened(logger, agentId);
             return default;
-        },
-        OnClosed = _ =>
+        };
+        breaker.OnClosed = _ =>
         {
             _open.TryRemove(agentId, out DateTimeOffset _);
             HubLog.AgentCircuitClosed(logger, agentId);
             Notify(agentId, open: false);
             return default;
-        },
-    };
+        };
+        return breaker;
+    }
 
     private void Notify(string agentId, bool open)
     {

@@ -37,7 +37,9 @@ public sealed partial class CommandSigner(IOptions<HubTlsOptions> tls, IOptions<
 {
     // Loaded on first use: hosts that never send a command (tests of other parts, `certs`) need no key.
     private readonly Lazy<RSA> _key = new(() => LoadKey(tls.Value, logger));
-    private string? _keyId;
+
+    // Kept: it hashes the whole public key, which would cost each signature more than a tenth of a millisecond.
+    private string KeyId => field ??= CommandSignature.KeyId(_key.Value);
 
     private static RSA LoadKey(HubTlsOptions tls, ILogger logger)
     {
@@ -65,16 +67,14 @@ public sealed partial class CommandSigner(IOptions<HubTlsOptions> tls, IOptions<
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Token = CommandToken.Create(secret.Value, command.CmdId, agentId, TimeSpan.FromSeconds(security.Value.TokenExpiry), clock.GetUtcNow());
-        _keyId ??= CommandSignature.KeyId(_key.Value);
-        CommandSignature.Sign(command, agentId, _key.Value, _keyId);
+        CommandSignature.Sign(command, agentId, _key.Value, KeyId);
     }
 
     /// <summary>Signs a JobEnded for the agent it goes to: it has the agent remove the job's folder.</summary>
     public void Sign(JobEnded ended, string agentId)
     {
         ArgumentNullException.ThrowIfNull(ended);
-        _keyId ??= CommandSignature.KeyId(_key.Value);
-        CommandSignature.Sign(ended, agentId, _key.Value, _keyId);
+        CommandSignature.Sign(ended, agentId, _key.Value, KeyId);
     }
 
     public void Dispose()
