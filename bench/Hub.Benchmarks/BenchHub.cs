@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Trust;
 using P4Flow.Workflows.Extensions;
 
 namespace P4Flow.Hub.Benchmarks;

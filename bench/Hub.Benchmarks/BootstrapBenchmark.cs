@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using P4Flow.Orchestrator.Bootstrap;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Trust;
 using P4Flow.TestSupport;
 
 namespace P4Flow.Hub.Benchmarks;

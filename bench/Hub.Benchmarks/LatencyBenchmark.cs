@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using P4Flow.Activities.Commands;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Trust;
 using P4Flow.Protocol.V1;
 
 namespace P4Flow.Hub.Benchmarks;

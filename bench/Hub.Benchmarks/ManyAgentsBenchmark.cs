@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Trust;
 using P4Flow.Protocol;
 using P4Flow.Protocol.Certificates;
 using P4Flow.Protocol.V1;

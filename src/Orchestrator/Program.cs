@@ -1,4 +1,7 @@
+using P4Flow.Orchestrator.BackgroundJobs;
+using P4Flow.Orchestrator.Cli;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Demo;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hosting;
 using P4Flow.Orchestrator.Hub;
@@ -8,7 +11,7 @@ var demo = args.Contains("demo");
 try
 {
     if (args is ["certs", .. var certs]) return await CertsCommand.RunAsync(certs);
-    if (args is ["agents", .. var agents]) return await P4Flow.Orchestrator.Bootstrap.AgentsCommand.RunAsync(agents);
+    if (args is ["agents", .. var agents]) return await AgentsCommand.RunAsync(agents);
 
     var builder = WebApplication.CreateBuilder(args.Where(a => a != "demo").ToArray());
     builder.AddMasterConfiguration();
@@ -19,6 +22,7 @@ try
     }
     builder.AddObservability(textConsole: demo);
     builder.AddWorkflowEngine();
+    builder.AddBackgroundJobs();
     builder.AddPerforce();
     builder.AddAgentHub(demo);
     builder.AddBootstrap();
@@ -28,6 +32,7 @@ try
 
     var app = builder.Build();
     app.MapHttpApi();
+    app.MapBackgroundJobs();
     app.MapAgentHub();
     app.MapBootstrap();
     app.MapStudio();

@@ -1,9 +1,13 @@
+using P4Flow.Protocol;
+using P4Flow.Workflows.Activities;
+
 namespace P4Flow.Activities.Commands;
 
 /// <summary>
 /// One command for a job: an argument array (never a shell string) run in the job's working directory.
-/// <see cref="Stdin"/> may hold <see cref="WorkDirPlaceholder"/>, which the runner replaces with the
-/// absolute path of that directory on the host that runs it (a client spec's Root needs it).
+/// <see cref="Stdin"/> may hold <see cref="CommandWorkDir.Placeholder"/>, which the runner replaces with the
+/// absolute path of that directory on the host that runs it (a client spec's Root needs it). A dispatcher that has to
+/// hold the command back (no agent free) tells the job through <see cref="Waits"/>, when the caller gave one.
 /// </summary>
 public sealed record CommandRequest(
     string JobId,
@@ -11,13 +15,16 @@ public sealed record CommandRequest(
     IReadOnlyList<string> Args,
     IReadOnlyDictionary<string, string> Env,
     TimeSpan Timeout,
-    string? Stdin = null)
+    string? Stdin = null,
+    IJobWaits? Waits = null)
 {
-    public const string WorkDirPlaceholder = "$WORKDIR";
 }
 
-/// <summary>A command's outcome; <see cref="AgentId"/> and <see cref="Containment"/> (rlimits, run_as, cgroup) when an agent ran it.</summary>
-public sealed record CommandResult(
+/// <summary>
+/// A command's result as its job sees it: the runner's answer (for an agent, the protocol's CommandResult with its own
+/// error folded into stderr) and, when an agent ran it, which one and what contained it (rlimits, run_as, cgroup).
+/// </summary>
+public sealed record CommandRun(
     long CmdId,
     int ExitCode,
     string Stdout,
@@ -30,5 +37,5 @@ public sealed record CommandResult(
 /// <summary>Runs job commands: on an agent in production, locally in tests.</summary>
 public interface ICommandDispatcher
 {
-    Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken);
+    Task<CommandRun> RunAsync(CommandRequest request, CancellationToken cancellationToken);
 }

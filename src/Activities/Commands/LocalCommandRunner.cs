@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using P4Flow.Protocol;
 
 namespace P4Flow.Activities.Commands;
 
@@ -12,7 +13,7 @@ public sealed class LocalCommandRunner(IOptions<LocalRunnerOptions> options) : I
 {
     private long _nextId;
 
-    public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+    public async Task<CommandRun> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         var cmdId = Interlocked.Increment(ref _nextId);
         var workDir = Path.Combine(Path.GetFullPath(options.Value.WorkspaceRoot), request.JobId);
@@ -34,7 +35,7 @@ public sealed class LocalCommandRunner(IOptions<LocalRunnerOptions> options) : I
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         if (request.Stdin is { } input)
-            await process.StandardInput.WriteAsync(input.Replace(CommandRequest.WorkDirPlaceholder, workDir, StringComparison.Ordinal)).ConfigureAwait(false);
+            await process.StandardInput.WriteAsync(CommandWorkDir.Expand(input, workDir)).ConfigureAwait(false);
         process.StandardInput.Close();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -51,7 +52,7 @@ public sealed class LocalCommandRunner(IOptions<LocalRunnerOptions> options) : I
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             if (!timedOut) throw;
         }
-        return new CommandResult(cmdId, timedOut ? -1 : process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), clock.Elapsed, timedOut);
+        return new CommandRun(cmdId, timedOut ? -1 : process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), clock.Elapsed, timedOut);
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Commands;
+using P4Flow.Workflows.Activities;
 using P4Flow.Workflows.State;
 
 namespace P4Flow.Activities.Perforce;
@@ -15,7 +16,8 @@ public sealed class P4Client(ICommandDispatcher dispatcher, IOptions<PerforceOpt
 
     public PerforceOptions Options => options.Value;
 
-    public async Task<P4Output> RunAsync(WorkflowInstance job, string? stage, IEnumerable<string> command, string? stdin, CancellationToken cancellationToken)
+    /// <param name="waits">The job's door to a waiting stage while no agent can take the command (see <see cref="IJobWaits"/>).</param>
+    public async Task<P4Output> RunAsync(WorkflowInstance job, string? stage, IJobWaits waits, IEnumerable<string> command, string? stdin, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var jobId = job.Id;
@@ -24,7 +26,7 @@ public sealed class P4Client(ICommandDispatcher dispatcher, IOptions<PerforceOpt
         List<string> args = ["p4", "-ztag", "-Mj", "-p", port, "-u", settings.User, "-c", settings.ClientFor(jobId), .. command];
         args[0] = settings.Executable;
         var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["P4CONFIG"] = "", ["P4CHARSET"] = "none" };
-        var request = new CommandRequest(jobId, stage, args, env, settings.TimeoutFor(stage), stdin);
+        var request = new CommandRequest(jobId, stage, args, env, settings.TimeoutFor(stage), stdin, waits);
         // The server's circuit breaker may refuse to send it: see P4CircuitBreakers.
         return await breakers.RunAsync(port, async token => P4Output.Parse(await dispatcher.RunAsync(request, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
     }

@@ -26,7 +26,7 @@ public sealed class P4Output
     public const int GenericEmpty = 17;
     public const int GenericComm = 38;
 
-    private P4Output(CommandResult result, List<P4Item> items)
+    private P4Output(CommandRun result, List<P4Item> items)
     {
         Result = result;
         Items = items;
@@ -34,7 +34,7 @@ public sealed class P4Output
         Messages = [.. items.Select(i => i.Message).OfType<P4Message>()];
     }
 
-    public CommandResult Result { get; }
+    public CommandRun Result { get; }
     /// <summary>Records and messages in the order printed (stdout first, then stderr).</summary>
     public IReadOnlyList<P4Item> Items { get; }
     public IReadOnlyList<IReadOnlyDictionary<string, string>> Records { get; }
@@ -47,7 +47,7 @@ public sealed class P4Output
     /// <summary>The text p4 would show a person: every message, in order.</summary>
     public string Text => string.Join("\n", Messages.Select(m => m.Text));
 
-    public static P4Output Parse(CommandResult result)
+    public static P4Output Parse(CommandRun result)
     {
         var items = new List<P4Item>();
         Read(result.Stdout, fromStderr: false, result, items);
@@ -57,7 +57,7 @@ public sealed class P4Output
 
     public bool Says(string fragment) => Messages.Any(m => m.Text.Contains(fragment, StringComparison.OrdinalIgnoreCase));
 
-    private static void Read(string stream, bool fromStderr, CommandResult result, List<P4Item> items)
+    private static void Read(string stream, bool fromStderr, CommandRun result, List<P4Item> items)
     {
         foreach (var raw in stream.Split('\n'))
         {

@@ -33,7 +33,7 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
         P4Output output;
         try
         {
-            output = await p4.RunAsync(job, Stage, ["resolve", "-n"], null, cancellationToken).ConfigureAwait(false);
+            output = await p4.RunAsync(job, Stage, runtime.WaitsOf(jobId), ["resolve", "-n"], null, cancellationToken).ConfigureAwait(false);
         }
         catch (ActivityInputException ex)
         {

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 using P4Flow.Agent.Configuration;
+using P4Flow.Protocol;
 using P4Flow.Protocol.V1;
 
 namespace P4Flow.Agent.Execution;
@@ -16,7 +17,6 @@ namespace P4Flow.Agent.Execution;
 /// </summary>
 internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptions<ExecutionOptions> execution, Containment containment)
 {
-    public const string WorkDirPlaceholder = "$WORKDIR";
     private const int ChunkChars = 8192;
     private readonly Lazy<HashSet<string>> _allowed = new(() => AllowedDefault(execution.Value));
 
@@ -118,7 +118,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
             var stderr = PumpAsync(process.StandardError, OutputStream.Stderr, onOutput, limit, () => truncated[1] = true);
             try
             {
-                if (command.HasStdin) await process.StandardInput.WriteAsync(command.Stdin.Replace(WorkDirPlaceholder, workDir, StringComparison.Ordinal)).ConfigureAwait(false);
+                if (command.HasStdin) await process.StandardInput.WriteAsync(CommandWorkDir.Expand(command.Stdin, workDir)).ConfigureAwait(false);
                 process.StandardInput.Close();
             }
             catch (IOException)

@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using P4Flow.Activities.Perforce;
 using P4Flow.Orchestrator.Security;
-using P4Flow.Studio.Services;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Orchestrator.Api;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using P4Flow.Studio.Services;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.State;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Orchestrator.Api;
 

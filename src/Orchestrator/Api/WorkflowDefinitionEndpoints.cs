@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using P4Flow.Orchestrator.Security;
-using P4Flow.Studio.Services;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Orchestrator.Api;
 

@@ -1,4 +1,5 @@
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Bootstrap;
 

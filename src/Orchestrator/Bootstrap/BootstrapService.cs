@@ -1,10 +1,12 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Bootstrap;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Bootstrap;
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using P4Flow.Orchestrator.Audit;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Configuration;
 

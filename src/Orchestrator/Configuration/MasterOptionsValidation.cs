@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Audit;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Configuration;
 

@@ -1,11 +1,11 @@
 using System.Text.Json.Serialization;
-using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using P4Flow.Orchestrator.Api;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hosting;
 using P4Flow.Orchestrator.Observability;
 using P4Flow.Orchestrator.Security;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Extensions;
 
@@ -34,8 +34,7 @@ public static class ApiExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
-            .AddCheck<HangfireHealthCheck>("hangfire", tags: ["ready"]);
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
     }
 
@@ -48,8 +47,6 @@ public static class ApiExtensions
         // The only routes open to everyone besides signing in: probes carry no credentials.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
-        // Admins only, through the same sign-in as everything else (not Hangfire's local-requests-only default).
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [] }).RequireAuthorization(Roles.Admin);
         app.MapActivityDescriptorEndpoints();
         app.MapWorkflowDefinitionEndpoints();
         app.MapJobEndpoints();

@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hosting;
@@ -9,7 +8,7 @@ namespace P4Flow.Orchestrator.Extensions;
 
 public static class EngineExtensions
 {
-    /// <summary>The workflow engine on the configured store, with Hangfire running its background work.</summary>
+    /// <summary>The workflow engine on the configured store; <see cref="BackgroundJobs.BackgroundJobsExtensions.AddBackgroundJobs"/> runs its background work.</summary>
     public static IHostApplicationBuilder AddWorkflowEngine(this IHostApplicationBuilder builder)
     {
         var state = builder.Configuration.Section<StateManagementOptions, StateManagementOptionsValidation>(StateManagementOptions.Section);
@@ -25,20 +24,8 @@ public static class EngineExtensions
             foreach (var (errorClass, policy) in retries.ByErrorClass()) o.JobRetries[errorClass] = policy.ToPolicy();
         });
 
-        // Registered before the Hangfire server so the store is ready before the first job runs.
+        // Registered before the Hangfire server (AddBackgroundJobs) so the store is ready before the first background job runs.
         services.AddHostedService<EngineStartup>();
-        services.AddHangfire(c => c
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage());
-        var resources = builder.Configuration.Section<ResourcesOptions, ResourcesOptionsValidation>(ResourcesOptions.Section);
-        services.AddHangfireServer(o =>
-        {
-            o.Queues = [.. WorkflowRuntime.Queues.OrderBy(q => q switch { "high" => 0, "default" => 1, _ => 2 })];
-            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-            o.WorkerCount = Math.Max(4, resources.MaxConcurrentJobs * 2);
-        });
         return builder;
     }
 

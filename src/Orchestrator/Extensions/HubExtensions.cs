@@ -6,8 +6,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Commands;
 using P4Flow.Activities.Perforce;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Demo;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Observability;
+using P4Flow.Orchestrator.Trust;
 using P4Flow.Protocol;
 using P4Flow.Workflows.Runtime;
 
@@ -25,10 +29,10 @@ public static class HubExtensions
     {
         if (!Observed(services)) return;
         services.TryAddSingleton<TRunner>();
-        services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher>(sp => ActivatorUtilities.CreateInstance<P4Flow.Orchestrator.Observability.ObservedCommandDispatcher>(sp, sp.GetRequiredService<TRunner>())));
+        services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher>(sp => ActivatorUtilities.CreateInstance<ObservedCommandDispatcher>(sp, sp.GetRequiredService<TRunner>())));
     }
 
-    private static bool Observed(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(P4Flow.Orchestrator.Observability.P4FlowMetrics));
+    private static bool Observed(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(P4FlowMetrics));
 
     public static IHostApplicationBuilder AddAgentHub(this IHostApplicationBuilder builder, bool demo = false)
     {
@@ -106,7 +110,7 @@ public static class HubExtensions
                     OnConnection = async context =>
                     {
                         var ssl = await handshake.OnConnection(context);
-                        Security.WebTls.Harden(ssl);
+                        WebTls.Harden(ssl);
                         return ssl;
                     },
                 });
@@ -135,7 +139,7 @@ public static class HubExtensions
         var host = address.Host is "*" or "+" or "0.0.0.0" ? "0.0.0.0" : address.Host;
         Listen(kestrel, host, address.Port, listen =>
         {
-            if (https) listen.UseHttps(options => Security.WebTls.Configure(options, tls, server));
+            if (https) listen.UseHttps(options => WebTls.Configure(options, tls, server));
         });
     }
 

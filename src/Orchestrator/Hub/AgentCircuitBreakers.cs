@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Registry;
+using P4Flow.Activities.Commands;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Protocol.V1;
 
 namespace P4Flow.Orchestrator.Hub;
 
@@ -14,7 +16,7 @@ public interface IAgentCircuitObserver
 }
 
 /// <summary>What a command on an agent came to, and why it was the agent's failure (null: it was not).</summary>
-public sealed record AgentAnswer(Activities.Commands.CommandResult Result, string? AgentFault);
+public sealed record AgentAnswer(CommandRun Result, string? AgentFault);
 
 /// <summary>
 /// One Polly circuit breaker per agent id (agents.circuit_breaker), counting the agent's own failures, not the
@@ -36,7 +38,7 @@ public sealed partial class AgentCircuitBreakers(IOptions<AgentsOptions> options
     public const string HalfOpen = "half-open";
 
     /// <summary>The agent's failure in a result it sent; null when the result says nothing against the agent.</summary>
-    public static string? FaultOf(P4Flow.Protocol.V1.CommandResult result)
+    public static string? FaultOf(CommandResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         // The agent's launcher stopped before the program (CommandRunner's LaunchFailed).
@@ -47,7 +49,7 @@ public sealed partial class AgentCircuitBreakers(IOptions<AgentsOptions> options
     }
 
     /// <summary>Runs one command on the agent, counting its outcome; a job already on an agent whose circuit is open still runs there.</summary>
-    public async Task<Activities.Commands.CommandResult> RunAsync(string agentId, Func<CancellationToken, Task<AgentAnswer>> command, CancellationToken cancellationToken)
+    public async Task<CommandRun> RunAsync(string agentId, Func<CancellationToken, Task<AgentAnswer>> command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var settings = options.Value.CircuitBreaker;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Commands;
 using P4Flow.Orchestrator.Configuration;
-using P4Flow.Workflows.Runtime;
+using P4Flow.Protocol.V1;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
 
@@ -19,12 +19,13 @@ public sealed class AgentUnavailableException(string message, string errorClass)
 /// Runs every job command on an agent: the job's first command picks a healthy agent that meets the job's
 /// agentRequirements with the lowest load (the job waits in WAITING_FOR_AGENT while there is none); later commands
 /// follow it there, where its workspace is. A job whose agent stays gone past agents.lost_grace fails AGENT_LOST.
+/// The stage change to and from WAITING_FOR_AGENT goes through the job's own door (<see cref="CommandRequest.Waits"/>):
+/// the workflow runtime makes it.
 /// </summary>
 public sealed partial class AgentCommandDispatcher(
     AgentRegistry registry,
     AgentCircuitBreakers circuits,
     IWorkflowStore store,
-    IServiceProvider services,
     IOptions<AgentsOptions> options,
     TimeProvider clock,
     ILogger<AgentCommandDispatcher> logger) : ICommandDispatcher
@@ -35,7 +36,7 @@ public sealed partial class AgentCommandDispatcher(
     /// <summary>The agent enforces the command's timeout; this is only for an agent that never answers at all.</summary>
     private static readonly TimeSpan SilenceMargin = TimeSpan.FromSeconds(60);
 
-    public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+    public async Task<CommandRun> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var agentId = await AssignAsync(request, cancellationToken).ConfigureAwait(false);
@@ -58,7 +59,7 @@ public sealed partial class AgentCommandDispatcher(
                 {
                     registry.Release(pending);
                     var result = await completion.ConfigureAwait(false);
-                    return new AgentAnswer(Convert(result, agentId), AgentCircuitBreakers.FaultOf(result));
+                    return new AgentAnswer(ToRun(result, agentId), AgentCircuitBreakers.FaultOf(result));
                 }
                 if (completion.IsCanceled) throw new OperationCanceledException($"Cmd {pending.CmdId} of job {request.JobId} was cancelled: the job ended.");
                 cancellationToken.ThrowIfCancellationRequested();
@@ -73,7 +74,7 @@ public sealed partial class AgentCommandDispatcher(
                 {
                     registry.Abandon(pending, "no answer");
                     var silence = $"Agent {agentId} sent no result for cmd {pending.CmdId} within its timeout.";
-                    return new AgentAnswer(new CommandResult(pending.CmdId, -1, "", silence, request.Timeout, TimedOut: true, AgentId: agentId), silence);
+                    return new AgentAnswer(new CommandRun(pending.CmdId, -1, "", silence, request.Timeout, TimedOut: true, AgentId: agentId), silence);
                 }
             }
         }
@@ -84,12 +85,13 @@ public sealed partial class AgentCommandDispatcher(
         }
     }
 
-    private static CommandResult Convert(P4Flow.Protocol.V1.CommandResult result, string agentId)
+    /// <summary>The agent's answer as the job reads it: the agent's own error (refused, not started, cancelled) on stderr, where p4's is.</summary>
+    private static CommandRun ToRun(CommandResult result, string agentId)
     {
         var stderr = result.Stderr;
         if (!string.IsNullOrEmpty(result.Error) && !stderr.Contains(result.Error, StringComparison.Ordinal))
             stderr = stderr.Length == 0 ? result.Error : stderr.TrimEnd('\n') + "\n" + result.Error;
-        return new CommandResult(result.CmdId, result.ExitCode, result.Stdout, stderr, result.Duration?.ToTimeSpan() ?? TimeSpan.Zero, result.TimedOut, agentId, [.. result.Containment]);
+        return new CommandRun(result.CmdId, result.ExitCode, result.Stdout, stderr, result.Duration?.ToTimeSpan() ?? TimeSpan.Zero, result.TimedOut, agentId, [.. result.Containment]);
     }
 
     /// <summary>The job's agent; the first time, the best one that meets its requirements, waiting for one if need be.</summary>
@@ -123,7 +125,7 @@ public sealed partial class AgentCommandDispatcher(
         }
         finally
         {
-            if (!string.IsNullOrEmpty(waitingFrom)) await LeaveWaitingAsync(request.JobId, waitingFrom).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(waitingFrom)) await LeaveWaitingAsync(request, waitingFrom).ConfigureAwait(false);
         }
     }
 
@@ -138,34 +140,10 @@ public sealed partial class AgentCommandDispatcher(
     }
 
     /// <returns>The stage the job was in, to return to; null when it was not moved.</returns>
-    private async Task<string?> EnterWaitingAsync(CommandRequest request, AgentRequirements requirements, CancellationToken cancellationToken)
-    {
-        var job = await store.GetInstanceAsync(request.JobId, cancellationToken).ConfigureAwait(false);
-        if (job is null || job.Status.IsTerminal() || job.CurrentStage is not { } stage || stage == WaitingStage) return null;
-        try
-        {
-            await Runtime.TransitionStageAsync(request.JobId, stage, WaitingStage, $"no healthy agent with {requirements}", cancellationToken).ConfigureAwait(false);
-            return stage;
-        }
-        catch (WorkflowConflictException ex)
-        {
-            HubLog.StageNotChanged(logger, request.JobId, ex.Message);
-            return null;
-        }
-    }
+    private static Task<string?> EnterWaitingAsync(CommandRequest request, AgentRequirements requirements, CancellationToken cancellationToken) =>
+        request.Waits?.EnterAsync(WaitingStage, $"no healthy agent with {requirements}", cancellationToken) ?? Task.FromResult<string?>(null);
 
-    private async Task LeaveWaitingAsync(string jobId, string stage)
-    {
-        try
-        {
-            await Runtime.TransitionStageAsync(jobId, WaitingStage, stage, registry.AgentOf(jobId) is { } agent ? $"agent {agent} took the job" : "stopped waiting for an agent", CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
-        {
-            HubLog.StageNotChanged(logger, jobId, ex.Message);
-        }
-    }
-
-    // Resolved late: the runtime's graph of services reaches back to the dispatcher through the activities.
-    private WorkflowRuntime Runtime => services.GetRequiredService<WorkflowRuntime>();
+    private Task LeaveWaitingAsync(CommandRequest request, string stage) =>
+        request.Waits?.LeaveAsync(WaitingStage, stage, registry.AgentOf(request.JobId) is { } agent ? $"agent {agent} took the job" : "stopped waiting for an agent", CancellationToken.None)
+        ?? Task.CompletedTask;
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Threading.Channels;
 using Grpc.Core;
+using P4Flow.Orchestrator.Audit;
+using P4Flow.Orchestrator.Trust;
 using P4Flow.Protocol;
 using P4Flow.Protocol.V1;
 
@@ -94,7 +96,7 @@ public sealed partial class AgentHubService(
                         registry.OnResult(session, message.Result, fromCache: false);
                         break;
                     case AgentMessage.BodyOneofCase.AlreadyDone:
-                        var cached = message.AlreadyDone.CachedResult ?? new P4Flow.Protocol.V1.CommandResult { ExitCode = -1, Error = "the agent's cache held no result" };
+                        var cached = message.AlreadyDone.CachedResult ?? new CommandResult { ExitCode = -1, Error = "the agent's cache held no result" };
                         cached.CmdId = message.AlreadyDone.CmdId;
                         registry.OnResult(session, cached, fromCache: true);
                         break;
@@ -141,7 +143,7 @@ public sealed partial class AgentHubService(
     private RpcException Refuse(string? commonName, IPAddress address, Hello? hello, StatusCode code, string reason)
     {
         audit.Write(new AuditEvent(AuditLog.AgentRejected, hello?.AgentId ?? commonName, address.ToString(), AuditEvent.Rejected, reason) { TargetHost = hello?.Hostname });
-        HubLog.AgentRefused(logger, hello?.AgentId ?? commonName ?? "(no certificate)", address.ToString(), reason);
+        TrustLog.AgentRefused(logger, hello?.AgentId ?? commonName ?? "(no certificate)", address.ToString(), reason);
         return new RpcException(new Status(code, reason));
     }
 

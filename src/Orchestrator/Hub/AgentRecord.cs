@@ -50,7 +50,7 @@ public sealed class PendingCommand(string agentId, string jobId, string fingerpr
     /// <summary>Callers waiting for the result; 0 for a command restored from the journal until someone asks again.</summary>
     public int Waiters { get; set; }
     public long OutputChars { get; set; }
-    public TaskCompletionSource<P4Flow.Protocol.V1.CommandResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<CommandResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static string FingerprintOf(CommandRequest request)
     {

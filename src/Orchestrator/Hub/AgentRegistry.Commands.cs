@@ -69,7 +69,7 @@ public sealed partial class AgentRegistry
         lock (_lock) pending.Waiters--;
     }
 
-    public void OnResult(AgentSession session, P4Flow.Protocol.V1.CommandResult result, bool fromCache)
+    public void OnResult(AgentSession session, CommandResult result, bool fromCache)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(result);

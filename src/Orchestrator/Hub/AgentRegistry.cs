@@ -1,7 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Trust;
 using P4Flow.Protocol.V1;
 
 namespace P4Flow.Orchestrator.Hub;
@@ -17,7 +19,7 @@ public sealed partial class AgentRegistry
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _jobAgents = new(StringComparer.Ordinal);
     /// <summary>Results nobody was waiting for (the hub restarted, the caller gave up), kept for a caller that asks again.</summary>
-    private readonly Dictionary<(string Job, string Fingerprint), (P4Flow.Protocol.V1.CommandResult Result, DateTimeOffset At)> _orphans = [];
+    private readonly Dictionary<(string Job, string Fingerprint), (CommandResult Result, DateTimeOffset At)> _orphans = [];
     private readonly HubJournal _journal;
     private readonly AuditLog _audit;
     private readonly TimeProvider _clock;

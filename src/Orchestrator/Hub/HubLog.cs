@@ -8,9 +8,6 @@ internal static partial class HubLog
     [LoggerMessage(4002, LogLevel.Information, "Agent {AgentId} disconnected: {Reason}")]
     public static partial void AgentDisconnected(ILogger logger, string agentId, string reason);
 
-    [LoggerMessage(4003, LogLevel.Warning, "Agent {AgentId} from {Address} refused: {Reason}")]
-    public static partial void AgentRefused(ILogger logger, string agentId, string address, string reason);
-
     [LoggerMessage(4004, LogLevel.Warning, "Agent {AgentId} marked TIMEOUT after {Missed} missed pongs")]
     public static partial void AgentTimedOut(ILogger logger, string agentId, int missed);
 
@@ -32,26 +29,8 @@ internal static partial class HubLog
     [LoggerMessage(4010, LogLevel.Information, "Agent {AgentId} answered cmd {CmdId} from its result cache (not run again)")]
     public static partial void AnsweredFromCache(ILogger logger, string agentId, long cmdId);
 
-    [LoggerMessage(4011, LogLevel.Information, "Agent whitelist {Path} loaded: {Count} entries")]
-    public static partial void WhitelistReloaded(ILogger logger, string path, int count);
-
-    [LoggerMessage(4012, LogLevel.Warning, "Agent whitelist {Path} does not exist: no agent can connect")]
-    public static partial void WhitelistMissing(ILogger logger, string path);
-
-    [LoggerMessage(4013, LogLevel.Error, "Agent whitelist {Path} not reloaded, the previous one stays: {Reason}")]
-    public static partial void WhitelistInvalid(ILogger logger, string path, string reason);
-
-    [LoggerMessage(4014, LogLevel.Warning, "Could not change the stage of job {JobId}: {Reason}")]
-    public static partial void StageNotChanged(ILogger logger, string jobId, string reason);
-
     [LoggerMessage(4015, LogLevel.Information, "Agent hub listening on https://{Host}:{Port} (mTLS, HTTP/2)")]
     public static partial void Listening(ILogger logger, string host, int port);
-
-    [LoggerMessage(4016, LogLevel.Information, "Demo agent {AgentId} started (pid {Pid})")]
-    public static partial void DemoAgentStarted(ILogger logger, string agentId, int pid);
-
-    [LoggerMessage(4017, LogLevel.Information, "[agent] {Line}")]
-    public static partial void DemoAgentOutput(ILogger logger, string line);
 
     [LoggerMessage(4021, LogLevel.Warning, "Agent {AgentId}: circuit opened for {BreakSeconds} s after repeated failures of its own ({Reason}); it gets no new job until then")]
     public static partial void AgentCircuitOpened(ILogger logger, string agentId, double breakSeconds, string reason);

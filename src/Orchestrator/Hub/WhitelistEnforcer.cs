@@ -1,3 +1,5 @@
+using P4Flow.Orchestrator.Trust;
+
 namespace P4Flow.Orchestrator.Hub;
 
 /// <summary>Closes, at once, the streams of agents a whitelist edit no longer allows.</summary>

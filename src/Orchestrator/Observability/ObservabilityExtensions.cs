@@ -1,8 +1,9 @@
-using Prometheus;
-using Serilog;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Extensions;
+using P4Flow.Orchestrator.Hub;
 using P4Flow.Workflows.Runtime;
+using Prometheus;
+using Serilog;
 
 namespace P4Flow.Orchestrator.Observability;
 

@@ -10,7 +10,7 @@ namespace P4Flow.Orchestrator.Observability;
 /// </summary>
 internal sealed class ObservedCommandDispatcher(ICommandDispatcher inner, CommandLog log, P4FlowMetrics metrics) : ICommandDispatcher
 {
-    public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+    public async Task<CommandRun> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var metadata = new Dictionary<string, object?> { ["command"] = Describe(request.Args) };

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
-using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Workflows.State;
 
 namespace P4Flow.Orchestrator.Security;

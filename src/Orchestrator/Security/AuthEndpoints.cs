@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Workflows.State;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Security;
 

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hub;
-using P4Flow.Studio.Services;
+using P4Flow.Orchestrator.Trust;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Orchestrator.Security;
 

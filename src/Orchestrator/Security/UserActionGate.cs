@@ -3,8 +3,9 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Hub;
-using P4Flow.Studio.Services;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Orchestrator.Security;
 

@@ -3,6 +3,7 @@ using MudBlazor;
 using P4Flow.Studio.Services;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.Stores;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Studio.Components;
 

@@ -45,7 +45,7 @@ public sealed record JobResult(string? Outcome = Activity.DoneOutcome, JsonObjec
 }
 
 /// <summary>What a job's work can see: the evaluated inputs of its activity and where it belongs.</summary>
-public sealed class JobContext(WorkflowInstance instance, ActivityExecutionRecord record, IServiceProvider services)
+public sealed class JobContext(WorkflowInstance instance, ActivityExecutionRecord record, IServiceProvider services, IJobWaits waits)
 {
     public string JobId => Instance.Id;
     public WorkflowInstance Instance { get; } = instance;
@@ -53,6 +53,9 @@ public sealed class JobContext(WorkflowInstance instance, ActivityExecutionRecor
     public string ActivityId => Record.ActivityId;
     public string? Stage => Record.Stage;
     public IServiceProvider Services { get; } = services;
+
+    /// <summary>Where the work says it is held up by something outside the workflow (no agent free), for the job's stage to show.</summary>
+    public IJobWaits Waits { get; } = waits;
 
     public T? Get<T>(Input<T> input) => ActivityExecutionContext.Convert<T>(Record.Inputs?[input.Name]);
 }

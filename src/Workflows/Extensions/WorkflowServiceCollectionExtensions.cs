@@ -13,7 +13,10 @@ namespace P4Flow.Workflows.Extensions;
 
 public static class WorkflowServiceCollectionExtensions
 {
-    /// <summary>The engine with its built-in activities. Pick a store with one of the store methods; Hangfire is configured by the host.</summary>
+    /// <summary>
+    /// The engine with its built-in activities. Pick a store with one of the store methods. Background work runs in
+    /// process unless the host plugs in an <see cref="IBackgroundActivityScheduler"/> of its own.
+    /// </summary>
     public static IServiceCollection AddWorkflowEngine(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -28,8 +31,9 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<DefinitionValidator>();
         services.TryAddSingleton<WorkflowDefinitionService>();
         services.TryAddSingleton<WorkflowRuntime>();
-        services.TryAddSingleton<IWorkDispatcher, HangfireWorkDispatcher>();
-        services.TryAddTransient<WorkflowJobs>();
+        // A host's own scheduler (the orchestrator's is Hangfire) is registered before this call or replaces this one.
+        services.TryAddSingleton<IBackgroundActivityScheduler, InProcessActivityScheduler>();
+        services.TryAddSingleton<BackgroundActivityInvoker>();
         services.AddActivity<Start>().AddActivity<Decision>().AddActivity<SetVariable>().AddActivity<Fail>()
             .AddActivity<Finish>().AddActivity<Delay>().AddActivity<WaitForSignal>();
         return services;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using P4Flow.Workflows.Activities;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
@@ -16,7 +17,7 @@ public sealed partial class WorkflowRuntime(
     FlowchartGraphCache graphs,
     FlowchartRunner runner,
     InstanceLocks locks,
-    IWorkDispatcher dispatcher,
+    IBackgroundActivityScheduler scheduler,
     IServiceProvider services,
     IEnumerable<IWorkflowObserver> observers,
     IOptions<WorkflowEngineOptions> options,
@@ -54,7 +55,7 @@ public sealed partial class WorkflowRuntime(
         await store.CreateInstanceAsync(instance, cancellationToken).ConfigureAwait(false);
         WorkflowLog.JobCreated(logger, instance.Id, definition.DefinitionId, definition.Version);
         foreach (var observer in _observers) observer.JobCreated(instance);
-        dispatcher.DispatchRun(instance.Id, instance.Queue);
+        scheduler.ScheduleRun(instance.Id, instance.Queue);
         return instance;
     }
 
@@ -139,6 +140,9 @@ public sealed partial class WorkflowRuntime(
             await run.Commit!(run).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <summary>The door through which job <paramref name="instanceId"/>'s background work reports waiting on something outside the workflow.</summary>
+    public IJobWaits WaitsOf(string instanceId) => new JobWaits(this, instanceId, logger);
+
     /// <summary>Compare-and-set of the job's stage.</summary>
     /// <exception cref="WorkflowConflictException">The job is not in <paramref name="from"/>.</exception>
     public Task<WorkflowInstance> TransitionStageAsync(string instanceId, string from, string to, string? reason, CancellationToken cancellationToken) =>
@@ -150,16 +154,25 @@ public sealed partial class WorkflowRuntime(
             await run.Commit!(run).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <summary>A stage change decided under the job's lock: <paramref name="decide"/> names the from and to stages, or null for none.</summary>
+    internal Task<WorkflowInstance> ChangeStageAsync(string instanceId, Func<WorkflowInstance, (string From, string To)?> decide, string? reason, CancellationToken cancellationToken) =>
+        WithInstanceAsync(instanceId, async run =>
+        {
+            if (decide(run.Instance) is not var (from, to)) return;
+            runner.TransitionStage(run, from, to, reason);
+            await run.Commit!(run).ConfigureAwait(false);
+        }, cancellationToken);
+
     /// <summary>Puts every unfinished job back in the hands of the workers, from its last committed step.</summary>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
         var unfinished = await store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
         foreach (var instance in unfinished)
         {
-            if (instance.Status is WorkflowStatus.Pending or WorkflowStatus.Running) dispatcher.DispatchRun(instance.Id, instance.Queue);
+            if (instance.Status is WorkflowStatus.Pending or WorkflowStatus.Running) scheduler.ScheduleRun(instance.Id, instance.Queue);
             if (!options.Value.RedispatchOnRecovery) continue;
             foreach (var bookmark in instance.Bookmarks.Where(b => b.Dispatch != BookmarkDispatch.External))
-                dispatcher.DispatchBookmark(bookmark, instance.Queue);
+                scheduler.ScheduleBookmark(bookmark, instance.Queue);
         }
         WorkflowLog.Recovered(logger, unfinished.Count);
         return unfinished.Count;
@@ -199,7 +212,7 @@ public sealed partial class WorkflowRuntime(
     {
         // Not the caller's token: a step that ran must be recorded even if the caller gave up.
         await store.CommitAsync(run.Instance, run.Changes, CancellationToken.None).ConfigureAwait(false);
-        foreach (var bookmark in run.PendingDispatch) dispatcher.DispatchBookmark(bookmark, run.Instance.Queue);
+        foreach (var bookmark in run.PendingDispatch) scheduler.ScheduleBookmark(bookmark, run.Instance.Queue);
     }
 }
 
@@ -213,4 +226,7 @@ internal static partial class WorkflowLog
 
     [LoggerMessage(1003, LogLevel.Information, "Recovered {Count} unfinished jobs")]
     public static partial void Recovered(ILogger logger, int count);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Could not change the stage of job {JobId}: {Reason}")]
+    public static partial void StageNotChanged(ILogger logger, string jobId, string reason);
 }

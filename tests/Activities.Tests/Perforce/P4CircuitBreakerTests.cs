@@ -69,7 +69,7 @@ public sealed class P4CircuitBreakerTests : IDisposable
     }
 
     private Task<P4Output> ChangesAsync(string server) =>
-        _p4.RunAsync(new WorkflowInstance { Id = "ws", Input = new JsonObject { [P4Client.PortInput] = server } }, null, ["changes", "-m", "1"], null, CancellationToken.None);
+        _p4.RunAsync(new WorkflowInstance { Id = "ws", Input = new JsonObject { [P4Client.PortInput] = server } }, null, NoWaits.Instance, ["changes", "-m", "1"], null, CancellationToken.None);
 
     private async Task InitDemoAsync(string root)
     {
@@ -85,7 +85,7 @@ public sealed class P4CircuitBreakerTests : IDisposable
 
         public int Count => _count;
 
-        public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+        public Task<CommandRun> RunAsync(CommandRequest request, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _count);
             return inner.RunAsync(request, cancellationToken);

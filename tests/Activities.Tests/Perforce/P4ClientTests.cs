@@ -14,7 +14,7 @@ public sealed class P4ClientTests
         var dispatcher = new RecordingDispatcher();
         var client = Clients.P4(dispatcher, new PerforceOptions { Port = "perforce:1666", User = "p4flow" });
 
-        var output = await client.RunAsync(new WorkflowInstance { Id = "job1" }, "SYNC", ["sync", "//depot/rel/..."], null, CancellationToken.None);
+        var output = await client.RunAsync(new WorkflowInstance { Id = "job1" }, "SYNC", NoWaits.Instance, ["sync", "//depot/rel/..."], null, CancellationToken.None);
 
         var args = Assert.Single(dispatcher.Requests).Args;
         Assert.Equal(["p4", "-ztag", "-Mj", "-p", "perforce:1666", "-u", "p4flow", "-c", "p4flow-job1", "sync", "//depot/rel/..."], args);
@@ -26,10 +26,10 @@ public sealed class P4ClientTests
     {
         public List<CommandRequest> Requests { get; } = [];
 
-        public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+        public Task<CommandRun> RunAsync(CommandRequest request, CancellationToken cancellationToken)
         {
             Requests.Add(request);
-            return Task.FromResult(new CommandResult(1, 0, "", """{"data":"File(s) up-to-date.\n","severity":2,"generic":17}""" + "\n", TimeSpan.Zero));
+            return Task.FromResult(new CommandRun(1, 0, "", """{"data":"File(s) up-to-date.\n","severity":2,"generic":17}""" + "\n", TimeSpan.Zero));
         }
     }
 }

@@ -121,7 +121,7 @@ public sealed class SimulatorProcessTests : IDisposable
     }
 
     /// <summary>What the pipeline runs: P4Client adds -ztag -Mj, the port, the user and the job's client.</summary>
-    private Task<P4Output> TaggedAsync(params string[] command) => _p4.RunAsync(_job, null, command, null, CancellationToken.None);
+    private Task<P4Output> TaggedAsync(params string[] command) => _p4.RunAsync(_job, null, NoWaits.Instance, command, null, CancellationToken.None);
 
     private async Task<P4Output> TextAsync(params string[] command)
     {

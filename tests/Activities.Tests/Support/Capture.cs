@@ -20,7 +20,7 @@ internal sealed record Capture(string Command, int ExitCode, string Stdout, stri
     /// <summary>The capture parsed as P4Client would parse the live run.</summary>
     public static P4Output Parse(string name, string form) => Load(name, form).Parse();
 
-    public P4Output Parse() => P4Output.Parse(new CommandResult(1, ExitCode, Stdout, Stderr, TimeSpan.Zero));
+    public P4Output Parse() => P4Output.Parse(new CommandRun(1, ExitCode, Stdout, Stderr, TimeSpan.Zero));
 
     public static Capture Read(string path)
     {

@@ -7,5 +7,5 @@ namespace P4Flow.Activities.Tests.Support;
 internal static class P4Run
 {
     public static P4Output Parse(string stdout = "", string stderr = "", int exit = 0, bool timedOut = false) =>
-        P4Output.Parse(new CommandResult(1, exit, stdout, stderr, TimeSpan.FromMilliseconds(5), timedOut));
+        P4Output.Parse(new CommandRun(1, exit, stdout, stderr, TimeSpan.FromMilliseconds(5), timedOut));
 }

@@ -21,13 +21,13 @@ internal sealed class ScriptedDispatcher : ICommandDispatcher, IServiceProvider
         return this;
     }
 
-    public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+    public Task<CommandRun> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         var command = string.Join(' ', request.Args.Skip(9));
         Sent.Add(command);
         var step = _script.FirstOrDefault(s => command.StartsWith(s.Command, StringComparison.Ordinal));
         if (step.Command is null) throw new InvalidOperationException($"No answer scripted for 'p4 {command}'.");
-        return Task.FromResult(new CommandResult(Sent.Count, step.Exit, step.Stdout, step.Stderr, TimeSpan.FromMilliseconds(5)));
+        return Task.FromResult(new CommandRun(Sent.Count, step.Exit, step.Stdout, step.Stderr, TimeSpan.FromMilliseconds(5)));
     }
 
     public object? GetService(Type serviceType) => serviceType == typeof(P4Client) ? _client : null;
@@ -38,6 +38,17 @@ internal sealed class ScriptedDispatcher : ICommandDispatcher, IServiceProvider
             new JobContext(
                 new Workflows.State.WorkflowInstance { Id = "job1" },
                 new Workflows.State.ActivityExecutionRecord { Id = "x1", ActivityId = "step", Stage = stage, Inputs = inputs },
-                this),
+                this,
+                NoWaits.Instance),
             CancellationToken.None);
+}
+
+/// <summary>A scripted command never waits for an agent.</summary>
+internal sealed class NoWaits : IJobWaits
+{
+    public static readonly NoWaits Instance = new();
+
+    public Task<string?> EnterAsync(string waitStage, string reason, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    public Task LeaveAsync(string waitStage, string backTo, string reason, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -4,6 +4,7 @@ using P4Flow.Orchestrator.Bootstrap;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Tests.Hub;
 using P4Flow.Orchestrator.Tests.Support;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Tests.Bootstrap;
 

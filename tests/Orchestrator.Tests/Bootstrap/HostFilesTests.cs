@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using P4Flow.Orchestrator.Bootstrap;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Tests.Bootstrap;
 

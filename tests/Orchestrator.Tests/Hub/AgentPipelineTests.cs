@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Tests.Support;
+using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Tests.Hub;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Orchestrator.Trust;
 using P4Flow.Protocol.Security;
 
 namespace P4Flow.Orchestrator.Tests.Hub;

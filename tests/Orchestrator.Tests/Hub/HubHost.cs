@@ -11,6 +11,7 @@ using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Tests.Support;
+using P4Flow.Orchestrator.Trust;
 using P4Flow.Workflows.Extensions;
 
 namespace P4Flow.Orchestrator.Tests.Hub;

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Security;
-using P4Flow.Studio.Services;
 using P4Flow.Orchestrator.Tests.Support;
+using P4Flow.Studio.Services;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Orchestrator.Tests.Security;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hub;
 

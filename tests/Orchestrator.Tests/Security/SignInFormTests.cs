@@ -1,4 +1,5 @@
 using System.Net;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Tests.Support;
 
 namespace P4Flow.Orchestrator.Tests.Security;

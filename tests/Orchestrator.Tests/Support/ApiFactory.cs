@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using P4Flow.Orchestrator.Audit;
 
 namespace P4Flow.Orchestrator.Tests.Support;
 

@@ -95,7 +95,7 @@ public sealed class JobActivityTests(EngineFixture fixture) : IClassFixture<Engi
 
         await _engine.WaitForStatusAsync(job.Id, WorkflowStatus.Finished);
         clock.Stop();
-        // Hangfire schedules to the whole second (see FireTimerAsync_BeforeResumeAt_LeavesDelayWaiting), so "about" is +-1 s.
+        // A scheduler may round to the whole second (Hangfire does; see FireTimerAsync_BeforeResumeAt_LeavesDelayWaiting), so "about" is +-1 s.
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6));
         var delay = (await _engine.ExecutionsAsync(job.Id)).Single(e => e.ActivityId == "delay");
         Assert.InRange(delay.CompletedAt!.Value - delay.StartedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6));
@@ -112,8 +112,8 @@ public sealed class JobActivityTests(EngineFixture fixture) : IClassFixture<Engi
 
         try
         {
-            // What Hangfire does when its whole-second schedule fires a timer up to a second early.
-            await _engine.Services.GetRequiredService<WorkflowJobs>().FireTimerAsync(job.Id, timer.Id, CancellationToken.None);
+            // What a scheduler that keeps whole seconds (Hangfire) does when it fires a timer up to a second early.
+            await _engine.Services.GetRequiredService<BackgroundActivityInvoker>().FireTimerAsync(job.Id, timer.Id, CancellationToken.None);
 
             var after = await _engine.GetAsync(job.Id);
             Assert.True(after.Status == WorkflowStatus.Suspended, $"A 60 s delay fired after {(DateTime.UtcNow - timer.CreatedAt).TotalSeconds:0.0} s should still wait; the job is {EngineHost.Describe(after)}");

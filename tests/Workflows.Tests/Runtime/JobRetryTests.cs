@@ -9,7 +9,7 @@ using P4Flow.Workflows.Tests.Support.Activities;
 
 namespace P4Flow.Workflows.Tests.Runtime;
 
-/// <summary>Delayed retries of a failed job activity by error class, run by a real Hangfire server.</summary>
+/// <summary>Delayed retries of a failed job activity by error class, run by the engine's in-process scheduler.</summary>
 public sealed class JobRetryTests : IAsyncLifetime
 {
     private EngineHost _engine = null!;

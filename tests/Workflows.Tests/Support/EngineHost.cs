@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using P4Flow.Workflows.Activities.BuiltIn;
@@ -13,15 +12,11 @@ using P4Flow.Workflows.Tests.Support.Activities;
 namespace P4Flow.Workflows.Tests.Support;
 
 /// <summary>
-/// The engine as the orchestrator hosts it: a generic host with the workflow engine, a store, a Hangfire
-/// server on in-memory storage and the test activities.
+/// The engine as a host runs it: a generic host with the workflow engine, a store, the engine's in-process background
+/// scheduler and the test activities. (The orchestrator's tests run the engine on its Hangfire scheduler.)
 /// </summary>
 public sealed class EngineHost : IAsyncDisposable
 {
-    // Hangfire keeps its storage and job activator in statics that AddHangfire's callback overwrites; hosts
-    // start one at a time and pin theirs before the next host configures its own.
-    private static readonly SemaphoreSlim HangfireStatics = new(1, 1);
-
     private readonly IHost _host;
 
     private EngineHost(IHost host)
@@ -48,33 +43,14 @@ public sealed class EngineHost : IAsyncDisposable
         var services = builder.Services;
         services.AddWorkflowEngine();
         addStore(services);
-        services.AddHangfire(c => c.UseInMemoryStorage());
-        services.AddHangfireServer(o =>
-        {
-            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-            o.Queues = ["high", "default", "low"];
-            o.WorkerCount = 8;
-        });
         services.AddSingleton<Journal>();
         services.AddSingleton<JobGate>();
         services.AddActivity<Step>().AddActivity<Choose>().AddActivity<TestJob>().AddActivity<Typed>();
         configure?.Invoke(services);
 
-        await HangfireStatics.WaitAsync();
-        IHost host;
-        try
-        {
-            host = builder.Build();
-            _ = host.Services.GetRequiredService<JobStorage>();
-            _ = host.Services.GetRequiredService<JobActivator>();
-            _ = host.Services.GetRequiredService<IBackgroundJobClient>();
-            await host.Services.GetRequiredService<IWorkflowStore>().InitializeAsync(CancellationToken.None);
-            await host.StartAsync();
-        }
-        finally
-        {
-            HangfireStatics.Release();
-        }
+        var host = builder.Build();
+        await host.Services.GetRequiredService<IWorkflowStore>().InitializeAsync(CancellationToken.None);
+        await host.StartAsync();
         return new EngineHost(host);
     }
 

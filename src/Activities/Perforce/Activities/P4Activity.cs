@@ -38,8 +38,8 @@ public abstract class P4Activity : JobActivity
         public string ClientName => client.Options.ClientFor(context.JobId);
         public string User => client.Options.User;
 
-        public Task<P4Output> RunAsync(params string[] command) => client.RunAsync(context.Instance, context.Stage, command, null, cancellationToken);
+        public Task<P4Output> RunAsync(params string[] command) => client.RunAsync(context.Instance, context.Stage, context.Waits, command, null, cancellationToken);
 
-        public Task<P4Output> RunWithInputAsync(string stdin, params string[] command) => client.RunAsync(context.Instance, context.Stage, command, stdin, cancellationToken);
+        public Task<P4Output> RunWithInputAsync(string stdin, params string[] command) => client.RunAsync(context.Instance, context.Stage, context.Waits, command, stdin, cancellationToken);
     }
 }

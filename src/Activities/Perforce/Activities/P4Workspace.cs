@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using P4Flow.Activities.Commands;
+using P4Flow.Protocol;
 using P4Flow.Workflows.Activities;
 
 namespace P4Flow.Activities.Perforce.Activities;
@@ -19,7 +20,7 @@ public sealed class P4Workspace : P4Activity
         var target = DepotPaths.Require(context.Get(Target), "target");
         var view = target.EndsWith("/...", StringComparison.Ordinal) ? target : target + "/...";
         var name = p4.ClientName;
-        var spec = $"Client:\t{name}\n\nOwner:\t{p4.User}\n\nRoot:\t{CommandRequest.WorkDirPlaceholder}\n\n" +
+        var spec = $"Client:\t{name}\n\nOwner:\t{p4.User}\n\nRoot:\t{CommandWorkDir.Placeholder}\n\n" +
                    "Options:\tnoallwrite noclobber nocompress unlocked nomodtime normdir\n\nSubmitOptions:\tsubmitunchanged\n\nLineEnd:\tlocal\n\n" +
                    $"View:\n\t{view} //{name}/{view[2..][(view[2..].IndexOf('/', StringComparison.Ordinal) + 1)..]}\n";
         var output = await p4.RunWithInputAsync(spec, "client", "-i").ConfigureAwait(false);

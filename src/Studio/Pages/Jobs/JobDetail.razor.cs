@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using P4Flow.Activities.Perforce;
@@ -9,6 +9,7 @@ using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Studio.Pages.Jobs;
 

@@ -1,15 +1,16 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.JSInterop;
 using MudBlazor;
-using P4Flow.Studio.Services;
 using P4Flow.Studio.Components;
+using P4Flow.Studio.Services;
 using P4Flow.Workflows.Activities;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Studio.Pages.Workflows;
 

@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.JSInterop;
 using MudBlazor;
-using P4Flow.Studio.Services;
 using P4Flow.Studio.Components;
+using P4Flow.Studio.Services;
 using P4Flow.Workflows.Activities.BuiltIn;
 using P4Flow.Workflows.Definitions;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
+using P4Flow.Workflows.Users;
 
 namespace P4Flow.Studio.Pages.Workflows;
 

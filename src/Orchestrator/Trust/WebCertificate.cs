@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Protocol.Certificates;
 
-namespace P4Flow.Orchestrator.Security;
+namespace P4Flow.Orchestrator.Trust;
 
 /// <summary>
 /// The HTTPS port's own certificate, issued by the P4Flow CA into certs/web.crt and web.key when the CA's key is at
@@ -29,14 +29,14 @@ public static class WebCertificate
         ArgumentNullException.ThrowIfNull(tls);
         ArgumentNullException.ThrowIfNull(server);
         var caKey = Path.GetFullPath(tls.CaKeyFile);
-        if (!File.Exists(caKey)) return HubCertificates(tls);
+        if (!File.Exists(caKey)) return HubCertificate(tls);
         using var ca = CertificateFiles.LoadWithKey(Path.GetFullPath(tls.CaFile), caKey);
-        if (Hub.HubCertificates.NeedsIssuing(CertFile(tls), KeyFile(tls))) Issue(ca, tls, server);
+        if (HubCertificates.NeedsIssuing(CertFile(tls), KeyFile(tls))) Issue(ca, tls, server);
         WriteCrl(ca, tls);
         return CertificateFiles.LoadWithKey(CertFile(tls), KeyFile(tls));
     }
 
-    private static X509Certificate2 HubCertificates(HubTlsOptions tls) => Hub.HubCertificates.LoadServer(tls);
+    private static X509Certificate2 HubCertificate(HubTlsOptions tls) => HubCertificates.LoadServer(tls);
 
     private static void Issue(X509Certificate2 ca, HubTlsOptions tls, ServerOptions server)
     {

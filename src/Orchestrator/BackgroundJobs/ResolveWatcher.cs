@@ -2,9 +2,9 @@ using P4Flow.Activities.Perforce;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
 
-namespace P4Flow.Orchestrator.Hosting;
+namespace P4Flow.Orchestrator.BackgroundJobs;
 
-/// <summary>The recurring Hangfire job: runs `resolve -n` for every job in NEEDS_RESOLVE and moves a clean one on.</summary>
+/// <summary>The recurring background job: runs `resolve -n` for every job in NEEDS_RESOLVE and moves a clean one on.</summary>
 internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContinuation continuation, ILogger<ResolveWatcher> logger)
 {
     public const string JobName = "resolve-watcher";

@@ -1,7 +1,9 @@
+using P4Flow.Orchestrator.Audit;
+using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Observability;
 using P4Flow.Studio.Services;
 
-namespace P4Flow.Orchestrator.Hub;
+namespace P4Flow.Orchestrator.Observability;
 
 /// <summary>
 /// Follows the agent pool: keeps the agent gauges current, counts refusals by reason, and tells the Studio's

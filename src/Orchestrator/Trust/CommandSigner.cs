@@ -4,7 +4,7 @@ using P4Flow.Orchestrator.Configuration;
 using P4Flow.Protocol.Security;
 using P4Flow.Protocol.V1;
 
-namespace P4Flow.Orchestrator.Hub;
+namespace P4Flow.Orchestrator.Trust;
 
 /// <summary>The HS256 secret of command tokens, resolved once at start (see <see cref="Resolve"/>).</summary>
 public sealed record CommandTokenSecret(string Value)

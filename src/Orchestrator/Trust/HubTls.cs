@@ -1,13 +1,14 @@
-using System.Net;
 using System.Net.Security;
+using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Protocol.Certificates;
 
-namespace P4Flow.Orchestrator.Hub;
+namespace P4Flow.Orchestrator.Trust;
 
 /// <summary>
 /// The TLS side of the hub's endpoint: TLS 1.2+, a client certificate required, checked against our CA only (not
@@ -66,7 +67,7 @@ public sealed class HubTls : IDisposable
             ?? _whitelist.Current.Check(commonName!, remote, out _);
         if (reason is null) return true;
         _audit.Write(new AuditEvent(AuditLog.AgentRejected, commonName, remote.ToString(), AuditEvent.Rejected, reason));
-        HubLog.AgentRefused(_logger, commonName ?? "(no certificate)", remote.ToString(), reason);
+        TrustLog.AgentRefused(_logger, commonName ?? "(no certificate)", remote.ToString(), reason);
         return false;
     }
 

@@ -1,16 +1,15 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
-using P4Flow.Orchestrator.Extensions;
 
-namespace P4Flow.Orchestrator.Hosting;
+namespace P4Flow.Orchestrator.BackgroundJobs;
 
-/// <summary>Registers the recurring jobs with their configured intervals.</summary>
+/// <summary>Registers the recurring background jobs with their configured intervals.</summary>
 internal sealed class RecurringJobsSetup(IRecurringJobManager recurring, IOptions<StateManagementOptions> state) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        recurring.AddOrUpdate<ResolveWatcher>(ResolveWatcher.JobName, w => w.RunAsync(CancellationToken.None), PerforceExtensions.EverySeconds(state.Value.ResolveCheckInterval));
+        recurring.AddOrUpdate<ResolveWatcher>(ResolveWatcher.JobName, w => w.RunAsync(CancellationToken.None), BackgroundJobsExtensions.EverySeconds(state.Value.ResolveCheckInterval));
         return Task.CompletedTask;
     }
 

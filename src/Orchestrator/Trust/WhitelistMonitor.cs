@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
 
-namespace P4Flow.Orchestrator.Hub;
+namespace P4Flow.Orchestrator.Trust;
 
 /// <summary>
 /// Holds the agent whitelist and reloads it when the file changes (checked every whitelist_poll_interval; editors
@@ -37,7 +37,7 @@ public sealed partial class WhitelistMonitor : BackgroundService
         var loaded = Load(initial: false);
         if (loaded is null) return false;
         Current = loaded;
-        HubLog.WhitelistReloaded(_logger, _path, loaded.Entries.Count);
+        TrustLog.WhitelistReloaded(_logger, _path, loaded.Entries.Count);
         Changed?.Invoke(loaded);
         return true;
     }
@@ -58,14 +58,14 @@ public sealed partial class WhitelistMonitor : BackgroundService
         catch (IOException ex) when (!initial)
         {
             // Caught mid-write: the next tick reads it whole.
-            HubLog.WhitelistInvalid(_logger, _path, ex.Message);
+            TrustLog.WhitelistInvalid(_logger, _path, ex.Message);
             return null;
         }
         if (!initial && string.Equals(text, _seen, StringComparison.Ordinal)) return null;
         _seen = text;
         if (text is null)
         {
-            HubLog.WhitelistMissing(_logger, _path);
+            TrustLog.WhitelistMissing(_logger, _path);
             return AgentWhitelist.Empty;
         }
         try
@@ -74,7 +74,7 @@ public sealed partial class WhitelistMonitor : BackgroundService
         }
         catch (FormatException ex) when (!initial)
         {
-            HubLog.WhitelistInvalid(_logger, _path, ex.Message);
+            TrustLog.WhitelistInvalid(_logger, _path, ex.Message);
             return null;
         }
     }

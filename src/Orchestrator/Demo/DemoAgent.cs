@@ -2,8 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Perforce;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Trust;
 
-namespace P4Flow.Orchestrator.Hub;
+namespace P4Flow.Orchestrator.Demo;
 
 /// <summary>
 /// Demo mode's agent: certificates made if missing, then the agent from our build output started as a child
@@ -25,7 +26,7 @@ internal sealed partial class DemoAgent(
     /// <summary>The CA, the hub's certificate and the demo agent's, created when missing (before the hub loads them).</summary>
     public static void PrepareCertificates(HubTlsOptions tls, ServerOptions server)
     {
-        HubCertificates.EnsureCreated(tls, crlUrl: Security.WebCertificate.CrlUrl(server));
+        HubCertificates.EnsureCreated(tls, crlUrl: WebCertificate.CrlUrl(server));
         HubCertificates.IssueAgent(tls, AgentId, force: false);
     }
 
@@ -94,11 +95,11 @@ internal sealed partial class DemoAgent(
         foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         _process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start the demo agent {AgentDll}.");
-        _process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) HubLog.DemoAgentOutput(logger, line); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) HubLog.DemoAgentOutput(logger, line); };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) DemoLog.DemoAgentOutput(logger, line); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) DemoLog.DemoAgentOutput(logger, line); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        HubLog.DemoAgentStarted(logger, AgentId, _process.Id);
+        DemoLog.DemoAgentStarted(logger, AgentId, _process.Id);
     }
 
     private static string? Resolve(string program) =>

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
 
-namespace P4Flow.Orchestrator.Security;
+namespace P4Flow.Orchestrator.Trust;
 
 /// <summary>
 /// HTTPS for the API and the Studio (server.https_port) with a certificate from the P4Flow CA (<see cref="WebCertificate"/>):

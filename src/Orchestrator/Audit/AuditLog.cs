@@ -7,7 +7,7 @@ using Serilog;
 using Serilog.Events;
 using Serilog.Formatting;
 
-namespace P4Flow.Orchestrator.Hub;
+namespace P4Flow.Orchestrator.Audit;
 
 /// <summary>One line of the audit log (the seed's format, snake_case keys).</summary>
 public sealed record AuditEvent(

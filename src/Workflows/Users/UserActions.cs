@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Components.Authorization;
 
-namespace P4Flow.Studio.Services;
+namespace P4Flow.Workflows.Users;
 
 /// <summary>
 /// Something a person does to jobs or workflows; the audit log names it by <see cref="EventType"/> and
@@ -31,26 +30,6 @@ public interface IUserActions
     /// <param name="target">What it acts on (a job or workflow id), for the audit log.</param>
     /// <param name="command">What was asked, hashed into the audit log (e.g. a job's inputs); null when nothing beyond the target.</param>
     Task<T> RunAsync<T>(ClaimsPrincipal user, UserAction action, string target, string? command, Func<Task<T>> work);
-}
-
-/// <summary>The Studio's side of <see cref="IUserActions"/>: the signed-in user of this circuit.</summary>
-public sealed class StudioActions(IUserActions actions, AuthenticationStateProvider authentication)
-{
-    public async Task<bool> MayAsync(UserAction action) => await actions.MayAsync(await UserAsync(), action);
-
-    public async Task<T> RunAsync<T>(UserAction action, string target, Func<Task<T>> work, string? command = null) =>
-        await actions.RunAsync(await UserAsync(), action, target, command, work);
-
-    public async Task RunAsync(UserAction action, string target, Func<Task> work) =>
-        await RunAsync(action, target, async () =>
-        {
-            await work();
-            return true;
-        });
-
-    public async Task<string?> UserNameAsync() => (await UserAsync()).Identity?.Name;
-
-    private async Task<ClaimsPrincipal> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User;
 }
 
 /// <summary>The user's role does not allow the action (HTTP 403). Its own type, so that a file the process may not read never passes for one.</summary>

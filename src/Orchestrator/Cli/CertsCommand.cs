@@ -1,7 +1,8 @@
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Extensions;
+using P4Flow.Orchestrator.Trust;
 
-namespace P4Flow.Orchestrator.Hub;
+namespace P4Flow.Orchestrator.Cli;
 
 /// <summary>
 /// `certs init [--force]`: the CA and the hub's certificate; `certs issue-agent NAME`: an agent's client
@@ -18,7 +19,7 @@ internal static class CertsCommand
         switch (args)
         {
             case ["init", .. var rest]:
-                var written = HubCertificates.EnsureCreated(tls, force: rest.Contains("--force"), crlUrl: Security.WebCertificate.CrlUrl(server));
+                var written = HubCertificates.EnsureCreated(tls, force: rest.Contains("--force"), crlUrl: WebCertificate.CrlUrl(server));
                 if (written.Count == 0) await Console.Out.WriteLineAsync($"Certificates already exist ({Path.GetFullPath(tls.CaFile)}, {Path.GetFullPath(tls.CertFile)}); --force replaces them.").ConfigureAwait(false);
                 foreach (var file in written) await Console.Out.WriteLineAsync($"wrote {file}").ConfigureAwait(false);
                 return 0;

@@ -3,7 +3,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace P4Flow.Orchestrator.Hub;
+namespace P4Flow.Orchestrator.Trust;
 
 /// <summary>One allowed agent: its certificate's CN and the address ranges it may connect from.</summary>
 public sealed record WhitelistEntry(string Hostname, string CertCn, IReadOnlyList<IPNetwork> IpRanges);

@@ -1,7 +1,9 @@
-namespace P4Flow.Workflows.Runtime;
+using P4Flow.Workflows.Runtime;
+
+namespace P4Flow.Orchestrator.BackgroundJobs;
 
 /// <summary>
-/// Thrown by a job method whose activity failed in a way worth another try: <see cref="RetryByErrorClassAttribute"/>
+/// Thrown by a background job method whose activity failed in a way worth another try: <see cref="RetryByErrorClassAttribute"/>
 /// turns it into a scheduled retry of the same Hangfire job. Never seen by the workflow.
 /// </summary>
 public sealed class ActivityRetryException(ActivityRetry retry)

@@ -4,7 +4,7 @@ using P4Flow.Orchestrator.Configuration;
 using P4Flow.Protocol.Certificates;
 using P4Flow.Protocol.Security;
 
-namespace P4Flow.Orchestrator.Hub;
+namespace P4Flow.Orchestrator.Trust;
 
 /// <summary>The CA and the hub's certificate on disk: created by `certs init` (or the demo), read by the hub.</summary>
 public static class HubCertificates

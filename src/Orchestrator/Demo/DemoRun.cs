@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using P4Flow.Orchestrator.Security;
 using P4Flow.Workflows.Runtime;
 
-namespace P4Flow.Orchestrator.Hosting;
+namespace P4Flow.Orchestrator.Demo;
 
 /// <summary>
 /// Demo mode: a simulated depot (created on first run) stands in for the Perforce server, and a sample

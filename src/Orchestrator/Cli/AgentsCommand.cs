@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using P4Flow.Orchestrator.Bootstrap;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Security;
 
-namespace P4Flow.Orchestrator.Bootstrap;
+namespace P4Flow.Orchestrator.Cli;
 
 /// <summary>
 /// `agents bootstrap --host H --user U --key FILE --name NAME [--port 22] [--labels a,b] [--host-key-strategy S]

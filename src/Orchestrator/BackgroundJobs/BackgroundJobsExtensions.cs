@@ -1,0 +1,52 @@
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Extensions;
+using P4Flow.Orchestrator.Security;
+using P4Flow.Workflows.Runtime;
+
+namespace P4Flow.Orchestrator.BackgroundJobs;
+
+/// <summary>Hangfire, installed as the engine's background scheduler, with the recurring jobs and the dashboard.</summary>
+public static class BackgroundJobsExtensions
+{
+    public static IHostApplicationBuilder AddBackgroundJobs(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        // In place of the engine's in-process scheduler, whether the engine was added before or after this.
+        services.RemoveAll<IBackgroundActivityScheduler>();
+        services.AddSingleton<IBackgroundActivityScheduler, HangfireActivityScheduler>();
+        services.AddTransient<ActivityBackgroundJobs>();
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseInMemoryStorage());
+        var resources = builder.Configuration.Section<ResourcesOptions, ResourcesOptionsValidation>(ResourcesOptions.Section);
+        services.AddHangfireServer(o =>
+        {
+            o.Queues = [.. WorkflowRuntime.Queues.OrderBy(q => q switch { "high" => 0, "default" => 1, _ => 2 })];
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            o.WorkerCount = Math.Max(4, resources.MaxConcurrentJobs * 2);
+        });
+        services.AddHealthChecks().AddCheck<HangfireHealthCheck>("hangfire", tags: ["ready"]);
+        services.AddTransient<ResolveWatcher>();
+        services.AddHostedService<RecurringJobsSetup>();
+        return builder;
+    }
+
+    public static WebApplication MapBackgroundJobs(this WebApplication app)
+    {
+        // Admins only, through the same sign-in as everything else (not Hangfire's local-requests-only default).
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [] }).RequireAuthorization(Roles.Admin);
+        return app;
+    }
+
+    /// <summary>Hangfire cron for "every N seconds" (seconds-level for N under a minute).</summary>
+    internal static string EverySeconds(int seconds) => seconds switch
+    {
+        < 60 => $"*/{seconds} * * * * *",
+        _ when seconds % 60 == 0 && seconds < 3600 => $"0 */{seconds / 60} * * * *",
+        _ => Cron.Hourly(),
+    };
+}
