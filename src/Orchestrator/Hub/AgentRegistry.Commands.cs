@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using P4Flow.Activities.Commands;
 using P4Flow.Protocol.V1;
 
@@ -21,21 +20,10 @@ public sealed partial class AgentRegistry
                 same.Waiters++;
                 return same;
             }
-            var command = new Command
+            var pending = new PendingCommand(agentId, request.JobId, fingerprint, AgentCommands.Map(request)) { Waiters = 1 };
+            if (_orphans.TryTake(request.JobId, fingerprint, out var orphan))
             {
-                JobId = request.JobId,
-                Stage = request.Stage ?? "",
-                Workspace = request.JobId,
-                Timeout = Duration.FromTimeSpan(request.Timeout),
-            };
-            command.Args.AddRange(request.Args);
-            foreach (var (key, value) in request.Env) command.Env[key] = value;
-            if (request.Stdin is not null) command.Stdin = request.Stdin;
-            var pending = new PendingCommand(agentId, request.JobId, fingerprint, command) { Waiters = 1 };
-            PruneOrphans();
-            if (_orphans.Remove((request.JobId, fingerprint), out var orphan))
-            {
-                pending.Completion.TrySetResult(orphan.Result);
+                pending.Completion.TrySetResult(orphan);
                 return pending;
             }
             if (record.Session is { IsClosed: false }) Write(record, pending);
@@ -84,7 +72,7 @@ public sealed partial class AgentRegistry
             }
             _journal.Done(record.Id, result.CmdId);
             if (fromCache) HubLog.AnsweredFromCache(_logger, session.AgentId, result.CmdId);
-            if (pending.Waiters <= 0) _orphans[(pending.JobId, pending.Fingerprint)] = (result, _clock.GetUtcNow());
+            if (pending.Waiters <= 0) _orphans.Keep(pending.JobId, pending.Fingerprint, result);
             pending.Completion.TrySetResult(result);
             if (record.InFlight.Count == 0) SignalLocked();
         }
@@ -107,9 +95,8 @@ public sealed partial class AgentRegistry
     {
         if (!pending.Written)
         {
-            pending.Command.CmdId = ++record.LastCmdId;
-            // Signed once its cmd_id is known, before the journal keeps it: a resent command carries the same signature.
-            _signer?.Sign(pending.Command, record.Id);
+            // Signed once its cmd_id is known, before the journal keeps it.
+            _commands.Stamp(pending.Command, record.Id, ++record.LastCmdId);
             pending.Written = true;
             record.InFlight[pending.CmdId] = pending;
             _journal.Sent(record.Id, pending.JobId, pending.Fingerprint, pending.Command);
@@ -117,12 +104,5 @@ public sealed partial class AgentRegistry
         record.CommandsSent++;
         record.LastActive = _clock.GetUtcNow();
         record.Session!.TrySend(new HubMessage { Command = pending.Command });
-    }
-
-    private void PruneOrphans()
-    {
-        if (_orphans.Count == 0) return;
-        var oldest = _clock.GetUtcNow() - OrphanRetention;
-        foreach (var key in _orphans.Where(o => o.Value.At < oldest).Select(o => o.Key).ToList()) _orphans.Remove(key);
     }
 }

@@ -62,12 +62,7 @@ public sealed partial class AgentRegistry
     }
 
     /// <summary>The signed JobEnded that has <paramref name="agentId"/> remove the job's folder.</summary>
-    public HubMessage JobEndedFor(string agentId, string jobId, bool succeeded)
-    {
-        var ended = new JobEnded { JobId = jobId, Succeeded = succeeded };
-        _signer?.Sign(ended, agentId);
-        return new HubMessage { JobEnded = ended };
-    }
+    public HubMessage JobEndedFor(string agentId, string jobId, bool succeeded) => new() { JobEnded = _commands.JobEnded(agentId, jobId, succeeded) };
 
     /// <summary>How long the agent has been gone (disconnected or TIMEOUT); null while it is healthy.</summary>
     public TimeSpan? GoneFor(string agentId)

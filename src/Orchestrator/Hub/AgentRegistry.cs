@@ -11,33 +11,34 @@ namespace P4Flow.Orchestrator.Hub;
 /// <summary>
 /// The agent pool: who is connected, what each has in flight, which job runs on which agent. One lock guards it
 /// all; every method is short. Commands keep their order per agent because they are written to the session's
-/// outbox under that lock.
+/// outbox under that lock. Admission and placement are decided here; building and signing commands
+/// (<see cref="AgentCommands"/>), results nobody waited for (<see cref="OrphanedResults"/>) and the audit lines
+/// (<see cref="AgentPoolAudit"/>) are the work of collaborators it calls under the same lock.
 /// </summary>
 public sealed partial class AgentRegistry
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _jobAgents = new(StringComparer.Ordinal);
-    /// <summary>Results nobody was waiting for (the hub restarted, the caller gave up), kept for a caller that asks again.</summary>
-    private readonly Dictionary<(string Job, string Fingerprint), (CommandResult Result, DateTimeOffset At)> _orphans = [];
+    private readonly OrphanedResults _orphans;
     private readonly HubJournal _journal;
-    private readonly AuditLog _audit;
+    private readonly AgentPoolAudit _audit;
+    private readonly AgentCommands _commands;
     private readonly TimeProvider _clock;
     private readonly IOptions<ResourcesOptions> _resources;
     private readonly ILogger<AgentRegistry> _logger;
-    private readonly CommandSigner? _signer;
     private readonly AgentCircuitBreakers? _circuits;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static readonly TimeSpan OrphanRetention = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan EvictedRetryAfter = TimeSpan.FromSeconds(60);
 
     public AgentRegistry(HubJournal journal, AuditLog audit, TimeProvider clock, IOptions<ResourcesOptions> resources, ILogger<AgentRegistry> logger, CommandSigner? signer = null, AgentCircuitBreakers? circuits = null)
     {
-        _signer = signer;
+        _commands = new AgentCommands(signer);
+        _orphans = new OrphanedResults(clock);
         _circuits = circuits;
         _journal = journal;
-        _audit = audit;
+        _audit = new AgentPoolAudit(audit);
         _clock = clock;
         _resources = resources;
         _logger = logger;
@@ -95,13 +96,12 @@ public sealed partial class AgentRegistry
                     if (idle is null)
                     {
                         var reason = $"the pool is full (resources.max_agents = {max}) and every agent has commands in flight";
-                        _audit.Write(new AuditEvent(AuditLog.AgentRejected, hello.AgentId, session.Address.ToString(), AuditEvent.Rejected, reason) { TargetHost = hello.Hostname });
+                        _audit.Refused(hello, session, reason);
                         throw new RpcException(new Status(StatusCode.ResourceExhausted, reason));
                     }
                     evicted = idle.Session;
                     Detach(idle, "evicted to make room");
-                    _audit.Write(new AuditEvent(AuditLog.AgentEvicted, idle.Id, evicted!.Address.ToString(), AuditEvent.Accepted,
-                        $"pool full (resources.max_agents = {max}): least recently active idle agent evicted for {hello.AgentId}") { TargetHost = idle.Hostname });
+                    _audit.Evicted(idle, evicted!, max, hello.AgentId);
                 }
             }
             else
@@ -135,8 +135,7 @@ public sealed partial class AgentRegistry
             }
             foreach (var waiting in record.Unsent) Write(record, waiting);
             record.Unsent.Clear();
-            _audit.Write(new AuditEvent(AuditLog.AgentConnected, hello.AgentId, session.Address.ToString(), AuditEvent.Accepted,
-                pending.Count == 0 ? "sync ok" : $"sync required: {pending.Count} commands pending") { TargetHost = hello.Hostname });
+            _audit.Connected(hello, session, pending.Count);
             HubLog.AgentConnected(_logger, hello.AgentId, session.Address.ToString(), pending.Count);
             SignalLocked();
         }
@@ -227,7 +226,7 @@ public sealed partial class AgentRegistry
                 if (reason is null) continue;
                 refused.Add((session, reason));
                 Detach(record, "removed from the whitelist");
-                _audit.Write(new AuditEvent(AuditLog.AgentDisconnected, record.Id, session.Address.ToString(), AuditEvent.Rejected, $"whitelist changed: {reason}") { TargetHost = record.Hostname });
+                _audit.Unlisted(record, session, reason);
             }
         }
         foreach (var (session, reason) in refused)
@@ -263,7 +262,7 @@ public sealed partial class AgentRegistry
         record.BytesSent += session.BytesSent;
         record.Session = null;
         record.GoneSince ??= _clock.GetUtcNow();
-        _audit.Write(new AuditEvent(AuditLog.AgentDisconnected, record.Id, session.Address.ToString(), AuditEvent.Accepted, reason) { TargetHost = record.Hostname });
+        _audit.Disconnected(record, session, reason);
         HubLog.AgentDisconnected(_logger, record.Id, reason);
         SignalLocked();
     }
