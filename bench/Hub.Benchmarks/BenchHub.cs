@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Demo;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Trust;
@@ -43,7 +44,7 @@ internal sealed class BenchHub : IAsyncDisposable
         var app = await StartHubAsync(dir, port, jwtSecret);
 
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Agent.dll"));
+        info.ArgumentList.Add(CompanionPrograms.AgentDll);
         info.ArgumentList.Add("--allow-root");
         foreach (var (key, value) in new Dictionary<string, string>
         {

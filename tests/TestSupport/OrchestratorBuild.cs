@@ -18,7 +18,7 @@ public static class OrchestratorBuild
     }
 
     /// <summary>
-    /// The folder with the orchestrator's program and, next to it, the simulator's `p4`: this output when the project
+    /// The folder with the orchestrator's program and, under it, the simulator's `p4sim/p4`: this output when the project
     /// references the orchestrator's assembly; otherwise the orchestrator's own build output of the same configuration
     /// (the Studio tests: its static web assets manifest is there).
     /// </summary>
@@ -29,5 +29,5 @@ public static class OrchestratorBuild
     public static string Program => Path.Combine(Folder, Assembly);
 
     /// <summary>The simulator's launcher, what p4 is to the tests.</summary>
-    public static string P4Launcher => Path.Combine(Folder, "p4");
+    public static string P4Launcher => Path.Combine(Folder, "p4sim", "p4");
 }

@@ -19,7 +19,7 @@ internal sealed partial class DemoAgent(
     ILogger<DemoAgent> logger) : IHostedService, IDisposable
 {
     public const string AgentId = "local-agent";
-    public static string AgentDll => Path.Combine(AppContext.BaseDirectory, "P4Flow.Agent.dll");
+    public static string AgentDll => CompanionPrograms.AgentDll;
     private Process? _process;
     private CancellationTokenRegistration _started;
 

@@ -16,7 +16,7 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
 {
     public const string DefinitionId = "p4-integrate";
     public static string DepotDir => Path.GetFullPath(Path.Combine("data", "demo-depot"));
-    public static string P4Launcher => Path.Combine(AppContext.BaseDirectory, "p4");
+    public static string P4Launcher => CompanionPrograms.P4Launcher;
 
     /// <summary>Settings that point the P4 activities at the simulator; applied before services are built.</summary>
     public static Dictionary<string, string?> Settings() => new()

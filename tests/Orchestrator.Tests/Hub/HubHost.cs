@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using P4Flow.Activities.Commands;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Demo;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Tests.Support;
@@ -168,7 +169,7 @@ public sealed class AgentProcess : IAsyncDisposable
         stateDir ??= Path.Combine(hubDir, "agents", name, "state");
         var workspace = Path.Combine(hubDir, "agents", name, "ws");
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = hubDir };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "P4Flow.Agent.dll"));
+        info.ArgumentList.Add(CompanionPrograms.AgentDll);
         // Tests run as root in CI; commands then run as execution.run_as (nobody).
         if (allowRoot) info.ArgumentList.Add("--allow-root");
         var settings = new Dictionary<string, string>
