@@ -43,13 +43,24 @@ install_packages() {
 install_packages || exit 1
 
 # Every process a test host starts carries this marker (the hosts get it, their children inherit it): whatever
-# carries it after the run was left behind. Passed to the test hosts only, not to the build's compiler servers.
+# carries it after the run was left behind. Given to the test hosts only, through the run settings: `dotnet test -e`
+# would also give it to the build, and so to the compiler servers it leaves running.
 run="$(date +%Y%m%d%H%M%S)-$$"
-reaped=$(mktemp)
-log=$(mktemp)
-trap 'rm -f "$log" "$reaped"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+log="$work/log" reaped="$work/reaped" settings="$work/run.runsettings"
+cat > "$settings" <<EOF
+<RunSettings>
+  <RunConfiguration>
+    <EnvironmentVariables>
+      <P4FLOW_TEST_RUN>$run</P4FLOW_TEST_RUN>
+      <P4FLOW_TEST_REAPED>$reaped</P4FLOW_TEST_REAPED>
+    </EnvironmentVariables>
+  </RunConfiguration>
+</RunSettings>
+EOF
 
-dotnet test P4Flow.sln -e "P4FLOW_TEST_RUN=$run" -e "P4FLOW_TEST_REAPED=$reaped" 2>&1 | tee "$log"
+dotnet test P4Flow.sln --settings "$settings" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum the per-project summaries ("Failed:     0, Passed:    24, ...").
