@@ -23,6 +23,9 @@ public static class TestProcessWatchdog
     /// <summary>Marks the processes of one test run (test.sh passes it to every test host); test.sh fails when any is left.</summary>
     public const string RunVariable = "P4FLOW_TEST_RUN";
 
+    /// <summary>A file (test.sh sets it) where the watchdog notes the processes it had to end: a test did not stop them.</summary>
+    public const string ReapedVariable = "P4FLOW_TEST_REAPED";
+
     private static readonly Lazy<Process> Watchdog = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The script that lists and kills marked processes, copied next to the test assemblies.</summary>

@@ -43,7 +43,7 @@ marked_tree() {
 describe() {
   local pid args
   for pid in "$@"; do
-    args=$(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline") || continue
+    args=$(tr '\0\n' '  ' 2>/dev/null < "/proc/$pid/cmdline") || continue
     [ -n "$args" ] && echo "$pid ${args% }"
   done
 }

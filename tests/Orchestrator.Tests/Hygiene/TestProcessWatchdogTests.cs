@@ -65,8 +65,13 @@ public sealed class TestProcessWatchdogTests : IDisposable
         await Eventually.Until(() => ListAsync(marker), l => l.Length == 0, Deadline, "nothing to be left");
     }
 
-    private CapturedProcess StartStandIn(string mode) =>
-        CapturedProcess.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "P4Flow.TestHostStandIn.dll"), mode, Command]));
+    private CapturedProcess StartStandIn(string mode)
+    {
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "P4Flow.TestHostStandIn.dll"), mode, Command]);
+        // What it leaves is left on purpose: not a leak of this run to report.
+        info.Environment.Remove(TestProcessWatchdog.ReapedVariable);
+        return CapturedProcess.Start(info);
+    }
 
     private List<int> Pids() =>
         File.Exists(PidFile) ? [.. File.ReadAllLines(PidFile).Select(l => int.Parse(l, CultureInfo.InvariantCulture))] : [];
