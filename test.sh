@@ -67,12 +67,6 @@ status=${PIPESTATUS[0]}
 read -r passed failed < <(grep -E '(Passed|Failed)!  - Failed:' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+).*/\2 \1/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build error or a crashed test host counts as a failure
 
-# What the test hosts' watchdogs ended when their hosts did: a test that did not stop what it started.
-if [ -s "$reaped" ]; then
-  echo "test.sh: ended with their test hosts (a test did not stop them):"
-  sed 's/^/  /' "$reaped"
-fi
-
 # Left running: the watchdogs get a few seconds to finish their work first.
 leftovers=""
 for _ in $(seq 1 40); do
@@ -80,6 +74,13 @@ for _ in $(seq 1 40); do
   [ -z "$leftovers" ] && break
   sleep 0.5
 done
+
+# What the test hosts' watchdogs ended when their hosts did: a test that did not stop what it started.
+if [ -s "$reaped" ]; then
+  echo "test.sh: ended with their test hosts (a test did not stop them):"
+  sed 's/^/  /' "$reaped"
+fi
+
 if [ -n "$leftovers" ]; then
   echo "test.sh: FAILED: processes started by the tests are still running (killed now):"
   echo "$leftovers" | sed 's/^/  /'
