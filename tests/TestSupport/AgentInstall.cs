@@ -12,7 +12,10 @@ public static class AgentInstall
     public static async Task PublishAsync(string output)
     {
         await using var held = await LockAsync(PublishLock, TimeSpan.FromMinutes(20));
-        await ProgramRun.RunCheckedAsync("dotnet", ["publish", Path.Combine(OrchestratorBuild.RepositoryRoot, "src", "Agent", "Agent.csproj"), "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", output, "-v", "quiet", "-nologo"], timeout: TimeSpan.FromMinutes(15));
+        await ProgramRun.RunCheckedAsync("dotnet", ["publish", Path.Combine(OrchestratorBuild.RepositoryRoot, "src", "Agent", "Agent.csproj"), "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", output, "-v", "quiet", "-nologo",
+            // No compiler server or idle MSBuild node left running after it: other builds on the machine may be using
+            // them when the test host's watchdog ends what the host started.
+            "-nodeReuse:false", "-p:UseSharedCompilation=false"], timeout: TimeSpan.FromMinutes(15));
     }
 
     /// <summary>Kills the agent started from <paramref name="agentBase"/> and deletes its files: a failed run must not leave its agent behind.</summary>

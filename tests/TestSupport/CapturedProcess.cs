@@ -8,6 +8,7 @@ public sealed class CapturedProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private bool _disposed;
 
     private CapturedProcess(Process process)
     {
@@ -25,6 +26,7 @@ public sealed class CapturedProcess : IAsyncDisposable
 
     public static CapturedProcess Start(ProcessStartInfo info)
     {
+        TestProcessWatchdog.EnsureStarted();
         info.UseShellExecute = false;
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
@@ -46,8 +48,11 @@ public sealed class CapturedProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Kills it (once: a test may dispose it early and again at the end of its scope).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         await KillAsync();
         _process.Dispose();
     }

@@ -53,11 +53,34 @@ public sealed class LocalSshd : IAsyncDisposable
             Subsystem sftp internal-sftp
             MaxStartups 200:30:400
             LogLevel ERROR
+            {PassedMarkers()}
 
             """);
         var local = new LocalSshd(CapturedProcess.Start(new ProcessStartInfo(Program) { ArgumentList = { "-D", "-e", "-f", config } }), dir, port);
-        await local.WaitForPortAsync();
+        try
+        {
+            await local.WaitForPortAsync();
+        }
+        catch
+        {
+            await local.DisposeAsync();
+            throw;
+        }
         return local;
+    }
+
+    /// <summary>
+    /// sshd gives each session a fresh environment: the test host's markers are set in them too, so that whatever a
+    /// session leaves running (an agent a bootstrap detached with setsid) is ended with the host's other processes.
+    /// </summary>
+    private static string PassedMarkers()
+    {
+        TestProcessWatchdog.EnsureStarted();
+        var markers = new[] { TestProcessWatchdog.HostVariable, TestProcessWatchdog.RunVariable }
+            .Select(name => (Name: name, Value: Environment.GetEnvironmentVariable(name)))
+            .Where(m => !string.IsNullOrEmpty(m.Value))
+            .Select(m => $"{m.Name}={m.Value}");
+        return "SetEnv " + string.Join(' ', markers);
     }
 
     /// <summary>A new ed25519 key pair without a passphrase: <paramref name="privateKeyFile"/> and its .pub.</summary>

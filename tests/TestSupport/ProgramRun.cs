@@ -16,6 +16,7 @@ public static class ProgramRun
     /// <param name="stdin">Written to its standard input, which is then closed (closed at once without it: nothing waits on a prompt).</param>
     public static async Task<ProgramResult> RunAsync(string program, IEnumerable<string> args, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null)
     {
+        TestProcessWatchdog.EnsureStarted();
         var info = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         foreach (var arg in args) info.ArgumentList.Add(arg);

@@ -142,7 +142,15 @@ public sealed class BootstrapTests(SshHostFixture ssh)
             ["P4FLOW_bootstrap__agent_package"] = ssh.Bundle.Path,
             ["P4FLOW_bootstrap__allowed_executables__0"] = SimDepot.Launcher,
         });
-        await process.WaitReadyAsync();
+        try
+        {
+            await process.WaitReadyAsync();
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
         return new Orchestrator(process, home);
     }
 

@@ -84,7 +84,7 @@ public sealed class AgentDispatchTests
         var request = HubHost.Request("job-r", "/bin/sh", "-c", $"echo run >> {counter}; sleep 3; echo finished");
         var first = await HubHost.StartAsync(dir, agents: ["agent-1"]);
         var port = first.Port;
-        var agent = AgentProcess.Start(dir, port, "agent-1");
+        await using var agent = AgentProcess.Start(dir, port, "agent-1");
         await first.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
         _ = first.Dispatcher.RunAsync(request, CancellationToken.None);
         await Eventually.Until(() => Task.FromResult(File.Exists(counter)), e => e, TimeSpan.FromSeconds(20), "the command to start");
@@ -106,7 +106,7 @@ public sealed class AgentDispatchTests
     public async Task RunAsync_AgentKilledLongerThanGrace_FailsWithAgentLost()
     {
         await using var hub = await HubHost.StartAsync(agents: ["agent-1"], settings: new Dictionary<string, string?> { ["agents:lost_grace"] = "1" });
-        var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1");
+        await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1");
         await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
         var run = hub.Dispatcher.RunAsync(HubHost.Request("job-l", "/bin/sleep", "30"), CancellationToken.None);
         await hub.WaitForAgentAsync("agent-1", a => a.CommandsInFlight == 1, "the command to be sent");

@@ -102,7 +102,7 @@ public sealed class AgentPipelineTests
         var depot = await SimDepot.CreateDemoAsync();
         var (home, hubPort) = PrepareHome("builder");
         await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_state_management__resolve_check_interval", "3600"));
-        var agent = AgentProcess.Start(home, hubPort, "builder");
+        await using var agent = AgentProcess.Start(home, hubPort, "builder");
         var jobId = await StartIntegrateAsync(orchestrator, depot);
         await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 90);
         var folder = Path.Combine(agent.Workspace, jobId);
@@ -180,7 +180,15 @@ public sealed class AgentPipelineTests
         };
         foreach (var (key, value) in settings) environment[key] = value;
         var orchestrator = OrchestratorProcess.Start(home, environment: environment);
-        await orchestrator.WaitReadyAsync();
+        try
+        {
+            await orchestrator.WaitReadyAsync();
+        }
+        catch
+        {
+            await orchestrator.DisposeAsync();
+            throw;
+        }
         return orchestrator;
     }
 
