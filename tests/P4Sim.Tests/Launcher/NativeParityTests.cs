@@ -19,7 +19,7 @@ public sealed class NativeParityTests : IDisposable
     }
 
     /// <summary>Runs one command on both sides and asserts the same result; returns the native one.</summary>
-    private async Task<P4Result> Same(string input, params string[] args)
+    private async Task<P4Result> SameWithInput(string input, params string[] args)
     {
         var expected = Normalise(await SimProcess.Dll.RunAsync(_dll, input, args), _dll);
         var actual = Normalise(await SimProcess.Native.RunAsync(_native, input, args), _native);
@@ -31,7 +31,7 @@ public sealed class NativeParityTests : IDisposable
         return actual;
     }
 
-    private Task<P4Result> Same(params string[] args) => Same("", args);
+    private Task<P4Result> Same(params string[] args) => SameWithInput("", args);
 
     private static P4Result Normalise(P4Result result, SimHarness harness) =>
         new(result.Exit, result.Stdout.Replace(harness.Folder, "{folder}", StringComparison.Ordinal), result.Stderr.Replace(harness.Folder, "{folder}", StringComparison.Ordinal));
@@ -143,7 +143,7 @@ public sealed class NativeParityTests : IDisposable
         await Same("-s", "submit", "-d", "blocked by a conflict");
         await Same("resolve", "-at");
         await Same("-ztag", "-Mj", "resolve", "-n");
-        await Same("Change:\tnew\n\nDescription:\n\tIntegrate main to rel\n", "change", "-i");
+        await SameWithInput("Change:\tnew\n\nDescription:\n\tIntegrate main to rel\n", "change", "-i");
         await Same("reopen", "-c", "5", "//depot/rel/...");
         await Same("shelve", "-c", "5");
         await Same("-ztag", "-Mj", "describe", "-S", "5");
