@@ -10,8 +10,6 @@ namespace P4Flow.P4Sim.Depot;
 /// </summary>
 internal sealed class DepotStore(string root)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
     public string Root { get; } = root;
 
     private string MetadataPath => Path.Combine(Root, "depot.json");
@@ -45,7 +43,7 @@ internal sealed class DepotStore(string root)
         }
 
         using var stream = System.IO.File.OpenRead(MetadataPath);
-        return JsonSerializer.Deserialize<DepotState>(stream, JsonOptions) ?? new DepotState();
+        return JsonSerializer.Deserialize(stream, DepotJsonContext.Default.DepotState) ?? new DepotState();
     }
 
     public void Save(DepotState state)
@@ -54,7 +52,7 @@ internal sealed class DepotStore(string root)
         state.Opened.RemoveAll(o => o.Injected);
         try
         {
-            WriteAtomically(MetadataPath, JsonSerializer.SerializeToUtf8Bytes(state, JsonOptions));
+            WriteAtomically(MetadataPath, JsonSerializer.SerializeToUtf8Bytes(state, DepotJsonContext.Default.DepotState));
         }
         finally
         {

@@ -11,8 +11,6 @@ namespace P4Flow.P4Sim.Faults;
 /// </summary>
 internal static class FaultPlan
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true, WriteIndented = true };
-
     public static List<Fault> Load(string? environmentValue, string? depotRoot, string command)
     {
         var faults = ParseEnvironment(environmentValue);
@@ -62,7 +60,7 @@ internal static class FaultPlan
             return [];
         }
 
-        var all = JsonSerializer.Deserialize<List<Fault>>(File.ReadAllText(path), JsonOptions) ?? [];
+        var all = JsonSerializer.Deserialize(File.ReadAllText(path), FaultJsonContext.Default.ListFault) ?? [];
         var firing = all.FindAll(f => f.AppliesTo(command) && f.Times is null or > 0);
         if (firing.Exists(f => f.Times is not null))
         {
@@ -72,7 +70,7 @@ internal static class FaultPlan
             }
 
             var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(all, JsonOptions));
+            File.WriteAllText(temporary, JsonSerializer.Serialize(all, FaultJsonContext.Default.ListFault));
             File.Move(temporary, path, overwrite: true);
         }
 
