@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Configuration;
-using P4Flow.Orchestrator.Observability;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting;

@@ -1,13 +1,12 @@
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using P4Flow.Orchestrator.Configuration;
-using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Security;
 using P4Flow.Workflows.Runtime;
 
 namespace P4Flow.Orchestrator.BackgroundJobs;
 
-/// <summary>Hangfire, installed as the engine's background scheduler, with the recurring jobs and the dashboard.</summary>
+/// <summary>Hangfire, installed as the engine's background scheduler, with the recurring background jobs and the dashboard.</summary>
 public static class BackgroundJobsExtensions
 {
     public static IHostApplicationBuilder AddBackgroundJobs(this IHostApplicationBuilder builder)

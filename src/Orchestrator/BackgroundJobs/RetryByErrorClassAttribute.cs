@@ -10,7 +10,7 @@ namespace P4Flow.Orchestrator.BackgroundJobs;
 /// </summary>
 public sealed class RetryByErrorClassAttribute : JobFilterAttribute, IElectStateFilter
 {
-    /// <summary>Job parameter holding the retries made so far for activity failures (AutomaticRetry keeps its own RetryCount).</summary>
+    /// <summary>Background job parameter holding the retries made so far for activity failures (AutomaticRetry keeps its own RetryCount).</summary>
     public const string RetryCountParameter = "ActivityRetryCount";
 
     public void OnStateElection(ElectStateContext context)

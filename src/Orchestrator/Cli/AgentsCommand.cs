@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using P4Flow.Orchestrator.Bootstrap;
 using P4Flow.Orchestrator.Configuration;
-using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Security;
 
 namespace P4Flow.Orchestrator.Cli;

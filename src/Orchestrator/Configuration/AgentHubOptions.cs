@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using P4Flow.Orchestrator.Audit;
-using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Configuration;
 

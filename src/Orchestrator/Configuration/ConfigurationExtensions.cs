@@ -35,4 +35,15 @@ public static class ConfigurationExtensions
         services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TOptions>, TValidation>();
     }
+
+    /// <summary>Reads and validates a section now, for settings needed while services are still being registered.</summary>
+    internal static TOptions Section<TOptions, TValidation>(this IConfiguration configuration, string section)
+        where TOptions : class, new()
+        where TValidation : IValidateOptions<TOptions>, new()
+    {
+        var options = configuration.GetSection(section).Get<TOptions>() ?? new TOptions();
+        var result = new TValidation().Validate(null, options);
+        if (result.Failed) throw new OptionsValidationException(section, typeof(TOptions), result.Failures);
+        return options;
+    }
 }

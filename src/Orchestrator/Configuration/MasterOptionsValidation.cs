@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using P4Flow.Orchestrator.Audit;
-using P4Flow.Orchestrator.Trust;
 
 namespace P4Flow.Orchestrator.Configuration;
 
@@ -40,7 +38,7 @@ internal sealed class MonitoringOptionsValidation : IValidateOptions<MonitoringO
         !string.IsNullOrWhiteSpace(options.LogFile) && !string.IsNullOrWhiteSpace(options.CommandsLog)
             && string.Equals(Path.GetFullPath(options.LogFile), Path.GetFullPath(options.CommandsLog), StringComparison.Ordinal)
             ? $"monitoring.log_file and monitoring.commands_log must be different files (both '{options.LogFile}')." : null,
-        Observability.ByteSize.TryParse(options.LogMaxSize, out var size) && size >= Observability.ByteSize.MinimumLogSize
+        ByteSize.TryParse(options.LogMaxSize, out var size) && size >= ByteSize.MinimumLogSize
             ? null : $"monitoring.log_max_size must be a size of at least 1K such as 512K, 100M or 1G (got '{options.LogMaxSize}').",
         Checks.Range("monitoring.log_max_files", options.LogMaxFiles, 1, 10_000));
 }
@@ -114,7 +112,7 @@ internal sealed class HubSecurityOptionsValidation : IValidateOptions<HubSecurit
     public ValidateOptionsResult Validate(string? name, HubSecurityOptions options) => Checks.Result(
         string.IsNullOrWhiteSpace(options.AgentWhitelist) ? "security.agent_whitelist must name the whitelist file." : null,
         string.IsNullOrWhiteSpace(options.AuditLog) ? "security.audit_log must name the audit log file." : null,
-        Observability.ByteSize.TryParse(options.AuditLogMaxSize, out var size) && size >= Observability.ByteSize.MinimumLogSize
+        ByteSize.TryParse(options.AuditLogMaxSize, out var size) && size >= ByteSize.MinimumLogSize
             ? null : $"security.audit_log_max_size must be a size of at least 1K such as 512K, 100M or 1G (got '{options.AuditLogMaxSize}').",
         Checks.Range("security.token_expiry", options.TokenExpiry, 1, 86_400));
 }

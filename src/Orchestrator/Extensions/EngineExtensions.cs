@@ -28,15 +28,4 @@ public static class EngineExtensions
         services.AddHostedService<EngineStartup>();
         return builder;
     }
-
-    /// <summary>Reads and validates a section now, for settings needed while services are still being registered.</summary>
-    internal static TOptions Section<TOptions, TValidation>(this IConfiguration configuration, string section)
-        where TOptions : class, new()
-        where TValidation : IValidateOptions<TOptions>, new()
-    {
-        var options = configuration.GetSection(section).Get<TOptions>() ?? new TOptions();
-        var result = new TValidation().Validate(null, options);
-        if (result.Failed) throw new OptionsValidationException(section, typeof(TOptions), result.Failures);
-        return options;
-    }
 }

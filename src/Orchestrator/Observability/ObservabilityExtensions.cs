@@ -1,5 +1,4 @@
 using P4Flow.Orchestrator.Configuration;
-using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Workflows.Runtime;
 using Prometheus;

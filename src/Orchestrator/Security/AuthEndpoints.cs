@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P4Flow.Orchestrator.Audit;
-using P4Flow.Orchestrator.Hub;
 using P4Flow.Workflows.State;
 
 namespace P4Flow.Orchestrator.Security;

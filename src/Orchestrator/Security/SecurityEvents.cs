@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using P4Flow.Orchestrator.Audit;
-using P4Flow.Orchestrator.Hub;
 
 namespace P4Flow.Orchestrator.Security;
 

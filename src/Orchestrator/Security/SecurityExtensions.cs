@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using P4Flow.Orchestrator.Audit;
 using P4Flow.Orchestrator.Configuration;
-using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Trust;
 using P4Flow.Workflows.Users;
 

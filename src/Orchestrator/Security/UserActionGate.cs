@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using P4Flow.Orchestrator.Audit;
-using P4Flow.Orchestrator.Hub;
 using P4Flow.Workflows.Users;
 
 namespace P4Flow.Orchestrator.Security;

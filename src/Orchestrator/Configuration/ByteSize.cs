@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace P4Flow.Orchestrator.Observability;
+namespace P4Flow.Orchestrator.Configuration;
 
 /// <summary>Sizes as written in master.yaml: bytes, or a number with K, M or G (powers of 1024), e.g. 100M.</summary>
 public static class ByteSize
