@@ -38,7 +38,9 @@ failed_runs=0
 for run in $(seq 1 "$runs"); do
   log="$logs/run-$run.log"
   started=$(date +%s)
-  dotnet test P4Flow.sln > "$log" 2>&1
+  # Started in the background (nohup, &), this script has SIGINT and SIGQUIT ignored, which the test hosts would pass
+  # on to the commands they launch; NativeLauncherTests expects a command to start with nothing ignored.
+  env --default-signal=INT,QUIT dotnet test P4Flow.sln > "$log" 2>&1
   status=$?
   read -r passed failed < <(grep -E '(Passed|Failed)!  - Failed:' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+).*/\2 \1/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
   if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build error or a crashed test host counts as a failure
