@@ -85,7 +85,7 @@ internal sealed class TestAgent : IDisposable
     public System.Threading.Channels.Channel<P4Flow.Protocol.V1.AgentMessage> Sent { get; } = System.Threading.Channels.Channel.CreateUnbounded<P4Flow.Protocol.V1.AgentMessage>();
 
     /// <summary>The next message of the given kind the agent sent, within a deadline.</summary>
-    public async Task<P4Flow.Protocol.V1.AgentMessage> NextAsync(P4Flow.Protocol.V1.AgentMessage.BodyOneofCase kind, int seconds = 20)
+    public async Task<P4Flow.Protocol.V1.AgentMessage> NextAsync(P4Flow.Protocol.V1.AgentMessage.BodyOneofCase kind, int seconds = 60)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (true)
@@ -109,6 +109,20 @@ internal sealed class TestAgent : IDisposable
         command.Args.AddRange(args);
         return command;
     }
+
+    /// <summary>Waits for <paramref name="done"/>, polling, or fails with <paramref name="what"/> after the deadline.</summary>
+    public static async Task WaitUntilAsync(Func<bool> done, string what, int seconds = 60)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!done())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(seconds), $"Gave up after {seconds} s: {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Waits for a killed process to be gone (the kernel ends it when next it runs), or fails with <paramref name="what"/>.</summary>
+    public static Task WaitGoneAsync(int pid, string what) => WaitUntilAsync(() => !IsAlive(pid), what);
 
     public static bool IsAlive(int pid)
     {

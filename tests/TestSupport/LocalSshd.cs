@@ -116,7 +116,7 @@ public sealed class LocalSshd : IAsyncDisposable
                 await probe.ConnectAsync("127.0.0.1", Port);
                 return;
             }
-            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
+            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
             {
                 await Task.Delay(20);
             }

@@ -66,7 +66,7 @@ public sealed class OrchestratorProcess : IAsyncDisposable
             if (_process.HasExited) throw new InvalidOperationException($"The orchestrator exited with {_process.ExitCode}:\n{Output}");
             using var response = await Client.GetAsync(new Uri("/readyz", UriKind.Relative));
             return response.StatusCode;
-        }, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(90), "the orchestrator to be ready");
+        }, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(180), "the orchestrator to be ready");
         ApiKeys.SignIn(Client, ApiKeys.Admin(Home));
     }
 

@@ -73,15 +73,14 @@ public sealed class CommandExecutorTests
         using var agent = new TestAgent();
         var pidFile = Path.Combine(agent.Root, "child.pid");
         agent.Accept(TestAgent.Command(1, "job", "/bin/sh", "-c", $"sleep 300 & echo $! > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; wait"));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!File.Exists(pidFile) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await TestAgent.WaitUntilAsync(() => File.Exists(pidFile), "the command to start its child");
         var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.True(agent.Executor.Cancel(1, "test"));
         var result = await agent.NextAsync(AgentMessage.BodyOneofCase.Result);
 
         Assert.True(result.Result.Cancelled);
-        Assert.False(TestAgent.IsAlive(child), $"grandchild {child} survived the cancel");
+        await TestAgent.WaitGoneAsync(child, $"grandchild {child} survived the cancel");
     }
 
     [Fact]
@@ -90,7 +89,7 @@ public sealed class CommandExecutorTests
         using var agent = new TestAgent();
         agent.Accept(TestAgent.Command(1, "job", "/bin/sh", "-c", "sleep 0.3; echo done"));
 
-        var drain = agent.Executor.DrainAsync(TimeSpan.FromSeconds(20));
+        var drain = agent.Executor.DrainAsync(TimeSpan.FromSeconds(60));
         agent.Accept(TestAgent.Command(2, "job", "/bin/echo", "late"));
         await drain;
         var result = await agent.NextAsync(AgentMessage.BodyOneofCase.Result);

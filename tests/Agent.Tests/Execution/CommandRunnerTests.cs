@@ -79,14 +79,15 @@ public sealed class CommandRunnerTests
         using var agent = new TestAgent();
         var pidFile = Path.Combine(agent.Root, "child.pid");
         var command = TestAgent.Command(1, "job", "/bin/sh", "-c", $"sleep 300 & echo $! > {pidFile}; wait");
-        command.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(1));
+        // Time for the shell to start its child and note it even on a busy machine, before the timeout stops it.
+        command.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(5));
 
         var result = await agent.Runner.RunAsync(command, (_, _) => { }, CancellationToken.None);
 
         Assert.True(result.TimedOut);
         Assert.Equal(-1, result.ExitCode);
         var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.False(TestAgent.IsAlive(child), $"grandchild {child} survived the timeout");
+        await TestAgent.WaitGoneAsync(child, $"grandchild {child} survived the timeout");
     }
 
     [Fact]
@@ -97,16 +98,18 @@ public sealed class CommandRunnerTests
         var pidFile = Path.Combine(agent.Root, "stubborn.pid");
         // The shell notes SIGTERM and goes on; its child ignores SIGTERM altogether.
         var command = TestAgent.Command(1, "job", "/bin/sh", "-c", $"trap 'echo term >> {termed}' TERM; (trap '' TERM; exec sleep 1000) & echo $! > {pidFile}; while :; do sleep 1; done");
-        command.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(1));
+        // Time for the shell to set its trap and start its child even on a busy machine, before the timeout's SIGTERM.
+        var timeout = TimeSpan.FromSeconds(5);
+        command.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(timeout);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         var result = await agent.Runner.RunAsync(command, (_, _) => { }, CancellationToken.None);
 
         Assert.True(result.TimedOut);
         Assert.Contains("term", File.ReadAllText(termed), StringComparison.Ordinal);
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"killed after {clock.Elapsed}, before the 1 s grace ended");
+        Assert.True(clock.Elapsed >= timeout + TimeSpan.FromSeconds(1), $"killed after {clock.Elapsed}, before the 1 s grace ended");
         var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.False(TestAgent.IsAlive(child), $"the child {child} that ignored SIGTERM survived");
+        await TestAgent.WaitGoneAsync(child, $"the child {child} that ignored SIGTERM survived");
         Assert.Contains("process-group", result.Containment);
         Assert.Contains("rlimits", result.Containment);
     }
@@ -123,6 +126,6 @@ public sealed class CommandRunnerTests
         Assert.Equal(0, result.ExitCode);
         Assert.False(result.TimedOut);
         var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.False(TestAgent.IsAlive(child), $"the child {child} outlived its command");
+        await TestAgent.WaitGoneAsync(child, $"the child {child} outlived its command");
     }
 }

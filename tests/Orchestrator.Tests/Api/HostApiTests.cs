@@ -33,7 +33,7 @@ public sealed class HostApiTests(ApiFactory factory)
         using var response = await Eventually.Until(
             () => _client.GetAsync(new Uri(path, UriKind.Relative)),
             r => r.StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(15),
+            TimeSpan.FromSeconds(60),
             path);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }

@@ -64,7 +64,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         // The agent runs as p4agent, and removes the job's folder once the job has ended.
         Assert.Equal("p4agent", await ProgramRun.ShellAsync($"ps -o user= -p $(cat {agentBase}/agent.pid)"));
         await Eventually.Until(() => ProgramRun.ShellAsync($"[ -e {agentBase}/workspaces/{jobId} ] && echo kept || echo removed"),
-            state => state == "removed", TimeSpan.FromSeconds(10), "the agent to remove the ended job's folder");
+            state => state == "removed", TimeSpan.FromSeconds(120), "the agent to remove the ended job's folder");
         Assert.Equal(Base.Replace("two", "TWO", StringComparison.Ordinal), await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
 
         var pid = await ProgramRun.ShellAsync($"cat {agentBase}/agent.pid");
@@ -200,7 +200,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         });
         Assert.True(start.IsSuccessStatusCode, await start.Content.ReadAsStringAsync());
         var jobId = (await start.ReadJsonAsync()).Str("jobId");
-        var job = await client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 90);
+        var job = await client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300);
         Assert.True(job.Str("status") == "Finished", job.ToJsonString());
         return jobId;
     }

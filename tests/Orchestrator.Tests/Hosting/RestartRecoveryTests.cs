@@ -34,7 +34,7 @@ public sealed class RestartRecoveryTests
         await second.WaitReadyAsync();
         var api = second.Client;
 
-        var finished = await api.WaitForJobAsync(delayed, j => j.Str("status") == "Finished", "to finish its delay after the restart", seconds: 30);
+        var finished = await api.WaitForJobAsync(delayed, j => j.Str("status") == "Finished", "to finish its delay after the restart");
         AssertRanOnceEach(finished, "start", "before", "wait", "pause", "after", "finish");
         Assert.Equal("first run", finished["variables"]!["after"]!.GetValue<string>());
 
@@ -48,7 +48,7 @@ public sealed class RestartRecoveryTests
 
         foreach (var id in burst)
         {
-            var job = await api.WaitForJobAsync(id, j => j.Str("status") == "Suspended", "to reach its wait after the restart", seconds: 30);
+            var job = await api.WaitForJobAsync(id, j => j.Str("status") == "Suspended", "to reach its wait after the restart");
             AssertRanOnceEach(job, "start", "before", "wait");
         }
     }

@@ -64,7 +64,7 @@ public sealed class AgentDispatchTests
         await using var agent = AgentProcess.Start(dir, port, "agent-1");
         await first.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
         _ = first.Dispatcher.RunAsync(request, CancellationToken.None);
-        await Eventually.Until(() => Task.FromResult(File.Exists(counter)), e => e, TimeSpan.FromSeconds(20), "the command to start");
+        await Eventually.Until(() => Task.FromResult(File.Exists(counter)), e => e, TimeSpan.FromSeconds(120), "the command to start");
 
         await first.DisposeAsync();
         await using var second = await HubHost.StartAsync(dir, port);
@@ -87,7 +87,7 @@ public sealed class AgentDispatchTests
         await using var agent = AgentProcess.Start(dir, port, "agent-1");
         await first.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
         _ = first.Dispatcher.RunAsync(request, CancellationToken.None);
-        await Eventually.Until(() => Task.FromResult(File.Exists(counter)), e => e, TimeSpan.FromSeconds(20), "the command to start");
+        await Eventually.Until(() => Task.FromResult(File.Exists(counter)), e => e, TimeSpan.FromSeconds(120), "the command to start");
 
         // The hub goes away, then the agent is restarted: it drains (the command ends and is cached, undelivered).
         await first.DisposeAsync();
@@ -99,7 +99,7 @@ public sealed class AgentDispatchTests
 
         Assert.Equal("finished\n", result.Stdout);
         Assert.True((await File.ReadAllLinesAsync(counter)).Length == 1, $"ran twice; first agent:\n{agent.Output}\nrestarted agent:\n{restarted.Output}\njournal:\n{await File.ReadAllTextAsync(Path.Combine(dir, "journal.jsonl"))}\nresult {result}");
-        await Eventually.Until(() => Task.FromResult(restarted.Output), o => o.Contains("answering from the result cache", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the restarted agent to answer from its cache");
+        await Eventually.Until(() => Task.FromResult(restarted.Output), o => o.Contains("answering from the result cache", StringComparison.Ordinal), TimeSpan.FromSeconds(120), "the restarted agent to answer from its cache");
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class AgentDispatchTests
         await hub.WaitForAgentAsync("agent-1", a => a.CommandsInFlight == 1, "the command to be sent");
 
         await agent.DisposeAsync();
-        var lost = await Assert.ThrowsAsync<AgentUnavailableException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
+        var lost = await Assert.ThrowsAsync<AgentUnavailableException>(() => run.WaitAsync(TimeSpan.FromSeconds(120)));
 
         Assert.Equal("AGENT_LOST", lost.ErrorClass);
         Assert.Contains("agents.lost_grace", lost.Message, StringComparison.Ordinal);
@@ -127,7 +127,7 @@ public sealed class AgentDispatchTests
         Assert.Null(hub.Registry.AgentOf("job-w"));
 
         await using var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1");
-        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(120));
 
         Assert.Equal("late\n", result.Stdout);
     }

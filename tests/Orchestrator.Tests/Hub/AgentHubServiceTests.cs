@@ -78,11 +78,11 @@ public sealed class AgentHubServiceTests : IDisposable
         Assert.Equal(42, sent.Command.CmdId); // numbered above what the agent ran before
         Assert.Equal(HubMessage.BodyOneofCase.SyncOk, responses.Written[0].BodyCase);
         await requests.Writer.WriteAsync(new AgentMessage { AlreadyDone = new CommandAlreadyDone { CmdId = 42, CachedResult = new CommandResult { ExitCode = 0, Stdout = "cached" } } });
-        var result = await pending.Completion.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var result = await pending.Completion.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal("cached", result.Stdout);
         requests.Writer.Complete();
-        await connect.WaitAsync(TimeSpan.FromSeconds(10));
+        await connect.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal("DISCONNECTED", Assert.Single(_registry.Snapshot()).State);
     }
 
@@ -105,7 +105,7 @@ public sealed class AgentHubServiceTests : IDisposable
         var outbox = Channel.CreateUnbounded<HubMessage>();
         var session = new AgentSession("agent-1", hello, System.Net.IPAddress.Loopback, outbox.Writer, TimeProvider.System);
 
-        await _folders.ReconcileAsync(session, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await _folders.ReconcileAsync(session, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
         var told = new List<string>();
         while (outbox.Reader.TryRead(out var message)) told.Add(message.JobEnded.JobId);
@@ -154,7 +154,7 @@ public sealed class AgentHubServiceTests : IDisposable
 
         public async Task<HubMessage> NextAsync(HubMessage.BodyOneofCase kind)
         {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             while (true)
             {
                 var message = await _seen.Reader.ReadAsync(deadline.Token);

@@ -17,7 +17,7 @@ public sealed class AgentMetricsTests
         await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var scrape = await Eventually.Until(() => http.GetStringAsync(new Uri("/metrics", UriKind.Relative)), s => s.Contains("p4_agent_commands_running", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the agent's metrics");
+        var scrape = await Eventually.Until(() => http.GetStringAsync(new Uri("/metrics", UriKind.Relative)), s => s.Contains("p4_agent_commands_running", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the agent's metrics");
 
         Assert.Contains("p4_agent_max_concurrent_commands", scrape, StringComparison.Ordinal);
         Assert.Contains("p4_agent_draining 0", scrape, StringComparison.Ordinal);

@@ -30,7 +30,7 @@ public sealed class AgentPipelineTests
         await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == AgentCommandDispatcher.WaitingStage, "to wait for an agent");
 
         await using var agent = AgentProcess.Start(home, hubPort, "builder", labels: ["linux"]);
-        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 90);
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300);
 
         Assert.True(job.Str("status") == "Finished", job.ToJsonString());
         Assert.Equal("submitted", job["result"]!.Str("status"));
@@ -58,14 +58,14 @@ public sealed class AgentPipelineTests
         var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("one", "ONE", StringComparison.Ordinal));
         await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "hang", ["commands"] = new JsonArray("integrate") });
         var (home, hubPort) = PrepareHome("builder");
-        await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_agents__lost_grace", "2"));
+        await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_agents__lost_grace", "10"));
         await using var agent = AgentProcess.Start(home, hubPort, "builder");
 
         var jobId = await StartIntegrateAsync(orchestrator, depot);
         await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "INTEGRATE", "to integrate");
-        await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/agents"), a => a.AsArray().Any(x => x!["commandsInFlight"]!.GetValue<int>() == 1), TimeSpan.FromSeconds(20), "the hanging integrate on the agent");
+        await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/agents"), a => a.AsArray().Any(x => x!["commandsInFlight"]!.GetValue<int>() == 1), TimeSpan.FromSeconds(120), "the hanging integrate on the agent");
         await agent.KillAsync();
-        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 60);
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300);
 
         Assert.Equal("Faulted", job.Str("status"));
         Assert.Equal("AGENT_LOST", job["fault"]!.Str("errorClass"));
@@ -81,13 +81,13 @@ public sealed class AgentPipelineTests
         await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_state_management__resolve_check_interval", "3600"));
         await using var agent = AgentProcess.Start(home, hubPort, "builder");
         var jobId = await StartIntegrateAsync(orchestrator, depot);
-        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 90);
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 300);
 
         // What the demo prints: resolve in the job's workspace on the agent, then Continue.
         await depot.RunInJobWorkspaceAsync(Path.Combine(agent.Workspace, jobId), "p4flow", $"p4flow-{jobId}", "resolve", "-at");
         using var continued = await orchestrator.Client.PostJsonAsync($"/api/jobs/{jobId}/continue", null);
         var answer = await continued.ReadJsonAsync();
-        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 90);
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300);
 
         Assert.True(answer["conflictsResolved"]!.GetValue<bool>(), answer.ToJsonString());
         Assert.True(job.Str("status") == "Finished", job.ToJsonString());
@@ -104,7 +104,7 @@ public sealed class AgentPipelineTests
         await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_state_management__resolve_check_interval", "3600"));
         await using var agent = AgentProcess.Start(home, hubPort, "builder");
         var jobId = await StartIntegrateAsync(orchestrator, depot);
-        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 90);
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 300);
         var folder = Path.Combine(agent.Workspace, jobId);
         Assert.True(Directory.Exists(folder));
 
@@ -124,14 +124,14 @@ public sealed class AgentPipelineTests
     {
         var depot = await SimDepot.CreateDemoAsync();
         var (home, hubPort) = PrepareHome("builder");
-        await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_agents__lost_grace", "2"), ("P4FLOW_state_management__resolve_check_interval", "1"));
+        await using var orchestrator = await StartOrchestratorAsync(home, hubPort, ("P4FLOW_agents__lost_grace", "10"), ("P4FLOW_state_management__resolve_check_interval", "1"));
         await using var agent = AgentProcess.Start(home, hubPort, "builder");
         var jobId = await StartIntegrateAsync(orchestrator, depot);
-        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 90);
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 300);
 
         // The workspace holding the conflicts goes with its agent; after the grace the job cannot go on.
         await agent.KillAsync();
-        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 60);
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300);
 
         Assert.Equal("Faulted", job.Str("status"));
         Assert.Equal("FAILED", job.Str("stage"));
@@ -150,9 +150,9 @@ public sealed class AgentPipelineTests
         await using var agent = AgentProcess.Start(home, hubPort, "builder", environment: new Dictionary<string, string> { ["P4FLOW_AGENT_execution__keep_failed_workspaces"] = "true" });
 
         var jobId = await StartIntegrateAsync(orchestrator, depot, "Integrate, then cancelled");
-        await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/agents"), a => a.AsArray().Any(x => x!["commandsInFlight"]!.GetValue<int>() == 1), TimeSpan.FromSeconds(60), "the hanging integrate on the agent");
+        await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/agents"), a => a.AsArray().Any(x => x!["commandsInFlight"]!.GetValue<int>() == 1), TimeSpan.FromSeconds(120), "the hanging integrate on the agent");
         using var cancel = await orchestrator.Client.PostJsonAsync($"/api/jobs/{jobId}/cancel", new JsonObject { ["reason"] = "test" });
-        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 60);
+        var job = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300);
 
         Assert.Equal("Cancelled", job.Str("status"));
         await agent.WaitForOutputAsync($"Job {jobId} ended without success; its folder {Path.Combine(agent.Workspace, jobId)} is kept", "the agent to keep the job's folder");

@@ -12,8 +12,9 @@ public sealed class AgentPoolTests
     {
         await using var hub = await HubHost.StartAsync(agents: ["agent-1", "agent-2"], settings: new Dictionary<string, string?>
         {
-            ["agents:ping_interval"] = "0.2",
-            ["agents:pong_timeout"] = "0.2",
+            // Short enough to see three misses soon, long enough that the live agent's answer is never late on a busy machine.
+            ["agents:ping_interval"] = "0.5",
+            ["agents:pong_timeout"] = "3",
         });
         using var ca = CertificateFiles.Load(hub.Tls.CaFile);
         using var silentCert = FakeAgent.Certificate(hub, "agent-1");
@@ -21,14 +22,14 @@ public sealed class AgentPoolTests
         await using var silent = await FakeAgent.ConnectAsync(hub.Address, silentCert, ca, answerPings: false);
         await using var live = await FakeAgent.ConnectAsync(hub.Address, liveCert, ca, answerPings: true);
 
-        await hub.WaitForAgentAsync("agent-1", a => a.State == "TIMEOUT", "the silent agent to be marked TIMEOUT", seconds: 10);
+        await hub.WaitForAgentAsync("agent-1", a => a.State == "TIMEOUT", "the silent agent to be marked TIMEOUT");
         await live.NextAsync(HubMessage.BodyOneofCase.Ping);
         await live.NextAsync(HubMessage.BodyOneofCase.Ping);
 
         Assert.Equal("HEALTHY", hub.Agent("agent-2")!.State);
         // Answering again brings it back.
         silent.AnswerPings = true;
-        await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "the agent to answer again", seconds: 10);
+        await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "the agent to answer again");
     }
 
     [Fact]

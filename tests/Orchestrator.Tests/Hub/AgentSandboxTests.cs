@@ -122,8 +122,9 @@ public abstract class AgentSandboxTests<TAgent>(TAgent sandbox) where TAgent : S
             }
         });
 
-        // The classic bomb in the background; the command itself becomes a long sleep, stopped by its timeout.
-        var result = await sandbox.RunAsync("bomb", TimeSpan.FromSeconds(4), "/bin/bash", "-c", $": {marker}; bomb() {{ bomb | bomb & }}; bomb; exec /bin/sleep 600");
+        // The classic bomb in the background; the command itself becomes a long sleep, stopped by its timeout (long
+        // enough for the bomb to reach the limit on a busy machine).
+        var result = await sandbox.RunAsync("bomb", TimeSpan.FromSeconds(10), "/bin/bash", "-c", $": {marker}; bomb() {{ bomb | bomb & }}; bomb; exec /bin/sleep 600");
         await sampling.CancelAsync();
         await sampler;
 
@@ -131,7 +132,7 @@ public abstract class AgentSandboxTests<TAgent>(TAgent sandbox) where TAgent : S
         Assert.True(counts.Max() >= 2, "the bomb forked");
         Assert.True(counts.Max() <= 32, $"{counts.Max()} processes of the bomb at once, over the limit of 32");
         Assert.Contains("Resource temporarily unavailable", result.Stderr, StringComparison.Ordinal);
-        await Eventually.Until(() => Task.FromResult(ProcessesWith(marker)), p => p.Count == 0, TimeSpan.FromSeconds(10), "no process of the bomb left");
+        await Eventually.Until(() => Task.FromResult(ProcessesWith(marker)), p => p.Count == 0, TimeSpan.FromSeconds(60), "no process of the bomb left");
         // The agent and the machine go on.
         var after = await sandbox.RunAsync("after-bomb", Minute, "/bin/echo", "fine");
         Assert.Equal("fine\n", after.Stdout);
@@ -175,13 +176,15 @@ public abstract class AgentSandboxTests<TAgent>(TAgent sandbox) where TAgent : S
     [Fact]
     public async Task Run_IgnoresSigterm_KilledAfterTheGraceWithItsChild()
     {
-        var result = await sandbox.RunAsync("stubborn", TimeSpan.FromSeconds(2), "/bin/bash", "-c", "trap '' TERM; sleep 1000 & echo $! > stubborn.pid; wait");
+        // Time for bash to set its trap and start its child even on a busy machine, before the timeout's SIGTERM.
+        var timeout = TimeSpan.FromSeconds(5);
+        var result = await sandbox.RunAsync("stubborn", timeout, "/bin/bash", "-c", "trap '' TERM; sleep 1000 & echo $! > stubborn.pid; wait");
 
         Assert.True(result.TimedOut);
-        Assert.True(result.Duration.ToTimeSpan() >= TimeSpan.FromSeconds(2.9), $"ended after {result.Duration.ToTimeSpan()}: before timeout + grace");
+        Assert.True(result.Duration.ToTimeSpan() >= timeout + TimeSpan.FromSeconds(0.9), $"ended after {result.Duration.ToTimeSpan()}: before timeout + grace");
         Assert.Contains("SIGKILL after 1 s", result.Error, StringComparison.Ordinal);
         var child = int.Parse(File.ReadAllText(Path.Combine(sandbox.JobDir("stubborn"), "stubborn.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        await Eventually.Until(() => Task.FromResult(IsAlive(child)), alive => !alive, TimeSpan.FromSeconds(5), $"the sleep {child} that ignored SIGTERM to be gone");
+        await Eventually.Until(() => Task.FromResult(IsAlive(child)), alive => !alive, TimeSpan.FromSeconds(60), $"the sleep {child} that ignored SIGTERM to be gone");
     }
 
     [Fact]

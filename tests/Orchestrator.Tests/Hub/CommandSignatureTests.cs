@@ -32,7 +32,7 @@ public sealed class CommandSignatureTests
         Assert.Equal("REJECTED", line["result"]!.GetValue<string>());
         Assert.Contains("does not trust", line["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         // The agent logs the refusal on its own thread; its output may trail the audit line.
-        await Eventually.Until(() => Task.FromResult(agent.Output), o => o.Contains("refused", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the agent to log the refusal");
+        await Eventually.Until(() => Task.FromResult(agent.Output), o => o.Contains("refused", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the agent to log the refusal");
     }
 
     [Fact]

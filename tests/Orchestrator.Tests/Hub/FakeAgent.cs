@@ -66,7 +66,7 @@ public sealed class FakeAgent : IAsyncDisposable
     }
 
     /// <summary>The next message of the given kind from the hub, or the error that ended the stream.</summary>
-    public async Task<HubMessage> NextAsync(HubMessage.BodyOneofCase kind, int seconds = 20)
+    public async Task<HubMessage> NextAsync(HubMessage.BodyOneofCase kind, int seconds = 60)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (true)
@@ -85,7 +85,7 @@ public sealed class FakeAgent : IAsyncDisposable
     }
 
     /// <summary>Waits until the hub ends the stream; the error it ended with (null for a clean end).</summary>
-    public async Task<Exception?> EndAsync(int seconds = 20)
+    public async Task<Exception?> EndAsync(int seconds = 60)
     {
         await _reader.WaitAsync(TimeSpan.FromSeconds(seconds));
         return Ended;

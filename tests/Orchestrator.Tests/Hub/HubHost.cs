@@ -115,10 +115,10 @@ public sealed class HubHost : IAsyncDisposable
 
     public AgentView? Agent(string id) => Registry.Snapshot().FirstOrDefault(a => a.Id == id);
 
-    public Task<AgentView> WaitForAgentAsync(string id, Func<AgentView, bool> done, string what, int seconds = 30) =>
+    public Task<AgentView> WaitForAgentAsync(string id, Func<AgentView, bool> done, string what, int seconds = 120) =>
         Eventually.Until(() => Task.FromResult(Agent(id)), a => a is not null && done(a), TimeSpan.FromSeconds(seconds), what)!;
 
-    public Task<IReadOnlyList<JsonObject>> WaitForAuditAsync(Func<JsonObject, bool> match, string what, int seconds = 20) =>
+    public Task<IReadOnlyList<JsonObject>> WaitForAuditAsync(Func<JsonObject, bool> match, string what, int seconds = 120) =>
         Eventually.Until(() => Task.FromResult(AuditLines()), lines => lines.Any(match), TimeSpan.FromSeconds(seconds), what);
 
     /// <summary>Stops the hub abruptly, as a crash would: streams are cut, nothing is told to the agents.</summary>
@@ -200,17 +200,17 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: the agent drains (running commands finish) and exits.</summary>
-    public async Task StopAsync(int seconds = 60)
+    public async Task StopAsync(int seconds = 120)
     {
         using (var term = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
         await _process.WaitForExitAsync(TimeSpan.FromSeconds(seconds));
     }
 
     /// <summary>Waits for the agent to exit by itself (a refused start).</summary>
-    public Task<int> WaitForExitAsync(int seconds = 60) => _process.WaitForExitAsync(TimeSpan.FromSeconds(seconds));
+    public Task<int> WaitForExitAsync(int seconds = 120) => _process.WaitForExitAsync(TimeSpan.FromSeconds(seconds));
 
     /// <summary>Waits for a line of the agent's log.</summary>
-    public Task WaitForOutputAsync(string text, string what, int seconds = 30) =>
+    public Task WaitForOutputAsync(string text, string what, int seconds = 120) =>
         Eventually.Until(() => Task.FromResult(Output), o => o.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(seconds), what);
 
     public Task KillAsync() => _process.KillAsync();

@@ -19,7 +19,7 @@ public sealed class LoggingTests(ObservedOrchestrator orchestrator)
         var lines = await Eventually.Until(
             () => Task.FromResult(ObservabilityFactory.ReadLines(LogFile)),
             all => all.Any(l => l.Contains("\"event_id\":6202", StringComparison.Ordinal) && l.Contains(jobId, StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(10), "the job's completion in the log");
+            TimeSpan.FromSeconds(60), "the job's completion in the log");
 
         var events = lines.Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         Assert.All(events, e =>
@@ -46,7 +46,7 @@ public sealed class LoggingTests(ObservedOrchestrator orchestrator)
 
         var line = await Eventually.Until(
             () => Task.FromResult(orchestrator.Process.Output.Split('\n').FirstOrDefault(l => l.Contains(jobId, StringComparison.Ordinal) && l.Contains("\"event_id\":6201", StringComparison.Ordinal))),
-            l => l is not null, TimeSpan.FromSeconds(10), "a stage of the job on the console");
+            l => l is not null, TimeSpan.FromSeconds(60), "a stage of the job on the console");
 
         var logged = JsonNode.Parse(line!)!;
         Assert.Equal(jobId, logged["job_id"]!.GetValue<string>());

@@ -27,7 +27,7 @@ public sealed class MetricsServerTests
         await using (factory)
         {
             using var response = await Eventually.Until(
-                () => factory.CreateClient().GetAsync(new Uri("/readyz", UriKind.Relative)), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "/readyz");
+                () => factory.CreateClient().GetAsync(new Uri("/readyz", UriKind.Relative)), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "/readyz");
         }
 
         var error = Assert.Single(ObservabilityFactory.ReadLines(factory.LogFile), l => l.Contains("\"event_id\":6002", StringComparison.Ordinal));

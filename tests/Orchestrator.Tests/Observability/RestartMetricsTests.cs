@@ -21,7 +21,7 @@ public sealed class RestartMetricsTests
 
         await using var after = OrchestratorProcess.Start(home, environment: ObservedOrchestrator.Environment(metricsPort));
         await after.WaitReadyAsync();
-        var scrape = await Eventually.Until(() => PrometheusText.ScrapeAsync(metricsPort), s => s.Value("p4_jobs_in_progress") == 2, TimeSpan.FromSeconds(20), "both jobs in progress");
+        var scrape = await Eventually.Until(() => PrometheusText.ScrapeAsync(metricsPort), s => s.Value("p4_jobs_in_progress") == 2, TimeSpan.FromSeconds(60), "both jobs in progress");
 
         Assert.Equal(2, scrape.Value("p4_jobs_in_stage", ("stage", "WAITING")));
         Assert.True(scrape.Value("p4_oldest_job_age_seconds") > 0);

@@ -35,7 +35,7 @@ public sealed class HostileInputTests(PerforceOrchestrator orchestrator)
         Assert.Equal(changesBefore, await depot.RunAsync("changes"));
         var audit = await Eventually.Until(() => File.ReadAllLinesAsync(Path.Combine(orchestrator.Home, "logs", "audit.jsonl")),
             lines => lines.Any(l => l.Contains("\"JOB_STARTED\"", StringComparison.Ordinal) && l.Contains($"input.{field}", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(5), "the refused run in the audit log");
+            TimeSpan.FromSeconds(60), "the refused run in the audit log");
         var line = JsonNode.Parse(audit.Last(l => l.Contains("\"JOB_STARTED\"", StringComparison.Ordinal) && l.Contains($"input.{field}", StringComparison.Ordinal)))!;
         Assert.Equal("FAILURE", line.Str("result"));
         Assert.Equal("p4-integrate", line.Str("target"));

@@ -40,7 +40,7 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
     {
         var depot = await SimDepot.CreateDemoAsync();
         var jobId = await orchestrator.IntegrateAsync(depot);
-        var waiting = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") is "NEEDS_RESOLVE" or "FAILED" || j.Str("status") == "Finished", "to need a resolve", seconds: 90);
+        var waiting = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") is "NEEDS_RESOLVE" or "FAILED" || j.Str("status") == "Finished", "to need a resolve", seconds: 300);
         Assert.Equal("NEEDS_RESOLVE", waiting.Str("stage"));
         var conflict = Assert.Single(waiting["conflicts"]!.AsArray())!;
         Assert.EndsWith("conflict.c", conflict.Str("file"), StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
         await depot.SubmitAsync("Other logo on rel", ("rel/logo.bin", "PNG rel v2", "binary"));
 
         var jobId = await orchestrator.IntegrateAsync(depot);
-        var waiting = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") is "NEEDS_RESOLVE" or "FAILED" || j.Str("status") == "Finished", "to need a resolve", seconds: 90);
+        var waiting = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") is "NEEDS_RESOLVE" or "FAILED" || j.Str("status") == "Finished", "to need a resolve", seconds: 300);
         Assert.Equal("NEEDS_RESOLVE", waiting.Str("stage"));
         var conflict = Assert.Single(waiting["conflicts"]!.AsArray())!;
         Assert.EndsWith("logo.bin", conflict.Str("file"), StringComparison.Ordinal);

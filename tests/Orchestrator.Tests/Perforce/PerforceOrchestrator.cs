@@ -76,7 +76,7 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
     }
 
     public Task<JsonNode> WaitForEndAsync(string jobId) =>
-        Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 90);
+        Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300);
 }
 
 [CollectionDefinition(Name)]

@@ -222,7 +222,7 @@ public sealed class AuditApiTests(ApiFactory factory)
     }
 
     private async Task<JsonNode> OneAsync(string query) =>
-        await Eventually.Until(() => _admin.GetJsonAsync($"/api/audit?{query}"), p => p["items"]!.AsArray().Count > 0, TimeSpan.FromSeconds(10), query)
+        await Eventually.Until(() => _admin.GetJsonAsync($"/api/audit?{query}"), p => p["items"]!.AsArray().Count > 0, TimeSpan.FromSeconds(60), query)
             is { } page ? page["items"]![0]! : throw new InvalidOperationException(query);
 
     private string[] AuditFileLines()

@@ -22,7 +22,7 @@ internal static class Json
     public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string uri, object? body) =>
         client.PutAsJsonAsync(new Uri(uri, UriKind.Relative), body);
 
-    public static async Task<JsonNode> WaitForJobAsync(this HttpClient client, string jobId, Func<JsonNode, bool> done, string what, int seconds = 20) =>
+    public static async Task<JsonNode> WaitForJobAsync(this HttpClient client, string jobId, Func<JsonNode, bool> done, string what, int seconds = 120) =>
         await Eventually.Until(() => client.GetJsonAsync($"/api/jobs/{jobId}"), done, TimeSpan.FromSeconds(seconds), $"job {jobId} {what}");
 
     public static string Str(this JsonNode node, string property) => node[property]?.GetValue<string>() ?? "";

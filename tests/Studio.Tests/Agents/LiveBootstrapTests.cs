@@ -83,7 +83,7 @@ public sealed class LiveBootstrapTests(AgentHostFixture host)
     {
         // The list updates live when the agent connects; the dialog was over it all along.
         var row = page.Locator($"tr[data-agent='{name}']");
-        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("HEALTHY", new() { Timeout = 30_000 });
+        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("HEALTHY", new() { Timeout = 120_000 });
         await Assertions.Expect(row.Locator("td").Nth(5)).ToContainTextAsync("studio");
         // And after a reload, from what the hub knows.
         await page.OpenAsync("/agents", "agents");
@@ -116,7 +116,7 @@ public sealed class LiveBootstrapTests(AgentHostFixture host)
             Assert.True(removed["status"]!.GetValue<string>() == "succeeded", removed.ToJsonString());
         }
         Assert.Null(await AgentAsync(name));
-        await Assertions.Expect(page.Locator($"tr[data-agent='{name}']")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator($"tr[data-agent='{name}']")).ToHaveCountAsync(0, new() { Timeout = 120_000 });
         Assert.Equal("", await ProgramRun.ShellAsync($"kill -0 {pid} 2>/dev/null && echo still-running"));
         Assert.False(Directory.Exists(agentBase), "the agent's files are gone");
     }

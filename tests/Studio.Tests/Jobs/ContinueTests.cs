@@ -28,7 +28,7 @@ public sealed class ContinueTests(StudioFixture studio)
             var jobId = page.Url.Split('/')[^1];
 
             var view = page.Locator("[data-page='job']");
-            await Assertions.Expect(view).ToHaveAttributeAsync("data-stage", "NEEDS_RESOLVE", new() { Timeout = 90_000 });
+            await Assertions.Expect(view).ToHaveAttributeAsync("data-stage", "NEEDS_RESOLVE", new() { Timeout = 180_000 });
             await Assertions.Expect(page.Locator("[data-conflicts]")).ToContainTextAsync("conflict.c");
             await Assertions.Expect(page.Node("needsResolve")).ToHaveAttributeAsync("data-state", "waiting");
             await Assertions.Expect(page.Node("integrate")).ToHaveAttributeAsync("data-state", "done");
@@ -45,7 +45,7 @@ public sealed class ContinueTests(StudioFixture studio)
             await depot.RunInJobWorkspaceAsync(Path.Combine(studio.Orchestrator.Home, "data", "workspaces", jobId), "p4flow", $"p4flow-{jobId}", "resolve", "-at");
             await page.Locator("[data-action='continue']").ClickAsync();
             await Assertions.Expect(answer).ToHaveAttributeAsync("data-continue-result", "resolved");
-            await Assertions.Expect(view).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 90_000 });
+            await Assertions.Expect(view).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 180_000 });
             await Assertions.Expect(page.Node("needsResolve")).ToHaveAttributeAsync("data-state", "done");
             await Assertions.Expect(page.Locator("[data-timeline]")).ToContainTextAsync("P4PUSH");
             await page.ScreenshotAsync("job-completed");

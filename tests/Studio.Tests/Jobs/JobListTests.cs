@@ -24,10 +24,13 @@ public sealed class JobListTests(StudioFixture studio)
             await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "Suspended");
             await page.ScreenshotAsync("job-list");
 
+            // PAUSE lasts the workflow's 2 s delay: the page notes every stage the row shows, so that a busy machine's
+            // slow polling cannot miss it.
+            await page.EvaluateAsync(NoteStages, jobId);
             using var resume = await studio.Orchestrator.Client.PostAsJsonAsync($"/api/jobs/{jobId}/resume", new JsonObject { ["bookmark"] = "approve" });
             resume.EnsureSuccessStatusCode();
-            await Assertions.Expect(row).ToHaveAttributeAsync("data-stage", "PAUSE");
-            await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 30_000 });
+            await page.WaitForFunctionAsync("() => window.__stages.includes('PAUSE')");
+            await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 120_000 });
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the jobs list reloaded");
 
             // Filters narrow the list.
@@ -36,4 +39,17 @@ public sealed class JobListTests(StudioFixture studio)
             await Assertions.Expect(row).ToHaveCountAsync(0);
         });
     }
+
+    /// <summary>Records in window.__stages each data-stage the job's row takes from now on.</summary>
+    private const string NoteStages = """
+        id => {
+          window.__stages = [];
+          const note = () => {
+            const stage = document.querySelector(`tr[data-job='${id}']`)?.getAttribute('data-stage');
+            if (stage && window.__stages.at(-1) !== stage) window.__stages.push(stage);
+          };
+          new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-stage'] });
+          note();
+        }
+        """;
 }

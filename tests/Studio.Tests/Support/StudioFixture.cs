@@ -19,8 +19,15 @@ public class StudioFixture : IAsyncLifetime
     public OrchestratorProcess Orchestrator { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>
+    /// What a step or an expectation may take: Playwright's 5 s for an expectation is an idle machine's, and these pages
+    /// share two cores with an orchestrator, a browser and other test runs. A met condition returns at once.
+    /// </summary>
+    public const float Patience = 60_000;
+
     public virtual async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(Patience);
         Orchestrator = await StartOrchestratorAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -75,7 +82,7 @@ public class StudioFixture : IAsyncLifetime
             AcceptDownloads = true,
             StorageState = storageState,
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(Patience);
         return await context.NewPageAsync();
     }
 }

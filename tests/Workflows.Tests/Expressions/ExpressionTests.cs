@@ -11,7 +11,9 @@ namespace P4Flow.Workflows.Tests.Expressions;
 /// <summary>Scripts in running jobs: what they see, and that a runaway one fails its activity, not the engine.</summary>
 public sealed class ExpressionTests(EngineFixture fixture) : IClassFixture<EngineFixture>
 {
-    private static readonly TimeSpan FewSeconds = TimeSpan.FromSeconds(6);
+    // Unstopped, these scripts would run for ever: ending within this shows the limits stopped them (at 1 to 2 s on an
+    // idle machine), and leaves a busy one the time it needs to run the job around them.
+    private static readonly TimeSpan FewSeconds = TimeSpan.FromSeconds(60);
     private readonly EngineHost _engine = fixture.Host;
 
     [Fact]
@@ -45,7 +47,9 @@ public sealed class ExpressionTests(EngineFixture fixture) : IClassFixture<Engin
     [Fact]
     public async Task Expression_UnboundedAllocation_FaultsActivityWithMemoryLimitMessageAndEngineGoesOn()
     {
-        var fault = await RunFaultingScriptAsync("script-memory", "var a = []; while (true) { a.push('p4 integrate //depot/main/... //depot/rel/...' + a.length); }");
+        // Some 100 KB a step: the 32 MiB limit within a few hundred steps, long before the 2 s time limit however little
+        // CPU a busy machine gives the script (with short strings it took hundreds of thousands and, busy, hit the time limit first).
+        var fault = await RunFaultingScriptAsync("script-memory", "var a = []; while (true) { a.push('p4 integrate //depot/main/... //depot/rel/...'.repeat(1000) + a.length); }");
 
         Assert.Contains("memory limit", fault.Message, StringComparison.Ordinal);
         await _engine.AssertEngineRunsJobsAsync();
@@ -100,7 +104,7 @@ public sealed class ExpressionTests(EngineFixture fixture) : IClassFixture<Engin
         await _engine.PublishAsync(definition);
         var started = await _engine.StartAsync("script-deep");
 
-        var job = await _engine.WaitForEndAsync(started.Id, TimeSpan.FromSeconds(10));
+        var job = await _engine.WaitForEndAsync(started.Id);
 
         Assert.Equal(WorkflowStatus.Faulted, job.Status);
         Assert.Equal("deep", job.Fault?.ActivityId);
@@ -125,7 +129,7 @@ public sealed class ExpressionTests(EngineFixture fixture) : IClassFixture<Engin
         await _engine.PublishAsync(definition);
         var started = await _engine.StartAsync("input-null");
 
-        var job = await _engine.WaitForEndAsync(started.Id, TimeSpan.FromSeconds(5));
+        var job = await _engine.WaitForEndAsync(started.Id);
 
         Assert.Equal(WorkflowStatus.Finished, job.Status);
         Assert.Equal(["step"], _engine.Journal.Ran(job.Id));

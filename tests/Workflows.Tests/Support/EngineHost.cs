@@ -110,7 +110,7 @@ public sealed class EngineHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _host.StopAsync(stopping.Token);
         _host.Dispose();
     }

@@ -5,7 +5,7 @@ namespace P4Flow.Workflows.Tests.Support;
 /// <summary>Waits on a condition with a deadline: tests never sleep to wait.</summary>
 public static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Polls <paramref name="probe"/> until <paramref name="done"/> holds for its value; fails with <paramref name="describe"/> of the last value.</summary>
