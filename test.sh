@@ -60,7 +60,8 @@ cat > "$settings" <<EOF
 </RunSettings>
 EOF
 
-dotnet test P4Flow.sln --settings "$settings" 2>&1 | tee "$log"
+# A test that hangs ends its test host after 15 minutes (a failure, cleaned up by the watchdogs) instead of the run.
+dotnet test P4Flow.sln --settings "$settings" --blame-hang-timeout 15m --blame-hang-dump-type none 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum the per-project summaries ("Failed:     0, Passed:    24, ...").
