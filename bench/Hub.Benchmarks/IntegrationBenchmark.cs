@@ -71,6 +71,9 @@ internal static class IntegrationBenchmark
             var warmUp = await IntegrateAsync(orchestrator, depot, 0);
             Console.WriteLine($"[{runner}] warm-up: wall {warmUp.WallMs:0.0} ms, {warmUp.Commands.Count} commands, p4 {warmUp.P4Ms:0.0} ms");
             var runs = new List<IntegrationRun>(count);
+            var orchestratorPid = ProcessCpu.PidWithWorkingDirectory(home);
+            var orchestratorCpu = ProcessCpu.Of(orchestratorPid);
+            var agentCpu = ProcessCpu.Of(agent?.Pid);
             for (var i = 1; i <= count; i++)
             {
                 await depot.SubmitAsync($"Fix {i} on main", ("main/a.txt", Line(i + 1), null));
@@ -79,6 +82,10 @@ internal static class IntegrationBenchmark
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"[{runner}] {i,3}: wall {run.WallMs,7:0.0} ms  p4 {run.P4Ms,7:0.0} ms ({run.Commands.Count} commands)  overhead {run.OverheadMs,7:0.0} ms"));
             }
+            // CPU the processes burnt, beside their wall time: on a loaded machine much of the wall is waiting for a core.
+            var cpu = string.Create(CultureInfo.InvariantCulture, $"[{runner}] CPU per integration: orchestrator {(ProcessCpu.Of(orchestratorPid) - orchestratorCpu).TotalMilliseconds / count:0.0} ms");
+            if (agent is not null) cpu += string.Create(CultureInfo.InvariantCulture, $", agent {(ProcessCpu.Of(agent.Pid) - agentCpu).TotalMilliseconds / count:0.0} ms (its p4 children not included)");
+            Console.WriteLine(cpu);
             return runs;
         }
         finally
