@@ -1,9 +1,11 @@
 using P4Flow.Hub.Benchmarks;
 
-// Figures for the agent hub: dispatch latency beside a bare ping and a fresh SSH connection, and a thousand agents.
+// Figures for the agent hub: dispatch latency beside a bare ping and a fresh SSH connection, a thousand agents, SSH
+// enrolment, and the orchestrator's own time in one integration.
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- latency [--count 10000] [--ssh-count 1000]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- agents [--count 1000] [--hold 35]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- bootstrap [--count 5] [--package PUBLISHED_AGENT_OR_TAR_GZ]
+//   dotnet run -c Release --project bench/Hub.Benchmarks -- integration [--count 20] [--runner agents|local|both]
 var mode = args.FirstOrDefault() ?? "latency";
 int Option(string name, int fallback)
 {
@@ -16,11 +18,12 @@ return mode switch
     "latency" => await LatencyBenchmark.RunAsync(Option("--count", 10_000), Option("--ssh-count", 1_000)),
     "agents" => await ManyAgentsBenchmark.RunAsync(Option("--count", 1_000), Option("--hold", 35)),
     "bootstrap" => await BootstrapBenchmark.RunAsync(Option("--count", 5), Array.IndexOf(args, "--package") is var p && p >= 0 && p + 1 < args.Length ? args[p + 1] : null),
+    "integration" => await IntegrationBenchmark.RunAsync(Option("--count", 20), Array.IndexOf(args, "--runner") is var r && r >= 0 && r + 1 < args.Length ? args[r + 1] : "both"),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH]");
+    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH] | integration [--count N] [--runner agents|local|both]");
     return 64;
 }

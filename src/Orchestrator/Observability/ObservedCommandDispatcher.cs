@@ -19,6 +19,8 @@ internal sealed class ObservedCommandDispatcher(ICommandDispatcher inner, Comman
             var result = await inner.RunAsync(request, cancellationToken).ConfigureAwait(false);
             var outcome = result.TimedOut ? "timeout" : result.ExitCode == 0 ? "success" : "failed";
             metadata["exit_code"] = result.ExitCode;
+            // duration_ms is the process as its runner timed it; this is the whole dispatch as the job waited for it.
+            metadata["round_trip_ms"] = Math.Round(clock.Elapsed.TotalMilliseconds, 3);
             if (result.Containment is { Count: > 0 } containment) metadata["containment"] = string.Join(',', containment);
             log.Write(new CommandLogEntry(result.TimedOut ? CommandEvents.TimedOut : result.ExitCode == 0 ? CommandEvents.Completed : CommandEvents.Failed, request.JobId, result.CmdId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
