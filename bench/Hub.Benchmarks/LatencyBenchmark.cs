@@ -4,6 +4,7 @@ using P4Flow.Activities.Commands;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Trust;
 using P4Flow.Protocol.V1;
+using P4Flow.TestSupport;
 
 namespace P4Flow.Hub.Benchmarks;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using P4Flow.TestSupport;
 
 namespace P4Flow.P4Sim.Benchmarks;
 
@@ -35,8 +36,8 @@ internal static class StartupBenchmark
             var name = "p4 " + string.Join(' ', command);
             var viaNative = await TimeAsync(nativeLauncher, command, depot, count);
             var viaDll = await TimeAsync(dllLauncher, command, depot, count);
-            Console.WriteLine(Figures.Describe($"{name} (launcher, {(native ? "native" : "dll")})", viaNative));
-            Console.WriteLine(Figures.Describe($"{name} (launcher, dll)", viaDll));
+            Console.WriteLine(Figures.Describe($"{name} (launcher, {(native ? "native" : "dll")})", viaNative, decimals: 1));
+            Console.WriteLine(Figures.Describe($"{name} (launcher, dll)", viaDll, decimals: 1));
             verdicts.Add((name, Figures.Percentile(viaNative, 0.50), Figures.Percentile(viaNative, 0.99)));
         }
 
