@@ -16,6 +16,7 @@ public sealed class FakeAgent : IAsyncDisposable
     private readonly Task _reader;
     // A client stream takes one write at a time: pongs and the test's own messages queue here.
     private readonly SemaphoreSlim _writing = new(1, 1);
+    private volatile int _load;
 
     private FakeAgent(GrpcChannel channel, AsyncDuplexStreamingCall<AgentMessage, HubMessage> call, bool answerPings)
     {
@@ -54,6 +55,9 @@ public sealed class FakeAgent : IAsyncDisposable
 
     public async Task SendAsync(AgentMessage message)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        // Its pongs carry the load it last reported, as a real agent's carry its current load.
+        if (message.BodyCase == AgentMessage.BodyOneofCase.Load) _load = message.Load.Load;
         await _writing.WaitAsync();
         try
         {
@@ -112,7 +116,7 @@ public sealed class FakeAgent : IAsyncDisposable
             await foreach (var message in _call.ResponseStream.ReadAllAsync())
             {
                 if (message.BodyCase == HubMessage.BodyOneofCase.Ping && AnswerPings)
-                    await SendAsync(new AgentMessage { Pong = new Pong { Seq = message.Ping.Seq } });
+                    await SendAsync(new AgentMessage { Pong = new Pong { Seq = message.Ping.Seq, Load = _load } });
                 await Received.Writer.WriteAsync(message);
             }
         }
