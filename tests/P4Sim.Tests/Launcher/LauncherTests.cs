@@ -5,47 +5,14 @@ namespace P4Flow.P4Sim.Tests.Launcher;
 /// <summary>The simulator as a real child process started through the `p4` launcher script.</summary>
 public sealed class LauncherTests : IDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private readonly SimHarness _p4 = new();
 
     public void Dispose() => _p4.Dispose();
 
-    private static string Launcher => Path.Combine(AppContext.BaseDirectory, "p4");
+    private Process Start(IReadOnlyDictionary<string, string> extra, params string[] args) => SimProcess.Launcher.Start(_p4, extra, args);
 
-    private Process Start(IReadOnlyDictionary<string, string> extra, params string[] args)
-    {
-        var start = new ProcessStartInfo(Launcher)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = _p4.Root,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("P4CONFIG");
-        foreach (var (key, value) in _p4.Environment.Concat(extra))
-        {
-            start.Environment[key] = value;
-        }
-
-        return Process.Start(start)!;
-    }
-
-    private async Task<P4Result> RunAsync(string input, IReadOnlyDictionary<string, string> extra, params string[] args)
-    {
-        using var process = Start(extra, args);
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Deadline);
-        await process.WaitForExitAsync(timeout.Token);
-        return new P4Result(process.ExitCode, await stdout, await stderr);
-    }
+    private Task<P4Result> RunAsync(string input, IReadOnlyDictionary<string, string> extra, params string[] args) =>
+        SimProcess.Launcher.RunAsync(_p4, input, extra, args);
 
     private Task<P4Result> RunAsync(params string[] args) => RunAsync("", new Dictionary<string, string>(), args);
 

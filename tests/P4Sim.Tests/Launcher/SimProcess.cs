@@ -14,7 +14,26 @@ internal sealed class SimProcess(string fileName, params string[] leadingArgumen
 
     public static SimProcess Dll => new("dotnet", Path.Combine(AppContext.BaseDirectory, "P4Flow.P4Sim.dll"));
 
-    public async Task<P4Result> RunAsync(SimHarness harness, string input, params string[] args)
+    /// <summary>The `p4` launcher script beside the test assembly: p4-native when it was built, else the dll.</summary>
+    public static SimProcess Launcher => new(Path.Combine(AppContext.BaseDirectory, "p4"));
+
+    public Task<P4Result> RunAsync(SimHarness harness, string input, params string[] args) => RunAsync(harness, input, null, args);
+
+    /// <param name="extra">Environment on top of the harness's (e.g. P4SIM_FAULT, P4CLIENT).</param>
+    public async Task<P4Result> RunAsync(SimHarness harness, string input, IReadOnlyDictionary<string, string>? extra, params string[] args)
+    {
+        using var process = Start(harness, extra, args);
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Deadline);
+        await process.WaitForExitAsync(timeout.Token);
+        return new P4Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts it in the harness's folder with its environment; the caller writes stdin and waits.</summary>
+    public Process Start(SimHarness harness, IReadOnlyDictionary<string, string>? extra, params string[] args)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -30,19 +49,12 @@ internal sealed class SimProcess(string fileName, params string[] leadingArgumen
 
         start.Environment.Remove("P4CONFIG");
         start.Environment.Remove("P4SIM_FAULT");
-        foreach (var (key, value) in harness.Environment)
+        foreach (var (key, value) in extra is null ? harness.Environment : harness.Environment.Concat(extra))
         {
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Deadline);
-        await process.WaitForExitAsync(timeout.Token);
-        return new P4Result(process.ExitCode, await stdout, await stderr);
+        return Process.Start(start)!;
     }
 }
 
