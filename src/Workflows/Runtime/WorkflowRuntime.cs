@@ -146,13 +146,9 @@ public sealed partial class WorkflowRuntime(
     /// <summary>Compare-and-set of the job's stage.</summary>
     /// <exception cref="WorkflowConflictException">The job is not in <paramref name="from"/>.</exception>
     public Task<WorkflowInstance> TransitionStageAsync(string instanceId, string from, string to, string? reason, CancellationToken cancellationToken) =>
-        WithInstanceAsync(instanceId, async run =>
-        {
-            if (run.Instance.Status.IsTerminal())
-                throw new WorkflowConflictException($"Job {instanceId} has ended ({run.Instance.Status}); its stage cannot change.");
-            runner.TransitionStage(run, from, to, reason);
-            await run.Commit!(run).ConfigureAwait(false);
-        }, cancellationToken);
+        ChangeStageAsync(instanceId, instance => instance.Status.IsTerminal()
+            ? throw new WorkflowConflictException($"Job {instanceId} has ended ({instance.Status}); its stage cannot change.")
+            : (from, to), reason, cancellationToken);
 
     /// <summary>A stage change decided under the job's lock: <paramref name="decide"/> names the from and to stages, or null for none.</summary>
     internal Task<WorkflowInstance> ChangeStageAsync(string instanceId, Func<WorkflowInstance, (string From, string To)?> decide, string? reason, CancellationToken cancellationToken) =>
