@@ -18,6 +18,11 @@ public sealed record CommandRequest(
     string? Stdin = null,
     IJobWaits? Waits = null)
 {
+    /// <summary>
+    /// The input is a secret (a password for p4 login): it goes to the program and nowhere else, not into a journal, a
+    /// log or a fingerprint that outlives the command.
+    /// </summary>
+    public bool SecretStdin { get; init; }
 }
 
 /// <summary>

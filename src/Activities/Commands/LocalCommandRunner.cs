@@ -28,7 +28,12 @@ public sealed class LocalCommandRunner(IOptions<LocalRunnerOptions> options) : I
             UseShellExecute = false,
         };
         foreach (var arg in request.Args.Skip(1)) info.ArgumentList.Add(arg);
-        foreach (var (key, value) in request.Env) info.Environment[key] = value;
+        foreach (var (key, value) in request.Env)
+        {
+            info.Environment[key] = CommandStateFile.Governs(key)
+                ? CommandStateFile.TryExpand(key, value, options.Value.StateDirectory, out var error) ?? throw new InvalidOperationException(error)
+                : value;
+        }
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
@@ -60,4 +65,9 @@ public sealed class LocalRunnerOptions
 {
     /// <summary>Where job directories are made.</summary>
     public string WorkspaceRoot { get; set; } = "data/workspaces";
+
+    /// <summary>Where p4's tickets and trust files go (<see cref="CommandStateFile"/>): beside the job directories, never in one.</summary>
+    public string? StateDir { get; set; }
+
+    public string StateDirectory => StateDir ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(WorkspaceRoot).TrimEnd('/'))!, "local-state");
 }

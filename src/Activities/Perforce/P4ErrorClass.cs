@@ -6,6 +6,8 @@ public static class P4ErrorClass
     public const string NetworkError = "NETWORK_ERROR";
     public const string Locked = "P4_LOCKED";
     public const string Auth = "AUTH";
+    /// <summary>An ssl: server's key is not the configured one: nothing may be sent to it until a person looks.</summary>
+    public const string Trust = "TRUST";
     public const string Timeout = "TIMEOUT";
     public const string Conflict = "CONFLICT";
     public const string NothingToDo = "NOTHING_TO_DO";
@@ -27,6 +29,8 @@ public static class P4ErrorClass
         if (output.Result.TimedOut) return Timeout;
         var failures = output.Messages.Where(m => m.Severity >= P4Severity.Warning).ToList();
         if (failures.Count == 0) failures = [.. output.Messages];
+        // A refused server key arrives as a connection failure, but retrying cannot cure it.
+        if (failures.Any(m => m.Text.Contains("IDENTIFICATION HAS CHANGED", StringComparison.Ordinal) || m.Text.Contains("can't be established", StringComparison.Ordinal))) return Trust;
         if (failures.Any(m => m.Generic == P4Output.GenericComm)) return NetworkError;
         foreach (var (errorClass, fragments) in Rules)
         {

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using P4Flow.Activities.Perforce.Servers;
 
 namespace P4Flow.Activities.Perforce;
 
-/// <summary>The `perforce:` section of master.yaml: which server, as whom, and how long each stage's commands may take.</summary>
+/// <summary>The `perforce:` section of master.yaml: which servers, as whom, and how long each stage's commands may take.</summary>
 public sealed class PerforceOptions
 {
     public const string Section = "perforce";
@@ -11,11 +12,22 @@ public sealed class PerforceOptions
     [ConfigurationKeyName("executable")]
     public string Executable { get; set; } = "p4";
 
+    public const string DefaultName = "default";
+
+    /// <summary>The servers jobs may name, by name (letters, digits, '.', '_', '-': it also names their tickets file).</summary>
+    [ConfigurationKeyName("servers")]
+    public Dictionary<string, PerforceServerOptions> Servers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The server of a job that names none; may be left out when there is one server.</summary>
+    [ConfigurationKeyName("default_server")]
+    public string? DefaultServer { get; set; }
+
+    /// <summary>Shorthand for a single server without a password: `port` and `user` make the server named "default".</summary>
     [ConfigurationKeyName("port")]
-    public string Port { get; set; } = "perforce:1666";
+    public string? Port { get; set; }
 
     [ConfigurationKeyName("user")]
-    public string User { get; set; } = "p4flow";
+    public string? User { get; set; }
 
     /// <summary>Job workspaces are named PREFIX + job id.</summary>
     [ConfigurationKeyName("client_prefix")]
@@ -49,4 +61,19 @@ public sealed class PerforceOptions
         TimeSpan.FromSeconds(stage is not null && StageTimeouts.TryGetValue(stage, out var seconds) ? seconds : DefaultTimeout);
 
     public string ClientFor(string jobId) => ClientPrefix + jobId;
+
+    /// <summary>The servers as configured, or the one the shorthand keys describe.</summary>
+    public IReadOnlyDictionary<string, PerforceServerOptions> EffectiveServers => Servers.Count > 0
+        ? Servers
+        : new Dictionary<string, PerforceServerOptions>(StringComparer.Ordinal) { [DefaultName] = new() { Port = Port ?? "perforce:1666", User = User ?? "p4flow" } };
+
+    public IEnumerable<string> ServerNames => EffectiveServers.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>The server called <paramref name="name"/>, or the default one for null; null when there is no such server.</summary>
+    public P4Server? ServerFor(string? name)
+    {
+        var servers = EffectiveServers;
+        name ??= DefaultServer ?? (servers.Count == 1 ? servers.Keys.First() : null);
+        return name is not null && servers.TryGetValue(name, out var server) ? new P4Server(name, server) : null;
+    }
 }

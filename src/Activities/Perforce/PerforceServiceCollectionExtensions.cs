@@ -13,6 +13,8 @@ public static class PerforceServiceCollectionExtensions
         services.AddOptions<PerforceOptions>();
         services.TryAddSingleton<P4CircuitBreakers>();
         services.TryAddSingleton<P4Client>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Servers.P4Logins>();
         services.TryAddSingleton<ResolveContinuation>();
         return services
             .AddActivity<P4Workspace>().AddActivity<P4Sync>().AddActivity<P4Integrate>().AddActivity<P4Resolve>()

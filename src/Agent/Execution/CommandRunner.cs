@@ -45,11 +45,12 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         string workDir, temp;
         LaunchPlan plan;
         string? cgroup;
+        Dictionary<string, string> jobEnv;
         try
         {
             workDir = WorkDirFor(command);
             var program = AllowedProgram(command.Args[0]);
-            CheckEnvironment(command);
+            jobEnv = EnvironmentOf(command);
             CheckInsideRoot(workDir);
             temp = Path.Combine(workDir, ".tmp");
             Directory.CreateDirectory(temp);
@@ -80,7 +81,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         {
             if (!inherited.Contains(key)) info.Environment.Remove(key);
         }
-        foreach (var (key, value) in command.Env) info.Environment[key] = value;
+        foreach (var (key, value) in jobEnv) info.Environment[key] = value;
         info.Environment["HOME"] = workDir;
         info.Environment["TMPDIR"] = temp;
 
@@ -280,13 +281,31 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         "GLIBC_TUNABLES", "LOCPATH",
     };
 
-    private static void CheckEnvironment(Command command)
+    /// <summary>
+    /// The job's variables as the program gets them: none that steers the loader or the C library, and p4's tickets
+    /// and trust files only in this agent's state folder (<see cref="CommandStateFile"/>), never the job's folder.
+    /// </summary>
+    private Dictionary<string, string> EnvironmentOf(Command command)
     {
-        foreach (var key in command.Env.Keys)
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in command.Env)
         {
             if (ForbiddenEnv.Contains(key) || ForbiddenEnvPrefixes.Any(p => key.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
                 throw new CommandRefusedException($"the environment variable {key} may not be set by a job");
+            if (CommandStateFile.Governs(key))
+            {
+                var path = CommandStateFile.TryExpand(key, value, agent.Value.StateDir, out var error) ?? throw new CommandRefusedException(error!);
+                // Made here, owner-only, so there is no moment in which p4 has written a ticket into a file others can read.
+                if (!File.Exists(path)) File.Create(path, 0, FileOptions.None).Dispose();
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                containment.GiveToCommandUser(Path.GetDirectoryName(path)!);
+                containment.GiveToCommandUser(path);
+                env[key] = path;
+                continue;
+            }
+            env[key] = value;
         }
+        return env;
     }
 
     /// <summary>The job's folder must be a real folder inside the workspace root, not a link to elsewhere.</summary>

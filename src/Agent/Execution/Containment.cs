@@ -35,6 +35,15 @@ internal sealed class Containment
         });
     }
 
+    /// <summary>
+    /// Gives a file the commands need to write (p4's tickets and trust files) to the run_as user, when commands run as
+    /// one. That user must be able to reach it: the agent's state folder needs search permission for it.
+    /// </summary>
+    public void GiveToCommandUser(string path)
+    {
+        if (_runAs.Value.User is { } user) LibC.Chown(path, user.Uid, user.Gid);
+    }
+
     /// <summary>The launch of one command, its job folder given to the run_as user; refused when that user does not exist.</summary>
     public (LaunchPlan Plan, string? Cgroup) Prepare(long cmdId, string program, IEnumerable<string> args, string workDir)
     {

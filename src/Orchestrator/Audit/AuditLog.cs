@@ -69,6 +69,9 @@ public sealed class AuditLog : IDisposable
     public const string KeyRevoked = "KEY_REVOKED";
     public const string UserSaved = "USER_SAVED";
     public const string AccessDenied = "ACCESS_DENIED";
+    public const string P4TrustRefused = "P4_TRUST_REFUSED";
+    public const string P4LoginFailed = "P4_LOGIN_FAILED";
+    public const string P4LoggedIn = "P4_LOGGED_IN";
 
     internal static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly Serilog.Core.Logger _sink;

@@ -71,7 +71,7 @@ public static class HubExtensions
             o.MaxSendMessageSize = HubChannel.MaxMessageBytes;
         });
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<AuditLog>();
+        services.TryAddSingleton<AuditLog>();
         services.AddSingleton<CommandSigner>();
         services.AddSingleton<WhitelistMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<WhitelistMonitor>());

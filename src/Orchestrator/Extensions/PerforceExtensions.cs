@@ -1,5 +1,6 @@
 using P4Flow.Activities.Commands;
 using P4Flow.Activities.Perforce;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using P4Flow.Orchestrator.Configuration;
 
 namespace P4Flow.Orchestrator.Extensions;
@@ -16,6 +17,8 @@ public static class PerforceExtensions
         // Commands run on this host until the agent hub takes them over.
         services.AddOptions<LocalRunnerOptions>().Configure<Microsoft.Extensions.Options.IOptions<PerforceOptions>>((local, p4) => local.WorkspaceRoot = p4.Value.WorkspaceRoot);
         services.AddSingleton<ICommandDispatcher, LocalCommandRunner>();
+        services.AddSingleton<P4Flow.Activities.Perforce.Servers.IP4SecurityObserver, Audit.P4SecurityAudit>();
+        services.TryAddSingleton<Audit.AuditLog>();
         return builder;
     }
 }

@@ -45,6 +45,8 @@ public sealed class PendingCommand(string agentId, string jobId, string fingerpr
     /// <summary>Same job and same program, arguments, input and environment: a resend, not a new command.</summary>
     public string Fingerprint { get; } = fingerprint;
     public Command Command { get; } = command;
+    /// <summary>Its stdin is a secret: never journalled.</summary>
+    public bool Secret { get; init; }
     public long CmdId => Command.CmdId;
     public bool Written { get; set; }
     /// <summary>Callers waiting for the result; 0 for a command restored from the journal until someone asks again.</summary>
@@ -58,7 +60,8 @@ public sealed class PendingCommand(string agentId, string jobId, string fingerpr
         var text = new System.Text.StringBuilder();
         text.Append(request.JobId).Append('\0');
         foreach (var arg in request.Args) text.Append(arg).Append('\0');
-        text.Append('\u0001').Append(request.Stdin ?? "\u0002").Append('\u0001');
+        // A secret input is left out: a hash of a password is as good as the password to someone who can guess it.
+        text.Append('\u0001').Append(request.SecretStdin ? "\u0003" : request.Stdin ?? "\u0002").Append('\u0001');
         foreach (var (key, value) in request.Env.OrderBy(e => e.Key, StringComparer.Ordinal)) text.Append(key).Append('=').Append(value).Append('\0');
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }

@@ -20,7 +20,7 @@ public sealed partial class AgentRegistry
                 same.Waiters++;
                 return same;
             }
-            var pending = new PendingCommand(agentId, request.JobId, fingerprint, AgentCommands.Map(request)) { Waiters = 1 };
+            var pending = new PendingCommand(agentId, request.JobId, fingerprint, AgentCommands.Map(request)) { Waiters = 1, Secret = request.SecretStdin };
             if (_orphans.TryTake(request.JobId, fingerprint, out var orphan))
             {
                 pending.Completion.TrySetResult(orphan);
@@ -99,7 +99,8 @@ public sealed partial class AgentRegistry
             _commands.Stamp(pending.Command, record.Id, ++record.LastCmdId);
             pending.Written = true;
             record.InFlight[pending.CmdId] = pending;
-            _journal.Sent(record.Id, pending.JobId, pending.Fingerprint, pending.Command);
+            if (pending.Secret) _journal.SentSecret(record.Id, pending.CmdId);
+            else _journal.Sent(record.Id, pending.JobId, pending.Fingerprint, pending.Command);
         }
         record.CommandsSent++;
         record.LastActive = _clock.GetUtcNow();

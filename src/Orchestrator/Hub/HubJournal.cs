@@ -80,6 +80,17 @@ public sealed class HubJournal : IDisposable
         }, line => ApplySent(agentId, command.CmdId, Encoding.UTF8.GetString(line[..^1])));
     }
 
+    /// <summary>
+    /// A command whose input is a secret (a p4 login's password) is not kept: only its cmd_id, so numbers are never
+    /// reused. After a restart nobody waits for it any more; the job that asked logs in again if it still must.
+    /// </summary>
+    public void SentSecret(string agentId, long cmdId) => Append(json =>
+    {
+        json.WriteString("t", "counter");
+        json.WriteString("agent", agentId);
+        json.WriteNumber("last", cmdId);
+    }, _ => _counters[agentId] = Math.Max(_counters.GetValueOrDefault(agentId), cmdId));
+
     public void Done(string agentId, long cmdId) => Append(json =>
     {
         json.WriteString("t", "done");

@@ -36,7 +36,7 @@ public abstract class P4Activity : JobActivity
     protected sealed class Session(JobContext context, P4Client client, CancellationToken cancellationToken)
     {
         public string ClientName => client.Options.ClientFor(context.JobId);
-        public string User => client.Options.User;
+        public string User => client.ServerOf(context.Instance).Options.User;
 
         public Task<P4Output> RunAsync(params string[] command) => client.RunAsync(context.Instance, context.Stage, context.Waits, command, null, cancellationToken);
 
