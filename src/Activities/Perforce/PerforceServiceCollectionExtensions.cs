@@ -15,7 +15,9 @@ public static class PerforceServiceCollectionExtensions
         services.TryAddSingleton<P4Client>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Servers.P4Logins>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<P4Flow.Workflows.Definitions.IJobInputCheck, PerforceInputCheck>());
         services.TryAddSingleton<ResolveContinuation>();
+        services.TryAddSingleton<WorkspaceCleanup>();
         return services
             .AddActivity<P4Workspace>().AddActivity<P4Sync>().AddActivity<P4Integrate>().AddActivity<P4Resolve>()
             .AddActivity<P4ResolveCheck>().AddActivity<WaitForResolve>().AddActivity<P4PreSubmit>().AddActivity<P4Shelve>()

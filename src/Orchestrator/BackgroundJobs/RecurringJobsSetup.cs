@@ -10,6 +10,7 @@ internal sealed class RecurringJobsSetup(IRecurringJobManager recurring, IOption
     public Task StartAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<ResolveWatcher>(ResolveWatcher.JobName, w => w.RunAsync(CancellationToken.None), BackgroundJobsExtensions.EverySeconds(state.Value.ResolveCheckInterval));
+        recurring.AddOrUpdate<JobCleanupJobs>(JobCleanupJobs.SweepJobName, c => c.SweepAsync(CancellationToken.None), BackgroundJobsExtensions.EverySeconds(600));
         return Task.CompletedTask;
     }
 

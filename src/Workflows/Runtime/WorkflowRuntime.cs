@@ -20,6 +20,7 @@ public sealed partial class WorkflowRuntime(
     IBackgroundActivityScheduler scheduler,
     IServiceProvider services,
     IEnumerable<IWorkflowObserver> observers,
+    IEnumerable<IJobInputCheck> inputChecks,
     IOptions<WorkflowEngineOptions> options,
     TimeProvider clock,
     ILogger<WorkflowRuntime> logger)
@@ -37,6 +38,9 @@ public sealed partial class WorkflowRuntime(
         var definition = await store.GetPublishedDefinitionAsync(definitionId, cancellationToken).ConfigureAwait(false)
             ?? throw new WorkflowNotFoundException($"Workflow '{definitionId}' has no published version.");
         var bound = WorkflowInputBinder.Bind(definition, input);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var check in inputChecks) check.Check(bound, errors);
+        if (errors.Count > 0) throw new WorkflowInputException(errors);
         var now = clock.GetUtcNow().UtcDateTime;
         var instance = new WorkflowInstance
         {
@@ -156,6 +160,17 @@ public sealed partial class WorkflowRuntime(
         {
             if (decide(run.Instance) is not var (from, to)) return;
             runner.TransitionStage(run, from, to, reason);
+            await run.Commit!(run).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Keeps what the host did for a job after its flowchart (its server cleanup) in the job's outputs under
+    /// <paramref name="key"/>, committed under the job's lock like any step; the job's status does not change.
+    /// </summary>
+    public Task<WorkflowInstance> RecordAsync(string instanceId, string key, JsonNode value, CancellationToken cancellationToken) =>
+        WithInstanceAsync(instanceId, async run =>
+        {
+            run.Instance.Outputs[key] = value;
             await run.Commit!(run).ConfigureAwait(false);
         }, cancellationToken);
 

@@ -23,7 +23,9 @@ public sealed class P4CircuitBreakerTests : IDisposable
     public P4CircuitBreakerTests()
     {
         _runner = new CountingRunner(new LocalCommandRunner(Options.Create(new LocalRunnerOptions { WorkspaceRoot = Path.Combine(_folder, "jobs") })));
-        var options = new PerforceOptions { Executable = Launcher, Port = Down, User = "demo", ClientPrefix = "demo-", DefaultTimeout = (int)Deadline.TotalSeconds };
+        var options = new PerforceOptions { Executable = Launcher, ClientPrefix = "demo-", DefaultTimeout = (int)Deadline.TotalSeconds, DefaultServer = "down" };
+        options.Servers["down"] = new() { Port = Down, User = "demo" };
+        options.Servers["up"] = new() { Port = Up, User = "demo" };
         // The break outlasts the few steps that check the open circuit, however slow a busy machine runs them.
         options.CircuitBreaker = new P4CircuitBreakerOptions { FailureRatio = 1, MinimumThroughput = 2, SamplingDuration = 60, BreakDuration = 5 };
         _p4 = Clients.P4(_runner, options, _transitions);
@@ -86,7 +88,7 @@ public sealed class P4CircuitBreakerTests : IDisposable
     }
 
     private Task<P4Output> ChangesAsync(string server) =>
-        _p4.RunAsync(new WorkflowInstance { Id = "ws", Input = new JsonObject { [P4Client.PortInput] = server } }, null, NoWaits.Instance, ["changes", "-m", "1"], null, CancellationToken.None);
+        _p4.RunAsync(new WorkflowInstance { Id = "ws", Input = new JsonObject { [P4Client.ServerInput] = server == Down ? "down" : "up" } }, null, NoWaits.Instance, ["changes", "-m", "1"], null, CancellationToken.None);
 
     private async Task InitDemoAsync(string root)
     {

@@ -17,16 +17,28 @@ public sealed class P4Integrate : P4Activity
     [Input(Description = "A branch spec to integrate through instead of source and target (-b).")]
     public Input<string> Branch { get; } = new();
 
+    [Input(Description = "Which submitted changes of the source: one (42), a range (40,42) or all up to one (,42); all pending ones when empty.", DefaultSyntax = "JavaScript")]
+    public Input<string> Changes { get; } = new();
+
+    [Input(Description = "Integrate without copying files into the workspace (p4 integrate -v); files come only when a resolve needs them.")]
+    public Input<bool> Virtual { get; } = new();
+
     [Output(Description = "Files opened for integration.")]
     public Output<JsonArray> Files { get; } = new();
+
+    [Output(Description = "The lines the submitted change's description carries to trace it back: #p4flow-source: CL N in PATH.")]
+    public Output<string> Provenance { get; } = new();
 
     protected override async Task<JobResult> RunAsync(JobContext context, Session p4)
     {
         var branch = context.Get(Branch);
-        string[] command = string.IsNullOrEmpty(branch)
-            ? ["integrate", DepotPaths.Require(context.Get(Source), "source"), DepotPaths.Require(context.Get(Target), "target")]
-            : ["integrate", "-b", BranchName(branch)];
-        var output = await p4.RunAsync(command).ConfigureAwait(false);
+        var range = ChangesOf(context.Get(Changes));
+        var source = string.IsNullOrEmpty(branch) ? DepotPaths.Require(context.Get(Source), "source") : null;
+        List<string> command = ["integrate"];
+        if (context.Get(Virtual)) command.Add("-v");
+        if (source is not null) command.AddRange([source + range?.RevisionRange, DepotPaths.Require(context.Get(Target), "target")]);
+        else command.AddRange(range is null ? ["-b", BranchName(branch!)] : ["-b", BranchName(branch!), "-s", DepotPaths.Require(context.Get(Source), "source") + range.RevisionRange]);
+        var output = await p4.RunAsync([.. command]).ConfigureAwait(false);
         var result = P4Parsers.Integrate(output);
         // The trap: a file opened exclusively elsewhere is reported on stdout and p4 still exits 0.
         if (result.ExclusiveBlocked.Count > 0)
@@ -36,7 +48,33 @@ public sealed class P4Integrate : P4Activity
         if (result.Files.Count == 0 && (result.AlreadyIntegrated || result.NoTargets))
             return JobResult.Done("NothingToIntegrate", new JsonObject { [Files.Name] = new JsonArray(), ["message"] = "Nothing to integrate: all revisions are already integrated." });
         if (output.Failed) return Failure("p4 integrate", output);
-        return JobResult.Done("Integrated", new JsonObject { [Files.Name] = ToJson(result.Files) });
+        var provenance = await ProvenanceAsync(p4, source ?? DepotPaths.Require(context.Get(Source), "source"), range).ConfigureAwait(false);
+        if (provenance.Failed is { } failed) return Failure("p4 changes", failed);
+        return JobResult.Done("Integrated", new JsonObject { [Files.Name] = ToJson(result.Files), [Provenance.Name] = provenance.Lines });
+    }
+
+    /// <summary>How many changes a description names one by one; a longer range says how many more.</summary>
+    private const int MaxNamed = 50;
+
+    private static ChangeRange? ChangesOf(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : ChangeRange.TryParse(text, out var error) ?? throw new ActivityInputException("changes", error!);
+
+    /// <summary>
+    /// One "#p4flow-source: CL N in SOURCE" line per submitted change the integration carries, so anyone reading the
+    /// target's history can trace a change back (and the integration bot never carries it back where it came from).
+    /// Without a range, the source's newest change stands for everything up to it.
+    /// </summary>
+    private static async Task<(string Lines, P4Output? Failed)> ProvenanceAsync(Session p4, string source, ChangeRange? range)
+    {
+        var output = range?.From is not null
+            ? await p4.RunAsync("changes", "-s", "submitted", source + range.RevisionRange).ConfigureAwait(false)
+            : await p4.RunAsync("changes", "-s", "submitted", "-m", "1", source + range?.RevisionRange).ConfigureAwait(false);
+        if (output.Failed) return ("", output);
+        var changes = P4Parsers.Changes(output).Changes.Select(c => c.Number).Order().ToList();
+        var lines = changes.Take(MaxNamed).Select(n => $"#p4flow-source: CL {n} in {source}").ToList();
+        if (changes.Count > MaxNamed) lines.Add($"#p4flow-source: and {changes.Count - MaxNamed} more changes up to CL {changes[^1]} in {source}");
+        if (range?.From is null && changes.Count == 1) lines[0] += " (and every change before it)";
+        return (string.Join("\n", lines), null);
     }
 
     private static string BranchName(string branch) =>

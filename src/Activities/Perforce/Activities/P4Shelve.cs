@@ -11,6 +11,9 @@ public sealed class P4Shelve : P4Activity
     [Input(Description = "Change description.", Required = true, UIHint = "multiline", DefaultSyntax = "JavaScript")]
     public Input<string> Description { get; } = new();
 
+    [Input(Description = "Lines that trace the change back to its source (the integrate activity's provenance output).", UIHint = "multiline", DefaultSyntax = "JavaScript")]
+    public Input<string> Provenance { get; } = new();
+
     [Output(Description = "The shelved change number.")]
     public Output<int> Change { get; } = new();
 
@@ -18,6 +21,9 @@ public sealed class P4Shelve : P4Activity
     {
         var description = (context.Get(Description) ?? "").Trim();
         if (description.Length == 0) throw new ActivityInputException("description", "Input 'description' must not be empty.");
+        // What the change carries and which job made it, below the person's text, where p4 changes -l shows them.
+        var provenance = (context.Get(Provenance) ?? "").Trim();
+        description = $"{description}\n\n{(provenance.Length > 0 ? provenance + "\n" : "")}#p4flow-job: {context.JobId}";
         // A spec field continues on tab-indented lines; indenting every line keeps the text from becoming another field.
         var body = string.Join("\n", description.Split('\n').Select(line => "\t" + line.TrimEnd('\r')));
         var spec = $"Change:\tnew\n\nClient:\t{p4.ClientName}\n\nUser:\t{p4.User}\n\nStatus:\tnew\n\nDescription:\n{body}\n";

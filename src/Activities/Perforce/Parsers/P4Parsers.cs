@@ -129,6 +129,21 @@ public static partial class P4Parsers
         return new OpenedResult(files);
     }
 
+    /// <summary>p4 changes: each change's number, status and client, newest first as p4 prints them.</summary>
+    public static ChangesResult Changes(P4Output output)
+    {
+        var changes = output.Records.Where(r => r.ContainsKey("change"))
+            .Select(r => new P4Change(ParseInt(r["change"]) ?? 0, r.GetValueOrDefault("status") ?? "", r.GetValueOrDefault("client") ?? "", r.GetValueOrDefault("shelved") is not null))
+            .Where(c => c.Number > 0)
+            .ToList();
+        if (changes.Count == 0)
+        {
+            foreach (var m in Lines(output, ChangesLine()))
+                changes.Add(new P4Change(ParseInt(m.Groups["change"].Value) ?? 0, m.Groups["pending"].Success ? "pending" : "submitted", m.Groups["client"].Value, false));
+        }
+        return new ChangesResult(changes);
+    }
+
     public static ChangeResult Change(P4Output output)
     {
         var m = Lines(output, ChangeSaved()).FirstOrDefault();
@@ -227,6 +242,10 @@ public static partial class P4Parsers
 
     [GeneratedRegex(@"^(?<file>//[^#\s]+)#(?<rev>\S+) - (?<action>\S+) (?:default change|change \d+) \(")]
     private static partial Regex OpenedLine();
+
+    // "Change 42 on 2026/12/04 by alice@alice-ws 'Fix the build'" and "... *pending* '...'".
+    [GeneratedRegex(@"^Change (?<change>\d+) on \S+ by [^@\s]+@(?<client>\S+)(?<pending> \*pending\*)?")]
+    private static partial Regex ChangesLine();
 
     [GeneratedRegex(@"^Change (?<change>\d+) (?<verb>created|updated)")]
     private static partial Regex ChangeSaved();

@@ -44,3 +44,7 @@ public sealed record FstatResult(IReadOnlyList<IReadOnlyDictionary<string, strin
     /// <summary>Files with a pending resolve: fstat gives them a bare `unresolved` key.</summary>
     public IEnumerable<string> Unresolved => Files.Where(f => f.ContainsKey("unresolved")).Select(f => f.GetValueOrDefault("depotFile") ?? f.GetValueOrDefault("clientFile") ?? "");
 }
+
+public sealed record P4Change(int Number, string Status, string Client, bool Shelved);
+
+public sealed record ChangesResult(IReadOnlyList<P4Change> Changes);
