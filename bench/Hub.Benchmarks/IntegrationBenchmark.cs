@@ -43,6 +43,7 @@ internal static class IntegrationBenchmark
         {
             ["P4FLOW_commands__runner"] = runner,
             ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__allow_job_ports"] = "true",
             ["P4FLOW_perforce__user"] = "p4flow",
             ["P4FLOW_server__port"] = hubPort.ToString(CultureInfo.InvariantCulture),
             [CommandToken.SecretVariable] = JwtSecret,

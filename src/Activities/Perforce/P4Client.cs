@@ -25,6 +25,8 @@ public sealed class P4Client(
     IEnumerable<IP4SecurityObserver> observers)
 {
     public const string ServerInput = "server";
+    /// <summary>A raw P4PORT, taken only where perforce.allow_job_ports is on.</summary>
+    public const string PortInput = "p4port";
 
     public PerforceOptions Options => options.Value;
 
@@ -33,10 +35,21 @@ public sealed class P4Client(
     public P4Server ServerOf(WorkflowInstance job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var name = job.Input[ServerInput] is JsonValue given && given.TryGetValue<string>(out var n) && !string.IsNullOrWhiteSpace(n) ? n : null;
+        var name = Text(job, ServerInput);
+        if (Text(job, PortInput) is { } port)
+        {
+            if (!options.Value.AllowJobPorts) throw new ActivityInputException(PortInput, $"Input '{PortInput}' is refused: this orchestrator takes Perforce servers by name only (perforce.allow_job_ports is off).");
+            var template = options.Value.ServerFor(name)?.Options ?? new PerforceServerOptions();
+            // Named by a hash of the port, so each throwaway server has its own tickets and trust files.
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(port)))[..12];
+            return new P4Server($"port-{hash}", new PerforceServerOptions { Port = port, User = template.User, Charset = template.Charset });
+        }
         return options.Value.ServerFor(name) ?? throw new ActivityInputException(ServerInput,
             $"Input '{ServerInput}' names '{name}', which is not one of perforce.servers ({string.Join(", ", options.Value.ServerNames)}).");
     }
+
+    private static string? Text(WorkflowInstance job, string input) =>
+        job.Input[input] is JsonValue given && given.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;
 
     public P4Target TargetOf(WorkflowInstance job) => new(ServerOf(job), options.Value.ClientFor(job.Id), job.Id);
 

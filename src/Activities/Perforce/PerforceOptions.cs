@@ -22,6 +22,13 @@ public sealed class PerforceOptions
     [ConfigurationKeyName("default_server")]
     public string? DefaultServer { get; set; }
 
+    /// <summary>
+    /// Lets a job name a raw P4PORT (its `p4port` input) instead of a configured server: for trials and tests against
+    /// throwaway servers. Such a server gets the default server's user and charset and never a password.
+    /// </summary>
+    [ConfigurationKeyName("allow_job_ports")]
+    public bool AllowJobPorts { get; set; }
+
     /// <summary>Shorthand for a single server without a password: `port` and `user` make the server named "default".</summary>
     [ConfigurationKeyName("port")]
     public string? Port { get; set; }

@@ -136,6 +136,7 @@ public sealed class BootstrapTests(SshHostFixture ssh)
             ["P4FLOW_commands__runner"] = "agents",
             [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
             ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__allow_job_ports"] = "true",
             ["P4FLOW_perforce__user"] = "p4flow",
             ["P4FLOW_agents__whitelist_poll_interval"] = "0.2",
             ["P4FLOW_bootstrap__known_hosts"] = ssh.KnownHosts,

@@ -177,6 +177,7 @@ public sealed class AgentPipelineTests
             [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
             ["P4FLOW_server__port"] = hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__allow_job_ports"] = "true",
         };
         foreach (var (key, value) in settings) environment[key] = value;
         var orchestrator = OrchestratorProcess.Start(home, environment: environment);

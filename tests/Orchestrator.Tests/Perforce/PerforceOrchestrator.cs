@@ -27,6 +27,7 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
         var environment = new Dictionary<string, string>
         {
             ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__allow_job_ports"] = "true",
             ["P4FLOW_perforce__user"] = "p4flow",
             ["P4FLOW_state_management__resolve_check_interval"] = "1",
             ["P4FLOW_commands__runner"] = "local",

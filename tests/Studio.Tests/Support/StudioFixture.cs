@@ -46,6 +46,7 @@ public class StudioFixture : IAsyncLifetime
     protected virtual Task<OrchestratorProcess> StartOrchestratorAsync() => Task.FromResult(OrchestratorProcess.StartInNewHome(new Dictionary<string, string>
     {
         ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+        ["P4FLOW_perforce__allow_job_ports"] = "true",
         ["P4FLOW_perforce__user"] = "p4flow",
         ["P4FLOW_commands__runner"] = "local",
         // The Continue button is what these tests press; the watcher stays out of the way.
