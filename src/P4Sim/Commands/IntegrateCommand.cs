@@ -177,7 +177,10 @@ internal static class IntegrateCommand
 
         var action = !targetExists ? "branch" : sourceDeleted ? "delete" : "integrate";
         var workRev = action == "branch" ? (targetFile?.HeadRev ?? 0) + 1 : mustSync ? targetFile!.HeadRev : have;
-        var baseRev = IntegrationHistory.Base(credited, start);
+        // A cherry-pick (a range that skips unintegrated revisions) merges against the revision
+        // just before the range and says so: "integrate from //x#5 using base //x#4".
+        var cherryPick = start > 0 && IntegrationHistory.Base(credited, start) != start;
+        var baseRev = cherryPick ? start : IntegrationHistory.Base(credited, start);
         var range = Revisions.Range(start, end);
         // A target behind the head is synced by integrate itself (MsgDm IntegSyncIntegBase "sync/%action% from").
         var verb = mustSync ? $"sync/{action}" : action;
@@ -185,7 +188,7 @@ internal static class IntegrateCommand
         {
             "branch" => $"{target}#{workRev} - branch/sync from {source}{range}",
             "delete" => $"{target}#{workRev} - {verb} from {source}{range}",
-            _ when baseRev != start && baseRev > 0 => $"{target}#{workRev} - {verb} from {source}{range} using base {source}#{baseRev}",
+            _ when cherryPick => $"{target}#{workRev} - {verb} from {source}{range} using base {source}#{baseRev}",
             _ => $"{target}#{workRev} - {verb} from {source}{range}",
         };
         var local = workspace.LocalPath(target)!;
