@@ -75,7 +75,7 @@ internal static class P4Simulator
         {
             var state = store.Load();
             FaultInjector.InjectOpens(faults, state);
-            var context = new CommandContext(settings, output, store, state, options.Arguments, Clock.Now(environment), cancellationToken) { Input = stdin };
+            var context = new CommandContext(settings, output, store, state, options.Arguments, Clock.Now(environment), cancellationToken) { Input = stdin, WorkspaceLog = environment.GetValueOrDefault("P4SIM_WORKSPACE_LOG") };
             command(context);
             if (context.Dirty)
             {

@@ -35,9 +35,9 @@ internal static class ChangeCommand
         }
 
         var number = args.Files.Count > 0 && int.TryParse(args.Files[0], System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
-        if (args.Has("-d"))
+        if (args.Has("-d") || args.Has("-df") || args.Has("-fd"))
         {
-            Delete(context, number);
+            Delete(context, number, args.Has("-f") || args.Has("-df") || args.Has("-fd"));
             return;
         }
 
@@ -163,7 +163,11 @@ internal static class ChangeCommand
         return moved;
     }
 
-    private static void Delete(CommandContext context, int number)
+    /// <summary>
+    /// change -d [-f] N: only an empty change goes (MsgDm ChangeDeleteShelved, ChangeDeleteOpen);
+    /// -f also lets an administrator delete a submitted change emptied of files.
+    /// </summary>
+    private static void Delete(CommandContext context, int number, bool force)
     {
         if (!context.State.Changes.TryGetValue(number, out var change))
         {
@@ -172,9 +176,14 @@ internal static class ChangeCommand
         }
 
         var openCount = context.State.Opened.Count(o => o.Change == number && o.Client == change.Client);
-        if (!change.IsPending)
+        var submittedFiles = change.IsPending ? 0 : context.State.Files.Values.Count(f => f.Revisions.Exists(r => r.Change == number));
+        if (!change.IsPending && !force)
         {
             context.Out.Error($"Change {number} is already committed.", GenericCode.Context);
+        }
+        else if (submittedFiles > 0)
+        {
+            context.Out.Error($"Change {number} has {submittedFiles} files associated with it and can't be deleted.", GenericCode.Context);
         }
         else if (context.State.Shelves.ContainsKey(number))
         {

@@ -51,9 +51,9 @@ internal static class ClientCommand
         {
             Save(context, context.Input.ReadToEnd());
         }
-        else if (args.Has("-d"))
+        else if (args.Has("-d") || args.Has("-df") || args.Has("-fd"))
         {
-            Delete(context, name);
+            Delete(context, name, args.Has("-f") || args.Has("-df") || args.Has("-fd"));
         }
         else
         {
@@ -134,22 +134,43 @@ internal static class ClientCommand
         return spec;
     }
 
-    private static void Delete(CommandContext context, string name)
+    /// <summary>
+    /// client -d [-f]: refused while the client has opened files, pending changes or shelves
+    /// (MsgDm OpenedDelete, PendingDelete, ShelvedDelete); -f drops opens and empty pending changes
+    /// but, as without -Fs in p4, still not shelves.
+    /// </summary>
+    private static void Delete(CommandContext context, string name, bool force)
     {
-        if (!context.State.Clients.ContainsKey(name))
+        var state = context.State;
+        if (!state.Clients.ContainsKey(name))
         {
             context.Out.Error($"Client '{name}' doesn't exist.", GenericCode.Unknown);
             return;
         }
 
-        if (context.State.Opened.Exists(o => o.Client == name))
+        var pending = state.Changes.Values.Where(c => c.IsPending && c.Client == name).Select(c => c.Number).ToList();
+        if (pending.Exists(state.Shelves.ContainsKey))
         {
-            context.Out.Error($"Client '{name}' has files opened. To delete the client, revert any opened files and delete any pending changes first. An administrator may specify -f to force the delete of another user's client.", GenericCode.Context);
+            context.Out.Error($"Client '{name}' has files shelved; use 'shelve -df' to remove them, and then try again,\nor use 'client -df -Fs' to delete the client and leave the shelved changes intact.", GenericCode.NotYet);
             return;
         }
 
-        context.State.Clients.Remove(name);
-        context.State.Have.Remove(name);
+        if (!force && state.Opened.Exists(o => o.Client == name))
+        {
+            context.Out.Error($"Client '{name}' has files opened. To delete the client, revert any opened files and delete any pending changes first. An administrator may specify -f to force the delete of another user's client.", GenericCode.NotYet);
+            return;
+        }
+
+        if (!force && pending.Count > 0)
+        {
+            context.Out.Error($"Client '{name}' has pending changes. To delete the client, delete any pending changes first. An administrator may specify -f to force the delete of another user's client.", GenericCode.NotYet);
+            return;
+        }
+
+        state.Opened.RemoveAll(o => o.Client == name);
+        pending.ForEach(number => state.Changes.Remove(number));
+        state.Clients.Remove(name);
+        state.Have.Remove(name);
         context.MarkDirty();
         context.Out.Info($"Client {name} deleted.");
     }

@@ -26,6 +26,9 @@ internal sealed class CommandContext(ConnectionSettings settings, OutputSink out
     /// <summary>Text a command reads from standard input (the form for "-i").</summary>
     public TextReader Input { get; init; } = TextReader.Null;
 
+    /// <summary>File that gets one "bytes path" line per workspace write (P4SIM_WORKSPACE_LOG); null for none.</summary>
+    public string? WorkspaceLog { get; init; }
+
     public bool Dirty { get; private set; }
 
     public string User => Settings.User;
@@ -73,6 +76,22 @@ internal sealed class CommandContext(ConnectionSettings settings, OutputSink out
     /// <summary>Depot paths known to the server or opened by this client, in depot order.</summary>
     public IEnumerable<string> KnownPaths() =>
         State.Files.Keys.Union(State.Opened.Where(o => o.Client == ClientName).Select(o => o.DepotPath)).Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every write of a file into a workspace goes through here, so the depot can count them
+    /// (DepotState.WorkspaceWrites) and P4SIM_WORKSPACE_LOG can list them.
+    /// </summary>
+    public void WriteWorkspaceFile(string localPath, byte[] content, bool writable)
+    {
+        LocalFiles.Write(localPath, content, writable);
+        State.WorkspaceWrites.Files++;
+        State.WorkspaceWrites.Bytes += content.Length;
+        MarkDirty();
+        if (WorkspaceLog is not null)
+        {
+            File.AppendAllText(WorkspaceLog, $"{content.Length.ToString(CultureInfo.InvariantCulture)} {localPath}\n");
+        }
+    }
 
     public byte[] Content(string? blob) => blob is null ? [] : Store.GetBlob(blob);
 

@@ -54,10 +54,11 @@ internal static class DescribeCommand
                 .Add("rev" + index, files[i].Item2);
         }
 
-        var pending = change.IsPending ? "*pending* " : "";
+        // MsgDm DescribeChangePending: "%change% by %user%@%client% on %date% *pending*".
+        var pending = change.IsPending ? " *pending*" : "";
         var lines = new List<string>
         {
-            $"Change {change.Number} by {change.User}@{change.Client} {pending}on {CommandContext.FormatTime(change.Time)}",
+            $"Change {change.Number} by {change.User}@{change.Client} on {CommandContext.FormatTime(change.Time)}{pending}",
             "",
         };
         lines.AddRange(change.Description.Split('\n').Select(l => "\t" + l));

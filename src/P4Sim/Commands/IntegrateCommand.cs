@@ -5,8 +5,10 @@ using P4Flow.P4Sim.Output;
 namespace P4Flow.P4Sim.Commands;
 
 /// <summary>
-/// p4 integrate [-n -f -r] [-c N] (from to | -b branch [to...]): opens target files for branch,
-/// integrate or delete and schedules resolves, skipping source revisions already integrated.
+/// p4 integrate [-n -f -r -h -v] [-c N] (from[revRange] to | -b branch [to[revRange]...]): opens
+/// target files for branch, integrate or delete and schedules resolves, skipping source revisions
+/// already integrated. Targets behind the head are synced first unless -h is given; -v ("virtual")
+/// leaves the workspace alone except for targets that need resolving.
 /// </summary>
 internal static class IntegrateCommand
 {
@@ -24,7 +26,7 @@ internal static class IntegrateCommand
             return;
         }
 
-        var options = new IntegrateOptions(args.Has("-n"), args.Has("-f"), change);
+        var options = new IntegrateOptions(args.Has("-n"), args.Has("-f"), change, args.Has("-v"), args.Has("-h"), IntegrationHistory.ByTarget(context.State));
         var acted = 0;
         var noTargetInView = 0;
         foreach (var (source, target) in pairs)
@@ -53,7 +55,7 @@ internal static class IntegrateCommand
 
         if (pairs.Count > 0 && noTargetInView == pairs.Count)
         {
-            context.Out.Warn($"{args.Files[^1]} - no target file(s) in both client and branch view.");
+            context.Out.Warn($"{(args.Files.Count > 0 ? args.Files[^1] : "//...")} - no target file(s) in both client and branch view.");
         }
         else if (args.Value('b') is not null)
         {
@@ -65,7 +67,7 @@ internal static class IntegrateCommand
         }
     }
 
-    private sealed record IntegrateOptions(bool Preview, bool Force, int Change);
+    private sealed record IntegrateOptions(bool Preview, bool Force, int Change, bool Virtual, bool KeepHave, ILookup<string, IntegrationRecord> History);
 
     /// <summary>(source, target) depot paths from a branch view or a "from to" pair; null after an error.</summary>
     private static List<(string Source, string Target)>? Pairs(CommandContext context, CommandArguments args, out List<FileSpec> targetFilter, out RevisionSpec? sourceRevision)
@@ -106,7 +108,8 @@ internal static class IntegrateCommand
             }
 
             sourceSpec = specs[0];
-            sourceRevision = sourceSpec.Revision;
+            // "revRange can be used on fromFile, or on toFile, but not on both" (p4 help integrate).
+            sourceRevision = sourceSpec.Revision ?? specs[1].Revision;
             view = new ViewMap([$"{sourceSpec.ConcreteDepotPath(context.Workspace) ?? sourceSpec.Path} {specs[1].ConcreteDepotPath(context.Workspace) ?? specs[1].Path}"]);
         }
 
@@ -139,10 +142,11 @@ internal static class IntegrateCommand
         var state = context.State;
         var sourceFile = state.File(source)!;
         var end = sourceRevision?.Resolve(sourceFile, state, 0) ?? sourceFile.HeadRev;
+        var lower = sourceRevision?.LowerExclusive(sourceFile, state) ?? 0;
         var targetFile = state.File(target);
         var open = state.OpenedBy(workspace.Name, target);
-        var credited = options.Force ? [] : IntegrationHistory.Credited(state, source, target, open);
-        var pending = Enumerable.Range(1, end).Where(r => !credited.Contains(r)).ToList();
+        var credited = options.Force ? [] : IntegrationHistory.Credited(options.History, source, target, open);
+        var pending = Enumerable.Range(lower + 1, Math.Max(end - lower, 0)).Where(r => !credited.Contains(r)).ToList();
         if (pending.Count == 0)
         {
             return false;
@@ -164,22 +168,28 @@ internal static class IntegrateCommand
         }
 
         var have = state.HaveRev(workspace.Name, target);
-        if (targetExists && have != targetFile!.HeadRev && open is null)
+        var mustSync = targetExists && have != targetFile!.HeadRev && open is null;
+        if (mustSync && options.KeepHave)
         {
             context.Out.Warn($"{target} - must sync before integrating.", GenericCode.NotYet);
             return true;
         }
 
         var action = !targetExists ? "branch" : sourceDeleted ? "delete" : "integrate";
-        var workRev = action == "branch" ? (targetFile?.HeadRev ?? 0) + 1 : have;
-        var baseRev = IntegrationHistory.Base(credited, start);
+        var workRev = action == "branch" ? (targetFile?.HeadRev ?? 0) + 1 : mustSync ? targetFile!.HeadRev : have;
+        // A cherry-pick (a range that skips unintegrated revisions) merges against the revision
+        // just before the range and says so: "integrate from //x#5 using base //x#4".
+        var cherryPick = start > 0 && IntegrationHistory.Base(credited, start) != start;
+        var baseRev = cherryPick ? start : IntegrationHistory.Base(credited, start);
         var range = Revisions.Range(start, end);
+        // A target behind the head is synced by integrate itself (MsgDm IntegSyncIntegBase "sync/%action% from").
+        var verb = mustSync ? $"sync/{action}" : action;
         var text = action switch
         {
             "branch" => $"{target}#{workRev} - branch/sync from {source}{range}",
-            "delete" => $"{target}#{workRev} - delete from {source}{range}",
-            _ when baseRev != start && baseRev > 0 => $"{target}#{workRev} - integrate from {source}{range} using base {source}#{baseRev}",
-            _ => $"{target}#{workRev} - integrate from {source}{range}",
+            "delete" => $"{target}#{workRev} - {verb} from {source}{range}",
+            _ when cherryPick => $"{target}#{workRev} - {verb} from {source}{range} using base {source}#{baseRev}",
+            _ => $"{target}#{workRev} - {verb} from {source}{range}",
         };
         var local = workspace.LocalPath(target)!;
         context.Out.Record(
@@ -191,26 +201,52 @@ internal static class IntegrateCommand
             return true;
         }
 
+        if (mustSync)
+        {
+            have = SyncTarget(context, workspace, targetFile!, local, action, options.Virtual);
+        }
+
         var sourceRevisionAtEnd = sourceFile.At(end)!;
         open ??= Open(context, workspace, target, action, action == "branch" ? sourceRevisionAtEnd.Type : targetFile!.Head.Type, have, options.Change);
         if (action == "branch")
         {
             open.BranchBlob = sourceRevisionAtEnd.Blob;
             open.Resolved.Add(new DoneResolve { FromFile = source, StartFromRev = start, EndFromRev = end, How = "branch from" });
-            LocalFiles.Write(local, context.Content(sourceRevisionAtEnd.Blob), writable: true);
+            open.Virtual = options.Virtual;
+            if (!options.Virtual)
+            {
+                context.WriteWorkspaceFile(local, context.Content(sourceRevisionAtEnd.Blob), writable: true);
+            }
         }
         else if (action == "delete")
         {
             open.Resolved.Add(new DoneResolve { FromFile = source, StartFromRev = start, EndFromRev = end, How = "delete from" });
-            LocalFiles.Delete(local);
+            open.Virtual = options.Virtual;
+            if (!options.Virtual)
+            {
+                LocalFiles.Delete(local);
+            }
         }
         else
         {
+            // A content resolve needs the target in the workspace, so even -v leaves it there.
             open.Unresolved.Add(new PendingResolve { FromFile = source, StartFromRev = start, EndFromRev = end, BaseFile = source, BaseRev = baseRev });
         }
 
         context.MarkDirty();
         return true;
+    }
+
+    /// <summary>Brings an out-of-date target to its head revision; a virtual delete only moves the have list.</summary>
+    private static int SyncTarget(CommandContext context, Workspace workspace, DepotFile targetFile, string local, string action, bool isVirtual)
+    {
+        context.State.HaveOf(workspace.Name)[targetFile.Path] = targetFile.HeadRev;
+        if (!(isVirtual && action == "delete"))
+        {
+            context.WriteWorkspaceFile(local, context.Content(targetFile.Head.Blob), writable: false);
+        }
+
+        return targetFile.HeadRev;
     }
 
     private static OpenedFile Open(CommandContext context, Workspace workspace, string target, string action, string type, int have, int change)

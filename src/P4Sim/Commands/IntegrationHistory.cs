@@ -5,7 +5,11 @@ namespace P4Flow.P4Sim.Commands;
 /// <summary>Which source revisions already reached a target, submitted or still pending in an open.</summary>
 internal static class IntegrationHistory
 {
-    public static HashSet<int> Credited(DepotState state, string source, string target, OpenedFile? openTarget)
+    /// <summary>Submitted integration records by target file: built once per command, so a 10,000-file integrate stays linear.</summary>
+    public static ILookup<string, IntegrationRecord> ByTarget(DepotState state) =>
+        state.Integrations.ToLookup(r => r.ToFile, StringComparer.Ordinal);
+
+    public static HashSet<int> Credited(ILookup<string, IntegrationRecord> byTarget, string source, string target, OpenedFile? openTarget)
     {
         var revisions = new HashSet<int>();
         void AddRange(int startExclusive, int end)
@@ -16,17 +20,15 @@ internal static class IntegrationHistory
             }
         }
 
-        foreach (var record in state.Integrations)
+        foreach (var record in byTarget[target].Where(r => r.FromFile == source))
         {
-            if (record.ToFile == target && record.FromFile == source)
-            {
-                AddRange(record.StartFromRev, record.EndFromRev);
-            }
-            else if (record.ToFile == source && record.FromFile == target)
-            {
-                // A source revision made from the target already holds the target's content.
-                revisions.Add(record.ToRev);
-            }
+            AddRange(record.StartFromRev, record.EndFromRev);
+        }
+
+        foreach (var record in byTarget[source].Where(r => r.FromFile == target))
+        {
+            // A source revision made from the target already holds the target's content.
+            revisions.Add(record.ToRev);
         }
 
         if (openTarget is not null)

@@ -8,6 +8,7 @@ internal static class LocalFiles
 {
     private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
+    /// <summary>Only CommandContext.WriteWorkspaceFile calls this, so workspace writes are counted.</summary>
     public static void Write(string path, byte[] content, bool writable)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

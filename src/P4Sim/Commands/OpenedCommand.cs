@@ -44,7 +44,7 @@ internal static class OpenedCommand
 
         foreach (var open in shown)
         {
-            Print(context, open);
+            Print(context, open, allClients);
         }
 
         if (args.Files.Count == 0 ? shown.Count == 0 : unmatched.Count > 0)
@@ -54,22 +54,23 @@ internal static class OpenedCommand
         }
     }
 
-    private static void Print(CommandContext context, OpenedFile open)
+    private static void Print(CommandContext context, OpenedFile open, bool allClients)
     {
         var rev = Revisions.Shown(open, context.State);
         var ours = open.Client == context.ClientName;
         var text = $"{open.DepotPath}#{rev} - {open.Action} {OpenSupport.ChangeText(open.Change)} ({open.Type})";
-        if (!ours)
+        // MsgDm OpenedOther*: with -a every line names its user@client, ours included.
+        if (allClients || !ours)
         {
             text += $" by {open.User}@{open.Client}";
         }
 
+        // One suffix per line: the catalog has *locked* and *exclusive* forms but none with both.
         if (open.Locked)
         {
             text += " *locked*";
         }
-
-        if (FileTypes.IsExclusive(open.Type))
+        else if (FileTypes.IsExclusive(open.Type))
         {
             text += " *exclusive*";
         }

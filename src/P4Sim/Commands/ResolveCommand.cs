@@ -110,7 +110,7 @@ internal static class ResolveCommand
         var (how, result) = outcome.Value;
         if (result is not null)
         {
-            LocalFiles.Write(local, result, writable: true);
+            context.WriteWorkspaceFile(local, result, writable: true);
         }
         else
         {

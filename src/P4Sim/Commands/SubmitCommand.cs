@@ -138,6 +138,7 @@ internal static class SubmitCommand
 
     private static byte[]? WorkspaceContent(CommandContext context, Workspace workspace, OpenedFile open) =>
         open.Action == "delete" ? null
+            : open.Virtual ? context.Content(open.BranchBlob)
             : LocalFiles.Read(workspace.LocalPath(open.DepotPath)!) ?? context.Content(open.BranchBlob);
 
     /// <summary>Out-of-date files and locks held by others stop the submit, as on a real server.</summary>
@@ -233,6 +234,13 @@ internal static class SubmitCommand
     private static void FinishOpen(CommandContext context, OpenedFile open, int rev, bool deleted)
     {
         context.State.Opened.Remove(open);
+        if (open.Virtual)
+        {
+            // integrate -v never gave the workspace the file: "After submitting a virtual
+            // integration, 'p4 sync' can be used to update the workspace" (p4 help integrate).
+            return;
+        }
+
         var have = context.State.HaveOf(open.Client);
         if (deleted)
         {

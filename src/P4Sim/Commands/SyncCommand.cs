@@ -124,7 +124,8 @@ internal static class SyncCommand
             : step.Have == 0 ? (File.Exists(step.Local) ? ("replacing", "replaced") : ("added as", "added"))
             : step.Have == step.Target ? ("refreshing", "refreshed")
             : ("updating", "updated");
-        var shownRev = step.Target == 0 ? step.File.HeadRev : step.Target;
+        // "deleted as" names the revision the workspace had (SyncDelete's %haveRev%).
+        var shownRev = step.Target == 0 ? step.Have : step.Target;
         var record = new TagRecord()
             .Add("depotFile", step.File.Path)
             .Add("clientFile", step.Local)
@@ -157,7 +158,7 @@ internal static class SyncCommand
             have[step.File.Path] = step.Target;
             if (!haveOnly)
             {
-                LocalFiles.Write(step.Local, context.Content(revision.Blob), writable: false);
+                context.WriteWorkspaceFile(step.Local, context.Content(revision.Blob), writable: false);
             }
         }
 

@@ -22,6 +22,9 @@ internal sealed class DepotState
 
     public SortedDictionary<int, List<ShelvedFile>> Shelves { get; set; } = [];
 
+    /// <summary>What p4 commands wrote into workspaces, summed since the depot was made.</summary>
+    public WorkspaceWrites WorkspaceWrites { get; set; } = new();
+
     public DepotFile? File(string depotPath) => Files.GetValueOrDefault(depotPath);
 
     public SortedDictionary<string, int> HaveOf(string client)
@@ -51,6 +54,17 @@ internal sealed class DepotState
         var headType = File(depotPath)?.Head.Type ?? "";
         return others.Count > 0 && (FileTypes.IsExclusive(headType) || others.Exists(o => FileTypes.IsExclusive(o.Type)));
     }
+}
+
+/// <summary>
+/// A debug counter: files and bytes written into client workspaces (sync, integrate, resolve,
+/// revert). It is what a virtual integrate (integrate -v) saves, so benchmarks read it here.
+/// </summary>
+internal sealed class WorkspaceWrites
+{
+    public long Files { get; set; }
+
+    public long Bytes { get; set; }
 }
 
 internal sealed class ClientSpec
@@ -167,6 +181,9 @@ internal sealed class OpenedFile
     public int WorkRev { get; set; }
 
     public bool Locked { get; set; }
+
+    /// <summary>Opened by integrate -v: the workspace was not given the file, so submit leaves the have list alone.</summary>
+    public bool Virtual { get; set; }
 
     /// <summary>For branch opens: the content to submit, taken from the source.</summary>
     public string? BranchBlob { get; set; }

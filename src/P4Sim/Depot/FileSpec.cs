@@ -33,11 +33,12 @@ internal sealed class FileSpec
     public static FileSpec? Parse(string argument, Workspace? workspace, string currentDirectory, out string? error)
     {
         error = null;
-        var split = argument.LastIndexOfAny(['#', '@']);
+        // The revision starts at the first # or @ of the last path segment: "@40,@42" holds two.
         var lastSlash = argument.LastIndexOf('/');
+        var split = argument.IndexOfAny(['#', '@'], lastSlash + 1);
         RevisionSpec? revision = null;
         var path = argument;
-        if (split > lastSlash)
+        if (split >= 0)
         {
             revision = RevisionSpec.Parse(argument[split..]);
             if (revision is null)

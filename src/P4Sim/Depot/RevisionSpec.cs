@@ -2,10 +2,49 @@ using System.Globalization;
 
 namespace P4Flow.P4Sim.Depot;
 
-/// <summary>A revision specifier after a path: #n, #head, #have, #none or @change.</summary>
+/// <summary>
+/// A revision specifier after a path: #n, #head, #have, #none or @change, or a range of them:
+/// "@40,42", "@40,@42", "#2,4", "#2,#4" (both ends inclusive) or "@>40" (changes after 40).
+/// </summary>
 internal sealed record RevisionSpec(string Text, int? Rev, int? Change, bool Have, bool None)
 {
+    /// <summary>The first revision of a range (inclusive); null for a single revision.</summary>
+    public RevisionSpec? From { get; init; }
+
     public static RevisionSpec? Parse(string text)
+    {
+        if (text.Length < 2)
+        {
+            return null;
+        }
+
+        if (text.StartsWith("@>", StringComparison.Ordinal))
+        {
+            // "@>N" is every change after N, up to the head.
+            return int.TryParse(text[2..], CultureInfo.InvariantCulture, out var after)
+                ? new RevisionSpec(text, null, null, false, false) { From = new RevisionSpec($"@{after + 1}", null, after + 1, false, false) }
+                : null;
+        }
+
+        var comma = text.IndexOf(',', StringComparison.Ordinal);
+        if (comma > 0)
+        {
+            var upperText = text[(comma + 1)..];
+            if (upperText.Length == 0)
+            {
+                return null;
+            }
+
+            // "@40,42": the second end takes the first end's marker when it has none.
+            var upper = Single(upperText[0] is '@' or '#' ? upperText : text[0] + upperText);
+            var lower = Single(text[..comma]);
+            return lower is null || upper is null ? null : upper with { Text = text, From = lower };
+        }
+
+        return Single(text);
+    }
+
+    private static RevisionSpec? Single(string text)
     {
         if (text.Length < 2)
         {
@@ -27,7 +66,7 @@ internal sealed record RevisionSpec(string Text, int? Rev, int? Change, bool Hav
         };
     }
 
-    /// <summary>The revision of a file this spec selects; 0 when none.</summary>
+    /// <summary>The revision of a file this spec selects (the end of a range); 0 when none.</summary>
     public int Resolve(DepotFile file, DepotState state, int haveRev)
     {
         if (None)
@@ -53,4 +92,17 @@ internal sealed record RevisionSpec(string Text, int? Rev, int? Change, bool Hav
 
         return file.HeadRev;
     }
+
+    /// <summary>The last revision before the range starts: revisions after it and up to Resolve are in range; 0 for no range.</summary>
+    public int LowerExclusive(DepotFile file, DepotState state) => From switch
+    {
+        null => 0,
+        { Rev: { } rev } => Math.Min(Math.Max(rev - 1, 0), file.HeadRev),
+        { Change: { } change } => (From with { Change = change - 1 }).Resolve(file, state, 0),
+        _ => 0,
+    };
+
+    /// <summary>True when a submitted revision falls in this spec: the range, or up to the single revision.</summary>
+    public bool Contains(DepotFile file, Revision revision, DepotState state) =>
+        revision.Rev > LowerExclusive(file, state) && revision.Rev <= Resolve(file, state, 0);
 }

@@ -120,17 +120,32 @@ public sealed class IntegrateTests : IDisposable
     }
 
     [Fact]
-    public void Integrate_TargetNotAtHead_MustSyncBeforeIntegrating()
+    public void IntegrateH_TargetNotAtHead_MustSyncBeforeIntegrating()
     {
         _p4.BranchedFile();
         _p4.Submit("rel edit", ("rel/a.c", SimHarness.TenLines((9, "rel"))));
         _p4.Submit("main edit", ("main/a.c", SimHarness.TenLines((1, "main"))));
         SimHarness.Ok(_p4.Run("sync", "//depot/rel/a.c#1"));
 
-        var result = _p4.Run("integrate", "//depot/main/...", "//depot/rel/...");
+        var result = _p4.Run("integrate", "-h", "//depot/main/...", "//depot/rel/...");
 
         Assert.Equal(0, result.Exit);
         Assert.Equal(["//depot/rel/a.c - must sync before integrating."], result.Err);
+    }
+
+    [Fact]
+    public void Integrate_TargetNotAtHead_SyncsItFirst()
+    {
+        _p4.BranchedFile();
+        _p4.Submit("rel edit", ("rel/a.c", SimHarness.TenLines((9, "rel"))));
+        _p4.Submit("main edit", ("main/a.c", SimHarness.TenLines((1, "main"))));
+        SimHarness.Ok(_p4.Run("sync", "//depot/rel/a.c#1"));
+
+        var result = SimHarness.Ok(_p4.Run("integrate", "//depot/main/...", "//depot/rel/..."));
+
+        // "By default, target files are automatically synced to the head revision" (p4 help integrate).
+        Assert.Equal(["//depot/rel/a.c#2 - sync/integrate from //depot/main/a.c#2"], result.Out);
+        Assert.Equal(SimHarness.TenLines((9, "rel")), _p4.Read("rel/a.c"));
     }
 
     [Fact]

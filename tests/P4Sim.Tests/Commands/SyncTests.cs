@@ -50,7 +50,8 @@ public sealed class SyncTests : IDisposable
 
         var result = Alice("sync");
 
-        Assert.Equal([$"//depot/main/a.c#2 - deleted as {_root2}/main/a.c"], result.Out);
+        // "deleted as" names the revision the workspace had (MsgDm SyncDelete's %haveRev%), not the deleted head.
+        Assert.Equal([$"//depot/main/a.c#1 - deleted as {_root2}/main/a.c"], result.Out);
         Assert.False(File.Exists(Path.Combine(_root2, "main/a.c")));
     }
 

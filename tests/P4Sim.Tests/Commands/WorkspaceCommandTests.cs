@@ -198,7 +198,7 @@ public sealed class WorkspaceCommandTests : IDisposable
         var result = _p4.Run("describe", "-S", "2");
 
         Assert.Equal(
-            ["Change 2 by bob@ws *pending* on 2024/05/01 12:00:00", "", "\tshelf", "", "Shelved files ...", "", "... //depot/a.c#1 edit"],
+            ["Change 2 by bob@ws on 2024/05/01 12:00:00 *pending*", "", "\tshelf", "", "Shelved files ...", "", "... //depot/a.c#1 edit"],
             result.Out);
     }
 
