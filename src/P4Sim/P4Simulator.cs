@@ -4,6 +4,7 @@ using P4Flow.P4Sim.Demo;
 using P4Flow.P4Sim.Depot;
 using P4Flow.P4Sim.Faults;
 using P4Flow.P4Sim.Output;
+using P4Flow.P4Sim.Security;
 
 namespace P4Flow.P4Sim;
 
@@ -57,13 +58,14 @@ internal static class P4Simulator
         }
 
         var settings = options.Settings;
-        var root = Path.IsPathRooted(settings.Port) && Directory.Exists(settings.Port) ? settings.Port : null;
-        if (root is null)
+        var address = ServerAddress.Parse(settings.Port);
+        if (address is null)
         {
             ConnectFailed(output, settings.Port);
             return;
         }
 
+        var root = address.Folder;
         var faults = FaultPlan.Load(environment.GetValueOrDefault("P4SIM_FAULT"), root, options.Command);
         if (!FaultInjector.BeforeCommand(faults, options.Command, options.Arguments, output, cancellationToken))
         {
@@ -75,13 +77,42 @@ internal static class P4Simulator
         {
             var state = store.Load();
             FaultInjector.InjectOpens(faults, state);
-            var context = new CommandContext(settings, output, store, state, options.Arguments, Clock.Now(environment), cancellationToken) { Input = stdin, WorkspaceLog = environment.GetValueOrDefault("P4SIM_WORKSPACE_LOG") };
-            command(context);
+            var context = new CommandContext(settings, output, store, state, options.Arguments, Clock.Now(environment), cancellationToken)
+            {
+                Input = stdin,
+                WorkspaceLog = environment.GetValueOrDefault("P4SIM_WORKSPACE_LOG"),
+                Address = address,
+            };
+            if (Admitted(CommandTable.Canonical(options.Command), context))
+            {
+                command(context);
+            }
+
             if (context.Dirty)
             {
                 store.Save(state);
             }
         }
+    }
+
+    /// <summary>
+    /// The checks every command passes first, in p4's order: the client's trust in an SSL server's key, then the
+    /// server's check of the caller's credentials. Commands that manage trust or credentials themselves skip them,
+    /// and "info" answers anyone, as p4d's does.
+    /// </summary>
+    private static bool Admitted(string command, CommandContext context)
+    {
+        if (command is "trust" or "sslkey")
+        {
+            return true;
+        }
+
+        if (context.Address.Ssl && !TrustCheck.Allows(context))
+        {
+            return false;
+        }
+
+        return command is "info" or "login" or "logout" or "passwd" || Authenticator.Allows(context);
     }
 
     public static void ConnectFailed(OutputSink output, string port) =>

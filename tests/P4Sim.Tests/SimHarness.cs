@@ -24,6 +24,9 @@ internal sealed class SimHarness : IDisposable
             ["P4USER"] = "bob",
             ["P4CLIENT"] = client,
             ["P4SIM_NOW"] = Now.ToString(System.Globalization.CultureInfo.InvariantCulture),
+
+            // p4 keeps tickets and trust under $HOME: never the home of whoever runs the tests.
+            ["HOME"] = Folder,
         };
         if (createClient)
         {
@@ -45,6 +48,18 @@ internal sealed class SimHarness : IDisposable
     public P4Result Run(params string[] args) => RunWithInput("", args);
 
     public P4Result RunWithInput(string input, params string[] args) => RunAs(Environment, input, args);
+
+    /// <summary>Runs with some environment variables changed (P4PASSWD, P4SIM_NOW...) for this run only.</summary>
+    public P4Result RunWith(IReadOnlyDictionary<string, string> changes, string input, params string[] args)
+    {
+        var environment = new Dictionary<string, string>(Environment);
+        foreach (var (key, value) in changes)
+        {
+            environment[key] = value;
+        }
+
+        return RunAs(environment, input, args);
+    }
 
     public P4Result RunAs(IReadOnlyDictionary<string, string> environment, string input, params string[] args)
     {

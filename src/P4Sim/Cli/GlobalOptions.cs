@@ -63,11 +63,27 @@ internal sealed record GlobalOptions(ConnectionSettings Settings, OutputMode Mod
             Setting("P4USER", environment.GetValueOrDefault("USER") ?? "user"),
             Setting("P4CLIENT", host),
             host,
-            cwd);
+            cwd)
+        {
+            Password = explicitValues.GetValueOrDefault("P4PASSWD") ?? config.GetValueOrDefault("P4PASSWD") ?? environment.GetValueOrDefault("P4PASSWD"),
+            TicketsFile = Setting("P4TICKETS", DefaultClientFile(environment, ".p4tickets", "p4tickets.txt")),
+            TrustFile = Setting("P4TRUST", DefaultClientFile(environment, ".p4trust", "p4trust.txt")),
+        };
         var mode = new OutputMode(script, tagged, json, quiet);
         var command = error is null && i < args.Count ? args[i] : null;
         var rest = command is null ? [] : args.Skip(i + 1).ToList();
         return new GlobalOptions(settings, mode, command, rest, error);
+    }
+
+    /// <summary>Where p4 keeps tickets and trust without P4TICKETS/P4TRUST: $HOME/.p4tickets, %USERPROFILE%\p4tickets.txt on Windows.</summary>
+    private static string DefaultClientFile(IReadOnlyDictionary<string, string> environment, string unixName, string windowsName)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Path.Combine(environment.GetValueOrDefault("USERPROFILE") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), windowsName);
+        }
+
+        return Path.Combine(environment.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), unixName);
     }
 
     /// <summary>Values from the nearest P4CONFIG file in the directory or its parents; they beat the environment.</summary>

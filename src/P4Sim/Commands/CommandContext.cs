@@ -2,6 +2,7 @@ using System.Globalization;
 using P4Flow.P4Sim.Cli;
 using P4Flow.P4Sim.Depot;
 using P4Flow.P4Sim.Output;
+using P4Flow.P4Sim.Security;
 
 namespace P4Flow.P4Sim.Commands;
 
@@ -29,6 +30,9 @@ internal sealed class CommandContext(ConnectionSettings settings, OutputSink out
     /// <summary>File that gets one "bytes path" line per workspace write (P4SIM_WORKSPACE_LOG); null for none.</summary>
     public string? WorkspaceLog { get; init; }
 
+    /// <summary>The depot's address as the caller gave it (P4PORT), which says whether it is reached over SSL.</summary>
+    public ServerAddress Address { get; init; } = null!;
+
     public bool Dirty { get; private set; }
 
     public string User => Settings.User;
@@ -39,6 +43,22 @@ internal sealed class CommandContext(ConnectionSettings settings, OutputSink out
         State.Clients.TryGetValue(Settings.Client, out var spec) ? new Workspace(spec) : null;
 
     public void MarkDirty() => Dirty = true;
+
+    /// <summary>
+    /// p4's prompt: the text on stdout, then a line from standard input; null at its end. For a hidden answer
+    /// (a password) p4 writes a newline once it turns echo back on, whether or not stdin is a terminal.
+    /// </summary>
+    public string? Prompt(string text, bool hidden)
+    {
+        Out.Prompt(text);
+        var line = Input.ReadLine();
+        if (hidden)
+        {
+            Out.Prompt("\n");
+        }
+
+        return line;
+    }
 
     /// <summary>The caller's workspace, or false after printing p4's "unknown client" error.</summary>
     public bool TryWorkspace(out Workspace workspace)

@@ -26,6 +26,14 @@ internal static class CommandTable
         ["submit"] = SubmitCommand.Run,
         ["fstat"] = FstatCommand.Run,
         ["print"] = PrintCommand.Run,
+        ["logout"] = LogoutCommand.Run,
+        ["passwd"] = PasswdCommand.Run,
+        ["user"] = UserCommand.Run,
+        ["configure"] = ConfigureCommand.Run,
+        ["counter"] = CounterCommand.Run,
+        ["counters"] = CounterCommand.RunList,
+        ["trust"] = TrustCommand.Run,
+        ["sslkey"] = SslKeyCommand.Run,
     };
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
@@ -39,6 +47,7 @@ internal static class CommandTable
 
     public static IEnumerable<string> Names => Commands.Keys.Order(StringComparer.Ordinal);
 
-    public static Action<CommandContext>? Find(string name) =>
-        Commands.GetValueOrDefault(Aliases.GetValueOrDefault(name) ?? name);
+    public static Action<CommandContext>? Find(string name) => Commands.GetValueOrDefault(Canonical(name));
+
+    public static string Canonical(string name) => Aliases.GetValueOrDefault(name) ?? name;
 }

@@ -25,6 +25,26 @@ internal sealed class DepotState
     /// <summary>What p4 commands wrote into workspaces, summed since the depot was made.</summary>
     public WorkspaceWrites WorkspaceWrites { get; set; } = new();
 
+    /// <summary>User specs; a user without one (every user of an older depot) has no password.</summary>
+    public SortedDictionary<string, UserRecord> Users { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Tickets issued by p4 login and not yet logged out; expired ones stay until replaced.</summary>
+    public List<IssuedTicket> Tickets { get; set; } = [];
+
+    /// <summary>p4 configure settings by name ("security"); absent means the server default.</summary>
+    public SortedDictionary<string, string> Configurables { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>p4 counter values; the "change" counter is LastChange, not stored here.</summary>
+    public SortedDictionary<string, string> Counters { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The fingerprint of the server's SSL key, made the first time the depot is reached over ssl:.</summary>
+    public string? SslFingerprint { get; set; }
+
+    /// <summary>The security configurable: 0 (the default) to 6.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int SecurityLevel =>
+        int.TryParse(Configurables.GetValueOrDefault("security"), System.Globalization.CultureInfo.InvariantCulture, out var level) ? level : 0;
+
     public DepotFile? File(string depotPath) => Files.GetValueOrDefault(depotPath);
 
     public SortedDictionary<string, int> HaveOf(string client)
@@ -253,4 +273,32 @@ internal sealed class ShelvedFile
     public string? Blob { get; set; }
 
     public List<DoneResolve> Resolved { get; set; } = [];
+}
+
+internal sealed class UserRecord
+{
+    public string Name { get; set; } = "";
+
+    public string Email { get; set; } = "";
+
+    public string FullName { get; set; } = "";
+
+    public long Update { get; set; }
+
+    public long Access { get; set; }
+
+    /// <summary>Salted PBKDF2-SHA256 (see PasswordHash); null when the user has no password.</summary>
+    public string? PasswordHash { get; set; }
+}
+
+/// <summary>A ticket the server issued: valid for Host only (empty with login -a) until Expires (unix seconds).</summary>
+internal sealed class IssuedTicket
+{
+    public string User { get; set; } = "";
+
+    public string Value { get; set; } = "";
+
+    public string Host { get; set; } = "";
+
+    public long Expires { get; set; }
 }

@@ -1,5 +1,6 @@
 using P4Flow.P4Sim.Depot;
 using P4Flow.P4Sim.Output;
+using P4Flow.P4Sim.Security;
 
 namespace P4Flow.P4Sim.Faults;
 
@@ -26,10 +27,10 @@ internal static class FaultInjector
                     P4Simulator.ConnectFailed(output, fault.Port ?? "perforce:1666");
                     return false;
                 case "session-expired" when !IsLogin(command, arguments):
-                    output.Error("Your session has expired, please login again.", GenericCode.Protect);
+                    SecurityMessages.LoginExpired(output);
                     return false;
                 case "password-unset" when !IsLogin(command, arguments):
-                    output.Error("Perforce password (P4PASSWD) invalid or unset.", GenericCode.Protect);
+                    SecurityMessages.BadPassword(output);
                     return false;
                 default:
                     break;

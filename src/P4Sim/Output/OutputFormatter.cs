@@ -14,6 +14,9 @@ internal abstract class OutputFormatter(TextWriter stdout, TextWriter stderr)
 
     public abstract void FileText(string content);
 
+    /// <summary>Text p4 writes with printf, outside its message forms: prompts.</summary>
+    public void Raw(string text) => Stdout.Write(text);
+
     public virtual void Finish(int exitCode)
     {
     }

@@ -22,6 +22,25 @@ internal sealed class OutputSink(OutputFormatter formatter, bool quiet)
 
     public void Fatal(string text, GenericCode generic) => Emit(Severity.Fatal, generic, text);
 
+    /// <summary>
+    /// An error the client shows itself and then carries on (p4 trust shows a key warning before installing the
+    /// key): formatted as an error, but not counted toward the exit code.
+    /// </summary>
+    public void ClientError(string text, GenericCode generic) =>
+        formatter.Message(new P4Message(Severity.Failed, generic, text));
+
+    /// <summary>Makes the command exit 1 without a message, as the p4 client does when a user declines a prompt.</summary>
+    public void Fail()
+    {
+        if (Worst < Severity.Failed)
+        {
+            Worst = Severity.Failed;
+        }
+    }
+
+    /// <summary>A prompt's text (or the newline p4 writes after a hidden answer): raw on stdout in every output form.</summary>
+    public void Prompt(string text) => formatter.Raw(text);
+
     public void Record(TagRecord record, string? text)
     {
         if (!quiet || text is null)

@@ -247,14 +247,6 @@ public sealed class WorkspaceCommandTests : IDisposable
     }
 
     [Fact]
-    public void LoginStatus_TicketExpiry()
-    {
-        var result = _p4.Run("login", "-s");
-
-        Assert.Equal(["User bob ticket expires in 11 hours 59 minutes."], result.Out);
-    }
-
-    [Fact]
     public void Sync_UnknownClient_FailsWithUnknownClientMessage()
     {
         var result = _p4.RunOther("bob", "nosuch", "sync");

@@ -29,14 +29,17 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public void SessionExpired_Command_LoginAgainExitOneButLoginWorks()
     {
+        SimHarness.Ok(_p4.RunWithInput("Secret-1\nSecret-1\n", "passwd"));
+        var environment = new Dictionary<string, string>(_p4.Environment) { ["P4SIM_FAULT"] = "session-expired" };
+
         var result = WithFault("session-expired", "opened");
         var status = WithFault("session-expired", "login", "-s");
-        var login = WithFault("session-expired", "login");
+        var login = _p4.RunAs(environment, "Secret-1\n", "login");
 
         Assert.Equal(1, result.Exit);
         Assert.Equal(["Your session has expired, please login again."], result.Err);
         Assert.Equal(1, status.Exit);
-        Assert.Equal(["User bob logged in."], login.Out);
+        Assert.Equal(["Enter password: ", "User bob logged in."], login.Out);
     }
 
     [Fact]
