@@ -6,7 +6,7 @@
  *
  * In order: a session of its own (one process group, signalled as one), the command's cgroup v2, the rlimits (soft
  * and hard), then the unprivileged user with no supplementary groups and no way back up (no_new_privs); then only
- * stdin, stdout and stderr stay open, SIGPIPE and the signal mask are back to their defaults, and it execs.
+ * stdin, stdout and stderr stay open, ignored signals and the signal mask are back to their defaults, and it execs.
  * It does what util-linux's setsid, prlimit and setpriv do in a chain, in one exec instead of three, which was most of
  * what a short command costs. Any step that fails stops the launch (exit 126): nothing runs half-contained.
  * The command's arguments are never read as options: everything after "--" is passed on as it is.
@@ -53,12 +53,22 @@ static void close_inherited(void)
     for (int fd = 3; fd < last; fd++) close(fd);
 }
 
-/* .NET ignores SIGPIPE; a command's pipelines expect the default (end quietly when the reader goes). */
+/*
+ * .NET ignores SIGPIPE, and an agent started under nohup ignores SIGHUP: an ignored signal stays ignored across exec.
+ * A command's pipelines expect the default SIGPIPE (end quietly when the reader goes) and its cancellation expects
+ * SIGHUP and SIGTERM to end it, so every ignored signal goes back to its default, and the mask is emptied.
+ */
 static void default_signals(void)
 {
+    for (int sig = 1; sig < NSIG; sig++)
+    {
+        struct sigaction current;
+        if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &current) != 0) continue;
+        if (current.sa_handler == SIG_IGN && signal(sig, SIG_DFL) == SIG_ERR) fail(SETUP_FAILED, "signals", strerror(errno));
+    }
     sigset_t none;
     sigemptyset(&none);
-    if (signal(SIGPIPE, SIG_DFL) == SIG_ERR || sigprocmask(SIG_SETMASK, &none, NULL) != 0) fail(SETUP_FAILED, "signals", strerror(errno));
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) fail(SETUP_FAILED, "signals", strerror(errno));
 }
 
 static const char *value_of(const char *arg, const char *name)

@@ -75,11 +75,12 @@ public sealed class NativeLauncherTests : IDisposable
     }
 
     [Fact]
-    public async Task Launch_InheritedDescriptorAndIgnoredSigpipe_NotPassedOn()
+    public async Task Launch_InheritedDescriptorAndIgnoredSignals_NotPassedOn()
     {
         // A shell leaves descriptor 9 open without close-on-exec, as a script starting the agent might; .NET ignores SIGPIPE.
         var probe = "if [ -e /proc/$$/fd/9 ]; then echo fd9-open; else echo fd9-closed; fi; grep -E '^(SigIgn|SigBlk)' /proc/self/status";
-        var (code, stdout, stderr) = await RunAsync("/bin/sh", "-c", $"exec 9</dev/null; exec {LaunchPlan.BundledLauncher} -- /bin/sh -c \"{probe}\"");
+        // "trap '' HUP TERM" stands for an agent started under nohup, or by a supervisor that ignores them.
+        var (code, stdout, stderr) = await RunAsync("/bin/sh", "-c", $"exec 9</dev/null; trap '' HUP TERM; exec {LaunchPlan.BundledLauncher} -- /bin/sh -c \"{probe}\"");
 
         Assert.True(code == 0, stderr);
         // grep's own: a shell passes on what was ignored when it started, and unblocks signals for its children.

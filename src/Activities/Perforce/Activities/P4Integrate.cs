@@ -37,7 +37,8 @@ public sealed class P4Integrate : P4Activity
         List<string> command = ["integrate"];
         if (context.Get(Virtual)) command.Add("-v");
         if (source is not null) command.AddRange([source + range?.RevisionRange, DepotPaths.Require(context.Get(Target), "target")]);
-        else command.AddRange(range is null ? ["-b", BranchName(branch!)] : ["-b", BranchName(branch!), "-s", DepotPaths.Require(context.Get(Source), "source") + range.RevisionRange]);
+        // With a branch spec, a revision range goes on the target and still means source revisions (p4 help integrate).
+        else command.AddRange(range is null ? ["-b", BranchName(branch!)] : ["-b", BranchName(branch!), DepotPaths.Require(context.Get(Target), "target") + range.RevisionRange]);
         var output = await p4.RunAsync([.. command]).ConfigureAwait(false);
         var result = P4Parsers.Integrate(output);
         // The trap: a file opened exclusively elsewhere is reported on stdout and p4 still exits 0.

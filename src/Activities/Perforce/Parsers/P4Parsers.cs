@@ -28,7 +28,7 @@ public static partial class P4Parsers
         {
             // "#3" is one revision, "#2,#3" a range: the tagged endFromRev is the last one either way.
             foreach (var m in Lines(output, IntegrateLine()))
-                files.Add(new P4File(m.Groups["file"].Value, m.Groups["action"].Value == "branch/sync" ? "branch" : m.Groups["action"].Value, m.Groups["end"].Success ? m.Groups["end"].Value : m.Groups["start"].Value, m.Groups["from"].Value));
+                files.Add(new P4File(m.Groups["file"].Value, IntegrateAction(m.Groups["action"].Value), m.Groups["end"].Success ? m.Groups["end"].Value : m.Groups["start"].Value, m.Groups["from"].Value));
         }
         return new IntegrateResult(
             files,
@@ -194,6 +194,18 @@ public static partial class P4Parsers
     private static P4Conflict FromHeader(Match header) =>
         new(header.Groups["file"].Value, header.Groups["from"].Value, header.Groups["kind"].Value == "vs" ? P4Conflict.Binary : P4Conflict.TextConflict);
 
+    /// <summary>
+    /// "branch/sync" (a new target file) is a branch; "sync/integrate" and "sync/delete" are an integrate or delete
+    /// of a target p4 first synced to head because the workspace was behind.
+    /// </summary>
+    private static string IntegrateAction(string action) => action switch
+    {
+        "branch/sync" => "branch",
+        "sync/integrate" => "integrate",
+        "sync/delete" => "delete",
+        _ => action,
+    };
+
     private static IEnumerable<Match> Lines(P4Output output, Regex pattern) =>
         output.Messages.Select(m => pattern.Match(m.Text)).Where(m => m.Success);
 
@@ -202,7 +214,7 @@ public static partial class P4Parsers
     [GeneratedRegex(@"^(?<file>//[^#\s]+)#(?<rev>\d+) - (?<action>added as|updating|deleted as|refreshing|replacing) ")]
     private static partial Regex SyncLine();
 
-    [GeneratedRegex(@"^(?<file>//[^#\s]+)#(?<rev>\d+) - (?<action>integrate|branch/sync|delete) from (?<from>//[^#\s]+)#(?<start>[^,\s]+)(?:,#(?<end>\S+?))?(?: using base \S+)?$")]
+    [GeneratedRegex(@"^(?<file>//[^#\s]+)#(?<rev>\d+) - (?<action>integrate|branch/sync|delete|sync/integrate|sync/delete) from (?<from>//[^#\s]+)#(?<start>[^,\s]+)(?:,#(?<end>\S+?))?(?: using base \S+)?$")]
     private static partial Regex IntegrateLine();
 
     [GeneratedRegex(@"^(?<file>//\S+) - can't integrate exclusive file already opened")]

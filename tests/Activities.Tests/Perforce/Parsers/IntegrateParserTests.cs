@@ -33,6 +33,25 @@ public sealed class IntegrateParserTests
     }
 
     [Fact]
+    public void Integrate_TargetBehindHead_SyncedThenIntegratedLinesCount()
+    {
+        // Without -h, p4 first syncs a target the workspace holds at an older revision and says so in the action.
+        var output = P4Run.Parse("""
+            //depot/rel/a.c#2 - sync/integrate from //depot/main/a.c#2
+            //depot/rel/b.c#3 - sync/delete from //depot/main/b.c#4
+            """);
+
+        var result = P4Parsers.Integrate(output);
+
+        Assert.Equal(
+            [
+                new P4File("//depot/rel/a.c", "integrate", "2", "//depot/main/a.c"),
+                new P4File("//depot/rel/b.c", "delete", "4", "//depot/main/b.c"),
+            ],
+            result.Files);
+    }
+
+    [Fact]
     public void Integrate_ExclusiveFileOnStdoutExitZero_BlockedThoughNotFailed()
     {
         var output = P4Run.Parse("""
