@@ -14,11 +14,13 @@ public static class ProgramRun
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     /// <param name="stdin">Written to its standard input, which is then closed (closed at once without it: nothing waits on a prompt).</param>
-    public static async Task<ProgramResult> RunAsync(string program, IEnumerable<string> args, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null)
+    /// <param name="environment">Variables set for it on top of this process's.</param>
+    public static async Task<ProgramResult> RunAsync(string program, IEnumerable<string> args, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         TestProcessWatchdog.EnsureStarted();
         var info = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         foreach (var arg in args) info.ArgumentList.Add(arg);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start");
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);

@@ -112,9 +112,32 @@ public sealed class SimDepot : IDisposable
         }
     }
 
+    /// <summary>
+    /// Secures the depot as an administrator would (src/P4Sim/README.md): the developer gets a password and a ticket,
+    /// sets each user's password, then raises the security level (3: tickets only).
+    /// </summary>
+    public async Task SecureAsync(int level, params (string User, string Password)[] users)
+    {
+        await RunWithInputAsync($"{DeveloperPassword}\n{DeveloperPassword}\n", "passwd");
+        await RunWithInputAsync(DeveloperPassword + "\n", "login");
+        foreach (var (user, password) in users) await RunWithInputAsync($"{password}\n{password}\n", "passwd", user);
+        await RunAsync("configure", "set", $"security={level.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>The developer's password once the depot is secured.</summary>
+    public const string DeveloperPassword = "Dev-pass-1";
+
+    /// <summary>The developer's own tickets and trust files, beside the depot: never the tester's home.</summary>
+    private Dictionary<string, string> DeveloperEnvironment => new()
+    {
+        ["P4CONFIG"] = "",
+        ["P4TICKETS"] = Path.Combine(Path.GetDirectoryName(Root)!, "dev.tickets"),
+        ["P4TRUST"] = Path.Combine(Path.GetDirectoryName(Root)!, "dev.trust"),
+    };
+
     private async Task<string> RunProcessAsync(string workDir, string[] args, string? stdin)
     {
-        var result = await ProgramRun.RunAsync(Launcher, args, workDir, stdin);
+        var result = await ProgramRun.RunAsync(Launcher, args, workDir, stdin, environment: DeveloperEnvironment);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"p4 {string.Join(' ', args)} (depot {Root}) exited {result.ExitCode}: {result.Output}");
         return result.Output;
