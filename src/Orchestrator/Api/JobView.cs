@@ -4,6 +4,7 @@ using P4Flow.Workflows.State;
 namespace P4Flow.Orchestrator.Api;
 
 /// <summary>A job as the API shows it.</summary>
+/// <param name="Cleanup">The recorded server cleanup of an ended job that used Perforce; null before it ran.</param>
 public sealed record JobView(
     string Id,
     string DefinitionId,
@@ -22,6 +23,7 @@ public sealed record JobView(
     IReadOnlyList<StageChange> History,
     IReadOnlyList<BookmarkView> WaitingOn,
     JsonNode? Conflicts,
+    JsonNode? Cleanup,
     IReadOnlyList<ActivityExecutionRecord>? Activities)
 {
     public static JobView From(WorkflowInstance instance, IReadOnlyList<ActivityExecutionRecord>? executions = null) => new(
@@ -42,6 +44,8 @@ public sealed record JobView(
         instance.StageHistory,
         instance.Bookmarks.Select(b => new BookmarkView(b.Name, b.ActivityId, b.Dispatch, b.ResumeAt)).ToList(),
         instance.Variables["conflicts"],
+        // What the server cleanup after the job did (status, attempts, what it kept for a person): see JobCleanupJobs.
+        instance.Outputs["cleanup"],
         executions);
 }
 

@@ -169,7 +169,7 @@ public sealed class AgentPipelineTests
     }
 
     /// <summary>A real orchestrator that sends every command to agents over its hub on <paramref name="hubPort"/>, ready.</summary>
-    private static async Task<OrchestratorProcess> StartOrchestratorAsync(string home, int hubPort, params (string Key, string Value)[] settings)
+    internal static async Task<OrchestratorProcess> StartOrchestratorAsync(string home, int hubPort, params (string Key, string Value)[] settings)
     {
         var environment = new Dictionary<string, string>
         {
@@ -193,7 +193,7 @@ public sealed class AgentPipelineTests
         return orchestrator;
     }
 
-    private static (string Home, int HubPort) PrepareHome(string agent)
+    internal static (string Home, int HubPort) PrepareHome(string agent)
     {
         var home = OrchestratorProcess.CreateHome();
         var tls = HubHost.Folder(home);
