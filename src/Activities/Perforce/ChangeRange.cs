@@ -45,6 +45,8 @@ public sealed partial record ChangeRange(int? From, int To)
     private static int? Number(string digits) =>
         int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
 
-    [GeneratedRegex(@"^(?:(?<from>\d{1,10})?(?<comma>,))?(?<to>\d{1,10})$")]
+    // [0-9], not \d: \d also matches other scripts' digits (Arabic-Indic, full-width), which int.TryParse then refuses
+    // with a misleading "numbers run from 1 to ..." instead of the syntax error.
+    [GeneratedRegex(@"^(?:(?<from>[0-9]{1,10})?(?<comma>,))?(?<to>[0-9]{1,10})$")]
     private static partial Regex Syntax();
 }

@@ -36,7 +36,10 @@ internal sealed partial class PerforceOptionsValidation : IValidateOptions<Perfo
             ? $"{key}.user must be a Perforce user name (got '{server.User}')." : null;
         yield return Name().IsMatch(server.Charset) ? null : $"{key}.charset must be a P4CHARSET such as none or utf8 (got '{server.Charset}').";
         yield return P4Credentials.Problem($"{key}.credentials", server.Credentials);
-        if (server.IsSsl)
+        // The shorthand (key "perforce") has no fingerprint key: "perforce.fingerprint" would name a setting that is not read.
+        if (server.IsSsl && key == PerforceOptions.Section)
+            yield return "perforce.port is an ssl: port, which needs the server's key fingerprint: give the server under perforce.servers with its port and fingerprint.";
+        else if (server.IsSsl)
             yield return server.Fingerprint is { } fingerprint && Fingerprint().IsMatch(fingerprint) ? null
                 : $"{key}.fingerprint must be the ssl: server's key fingerprint, colon-separated hex such as 3F:A1:...:9C (p4 trust -l on a trusted host shows it).";
         else if (server.Fingerprint is not null)

@@ -28,7 +28,12 @@ public sealed class PerforceServerOptions
     [ConfigurationKeyName("fingerprint")]
     public string? Fingerprint { get; set; }
 
-    public bool IsSsl => Port.StartsWith("ssl", StringComparison.Ordinal) || (BackupPort?.StartsWith("ssl", StringComparison.Ordinal) ?? false);
+    public bool IsSsl => SslTransport(Port) || (BackupPort is not null && SslTransport(BackupPort));
+
+    // The transport prefix, not just "ssl": a plain port whose host name starts with "ssl" (sslgate:1666) is no ssl: server.
+    private static readonly string[] SslPrefixes = ["ssl:", "ssl4:", "ssl6:", "ssl46:", "ssl64:"];
+
+    private static bool SslTransport(string port) => SslPrefixes.Any(p => port.StartsWith(p, StringComparison.Ordinal));
 }
 
 /// <summary>
