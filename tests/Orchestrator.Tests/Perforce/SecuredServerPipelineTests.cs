@@ -36,7 +36,6 @@ public sealed class SecuredServerPipelineTests : IAsyncLifetime
         (_home, hubPort) = AgentPipelineTests.PrepareHome("builder");
         _orchestrator = await AgentPipelineTests.StartOrchestratorAsync(_home, hubPort,
             ("P4FLOW_perforce__allow_job_ports", "false"),
-            ("P4FLOW_perforce__user", ""),
             ($"P4FLOW_perforce__servers__{Server}__port", "ssl:" + _depot.Root),
             ($"P4FLOW_perforce__servers__{Server}__user", "p4flow"),
             ($"P4FLOW_perforce__servers__{Server}__fingerprint", fingerprint),
@@ -165,7 +164,7 @@ public sealed class SecuredServerPipelineTests : IAsyncLifetime
     /// <summary>What issue-level "nothing left behind" means: no opened file, no pending change, no client of the job.</summary>
     private async Task AssertServerCleanAsync(string jobId)
     {
-        Assert.Equal("", (await _depot.RunAsync("opened", "-a")).Trim());
+        Assert.Equal("File(s) not opened anywhere.", (await _depot.RunAsync("opened", "-a")).Trim());
         Assert.Equal("", (await _depot.RunAsync("changes", "-s", "pending")).Trim());
         Assert.DoesNotContain("p4flow-" + jobId, await _depot.RunAsync("clients"), StringComparison.Ordinal);
     }
