@@ -30,7 +30,7 @@ internal static class ChangesCommand
         foreach (var change in changes)
         {
             var status = change.IsPending ? "*pending* " : "";
-            var shortDescription = Truncate(change.Description);
+            var shortDescription = Descriptions.Short(change.Description);
             var record = new TagRecord()
                 .Add("change", change.Number)
                 .Add("time", change.Time)
@@ -55,13 +55,6 @@ internal static class ChangesCommand
                 : $"{head}'{shortDescription}'";
             context.Out.Record(record, text);
         }
-    }
-
-    /// <summary>p4 shows the first 31 characters of the description, newlines as spaces.</summary>
-    private static string Truncate(string description)
-    {
-        var flat = description.Replace('\n', ' ');
-        return flat.Length > 31 ? flat[..31] : flat;
     }
 
     /// <summary>

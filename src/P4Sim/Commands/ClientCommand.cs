@@ -116,7 +116,8 @@ internal static class ClientCommand
             Update = context.Now,
             Access = context.Now,
         };
-        if (existing is not null && Form(existing, true).ToText("") == Form(Stamped(spec, existing), true).ToText(""))
+        // Compared without the dates: the form says "not changed" only when its fields are the same.
+        if (existing is not null && Form(existing, false).ToText("") == Form(spec, false).ToText(""))
         {
             context.Out.Info($"Client {name} not changed.");
             return;
@@ -125,13 +126,6 @@ internal static class ClientCommand
         context.State.Clients[name] = spec;
         context.MarkDirty();
         context.Out.Info($"Client {name} saved.");
-    }
-
-    private static ClientSpec Stamped(ClientSpec spec, ClientSpec existing)
-    {
-        spec.Update = existing.Update;
-        spec.Access = existing.Access;
-        return spec;
     }
 
     /// <summary>

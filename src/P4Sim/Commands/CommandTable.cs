@@ -8,6 +8,7 @@ internal static class CommandTable
         ["info"] = InfoCommand.Run,
         ["login"] = LoginCommand.Run,
         ["client"] = ClientCommand.Run,
+        ["clients"] = ClientsCommand.Run,
         ["branch"] = BranchCommand.Run,
         ["change"] = ChangeCommand.Run,
         ["changes"] = ChangesCommand.Run,
@@ -43,6 +44,7 @@ internal static class CommandTable
         ["changelists"] = "changes",
         ["client"] = "client",
         ["workspace"] = "client",
+        ["workspaces"] = "clients",
     };
 
     public static IEnumerable<string> Names => Commands.Keys.Order(StringComparer.Ordinal);
