@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Hangfire;
 using P4Flow.Activities.Perforce;
 using P4Flow.Orchestrator.Hub;
+using P4Flow.Workflows;
 using P4Flow.Workflows.Activities;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
@@ -35,6 +36,15 @@ public sealed partial class JobCleanupJobs(
     /// <summary>How many ended jobs, newest first, the sweep looks at.</summary>
     private const int SweepDepth = 1000;
 
+    /// <summary>What a cleanup's commands run under (their folder on an agent): the job's id with this after it.</summary>
+    public const string RunSuffix = "-cleanup";
+
+    public static string RunIdOf(string jobId) => jobId + RunSuffix;
+
+    /// <summary>The job a cleanup's folder belongs to; null for any other folder name.</summary>
+    public static string? JobOfRun(string folder) =>
+        folder.EndsWith(RunSuffix, StringComparison.Ordinal) && Ids.IsWellFormed(folder[..^RunSuffix.Length]) ? folder[..^RunSuffix.Length] : null;
+
     public void Enqueue(string jobId) => jobs.Enqueue<JobCleanupJobs>(c => c.RunAsync(jobId, CancellationToken.None));
 
     [AutomaticRetry(Attempts = 10_000, DelaysInSeconds = [5, 15, 60, 300, 900, 3600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -46,7 +56,8 @@ public sealed partial class JobCleanupJobs(
         P4Target target;
         try
         {
-            target = p4.TargetOf(job);
+            // Under an id of its own: the job's folder on its agent is gone with the job and is not made again.
+            target = p4.TargetOf(job) with { JobId = RunIdOf(jobId) };
         }
         catch (ActivityInputException ex)
         {
@@ -70,7 +81,7 @@ public sealed partial class JobCleanupJobs(
         finally
         {
             // The cleanup borrowed an agent under the job's id; it is free again and drops the folder it made.
-            services.GetService<AgentRegistry>()?.ReleaseJob(jobId, "cleanup ended", succeeded: true);
+            services.GetService<AgentRegistry>()?.ReleaseJob(RunIdOf(jobId), "cleanup ended", succeeded: true);
         }
     }
 

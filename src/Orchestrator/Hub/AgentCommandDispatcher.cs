@@ -131,7 +131,8 @@ public sealed partial class AgentCommandDispatcher(
 
     private async Task<AgentRequirements> RequirementsAsync(string jobId, CancellationToken cancellationToken)
     {
-        var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false);
+        // A job's server cleanup needs what the job needed (an agent that reaches its server).
+        var job = await store.GetInstanceAsync(BackgroundJobs.JobCleanupJobs.JobOfRun(jobId) ?? jobId, cancellationToken).ConfigureAwait(false);
         if (job?.Input[RequirementsInput] is not JsonObject wanted) return AgentRequirements.None;
         static IReadOnlyList<string> Strings(JsonNode? node) => node is JsonArray array
             ? [.. array.OfType<JsonValue>().Select(v => v.ToString()).Where(s => s.Length > 0)]

@@ -1,3 +1,4 @@
+using P4Flow.Orchestrator.BackgroundJobs;
 using P4Flow.Workflows;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
@@ -7,7 +8,7 @@ namespace P4Flow.Orchestrator.Hub;
 /// <summary>
 /// When an agent connects, answers the job folders its Hello lists: each whose job has ended gets the JobEnded the
 /// agent missed (it was away, or its stream broke as the job ended), so no folder outlives its job. A folder of a
-/// job this hub does not know, or one still running, is left alone.
+/// job this hub does not know, or one still running, is left alone. A job's cleanup folder ({job id}-cleanup) counts as its job's.
 /// </summary>
 public sealed partial class JobFolderReconciler(AgentRegistry registry, IWorkflowStore store, ILogger<JobFolderReconciler> logger)
 {
@@ -19,17 +20,18 @@ public sealed partial class JobFolderReconciler(AgentRegistry registry, IWorkflo
     {
         ArgumentNullException.ThrowIfNull(session);
         // Only names a job of this hub can have, each once: anything else can name no job folder worth a lookup.
-        var jobIds = session.Hello.JobFolders.Where(Ids.IsWellFormed).Distinct(StringComparer.Ordinal).Take(MaxFolders).ToList();
+        var folders = session.Hello.JobFolders.Where(f => Ids.IsWellFormed(f) || JobCleanupJobs.JobOfRun(f) is not null).Distinct(StringComparer.Ordinal).Take(MaxFolders).ToList();
         session.Hello.JobFolders.Clear();
         var ended = 0;
         try
         {
-            foreach (var jobId in jobIds)
+            foreach (var folder in folders)
             {
-                if (registry.AgentOf(jobId) is not null) continue;
-                var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false);
+                if (registry.AgentOf(folder) is not null) continue;
+                // A cleanup's folder goes with its job's end too: a cleanup cut off by a disconnect is run again anew.
+                var job = await store.GetInstanceAsync(JobCleanupJobs.JobOfRun(folder) ?? folder, cancellationToken).ConfigureAwait(false);
                 if (job is null || !job.Status.IsTerminal()) continue;
-                if (!session.TrySend(registry.JobEndedFor(session.AgentId, jobId, job.Status == WorkflowStatus.Finished))) return;
+                if (!session.TrySend(registry.JobEndedFor(session.AgentId, folder, job.Status == WorkflowStatus.Finished))) return;
                 ended++;
             }
             if (ended > 0) LogEnded(logger, session.AgentId, ended);

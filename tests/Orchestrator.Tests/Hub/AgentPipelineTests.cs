@@ -38,6 +38,10 @@ public sealed class AgentPipelineTests
         await agent.WaitForOutputAsync($"Job {jobId} ended; its folder {Path.Combine(agent.Workspace, jobId)} was removed", "the agent to remove the job's folder");
         Assert.False(Directory.Exists(Path.Combine(agent.Workspace, jobId)), "the finished job's folder is gone");
         Assert.False(Directory.Exists(Path.Combine(home, "data", "workspaces", jobId)), "nothing ran in the orchestrator");
+        // The server cleanup after the job runs on the agent in a folder of its own, removed in turn; the job's stays gone.
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j["cleanup"]?.Str("status") == "DONE", "the server cleanup");
+        await agent.WaitForOutputAsync($"Job {jobId}-cleanup ended; its folder {Path.Combine(agent.Workspace, jobId)}-cleanup was removed", "the agent to remove the cleanup's folder");
+        Assert.False(Directory.Exists(Path.Combine(agent.Workspace, jobId)), "the finished job's folder is not made again");
         var agents = await orchestrator.Client.GetJsonAsync("/api/agents");
         var builder = agents.AsArray().Single(a => a!.Str("id") == "builder")!;
         Assert.Equal("HEALTHY", builder.Str("state"));

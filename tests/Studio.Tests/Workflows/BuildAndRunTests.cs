@@ -21,7 +21,10 @@ public sealed class BuildAndRunTests(StudioFixture studio)
             await page.OpenAsync("/", "workflows");
             await page.GetByRole(AriaRole.Button, new() { Name = "New workflow" }).ClickAsync();
             await page.GetByLabel("Name").FillAsync("Built in the browser");
+            // The id is derived from the name on the server; typing it before that render lands appends to the slug.
+            await Assertions.Expect(page.GetByLabel("Definition id")).ToHaveValueAsync("built-in-the-browser");
             await page.GetByLabel("Definition id").FillAsync(id);
+            await Assertions.Expect(page.GetByLabel("Definition id")).ToHaveValueAsync(id);
             await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
             await page.WaitReadyAsync("designer");
             await Assertions.Expect(page.Node("start")).ToHaveCountAsync(1);
