@@ -23,6 +23,8 @@ public sealed record P4Item(IReadOnlyDictionary<string, string>? Record, P4Messa
 /// </summary>
 public sealed class P4Output
 {
+    /// <summary>E_USAGE: the command line was wrong (an option this server does not know, say).</summary>
+    public const int GenericUsage = 1;
     public const int GenericEmpty = 17;
     public const int GenericComm = 38;
 

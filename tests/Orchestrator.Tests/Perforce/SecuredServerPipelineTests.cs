@@ -69,6 +69,9 @@ public sealed class SecuredServerPipelineTests : IAsyncLifetime
         Assert.Contains($"#p4flow-job: {jobId}", described, StringComparison.Ordinal);
         Assert.Contains("//depot/rel/a.txt#", described, StringComparison.Ordinal);
         Assert.DoesNotContain("b.txt", described, StringComparison.Ordinal);
+        // By default the integrate was virtual: the workspace was never synced to the target's head.
+        var integrate = job["activities"]!.AsArray().Single(a => a!.Str("activityId") == "integrate")!;
+        Assert.True(integrate["outputs"]!["virtual"]!.GetValue<bool>(), integrate.ToJsonString());
         await AssertServerCleanAsync(jobId);
         // Logged in on the agent, ticket in the agent's state folder, owner-only; the login audited without a secret.
         var tickets = Path.Combine(_agent.StateDir, "p4", Server + ".tickets");

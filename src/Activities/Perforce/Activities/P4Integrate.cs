@@ -34,12 +34,20 @@ public sealed class P4Integrate : P4Activity
         var branch = context.Get(Branch);
         var range = ChangesOf(context.Get(Changes));
         var source = string.IsNullOrEmpty(branch) ? DepotPaths.Require(context.Get(Source), "source") : null;
-        List<string> command = ["integrate"];
-        if (context.Get(Virtual)) command.Add("-v");
-        if (source is not null) command.AddRange([source + range?.RevisionRange, DepotPaths.Require(context.Get(Target), "target")]);
+        List<string> files;
+        if (source is not null) files = [source + range?.RevisionRange, DepotPaths.Require(context.Get(Target), "target")];
         // With a branch spec, a revision range goes on the target and still means source revisions (p4 help integrate).
-        else command.AddRange(range is null ? ["-b", BranchName(branch!)] : ["-b", BranchName(branch!), DepotPaths.Require(context.Get(Target), "target") + range.RevisionRange]);
-        var output = await p4.RunAsync([.. command]).ConfigureAwait(false);
+        else files = range is null ? ["-b", BranchName(branch!)] : ["-b", BranchName(branch!), DepotPaths.Require(context.Get(Target), "target") + range.RevisionRange];
+        var isVirtual = context.Get(Virtual);
+        var output = await p4.RunAsync(["integrate", .. isVirtual ? ["-v"] : Array.Empty<string>(), .. files]).ConfigureAwait(false);
+        if (isVirtual && output.Failed && output.Messages.Any(m => m.Generic == P4Output.GenericUsage))
+        {
+            // A server that does not know -v: the classic path, the target synced into the workspace first.
+            isVirtual = false;
+            var synced = await p4.RunAsync("sync", DepotPaths.Require(context.Get(Target), "target")).ConfigureAwait(false);
+            if (synced.Failed && P4ErrorClass.Classify(synced) != P4ErrorClass.NothingToDo) return Failure("p4 sync", synced);
+            output = await p4.RunAsync(["integrate", .. files]).ConfigureAwait(false);
+        }
         var result = P4Parsers.Integrate(output);
         // The trap: a file opened exclusively elsewhere is reported on stdout and p4 still exits 0.
         if (result.ExclusiveBlocked.Count > 0)
@@ -51,7 +59,7 @@ public sealed class P4Integrate : P4Activity
         if (output.Failed) return Failure("p4 integrate", output);
         var provenance = await ProvenanceAsync(p4, source ?? DepotPaths.Require(context.Get(Source), "source"), range).ConfigureAwait(false);
         if (provenance.Failed is { } failed) return Failure("p4 changes", failed);
-        return JobResult.Done("Integrated", new JsonObject { [Files.Name] = ToJson(result.Files), [Provenance.Name] = provenance.Lines });
+        return JobResult.Done("Integrated", new JsonObject { [Files.Name] = ToJson(result.Files), [Provenance.Name] = provenance.Lines, ["virtual"] = isVirtual });
     }
 
     /// <summary>How many changes a description names one by one; a longer range says how many more.</summary>

@@ -42,4 +42,50 @@ public sealed class P4IntegrateTests
         Assert.Null(result.Error);
         Assert.Equal("NothingToIntegrate", result.Outcome);
     }
+
+    [Fact]
+    public async Task Run_Virtual_IntegratesWithVAndSaysSo()
+    {
+        var p4 = new ScriptedDispatcher()
+            .On("integrate", 0, "//depot/rel/a.c#1 - integrate from //depot/main/a.c#2,#3\n")
+            .On("changes", 0, "");
+
+        var result = await p4.RunAsync(new P4Integrate(), new JsonObject { ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["virtual"] = true }, "INTEGRATE");
+
+        Assert.Equal("Integrated", result.Outcome);
+        Assert.Equal("integrate -v //depot/main/... //depot/rel/...", p4.Sent[0]);
+        Assert.True(result.Outputs!["virtual"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Run_ServerRefusesV_SyncsTheTargetAndIntegratesTheClassicWay()
+    {
+        // -ztag -Mj: a usage error carries generic 1 (E_USAGE), whatever the text of a server that predates -v.
+        var p4 = new ScriptedDispatcher()
+            .On("integrate -v", 1, "", "{\"code\":\"error\",\"data\":\"Invalid option: -v.\\n\",\"severity\":3,\"generic\":1}\n")
+            .On("sync", 0, "//depot/rel/a.c#1 - added as /ws/rel/a.c\n")
+            .On("integrate", 0, "//depot/rel/a.c#1 - integrate from //depot/main/a.c#2,#3\n")
+            .On("changes", 0, "");
+
+        var result = await p4.RunAsync(new P4Integrate(), new JsonObject { ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["virtual"] = true }, "INTEGRATE");
+
+        Assert.Equal("Integrated", result.Outcome);
+        Assert.Equal(["integrate -v //depot/main/... //depot/rel/...", "sync //depot/rel/...", "integrate //depot/main/... //depot/rel/..."], p4.Sent.Take(3));
+        Assert.False(result.Outputs!["virtual"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Run_OneChangeThroughABranchSpec_RangeOnTheTarget()
+    {
+        var p4 = new ScriptedDispatcher()
+            .On("integrate", 0, "//depot/rel/a.c#1 - integrate from //depot/main/a.c#3\n")
+            .On("changes", 0, "{\"change\":\"42\",\"client\":\"dev-ws\",\"status\":\"submitted\",\"user\":\"dev\",\"desc\":\"fix\",\"time\":\"1\",\"changeType\":\"public\"}\n");
+
+        var result = await p4.RunAsync(new P4Integrate(), new JsonObject { ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["branch"] = "main-rel", ["changes"] = "42" }, "INTEGRATE");
+
+        Assert.Equal("Integrated", result.Outcome);
+        Assert.Equal("integrate -b main-rel //depot/rel/...@42,@42", p4.Sent[0]);
+        Assert.Equal("changes -s submitted //depot/main/...@42,@42", p4.Sent[1]);
+        Assert.Equal("#p4flow-source: CL 42 in //depot/main/...", result.Outputs!["provenance"]!.GetValue<string>());
+    }
 }
