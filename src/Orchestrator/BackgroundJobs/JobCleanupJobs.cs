@@ -69,12 +69,12 @@ public sealed partial class JobCleanupJobs(
         try
         {
             var report = await cleanup.RunAsync(target, KeptShelves(job), cancellationToken).ConfigureAwait(false);
-            await RecordAsync(job, Done, null, report, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(job, Done, null, report, cancellationToken, target.Server.Name).ConfigureAwait(false);
             LogCleaned(logger, jobId, target.Server.Name, report.DeletedChanges.Count, report.KeptShelves.Count);
         }
         catch (Exception ex) when (ex is CleanupFailedException or JobFailedException)
         {
-            await RecordAsync(job, Pending, ex.Message, null, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(job, Pending, ex.Message, null, cancellationToken, target.Server.Name).ConfigureAwait(false);
             LogFailed(logger, jobId, attempts, ex.Message);
             throw;
         }
@@ -122,14 +122,15 @@ public sealed partial class JobCleanupJobs(
         return executions.Any(e => activities.Find(e.ActivityType)?.Category == "Perforce");
     }
 
-    private Task<WorkflowInstance> RecordAsync(WorkflowInstance job, string status, string? error, CleanupReport? report, CancellationToken cancellationToken)
+    private Task<WorkflowInstance> RecordAsync(WorkflowInstance job, string status, string? error, CleanupReport? report, CancellationToken cancellationToken, string? server = null)
     {
         var record = new JsonObject
         {
             ["status"] = status,
             ["attempts"] = Attempts(job) + 1,
             ["at"] = clock.GetUtcNow().UtcDateTime,
-            ["server"] = job.Input[P4Client.ServerInput]?.DeepClone(),
+            // The server the cleanup went to (the default one when the job named none).
+            ["server"] = server ?? job.Input[P4Client.ServerInput]?.DeepClone(),
         };
         if (error is not null) record["error"] = error;
         if (report is not null) record["report"] = report.ToJson();

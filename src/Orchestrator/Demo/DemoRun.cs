@@ -18,25 +18,69 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
     public static string DepotDir => Path.GetFullPath(Path.Combine("data", "demo-depot"));
     public static string P4Launcher => CompanionPrograms.P4Launcher;
 
+    /// <summary>The demo's Perforce server: the simulated depot, secured as a production server is (security level 3).</summary>
+    public const string Server = "demo";
+
+    /// <summary>The Perforce password of the demo's user, made with the depot (mode 0600); P4Flow logs in with it.</summary>
+    public static string PasswordFile => Path.GetFullPath(Path.Combine("data", "demo-p4-password"));
+
     /// <summary>Settings that point the P4 activities at the simulator; applied before services are built.</summary>
     public static Dictionary<string, string?> Settings() => new()
     {
         ["perforce:executable"] = P4Launcher,
-        ["perforce:port"] = DepotDir,
-        ["perforce:user"] = "demo",
+        // A master.yaml written for the one-server shorthand must not clash with the demo's named server.
+        ["perforce:port"] = null,
+        ["perforce:user"] = null,
+        [$"perforce:servers:{Server}:port"] = DepotDir,
+        [$"perforce:servers:{Server}:user"] = "demo",
+        [$"perforce:servers:{Server}:credentials:password_file"] = PasswordFile,
+        ["perforce:default_server"] = Server,
     };
 
-    /// <summary>Creates the simulated depot unless a previous demo left one.</summary>
+    /// <summary>
+    /// Creates the simulated depot unless a previous demo left one with its password: demo gets a random password
+    /// (in <see cref="PasswordFile"/>), and the server insists on tickets, so P4Flow has to log in as it would on a
+    /// production server. A depot left without its password file is made again.
+    /// </summary>
     public static void EnsureDepot()
     {
-        if (File.Exists(Path.Combine(DepotDir, "depot.json"))) return;
-        var info = new ProcessStartInfo(P4Launcher) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("init-demo");
-        info.ArgumentList.Add(DepotDir);
+        if (File.Exists(Path.Combine(DepotDir, "depot.json")) && File.Exists(PasswordFile)) return;
+        if (Directory.Exists(DepotDir)) Directory.Delete(DepotDir, recursive: true);
+        RunP4(null, null, "init-demo", DepotDir);
+        var password = "Demo-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+        // The administrator's ticket for these steps lives only as long as they do.
+        var tickets = Path.Combine(Path.GetTempPath(), "p4flow-demo-admin-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            RunP4(tickets, $"{password}\n{password}\n", "-p", DepotDir, "-u", "demo", "passwd");
+            RunP4(tickets, password + "\n", "-p", DepotDir, "-u", "demo", "login");
+            RunP4(tickets, null, "-p", DepotDir, "-u", "demo", "configure", "set", "security=3");
+        }
+        finally
+        {
+            File.Delete(tickets);
+        }
+        // Owner-only before the password goes in: P4Flow refuses a password file others may read.
+        File.WriteAllText(PasswordFile, "");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(PasswordFile, password + "\n");
+    }
+
+    /// <param name="tickets">P4TICKETS for the command; null for p4's default.</param>
+    private static void RunP4(string? tickets, string? stdin, params string[] args)
+    {
+        var info = new ProcessStartInfo(P4Launcher) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["P4CONFIG"] = "";
+        if (tickets is not null) info.Environment["P4TICKETS"] = tickets;
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {P4Launcher}.");
+        if (stdin is not null) process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"p4 init-demo failed: {error}");
+        output.Wait();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"p4 {string.Join(' ', args.Where(a => a != DepotDir))} for the demo depot failed: {error}");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,8 +109,9 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
     [LoggerMessage(2101, LogLevel.Information, """
         Demo integration {JobId} started against the simulated depot {Depot}.
           Watch it:     curl -H "X-Api-Key: $(cat data/admin-api-key)" {Address}/api/jobs/{JobId}
-          It stops in NEEDS_RESOLVE on conflict.c. Resolve it in the job's workspace, e.g. take the source's version:
-                        (cd data/workspaces/{JobId} && {P4} -p {Depot} -u demo -c p4flow-{JobId} resolve -at)
+          It stops in NEEDS_RESOLVE on conflict.c. Resolve it in the job's workspace, e.g. take the source's version.
+          The depot wants a login (security level 3); demo's password is in data/demo-p4-password:
+                        (cd data/workspaces/{JobId} && {P4} -p {Depot} -u demo login < ../../demo-p4-password && {P4} -p {Depot} -u demo -c p4flow-{JobId} resolve -at)
           Continue:     curl -X POST -H "X-Api-Key: $(cat data/admin-api-key)" {Address}/api/jobs/{JobId}/continue
         """)]
     private static partial void LogDemo(ILogger logger, string jobId, string address, string depot, string p4);
