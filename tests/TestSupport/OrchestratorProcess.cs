@@ -33,18 +33,20 @@ public sealed class OrchestratorProcess : IAsyncDisposable
 
     /// <summary>Starts it in <paramref name="home"/> (from <see cref="CreateHome"/>), which outlives it: a later start on it is a restart.</summary>
     /// <param name="environment">Settings on top of the defaults (P4FLOW_section__key), which it may override.</param>
-    public static OrchestratorProcess Start(string home, int? port = null, IDictionary<string, string>? environment = null) =>
-        Start(home, port, environment, ownsHome: false);
+    /// <param name="arguments">Its command line after the program (e.g. "demo").</param>
+    public static OrchestratorProcess Start(string home, int? port = null, IDictionary<string, string>? environment = null, IEnumerable<string>? arguments = null) =>
+        Start(home, port, environment, ownsHome: false, arguments);
 
     /// <summary>Starts it in a new home (see <see cref="CreateHome"/>), deleted when it is disposed.</summary>
     public static OrchestratorProcess StartInNewHome(IDictionary<string, string>? environment = null) =>
         Start(CreateHome(), null, environment, ownsHome: true);
 
-    private static OrchestratorProcess Start(string home, int? port, IDictionary<string, string>? environment, bool ownsHome)
+    private static OrchestratorProcess Start(string home, int? port, IDictionary<string, string>? environment, bool ownsHome, IEnumerable<string>? arguments = null)
     {
         var chosen = port ?? Loopback.FreePort();
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = home };
         info.ArgumentList.Add(OrchestratorBuild.Program);
+        foreach (var argument in arguments ?? []) info.ArgumentList.Add(argument);
         info.Environment["P4FLOW_server__http_port"] = chosen.ToString(CultureInfo.InvariantCulture);
         // Never the default hub port, which parallel tests would fight over; commands run in-process unless a test brings agents.
         info.Environment["P4FLOW_server__port"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);

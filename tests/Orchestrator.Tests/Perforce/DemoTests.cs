@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Tests.Support;
+
+namespace P4Flow.Orchestrator.Tests.Perforce;
+
+/// <summary>
+/// The README's first command, as a new user meets it: the demo's simulated depot insists on tickets (security level
+/// 3), P4Flow logs in with the password the demo made, and the person resolving the conflict follows the log's hint.
+/// </summary>
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Demo_SecuredDepot_JobLogsInStopsForTheConflictAndFinishesAfterTheHint()
+    {
+        var home = OrchestratorProcess.CreateHome();
+        await using var demo = OrchestratorProcess.Start(home, arguments: ["demo"]);
+        await demo.WaitReadyAsync();
+        var jobId = (await Eventually.Until(() => demo.Client.GetJsonAsync("/api/jobs"), j => j["total"]!.GetValue<int>() == 1, TimeSpan.FromSeconds(120), "the demo's job"))["items"]![0]!.Str("id");
+        await demo.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to stop for the conflict", seconds: 300);
+
+        var depot = Path.Combine(home, "data", "demo-depot");
+        var passwordFile = Path.Combine(home, "data", "demo-p4-password");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passwordFile));
+        var person = Directory.CreateTempSubdirectory("p4flow-demo-person-").FullName;
+        try
+        {
+            // Without a ticket the depot refuses anyone, as a production server at security level 3 does.
+            var refused = await P4Async(person, person, depot, null, "-u", "demo", "changes", "-m", "1");
+            Assert.Contains("Perforce password (P4PASSWD) invalid or unset.", refused.Stderr, StringComparison.Ordinal);
+            Assert.Contains("demo's password is in data/demo-p4-password", demo.Output, StringComparison.Ordinal);
+
+            // The hint: log in with that password, then resolve in the job's workspace.
+            var workspace = Path.Combine(home, "data", "workspaces", jobId);
+            Assert.Equal(0, (await P4Async(person, person, depot, await File.ReadAllTextAsync(passwordFile), "-u", "demo", "login")).ExitCode);
+            var resolved = await P4Async(person, workspace, depot, null, "-u", "demo", "-c", "p4flow-" + jobId, "resolve", "-at");
+            Assert.True(resolved.ExitCode == 0, resolved.Output);
+        }
+        finally
+        {
+            Directory.Delete(person, recursive: true);
+        }
+        (await demo.Client.PostJsonAsync($"/api/jobs/{jobId}/continue", null)).EnsureSuccessStatusCode();
+        var job = await demo.Client.WaitForJobAsync(jobId, j => j["cleanup"]?.Str("status") == "DONE", "to finish and be cleaned up", seconds: 300);
+
+        Assert.True(job.Str("status") == "Finished", job.ToJsonString());
+        Assert.Equal("demo", job["cleanup"]!.Str("server"));
+        var password = (await File.ReadAllTextAsync(passwordFile)).Trim();
+        var holding = Directory.EnumerateFiles(home, "*", SearchOption.AllDirectories)
+            .Where(f => f != passwordFile && File.ReadAllText(f).Contains(password, StringComparison.Ordinal)).ToList();
+        Assert.True(holding.Count == 0, "The demo's p4 password is in: " + string.Join(", ", holding));
+        Assert.DoesNotContain(password, demo.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>p4 as a person at the terminal: their own HOME (and so their own tickets file) in <paramref name="person"/>.</summary>
+    private static Task<ProgramResult> P4Async(string person, string folder, string depot, string? stdin, params string[] args) =>
+        ProgramRun.RunAsync(SimDepot.Launcher, ["-p", depot, .. args], folder, stdin, environment: new Dictionary<string, string> { ["HOME"] = person, ["P4CONFIG"] = "" });
+}
