@@ -96,6 +96,21 @@ public sealed class SimDepot : IDisposable
 
     public Task<string> RunWithInputAsync(string stdin, params string[] args) => RunProcessAsync(Workspace, ["-p", Root, "-u", User, "-c", Client, .. args], stdin);
 
+    /// <summary>
+    /// What a job's client still holds on the server, one line each: files it has opened (and locked), its pending
+    /// changes, the client spec itself. Empty once P4Flow cleaned up after the job; others' opens do not count.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LeftoversOfAsync(string client)
+    {
+        static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return
+        [
+            .. Lines(await RunAsync("opened", "-a")).Where(l => l.EndsWith("@" + client, StringComparison.Ordinal) || l.Contains("@" + client + " ", StringComparison.Ordinal)),
+            .. Lines(await RunAsync("changes", "-s", "pending")).Where(l => l.Contains("@" + client + " ", StringComparison.Ordinal)),
+            .. Lines(await RunAsync("clients")).Where(l => l.StartsWith($"Client {client} ", StringComparison.Ordinal)),
+        ];
+    }
+
     /// <summary>Runs p4 as someone working in a job's workspace (to resolve its conflicts by hand).</summary>
     public Task<string> RunInJobWorkspaceAsync(string jobWorkspace, string jobUser, string jobClient, params string[] args) =>
         RunProcessAsync(jobWorkspace, ["-p", Root, "-u", jobUser, "-c", jobClient, .. args], null);

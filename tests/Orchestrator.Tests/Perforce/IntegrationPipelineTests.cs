@@ -107,6 +107,7 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
         var job = await orchestrator.WaitForEndAsync(await orchestrator.IntegrateAsync(depot));
 
         AssertFailed(job, "INTEGRATE", "P4_LOCKED", "can't integrate exclusive file");
+        await AssertNothingLeftAsync(depot, job);
     }
 
     [Fact]
@@ -118,6 +119,7 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
         var job = await orchestrator.WaitForEndAsync(await orchestrator.IntegrateAsync(depot));
 
         AssertFailed(job, "P4PUSH", "P4_LOCKED", "already locked");
+        await AssertNothingLeftAsync(depot, job);
     }
 
     [Fact]
@@ -135,6 +137,15 @@ public sealed class IntegrationPipelineTests(PerforceOrchestrator orchestrator)
         Assert.DoesNotContain("attempts", job["fault"]!.Str("message"), StringComparison.Ordinal);
         Assert.Single(await orchestrator.CommandsAsync(job.Str("id")), c => c.Str("event") == "command_failed");
         Assert.Empty(await orchestrator.LogEventsAsync(job.Str("id"), RetryTests.RetryScheduledEvent));
+        await AssertNothingLeftAsync(depot, job);
+    }
+
+    /// <summary>A failed job leaves nothing of its own on the server once its cleanup ran (others' opens stay).</summary>
+    private async Task AssertNothingLeftAsync(SimDepot depot, JsonNode job)
+    {
+        var cleaned = await orchestrator.WaitForCleanupAsync(job.Str("id"));
+        Assert.Empty(await depot.LeftoversOfAsync("p4flow-" + job.Str("id")));
+        Assert.True(cleaned["cleanup"]!["report"]!["clientDeleted"]!.GetValue<bool>(), cleaned["cleanup"]!.ToJsonString());
     }
 
     private static void AssertFailed(JsonNode job, string stage, string errorClass, string text)

@@ -76,6 +76,10 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
         return [.. lines.Select(l => JsonNode.Parse(l)!).Where(l => l["event_id"]?.GetValue<int>() == eventId && l.ToJsonString().Contains(jobId, StringComparison.Ordinal))];
     }
 
+    /// <summary>The ended job once its server cleanup is recorded as done.</summary>
+    public Task<JsonNode> WaitForCleanupAsync(string jobId) =>
+        Client.WaitForJobAsync(jobId, j => j["cleanup"]?.Str("status") == "DONE", "to be cleaned up on the server", seconds: 300);
+
     public Task<JsonNode> WaitForEndAsync(string jobId) =>
         Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300);
 }
