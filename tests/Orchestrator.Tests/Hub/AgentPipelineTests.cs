@@ -142,6 +142,11 @@ public sealed class AgentPipelineTests
         Assert.Equal("AGENT_LOST", job["fault"]!.Str("errorClass"));
         using var again = await orchestrator.Client.PostAsync(new Uri($"/api/jobs/{jobId}/continue", UriKind.Relative), null);
         Assert.Equal(System.Net.HttpStatusCode.Conflict, again.StatusCode);
+        // The server still holds the job's opened files and client: the cleanup waits for an agent that reaches it.
+        Assert.NotEmpty(await depot.LeftoversOfAsync("p4flow-" + jobId));
+        await using var back = AgentProcess.Start(home, hubPort, "builder");
+        await orchestrator.Client.WaitForJobAsync(jobId, j => j["cleanup"]?.Str("status") == "DONE", "the cleanup on the agent that came back", seconds: 300);
+        Assert.Empty(await depot.LeftoversOfAsync("p4flow-" + jobId));
     }
 
     [Fact]
