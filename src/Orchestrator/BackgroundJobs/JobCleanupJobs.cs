@@ -33,6 +33,8 @@ public sealed partial class JobCleanupJobs(
     public const string KeptShelvesVariable = "keptShelves";
     public const string Done = "DONE";
     public const string Pending = "PENDING";
+    /// <summary>Nothing to clean (no Perforce activity ran), or nothing possible (its server is no longer configured).</summary>
+    public const string Skipped = "SKIPPED";
     /// <summary>How many ended jobs, newest first, the sweep looks at.</summary>
     private const int SweepDepth = 1000;
 
@@ -52,7 +54,13 @@ public sealed partial class JobCleanupJobs(
     public async Task RunAsync(string jobId, CancellationToken cancellationToken)
     {
         var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false);
-        if (job is null || !job.Status.IsTerminal() || IsDone(job) || !await UsedPerforceAsync(job, cancellationToken).ConfigureAwait(false)) return;
+        if (job is null || !job.Status.IsTerminal() || IsDone(job) || IsSkipped(job)) return;
+        if (!await UsedPerforceAsync(job, cancellationToken).ConfigureAwait(false))
+        {
+            // Recorded, so the sweep does not come back to it every ten minutes.
+            await RecordAsync(job, Skipped, "no Perforce activity ran", null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         P4Target target;
         try
         {
@@ -62,7 +70,7 @@ public sealed partial class JobCleanupJobs(
         catch (ActivityInputException ex)
         {
             // The job named a server since removed from the configuration: no attempt can succeed, so say so once.
-            await RecordAsync(job, "SKIPPED", ex.Message, null, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(job, Skipped, ex.Message, null, cancellationToken).ConfigureAwait(false);
             return;
         }
         var attempts = Attempts(job) + 1;
@@ -86,9 +94,10 @@ public sealed partial class JobCleanupJobs(
     }
 
     /// <summary>Enqueues the cleanup of ended jobs that have none recorded as done (the orchestrator died before it ran).</summary>
-    public async Task SweepAsync(CancellationToken cancellationToken)
+    /// <param name="atStart">Run as the orchestrator starts: a cleanup queued before it died is gone with it, however recent.</param>
+    public async Task SweepAsync(bool atStart, CancellationToken cancellationToken)
     {
-        var settled = clock.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(2);
+        var settled = atStart ? DateTime.MaxValue : clock.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(2);
         var found = 0;
         foreach (var status in new[] { WorkflowStatus.Faulted, WorkflowStatus.Cancelled, WorkflowStatus.Finished })
         {
@@ -96,7 +105,7 @@ public sealed partial class JobCleanupJobs(
             {
                 var batch = await store.QueryInstancesAsync(new InstanceQuery(status, null, null, page, 100), cancellationToken).ConfigureAwait(false);
                 // A job that ended just now has its own cleanup queued; the sweep is for those whose cleanup was lost.
-                foreach (var job in batch.Items.Where(j => !IsDone(j) && j.Outputs[OutputKey]?["status"]?.GetValue<string>() != "SKIPPED" && (j.FinishedAt ?? j.UpdatedAt) < settled))
+                foreach (var job in batch.Items.Where(j => !IsDone(j) && !IsSkipped(j) && (j.FinishedAt ?? j.UpdatedAt) < settled))
                 {
                     Enqueue(job.Id);
                     found++;
@@ -108,6 +117,8 @@ public sealed partial class JobCleanupJobs(
     }
 
     private static bool IsDone(WorkflowInstance job) => job.Outputs[OutputKey]?["status"]?.GetValue<string>() == Done;
+
+    private static bool IsSkipped(WorkflowInstance job) => job.Outputs[OutputKey]?["status"]?.GetValue<string>() == Skipped;
 
     private static int Attempts(WorkflowInstance job) => job.Outputs[OutputKey]?["attempts"]?.GetValue<int>() ?? 0;
 
