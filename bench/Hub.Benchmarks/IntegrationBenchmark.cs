@@ -106,24 +106,41 @@ internal static class IntegrationBenchmark
     /// <summary>One p4-integrate job to its end; its timings from the job and the command log.</summary>
     private static async Task<IntegrationRun> IntegrateAsync(OrchestratorProcess orchestrator, SimDepot depot, int n)
     {
-        using var start = await orchestrator.Client.PostAsJsonAsync(new Uri("/api/workflow-definitions/p4-integrate/runs", UriKind.Relative), new JsonObject
+        var job = await RunJobAsync(orchestrator, new JsonObject
         {
             ["source"] = "//depot/main/...",
             ["target"] = "//depot/rel/...",
             ["description"] = $"Bench integration {n}",
             ["p4port"] = depot.Root,
-        });
+        }, TimeSpan.FromSeconds(120));
+        return IntegrationRun.From(job, await CommandsOfAsync(orchestrator, job["id"]!.GetValue<string>()));
+    }
+
+    /// <summary>Starts a p4-integrate job and waits for its end; throws, with its fault and the orchestrator's last output, unless it submitted.</summary>
+    internal static async Task<JsonObject> RunJobAsync(OrchestratorProcess orchestrator, JsonObject input, TimeSpan timeout)
+    {
+        using var start = await orchestrator.Client.PostAsJsonAsync(new Uri("/api/workflow-definitions/p4-integrate/runs", UriKind.Relative), input);
         if (!start.IsSuccessStatusCode) throw new InvalidOperationException($"start answered {(int)start.StatusCode}: {await start.Content.ReadAsStringAsync()}");
         var jobId = (await start.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!.GetValue<string>();
         var job = await Eventually.Until(() => orchestrator.Client.GetFromJsonAsync<JsonObject>(new Uri($"/api/jobs/{jobId}", UriKind.Relative)),
-            j => j!["status"]!.GetValue<string>() is "Finished" or "Faulted" or "Cancelled", TimeSpan.FromSeconds(120), $"job {jobId} to end");
+            j => j!["status"]!.GetValue<string>() is "Finished" or "Faulted" or "Cancelled", timeout, $"job {jobId} to end");
         if (job!["stage"]?.GetValue<string>() != "COMPLETED" || job["result"]?["status"]?.GetValue<string>() != "submitted")
-            throw new InvalidOperationException($"job {jobId} did not submit: {job.ToJsonString()}\n{orchestrator.Output[^Math.Min(4000, orchestrator.Output.Length)..]}");
-        // The command log is written as each command completes, before the job can end: it is complete now.
+        {
+            // The job's JSON holds every activity's outputs (a sync lists each file it wrote): its start is enough.
+            var whole = job.ToJsonString();
+            throw new InvalidOperationException(
+                $"job {jobId} ended {job["status"]} at stage {job["stage"]} without submitting\nfault: {job["fault"]?.ToJsonString() ?? "none"}\nresult: {job["result"]?.ToJsonString() ?? "none"}\n" +
+                $"job: {whole[..Math.Min(4000, whole.Length)]}\n{orchestrator.Output[^Math.Min(4000, orchestrator.Output.Length)..]}");
+        }
+        return job;
+    }
+
+    /// <summary>A job's records in the command log, which is written as each command completes, before the job can end: complete once it ended.</summary>
+    internal static async Task<List<JsonNode>> CommandsOfAsync(OrchestratorProcess orchestrator, string jobId)
+    {
         var log = Path.Combine(orchestrator.Home, "logs", "commands.jsonl");
-        var commands = (await File.ReadAllLinesAsync(log)).Where(l => l.Contains(jobId, StringComparison.Ordinal))
+        return (await File.ReadAllLinesAsync(log)).Where(l => l.Contains(jobId, StringComparison.Ordinal))
             .Select(l => JsonNode.Parse(l)!).Where(c => c["job_id"]?.GetValue<string>() == jobId).ToList();
-        return IntegrationRun.From(job, commands);
     }
 
     private static CapturedProcess StartAgent(string home, int hubPort)

@@ -1,11 +1,13 @@
 using P4Flow.Hub.Benchmarks;
 
 // Figures for the agent hub: dispatch latency beside a bare ping and a fresh SSH connection, a thousand agents, SSH
-// enrolment, and the orchestrator's own time in one integration.
+// enrolment, the orchestrator's own time in one integration, and what a clean merge copies into the workspace (virtual
+// integrate against the classic sync of the whole target).
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- latency [--count 10000] [--ssh-count 1000]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- agents [--count 1000] [--hold 35]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- bootstrap [--count 5] [--package PUBLISHED_AGENT_OR_TAR_GZ]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- integration [--count 20] [--runner agents|local|both]
+//   dotnet run -c Release --project bench/Hub.Benchmarks -- transfer [--files 10000] [--changed 10] [--count 3]
 var mode = args.FirstOrDefault() ?? "latency";
 int Option(string name, int fallback)
 {
@@ -19,11 +21,12 @@ return mode switch
     "agents" => await ManyAgentsBenchmark.RunAsync(Option("--count", 1_000), Option("--hold", 35)),
     "bootstrap" => await BootstrapBenchmark.RunAsync(Option("--count", 5), Array.IndexOf(args, "--package") is var p && p >= 0 && p + 1 < args.Length ? args[p + 1] : null),
     "integration" => await IntegrationBenchmark.RunAsync(Option("--count", 20), Array.IndexOf(args, "--runner") is var r && r >= 0 && r + 1 < args.Length ? args[r + 1] : "both"),
+    "transfer" => await TransferBenchmark.RunAsync(Option("--files", 10_000), Option("--changed", 10), Option("--count", 3)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH] | integration [--count N] [--runner agents|local|both]");
+    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH] | integration [--count N] [--runner agents|local|both] | transfer [--files N] [--changed N] [--count N]");
     return 64;
 }

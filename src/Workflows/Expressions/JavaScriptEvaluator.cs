@@ -51,6 +51,10 @@ public sealed class JavaScriptEvaluator
         var before = engine.Global.GetOwnPropertyKeys().ToHashSet();
         try
         {
+            // A pooled engine still carries the time and memory limits of its previous script until Evaluate resets
+            // them, and Jint's JSON parser checks them every few thousand characters: a large global (a sync's list of
+            // 10,000 files) on an engine idle for longer than the time limit failed at once as if it had timed out.
+            engine.Constraints.Reset();
             var parser = new Jint.Native.Json.JsonParser(engine);
             foreach (var (name, value) in globals)
                 engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));

@@ -84,4 +84,23 @@ public sealed class JavaScriptEvaluatorTests
         // Unstopped, the backtracking runs for hours; a busy machine may stop it late, but within seconds.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"A 1 s time limit stopped the script after {clock.Elapsed.TotalSeconds:0.0} s");
     }
+
+    [Fact]
+    public void Evaluate_LargeGlobalOnEngineIdleLongerThanTheTimeLimit_Succeeds()
+    {
+        // Jint's JSON parser checks the limits every 10,000 array elements: a sync's list of a 10,000-file branch reaches that.
+        var files = new JsonArray([.. Enumerable.Range(0, 10_000).Select(i => (JsonNode)new JsonObject { ["file"] = $"//depot/rel/f{i}.txt", ["action"] = "added" })]);
+        var large = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
+        {
+            ["input"] = new JsonObject { ["source"] = "//depot/main/..." },
+            ["activities"] = new JsonObject { ["sync"] = new JsonObject { ["files"] = files } },
+        };
+        _evaluator.Evaluate("input.x", Globals);
+        // Past the previous script's deadline, which the pooled engine still holds until its next script starts.
+        Thread.Sleep(TimeSpan.FromSeconds(1.2));
+
+        var result = Record.Exception(() => _evaluator.Evaluate("input.source", large));
+
+        Assert.Null(result);
+    }
 }
