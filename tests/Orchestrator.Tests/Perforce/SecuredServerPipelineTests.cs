@@ -80,6 +80,7 @@ public sealed class SecuredServerPipelineTests : IAsyncLifetime
         var audit = await File.ReadAllTextAsync(Path.Combine(_home, "logs", "audit.jsonl"));
         Assert.Contains("P4_LOGGED_IN", audit, StringComparison.Ordinal);
         AssertPasswordNowhere();
+        Assert.DoesNotContain(Password, job.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
