@@ -10,6 +10,9 @@ public partial class AgentList : IDisposable
 {
     private IReadOnlyList<AgentInfo>? _agents;
 
+    // Set after the first interactive render only: a prerendered page is not listening yet and drops clicks.
+    private bool _ready;
+
     [Inject] private IAgentDirectory Directory { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
 
@@ -19,6 +22,15 @@ public partial class AgentList : IDisposable
     {
         Directory.Changed += OnChanged;
         _agents = await Directory.ListAsync(CancellationToken.None);
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!_ready && _agents is not null)
+        {
+            _ready = true;
+            StateHasChanged();
+        }
     }
 
     private void OnChanged(object? sender, EventArgs e) => _ = InvokeAsync(async () =>
