@@ -160,6 +160,23 @@ public sealed class SecuredServerTests : IDisposable
         Assert.Equal(["TrustRefused secured"], _events.All);
     }
 
+    [Fact]
+    public async Task Command_PortDownBackupPortUp_AnsweredByTheBackupWithItsCharset()
+    {
+        await SecureDepotAsync();
+        var server = Server(Path.Combine(_folder, "no-such-server"), Password);
+        server.BackupPort = Depot;
+        server.Charset = "utf8";
+        var p4 = Client(server);
+
+        var output = await RunAsync(p4, "changes", "-m", "1");
+
+        Assert.False(output.Failed, output.Text);
+        var ports = _dispatcher.Requests.Select(r => r.Args[r.Args.ToList().IndexOf("-p") + 1]).Distinct().ToList();
+        Assert.Equal([Path.Combine(_folder, "no-such-server"), Depot], ports);
+        Assert.All(_dispatcher.Requests, r => Assert.Equal("utf8", r.Env["P4CHARSET"]));
+    }
+
     /// <summary>The administrator's steps from src/P4Sim/README.md: demo gets a password, logs in, security goes to 3.</summary>
     private async Task SecureDepotAsync()
     {
