@@ -17,6 +17,7 @@ public sealed class SecuredServerPipelineTests : IAsyncLifetime
     private const string Server = "secured";
     private readonly string _secrets = Directory.CreateTempSubdirectory("p4flow-secrets-").FullName;
     private SimDepot _depot = null!;
+    private string PasswordFile => Path.Combine(_secrets, "p4-password");
     private string _home = null!;
     private OrchestratorProcess _orchestrator = null!;
     private AgentProcess _agent = null!;
@@ -28,9 +29,8 @@ public sealed class SecuredServerPipelineTests : IAsyncLifetime
         await _depot.SubmitAsync("Unrelated work on main", ("main/b.txt", "b\n", null));
         await _depot.SecureAsync(3, ("p4flow", Password));
         var fingerprint = (await _depot.RunAsync("sslkey")).Trim().Split(' ')[^1];
-        var passwordFile = Path.Combine(_secrets, "p4-password");
-        await File.WriteAllTextAsync(passwordFile, Password + "\n");
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(PasswordFile, Password + "\n");
+        File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         int hubPort;
         (_home, hubPort) = AgentPipelineTests.PrepareHome("builder");
@@ -39,7 +39,7 @@ public sealed class SecuredServerPipelineTests : IAsyncLifetime
             ($"P4FLOW_perforce__servers__{Server}__port", "ssl:" + _depot.Root),
             ($"P4FLOW_perforce__servers__{Server}__user", "p4flow"),
             ($"P4FLOW_perforce__servers__{Server}__fingerprint", fingerprint),
-            ($"P4FLOW_perforce__servers__{Server}__credentials__password_file", passwordFile),
+            ($"P4FLOW_perforce__servers__{Server}__credentials__password_file", PasswordFile),
             ("P4FLOW_state_management__resolve_check_interval", "3600"),
             ("P4FLOW_retries__NETWORK_ERROR__attempts", "1"),
             ("P4FLOW_retries__NETWORK_ERROR__delay", "1"));
@@ -127,6 +127,39 @@ public sealed class SecuredServerPipelineTests : IAsyncLifetime
         await Eventually.Until(() => File.ReadAllTextAsync(Path.Combine(_home, "logs", "audit.jsonl")), a => a.Contains("P4_TRUST_REFUSED", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the refused key in the audit log");
         // Nothing was sent to the impostor: no change on rel, no client made.
         Assert.DoesNotContain("p4flow", await _depot.RunAsync("changes", "//depot/rel/..."), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Integrate_SessionExpiresMidJob_CheckedAndRunAgainAndTheJobFinishes()
+    {
+        // The server answers the integrate once with an expired session (as a ticket that ran out would).
+        await _depot.InjectFaultsAsync(new JsonObject { ["kind"] = "session-expired", ["commands"] = new JsonArray("integrate"), ["times"] = 1 });
+
+        var jobId = await StartAsync(new JsonObject { ["changes"] = "3" });
+        var job = await WaitForCleanupAsync(jobId);
+
+        Assert.True(job.Str("status") == "Finished", job.ToJsonString());
+        var commands = (await File.ReadAllLinesAsync(Path.Combine(_home, "logs", "commands.jsonl")))
+            .Select(l => JsonNode.Parse(l)!).Where(l => l.Str("job_id") == jobId).Select(l => l["metadata"]!.Str("command")).ToList();
+        Assert.Equal(2, commands.Count(c => c == "p4 integrate"));
+    }
+
+    [Fact]
+    public async Task Login_WrongPassword_JobFailsWithAuthAfterOneAttemptAndItIsAudited()
+    {
+        await File.WriteAllTextAsync(PasswordFile, "not-the-password\n");
+
+        var jobId = await StartAsync(new JsonObject { ["changes"] = "3" });
+        var job = await _orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300);
+
+        Assert.Equal("Faulted", job.Str("status"));
+        Assert.Equal("AUTH", job["fault"]!.Str("errorClass"));
+        Assert.Contains("p4 login as p4flow on 'secured' failed", job["fault"]!.Str("message"), StringComparison.Ordinal);
+        // One wrong password reached the server for the job (its cleanup, under its own id, waits out the minute).
+        var audit = await Eventually.Until(() => File.ReadAllLinesAsync(Path.Combine(_home, "logs", "audit.jsonl")),
+            lines => lines.Any(l => l.Contains("P4_LOGIN_FAILED", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "the failed login in the audit log");
+        Assert.Single(audit, l => l.Contains("P4_LOGIN_FAILED", StringComparison.Ordinal) && l.Contains($"\"{jobId}\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, l => l.Contains("not-the-password", StringComparison.Ordinal));
     }
 
     [Theory]
