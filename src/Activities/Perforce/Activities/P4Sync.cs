@@ -13,8 +13,14 @@ public sealed class P4Sync : P4Activity
     [Input(Description = "Leave the workspace holding nothing (sync -k #0) for a virtual integrate, which fetches only the files a resolve needs.")]
     public Input<bool> HaveNothing { get; } = new();
 
-    [Output(Description = "Files the sync changed.")]
+    [Output(Description = "Files the sync changed (the first 1,000; filesTotal says how many).")]
     public Output<JsonArray> Files { get; } = new();
+
+    /// <summary>
+    /// A classic sync of a whole branch names every file: the job keeps the first ones and the count, not a list that
+    /// would be stored with the job and handed to every later expression of it (10,000 entries cost seconds).
+    /// </summary>
+    public const int MaxListed = 1000;
 
     protected override async Task<JobResult> RunAsync(JobContext context, Session p4)
     {
@@ -25,6 +31,6 @@ public sealed class P4Sync : P4Activity
             : await p4.RunAsync("sync", target).ConfigureAwait(false);
         if (output.Failed && P4ErrorClass.Classify(output) != P4ErrorClass.NothingToDo) return Failure("p4 sync", output);
         var result = P4Parsers.Sync(output);
-        return JobResult.Done(outputs: new JsonObject { [Files.Name] = ToJson(result.Files) });
+        return JobResult.Done(outputs: new JsonObject { [Files.Name] = ToJson(result.Files.Take(MaxListed)), ["filesTotal"] = result.Files.Count });
     }
 }

@@ -29,4 +29,16 @@ public sealed class P4SyncTests
         Assert.Equal(["sync //depot/rel/..."], p4.Sent);
         Assert.Single(result.Outputs!["files"]!.AsArray());
     }
+
+    [Fact]
+    public async Task Run_WholeBranchOfManyFiles_KeepsTheFirstThousandAndTheCount()
+    {
+        var lines = string.Concat(Enumerable.Range(1, 2500).Select(i => $"//depot/rel/f{i}.c#1 - added as /ws/rel/f{i}.c\n"));
+        var p4 = new ScriptedDispatcher().On("sync", 0, lines);
+
+        var result = await p4.RunAsync(new P4Sync(), new JsonObject { ["target"] = "//depot/rel/..." }, "SYNC");
+
+        Assert.Equal(P4Sync.MaxListed, result.Outputs!["files"]!.AsArray().Count);
+        Assert.Equal(2500, result.Outputs["filesTotal"]!.GetValue<int>());
+    }
 }
