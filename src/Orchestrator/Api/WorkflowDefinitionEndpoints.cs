@@ -69,7 +69,7 @@ internal static class WorkflowDefinitionEndpoints
 
         group.MapPost("/{definitionId}/runs", async (string definitionId, JsonObject? input, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var job = await actions.RunAsync(user, UserAction.Run, definitionId, input?.ToJsonString() ?? "{}", () => runtime.StartAsync(definitionId, input, ct));
+            var job = await actions.RunAsync(user, UserAction.Run, definitionId, input?.ToJsonString() ?? "{}", () => runtime.StartAsync(definitionId, input, user.Identity?.Name, ct));
             return Results.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id, job.Status));
         }).RequireAuthorization(Roles.Operator).WithSummary("Starts a job on the published version; the body holds the workflow's inputs.");
     }

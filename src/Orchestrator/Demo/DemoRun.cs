@@ -20,6 +20,8 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
 
     /// <summary>The demo's Perforce server: the simulated depot, secured as a production server is (security level 3).</summary>
     public const string Server = "demo";
+    /// <summary>The Perforce user the demo's depot has, who starts the demo's job and is told when it needs a person.</summary>
+    public const string DemoUser = "demo";
 
     /// <summary>The Perforce password of the demo's user, made with the depot (mode 0600); P4Flow logs in with it.</summary>
     public static string PasswordFile => Path.GetFullPath(Path.Combine("data", "demo-p4-password"));
@@ -89,7 +91,7 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
         using var registration = lifetime.ApplicationStarted.Register(started.SetResult);
         await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
         var input = new JsonObject { ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["description"] = "Demo: integrate main into rel" };
-        var job = await runtime.StartAsync(DefinitionId, input, stoppingToken).ConfigureAwait(false);
+        var job = await runtime.StartAsync(DefinitionId, input, DemoUser, stoppingToken).ConfigureAwait(false);
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? "http://127.0.0.1:5000";
         LogDemo(logger, job.Id, address, DepotDir, P4Launcher);

@@ -105,7 +105,8 @@ public partial class StartRunDialog
         _starting = true;
         try
         {
-            var job = await Actions.RunAsync(UserAction.Run, DefinitionId, () => Runtime.StartAsync(DefinitionId, body, CancellationToken.None), body.ToJsonString());
+            var startedBy = await Actions.UserNameAsync();
+            var job = await Actions.RunAsync(UserAction.Run, DefinitionId, () => Runtime.StartAsync(DefinitionId, body, startedBy, CancellationToken.None), body.ToJsonString());
             Dialog.Close(DialogResult.Ok(job.Id));
         }
         catch (WorkflowInputException ex)

@@ -45,11 +45,19 @@ public static class WorkflowServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The outbox lives in the workflow store, so a step and the messages it causes commit together.</summary>
+    private static IServiceCollection AddOutboxOfStore(this IServiceCollection services)
+    {
+        services.RemoveAll<Outbox.IOutboxStore>();
+        services.AddSingleton(sp => (Outbox.IOutboxStore)sp.GetRequiredService<IWorkflowStore>());
+        return services;
+    }
+
     public static IServiceCollection AddMemoryWorkflowStore(this IServiceCollection services)
     {
         services.RemoveAll<IWorkflowStore>();
         services.AddSingleton<IWorkflowStore, MemoryWorkflowStore>();
-        return services;
+        return services.AddOutboxOfStore();
     }
 
     /// <summary>The relational store on SQLite at <paramref name="path"/>.</summary>
@@ -62,6 +70,6 @@ public static class WorkflowServiceCollectionExtensions
         services.RemoveAll<IWorkflowStore>();
         services.AddPooledDbContextFactory<WorkflowDbContext>(configure);
         services.AddSingleton<IWorkflowStore, EfWorkflowStore>();
-        return services;
+        return services.AddOutboxOfStore();
     }
 }

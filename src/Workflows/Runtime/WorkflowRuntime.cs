@@ -20,12 +20,14 @@ public sealed partial class WorkflowRuntime(
     IBackgroundActivityScheduler scheduler,
     IServiceProvider services,
     IEnumerable<IWorkflowObserver> observers,
+    IEnumerable<IWorkflowEventSource> eventSources,
     IEnumerable<IJobInputCheck> inputChecks,
     IOptions<WorkflowEngineOptions> options,
     TimeProvider clock,
     ILogger<WorkflowRuntime> logger)
 {
     private readonly IWorkflowObserver[] _observers = observers.ToArray();
+    private readonly IWorkflowEventSource[] _eventSources = eventSources.ToArray();
 
     /// <summary>The output of a job activity that holds its last scheduled retry.</summary>
     public const string LastRetryOutput = "lastRetry";
@@ -33,7 +35,11 @@ public sealed partial class WorkflowRuntime(
     public static readonly IReadOnlySet<string> Queues = new HashSet<string>(StringComparer.Ordinal) { "high", "default", "low" };
 
     /// <summary>Creates a job on the published version and hands it to a background worker.</summary>
-    public async Task<WorkflowInstance> StartAsync(string definitionId, JsonObject? input, CancellationToken cancellationToken)
+    public Task<WorkflowInstance> StartAsync(string definitionId, JsonObject? input, CancellationToken cancellationToken) =>
+        StartAsync(definitionId, input, startedBy: null, cancellationToken);
+
+    /// <param name="startedBy">The signed-in user or API key that asked for the job; told when it needs them or fails.</param>
+    public async Task<WorkflowInstance> StartAsync(string definitionId, JsonObject? input, string? startedBy, CancellationToken cancellationToken)
     {
         var definition = await store.GetPublishedDefinitionAsync(definitionId, cancellationToken).ConfigureAwait(false)
             ?? throw new WorkflowNotFoundException($"Workflow '{definitionId}' has no published version.");
@@ -51,6 +57,7 @@ public sealed partial class WorkflowRuntime(
             Status = WorkflowStatus.Pending,
             Queue = bound["priority"] is JsonValue priority && priority.TryGetValue<string>(out var p) && Queues.Contains(p) ? p : "default",
             Input = bound,
+            StartedBy = string.IsNullOrWhiteSpace(startedBy) ? null : startedBy,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -209,6 +216,7 @@ public sealed partial class WorkflowRuntime(
         {
             Commit = async r =>
             {
+                foreach (var source in _eventSources) source.Collect(r.Instance, before, r.Changes);
                 await CommitAsync(r).ConfigureAwait(false);
                 foreach (var observer in _observers) observer.StepCommitted(r.Instance, before, r.Changes);
                 before = new JobSnapshot(r.Instance.Status, r.Instance.CurrentStage, r.Instance.UpdatedAt);

@@ -30,6 +30,8 @@ public sealed class StepChanges
     public List<string> RemovedBookmarkIds { get; } = [];
     /// <summary>Suspended executions whose bookmark went because the job ended or a race was lost.</summary>
     public List<string> CancelledExecutionIds { get; } = [];
+    /// <summary>Messages to deliver because of this step (see <see cref="Runtime.IWorkflowEventSource"/>).</summary>
+    public List<Outbox.OutboxMessage> Outbox { get; } = [];
 
     public void Clear()
     {
@@ -38,5 +40,6 @@ public sealed class StepChanges
         AddedBookmarks.Clear();
         RemovedBookmarkIds.Clear();
         CancelledExecutionIds.Clear();
+        Outbox.Clear();
     }
 }

@@ -18,6 +18,8 @@ public sealed class WorkflowInstance
     /// <summary>Background queue for this job's work: high, default or low.</summary>
     public string Queue { get; set; } = "default";
     public JsonObject Input { get; set; } = [];
+    /// <summary>Who asked for the job (a user or an API key's name); null when the system started it.</summary>
+    public string? StartedBy { get; set; }
     public JsonObject Variables { get; set; } = [];
     /// <summary>Outputs of completed activities, keyed by activity id.</summary>
     public JsonObject Outputs { get; set; } = [];

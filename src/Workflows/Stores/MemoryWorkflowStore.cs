@@ -8,7 +8,7 @@ namespace P4Flow.Workflows.Stores;
 /// A store in process memory, for tests and throw-away runs. Everything goes in and out as a JSON copy, so
 /// callers never share objects with the store, as with a database.
 /// </summary>
-public sealed class MemoryWorkflowStore : IWorkflowStore
+public sealed partial class MemoryWorkflowStore : IWorkflowStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string, int), string> _definitions = [];
@@ -102,6 +102,7 @@ public sealed class MemoryWorkflowStore : IWorkflowStore
                 record.CompletedAt ??= DateTime.UtcNow;
                 _executions[id] = WorkflowJson.Serialize(record);
             }
+            AddNewOutbox(changes.Outbox);
         }
         return Task.CompletedTask;
     }

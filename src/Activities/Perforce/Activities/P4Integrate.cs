@@ -29,6 +29,9 @@ public sealed class P4Integrate : P4Activity
     [Output(Description = "The lines the submitted change's description carries to trace it back: #p4flow-source: CL N in PATH.")]
     public Output<string> Provenance { get; } = new();
 
+    [Output(Description = "The source changes integrated (up to 50, newest last): change, user (who owns a conflict in them) and description.")]
+    public Output<JsonArray> SourceChanges { get; } = new();
+
     protected override async Task<JobResult> RunAsync(JobContext context, Session p4)
     {
         var branch = context.Get(Branch);
@@ -59,7 +62,13 @@ public sealed class P4Integrate : P4Activity
         if (output.Failed) return Failure("p4 integrate", output);
         var provenance = await ProvenanceAsync(p4, source ?? DepotPaths.Require(context.Get(Source), "source"), range).ConfigureAwait(false);
         if (provenance.Failed is { } failed) return Failure("p4 changes", failed);
-        return JobResult.Done("Integrated", new JsonObject { [Files.Name] = ToJson(result.Files), [Provenance.Name] = provenance.Lines, ["virtual"] = isVirtual });
+        return JobResult.Done("Integrated", new JsonObject
+        {
+            [Files.Name] = ToJson(result.Files),
+            [Provenance.Name] = provenance.Lines,
+            [SourceChanges.Name] = provenance.Changes,
+            ["virtual"] = isVirtual,
+        });
     }
 
     /// <summary>How many changes a description names one by one; a longer range says how many more.</summary>
@@ -73,17 +82,24 @@ public sealed class P4Integrate : P4Activity
     /// target's history can trace a change back (and the integration bot never carries it back where it came from).
     /// Without a range, the source's newest change stands for everything up to it.
     /// </summary>
-    private static async Task<(string Lines, P4Output? Failed)> ProvenanceAsync(Session p4, string source, ChangeRange? range)
+    private static async Task<(string Lines, JsonArray Changes, P4Output? Failed)> ProvenanceAsync(Session p4, string source, ChangeRange? range)
     {
         var output = range?.From is not null
             ? await p4.RunAsync("changes", "-s", "submitted", source + range.RevisionRange).ConfigureAwait(false)
             : await p4.RunAsync("changes", "-s", "submitted", "-m", "1", source + range?.RevisionRange).ConfigureAwait(false);
-        if (output.Failed) return ("", output);
-        var changes = P4Parsers.Changes(output).Changes.Select(c => c.Number).Order().ToList();
+        if (output.Failed) return ("", [], output);
+        var described = P4Parsers.Changes(output).Changes.OrderBy(c => c.Number).ToList();
+        var owners = new JsonArray([.. described.TakeLast(MaxNamed).Select(c => new JsonObject
+        {
+            ["change"] = c.Number,
+            ["user"] = c.User,
+            ["description"] = c.Description?.TrimEnd(),
+        })]);
+        var changes = described.Select(c => c.Number).ToList();
         var lines = changes.Take(MaxNamed).Select(n => $"#p4flow-source: CL {n} in {source}").ToList();
         if (changes.Count > MaxNamed) lines.Add($"#p4flow-source: and {changes.Count - MaxNamed} more changes up to CL {changes[^1]} in {source}");
         if (range?.From is null && changes.Count == 1) lines[0] += " (and every change before it)";
-        return (string.Join("\n", lines), null);
+        return (string.Join("\n", lines), owners, null);
     }
 
     private static string BranchName(string branch) =>

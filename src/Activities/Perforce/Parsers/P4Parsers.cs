@@ -133,13 +133,14 @@ public static partial class P4Parsers
     public static ChangesResult Changes(P4Output output)
     {
         var changes = output.Records.Where(r => r.ContainsKey("change"))
-            .Select(r => new P4Change(ParseInt(r["change"]) ?? 0, r.GetValueOrDefault("status") ?? "", r.GetValueOrDefault("client") ?? "", r.GetValueOrDefault("shelved") is not null))
+            .Select(r => new P4Change(ParseInt(r["change"]) ?? 0, r.GetValueOrDefault("status") ?? "", r.GetValueOrDefault("client") ?? "", r.GetValueOrDefault("shelved") is not null,
+                r.GetValueOrDefault("user"), r.GetValueOrDefault("desc")))
             .Where(c => c.Number > 0)
             .ToList();
         if (changes.Count == 0)
         {
             foreach (var m in Lines(output, ChangesLine()))
-                changes.Add(new P4Change(ParseInt(m.Groups["change"].Value) ?? 0, m.Groups["pending"].Success ? "pending" : "submitted", m.Groups["client"].Value, false));
+                changes.Add(new P4Change(ParseInt(m.Groups["change"].Value) ?? 0, m.Groups["pending"].Success ? "pending" : "submitted", m.Groups["client"].Value, false, m.Groups["user"].Value));
         }
         return new ChangesResult(changes);
     }
@@ -256,7 +257,7 @@ public static partial class P4Parsers
     private static partial Regex OpenedLine();
 
     // "Change 42 on 2026/12/04 by alice@alice-ws 'Fix the build'" and "... *pending* '...'".
-    [GeneratedRegex(@"^Change (?<change>\d+) on \S+ by [^@\s]+@(?<client>\S+)(?<pending> \*pending\*)?")]
+    [GeneratedRegex(@"^Change (?<change>\d+) on \S+ by (?<user>[^@\s]+)@(?<client>\S+)(?<pending> \*pending\*)?")]
     private static partial Regex ChangesLine();
 
     [GeneratedRegex(@"^Change (?<change>\d+) (?<verb>created|updated)")]

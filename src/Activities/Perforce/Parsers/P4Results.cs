@@ -45,6 +45,8 @@ public sealed record FstatResult(IReadOnlyList<IReadOnlyDictionary<string, strin
     public IEnumerable<string> Unresolved => Files.Where(f => f.ContainsKey("unresolved")).Select(f => f.GetValueOrDefault("depotFile") ?? f.GetValueOrDefault("clientFile") ?? "");
 }
 
-public sealed record P4Change(int Number, string Status, string Client, bool Shelved);
+/// <param name="User">Who made the change (its owner), when the output names them.</param>
+/// <param name="Description">The description as `changes` gives it (the first 31 characters without -l).</param>
+public sealed record P4Change(int Number, string Status, string Client, bool Shelved, string? User = null, string? Description = null);
 
 public sealed record ChangesResult(IReadOnlyList<P4Change> Changes);

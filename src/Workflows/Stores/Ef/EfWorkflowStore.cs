@@ -5,7 +5,7 @@ using P4Flow.Workflows.State;
 namespace P4Flow.Workflows.Stores.Ef;
 
 /// <summary>The relational store (SQLite by default); each commit is one transaction.</summary>
-internal sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> contexts) : IWorkflowStore
+internal sealed partial class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> contexts) : IWorkflowStore
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -16,7 +16,8 @@ internal sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> conte
             var folder = Path.GetDirectoryName(Path.GetFullPath(source));
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         }
-        await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        if (!await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false))
+            await AddMissingTablesAsync(db, cancellationToken).ConfigureAwait(false);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
     }
@@ -112,6 +113,7 @@ internal sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> conte
         }
         foreach (var bookmark in changes.AddedBookmarks) db.Bookmarks.Add(ToRow(bookmark));
         foreach (var id in changes.RemovedBookmarkIds) db.Bookmarks.Remove(new BookmarkRow { Id = id });
+        await AddNewOutboxAsync(db, changes.Outbox, cancellationToken).ConfigureAwait(false);
 
         try
         {

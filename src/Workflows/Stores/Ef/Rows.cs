@@ -43,3 +43,15 @@ internal sealed class BookmarkRow
     public string InstanceId { get; set; } = "";
     public string Json { get; set; } = "";
 }
+
+internal sealed class OutboxRow
+{
+    public string Id { get; set; } = "";
+    public string Topic { get; set; } = "";
+    public string Channel { get; set; } = "";
+    public string? JobId { get; set; }
+    public string Status { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime NextAttemptAt { get; set; }
+    public string Json { get; set; } = "";
+}

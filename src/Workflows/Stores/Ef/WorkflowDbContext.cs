@@ -8,6 +8,7 @@ internal sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> opti
     public DbSet<InstanceRow> Instances => Set<InstanceRow>();
     public DbSet<ExecutionRow> Executions => Set<ExecutionRow>();
     public DbSet<BookmarkRow> Bookmarks => Set<BookmarkRow>();
+    public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -39,6 +40,14 @@ internal sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> opti
             e.HasKey(r => r.Id);
             e.HasIndex(r => r.Hash);
             e.HasIndex(r => r.InstanceId);
+        });
+        modelBuilder.Entity<OutboxRow>(e =>
+        {
+            e.ToTable("outbox");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.Status, r.NextAttemptAt });
+            e.HasIndex(r => r.JobId);
+            e.HasIndex(r => r.CreatedAt);
         });
     }
 }

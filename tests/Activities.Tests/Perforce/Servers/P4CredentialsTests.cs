@@ -95,7 +95,7 @@ public sealed class P4CredentialsTests : IDisposable
 
         var problem = P4Credentials.Problem(Key, new P4CredentialsOptions { PasswordFile = path });
 
-        Assert.Equal($"{Key}.password_file {path} must hold one password (1 to 4096 bytes).", problem);
+        Assert.Equal($"{Key}.password_file {path} must hold one secret (1 to 4096 bytes).", problem);
     }
 
     [Fact]
