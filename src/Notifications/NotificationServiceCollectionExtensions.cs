@@ -21,6 +21,7 @@ public static class NotificationServiceCollectionExtensions
         services.TryAddSingleton<IPersonDirectory, NoPersonDirectory>();
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<IWorkflowEventSource, JobEvents>();
+        services.AddSingleton<IWorkflowObserver, OutboxObserver>();
         services.AddSingleton<People>();
         services.AddSingleton<ChannelSet>();
         services.AddSingleton<IKnownSecrets, ChannelSecrets>();

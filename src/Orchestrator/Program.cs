@@ -24,6 +24,7 @@ try
     builder.AddWorkflowEngine();
     builder.AddBackgroundJobs();
     builder.AddPerforce();
+    builder.AddNotifications();
     builder.AddAgentHub(demo);
     builder.AddBootstrap();
     builder.AddHttpApi();

@@ -10,13 +10,21 @@ namespace P4Flow.Activities.Perforce;
 /// <summary>What a check of a job in NEEDS_RESOLVE found.</summary>
 public sealed record ContinueResult(bool ConflictsResolved, int RemainingConflicts, IReadOnlyList<P4Conflict> ConflictFiles);
 
+/// <summary>Told when a person's Continue found conflicts still there (the watcher's own checks are not told).</summary>
+public interface IResolveCheckObserver
+{
+    Task ConflictsRemainAsync(WorkflowInstance job, string checkedBy, ContinueResult result, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Moves a job out of NEEDS_RESOLVE once `resolve -n` in its workspace is clean. Shared by the Continue
 /// button/API (checks at once) and the ResolveWatcher (checks every job periodically).
 /// </summary>
-public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime runtime, P4Client p4)
+public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime runtime, P4Client p4, IEnumerable<IResolveCheckObserver> observers)
 {
     public const string Stage = "NEEDS_RESOLVE";
+    /// <summary>Who the ResolveWatcher's checks are made by.</summary>
+    public const string Watcher = "resolve-watcher";
 
     /// <summary>Who moved a job on, as its history keeps it: the signed-in user and where they pressed Continue.</summary>
     public static string By(string? user, string via) => $"{(string.IsNullOrEmpty(user) ? "unknown user" : user)} ({via})";
@@ -53,7 +61,13 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
         if (output.Failed)
             throw new WorkflowConflictException($"Could not check job {jobId}: p4 resolve -n failed ({P4ErrorClass.Classify(output)}): {output.Text}");
         var preview = P4Parsers.ResolvePreview(output);
-        if (!preview.Clean) return new ContinueResult(false, preview.Pending.Count, preview.Pending);
+        if (!preview.Clean)
+        {
+            var remaining = new ContinueResult(false, preview.Pending.Count, preview.Pending);
+            if (checkedBy != Watcher)
+                foreach (var observer in observers) await observer.ConflictsRemainAsync(job, checkedBy, remaining, cancellationToken).ConfigureAwait(false);
+            return remaining;
+        }
 
         try
         {

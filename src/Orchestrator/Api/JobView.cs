@@ -4,6 +4,7 @@ using P4Flow.Workflows.State;
 namespace P4Flow.Orchestrator.Api;
 
 /// <summary>A job as the API shows it.</summary>
+/// <param name="StartedBy">Who asked for the job; null when the system started it.</param>
 /// <param name="Cleanup">The recorded server cleanup of an ended job that used Perforce; null before it ran.</param>
 public sealed record JobView(
     string Id,
@@ -24,6 +25,8 @@ public sealed record JobView(
     IReadOnlyList<BookmarkView> WaitingOn,
     JsonNode? Conflicts,
     JsonNode? Cleanup,
+    string? StartedBy,
+    JsonNode? Acknowledged,
     IReadOnlyList<ActivityExecutionRecord>? Activities)
 {
     public static JobView From(WorkflowInstance instance, IReadOnlyList<ActivityExecutionRecord>? executions = null) => new(
@@ -46,6 +49,9 @@ public sealed record JobView(
         instance.Variables["conflicts"],
         // What the server cleanup after the job did (status, attempts, what it kept for a person): see JobCleanupJobs.
         instance.Outputs["cleanup"],
+        instance.StartedBy,
+        // Who took the job while it waited in NEEDS_RESOLVE, and when (see Acknowledgements); it stops the reminders.
+        instance.Outputs[P4Flow.Notifications.Acknowledgements.OutputKey],
         executions);
 }
 

@@ -21,7 +21,7 @@ internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContin
             {
                 try
                 {
-                    var result = await continuation.ContinueAsync(job.Id, "resolve-watcher", cancellationToken).ConfigureAwait(false);
+                    var result = await continuation.ContinueAsync(job.Id, ResolveContinuation.Watcher, cancellationToken).ConfigureAwait(false);
                     if (result.ConflictsResolved) LogMovedOn(logger, job.Id);
                 }
                 catch (WorkflowConflictException ex)

@@ -22,13 +22,21 @@ public sealed class AgentUnavailableException(string message, string errorClass)
 /// The stage change to and from WAITING_FOR_AGENT goes through the job's own door (<see cref="CommandRequest.Waits"/>):
 /// the workflow runtime makes it.
 /// </summary>
+/// <summary>Told when a job's command fails because its agent stayed gone past agents.lost_grace. Keep it quick, never throw.</summary>
+public interface IAgentLostObserver
+{
+    /// <param name="goneSince">When the agent went: every job it held reports the same loss with the same time.</param>
+    void AgentLost(string agentId, DateTimeOffset goneSince, string jobId, string reason);
+}
+
 public sealed partial class AgentCommandDispatcher(
     AgentRegistry registry,
     AgentCircuitBreakers circuits,
     IWorkflowStore store,
     IOptions<AgentsOptions> options,
     TimeProvider clock,
-    ILogger<AgentCommandDispatcher> logger) : ICommandDispatcher
+    ILogger<AgentCommandDispatcher> logger,
+    IEnumerable<IAgentLostObserver> lostObservers) : ICommandDispatcher
 {
     public const string WaitingStage = "WAITING_FOR_AGENT";
     public const string RequirementsInput = "agentRequirements";
@@ -67,6 +75,7 @@ public sealed partial class AgentCommandDispatcher(
                 {
                     var reason = $"Agent {agentId} has been gone (disconnected or not answering pings) for {gone.TotalSeconds:0} s, longer than agents.lost_grace ({grace.TotalSeconds:0} s); cmd {pending.CmdId} '{string.Join(' ', request.Args.Take(8))}' got no result.";
                     HubLog.AgentLost(logger, request.JobId, agentId, reason);
+                    foreach (var observer in lostObservers) observer.AgentLost(agentId, registry.GoneSince(agentId) ?? clock.GetUtcNow() - gone, request.JobId, reason);
                     registry.Abandon(pending, "agent lost");
                     throw new AgentUnavailableException(reason, AgentUnavailableException.AgentLost);
                 }

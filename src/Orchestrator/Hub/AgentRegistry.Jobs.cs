@@ -64,6 +64,12 @@ public sealed partial class AgentRegistry
     /// <summary>The signed JobEnded that has <paramref name="agentId"/> remove the job's folder.</summary>
     public HubMessage JobEndedFor(string agentId, string jobId, bool succeeded) => new() { JobEnded = _commands.JobEnded(agentId, jobId, succeeded) };
 
+    /// <summary>When the agent went (disconnected or TIMEOUT); null while it is healthy or unknown.</summary>
+    public DateTimeOffset? GoneSince(string agentId)
+    {
+        lock (_lock) return _agents.TryGetValue(agentId, out var record) ? record.GoneSince : null;
+    }
+
     /// <summary>How long the agent has been gone (disconnected or TIMEOUT); null while it is healthy.</summary>
     public TimeSpan? GoneFor(string agentId)
     {

@@ -63,6 +63,7 @@ public sealed partial class P4FlowMetrics
         HubRefusals = factory.CreateCounter("p4_hub_refusals_total", "Agent connections the hub refused, by reason.", "reason");
         CircuitOpen = factory.CreateGauge("p4_circuit_open", "1 while a Perforce server's circuit breaker is open (its commands fail at once), 0 once it closed.", "server");
         AgentCircuitOpen = factory.CreateGauge("p4_agent_circuit_open", "1 while an agent's circuit breaker is open (it gets no new job), 0 once it closed.", "agent");
+        Notifications = factory.CreateCounter("p4_notifications_total", "Notification delivery attempts, by channel and result (sent, retry: failed and tried again later, failed: given up).", "channel", "result");
 
         // Known label values start at 0, so a rate or an alert sees them before the first event.
         foreach (var queue in P4Flow.Workflows.Runtime.WorkflowRuntime.Queues) QueueDepth.WithLabels(queue).Set(0);
@@ -94,6 +95,10 @@ public sealed partial class P4FlowMetrics
     internal Counter HubRefusals { get; }
     internal Gauge CircuitOpen { get; }
     internal Gauge AgentCircuitOpen { get; }
+    internal Counter Notifications { get; }
+
+    /// <summary>A notification delivery attempt ended. The channel label is a configured channel's name: the configuration bounds them.</summary>
+    public void NotificationAttempted(string channel, string result) => Notifications.WithLabels(Code(channel), Code(result)).Inc();
 
     /// <summary>A command ended. <paramref name="result"/>: success, failed, timeout, refused or cancelled; <paramref name="errorClass"/>: NETWORK_ERROR, P4_LOCKED, ... or null on success.</summary>
     public void CommandCompleted(string? stage, string result, string? errorClass, TimeSpan duration)

@@ -12,6 +12,7 @@ public sealed record UserAction(string EventType, string Policy)
     public static readonly UserAction Continue = new("JOB_CONTINUED", "operator");
     public static readonly UserAction Cancel = new("JOB_CANCELLED", "operator");
     public static readonly UserAction Resume = new("JOB_RESUMED", "operator");
+    public static readonly UserAction Acknowledge = new("JOB_ACKNOWLEDGED", "operator");
     public static readonly UserAction Edit = new("WORKFLOW_SAVED", "designer");
     public static readonly UserAction Publish = new("WORKFLOW_PUBLISHED", "designer");
     public static readonly UserAction Import = new("WORKFLOW_IMPORTED", "designer");
