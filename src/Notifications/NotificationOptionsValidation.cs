@@ -112,7 +112,7 @@ internal sealed class NotificationOptionsValidation(IConfiguration? configuratio
             ? null : $"{key} holds '{branch}', which is neither a depot path (//depot/rel) nor an edge (//depot/main -> //depot/rel).";
     }
 
-    private static string Known(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "none is configured";
+    private static string Known(IEnumerable<string> names) => names.Any() ? string.Join(", ", names.Order(StringComparer.Ordinal)) : "none is configured";
 
     /// <summary>Keys the binder would silently drop: a misspelt one must stop the start, not be ignored.</summary>
     private static IEnumerable<string> UnknownKeys(IConfigurationSection section, Type options, string key)
