@@ -73,7 +73,7 @@ public static class JobPayload
 
     /// <summary>The integrated source changes an activity recorded (P4 integrate's sourceChanges), newest last.</summary>
     private static List<JsonNode?> SourceChanges(WorkflowInstance job) =>
-        job.Outputs.Select(o => o.Value?["sourceChanges"]).OfType<JsonArray>().LastOrDefault()?.ToList() ?? [];
+        job.Outputs.Select(o => o.Value is JsonObject output ? output["sourceChanges"] : null).OfType<JsonArray>().LastOrDefault()?.ToList() ?? [];
 
     /// <summary>The addresses configured for the target branch, and for the edge from the source into it.</summary>
     public static IEnumerable<string> BranchAddresses(NotificationOptions options, string? source, string? target)

@@ -1,3 +1,4 @@
+using P4Flow.Notifications;
 using P4Flow.Workflows.State;
 
 namespace P4Flow.Studio.Services;
@@ -21,7 +22,9 @@ public sealed record JobSummary(
     IReadOnlyList<string> Scheduled,
     string InputJson,
     string? ConflictsJson,
-    string? ResultJson)
+    string? ResultJson,
+    string? StartedBy,
+    Acknowledgement? Acknowledged)
 {
     public static JobSummary From(WorkflowInstance instance)
     {
@@ -44,7 +47,10 @@ public sealed record JobSummary(
             [.. instance.Scheduler.Queue],
             instance.Input.ToJsonString(),
             instance.Variables["conflicts"]?.ToJsonString(),
-            instance.Result?.ToJsonString());
+            instance.Result?.ToJsonString(),
+            instance.StartedBy,
+            // Only the acknowledgement of the parking the job is in now: a later parking is nobody's yet.
+            Acknowledgements.Of(instance, JobPayload.EnteredStage(instance)));
     }
 
     public bool IsTerminal => Status.IsTerminal();

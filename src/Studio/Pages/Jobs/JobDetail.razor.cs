@@ -47,6 +47,7 @@ public partial class JobDetail : IAsyncDisposable
     [Inject] private StudioActions Actions { get; set; } = null!;
     [Inject] private WorkflowRuntime Runtime { get; set; } = null!;
     [Inject] private ResolveContinuation Continuation { get; set; } = null!;
+    [Inject] private P4Flow.Notifications.Acknowledgements Acknowledgements { get; set; } = null!;
     [Inject] private JobEvents Events { get; set; } = null!;
     [Inject] private IAgentDirectory Agents { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
@@ -174,6 +175,26 @@ public partial class JobDetail : IAsyncDisposable
         }
     }
 
+    private async Task AcknowledgeAsync()
+    {
+        _busy = true;
+        _actionError = null;
+        try
+        {
+            var by = await Actions.UserNameAsync() ?? "unknown user";
+            var job = await Actions.RunAsync(UserAction.Acknowledge, Id, () => Acknowledgements.AcknowledgeAsync(Id, by, CancellationToken.None));
+            _job = JobSummary.From(job);
+        }
+        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
+        {
+            _actionError = ex.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
     private async Task CancelAsync()
     {
         var confirmed = await Dialogs.ShowMessageBoxAsync("Cancel job", $"Cancel job {Id}? Nothing more runs; work already done stays.", yesText: "Cancel job", cancelText: "Keep running");
@@ -204,7 +225,8 @@ public partial class JobDetail : IAsyncDisposable
         string? jobId = null;
         try
         {
-            jobId = (await Actions.RunAsync(UserAction.Run, _job.DefinitionId, () => Runtime.StartAsync(_job.DefinitionId, input, CancellationToken.None), input?.ToJsonString() ?? "{}")).Id;
+            var startedBy = await Actions.UserNameAsync();
+            jobId = (await Actions.RunAsync(UserAction.Run, _job.DefinitionId, () => Runtime.StartAsync(_job.DefinitionId, input, startedBy, CancellationToken.None), input?.ToJsonString() ?? "{}")).Id;
         }
         catch (WorkflowInputException)
         {
