@@ -18,7 +18,7 @@ try
     if (demo)
     {
         DemoRun.EnsureDepot();
-        builder.Configuration.AddInMemoryCollection(DemoRun.Settings());
+        builder.Configuration.AddInMemoryCollection(DemoRun.Settings(builder.Configuration));
     }
     builder.AddObservability(textConsole: demo);
     builder.AddWorkflowEngine();

@@ -27,7 +27,7 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
     public static string PasswordFile => Path.GetFullPath(Path.Combine("data", "demo-p4-password"));
 
     /// <summary>Settings that point the P4 activities at the simulator; applied before services are built.</summary>
-    public static Dictionary<string, string?> Settings() => new()
+    public static Dictionary<string, string?> Settings(IConfiguration configuration) => new()
     {
         ["perforce:executable"] = P4Launcher,
         // A master.yaml written for the one-server shorthand must not clash with the demo's named server.
@@ -37,7 +37,22 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
         [$"perforce:servers:{Server}:user"] = "demo",
         [$"perforce:servers:{Server}:credentials:password_file"] = PasswordFile,
         ["perforce:default_server"] = Server,
+        // The demo's notifications go to a file to watch with `tail -f data/notifications.jsonl`; the starter's
+        // address comes from the Email of the demo user's Perforce spec, as it would on a real server.
+        ["notifications:public_url"] = $"http://127.0.0.1:{configuration["server:http_port"] ?? "5000"}",
+        [$"notifications:channels:{NotificationsChannel}:type"] = "file",
+        [$"notifications:channels:{NotificationsChannel}:path"] = NotificationsFile,
+        [$"notifications:events:needs_resolve:0"] = NotificationsChannel,
+        [$"notifications:events:continue_conflicts:0"] = NotificationsChannel,
+        [$"notifications:events:reminder:0"] = NotificationsChannel,
+        [$"notifications:events:failed:0"] = NotificationsChannel,
+        [$"notifications:events:completed:0"] = NotificationsChannel,
+        [$"notifications:events:agent_lost:0"] = NotificationsChannel,
     };
+
+    public const string NotificationsChannel = "demo-file";
+    /// <summary>Where the demo's notifications are written, one JSON object per line.</summary>
+    public const string NotificationsFile = "data/notifications.jsonl";
 
     /// <summary>
     /// Creates the simulated depot unless a previous demo left one with its password: demo gets a random password
@@ -115,6 +130,7 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
           The depot wants a login (security level 3); demo's password is in data/demo-p4-password:
                         (cd data/workspaces/{JobId} && {P4} -p {Depot} -u demo login < ../../demo-p4-password && {P4} -p {Depot} -u demo -c p4flow-{JobId} resolve -at)
           Continue:     curl -X POST -H "X-Api-Key: $(cat data/admin-api-key)" {Address}/api/jobs/{JobId}/continue
+          Notifications (what a person is told, and when): tail -f data/notifications.jsonl
         """)]
     private static partial void LogDemo(ILogger logger, string jobId, string address, string depot, string p4);
 }
