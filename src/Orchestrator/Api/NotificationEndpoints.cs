@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using P4Flow.Notifications;
+using P4Flow.Notifications.Alerts;
 using P4Flow.Orchestrator.Security;
 using P4Flow.Workflows.Outbox;
 using P4Flow.Workflows.State;
@@ -12,6 +13,24 @@ namespace P4Flow.Orchestrator.Api;
 internal static class NotificationEndpoints
 {
     private const int MaxPageSize = 500;
+    /// <summary>Alertmanager's own cap (max_alerts 1000 in config/prometheus/alertmanager.yml) with room for long annotations.</summary>
+    private const int MaxBodyBytes = 8 * 1024 * 1024;
+
+    private static async Task<System.Text.Json.Nodes.JsonNode?> ReadJsonAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes) throw new WorkflowInputException("body", $"The body is larger than {MaxBodyBytes / 1024 / 1024} MB.");
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > MaxBodyBytes) throw new WorkflowInputException("body", $"The body is larger than {MaxBodyBytes / 1024 / 1024} MB.");
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(buffer.ToArray());
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new WorkflowInputException("body", $"The body is not JSON: {ex.Message}");
+        }
+    }
 
     public static void MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,6 +52,16 @@ internal static class NotificationEndpoints
         }).WithTags("Notifications").RequireAuthorization(Roles.Viewer)
             .WithSummary("Notifications, newest first, with their recipients and every delivery attempt; filter by job, channel, status and event.");
 
+        app.MapPost("/api/alerts/alertmanager", async (HttpRequest request, NotificationOutbox outbox, CancellationToken ct) =>
+        {
+            var batch = AlertmanagerWebhook.Parse(await ReadJsonAsync(request, ct));
+            var added = 0;
+            foreach (var alert in batch.Alerts)
+                added += await outbox.RaiseAsync(Topics.Alert, AlertmanagerWebhook.EventKey(alert), null, AlertmanagerWebhook.Payload(alert), ct);
+            return Results.Accepted(value: new AlertsAccepted(batch.Alerts.Count, added));
+        }).WithTags("Notifications").RequireAuthorization(Roles.Operator)
+            .WithSummary("Alertmanager's webhook (version 4): each alert, firing or resolved, is told to the channels of notifications.events.alert; a repeat of one already told is not told again.");
+
         app.MapPost("/api/jobs/{id}/acknowledge", async (string id, Acknowledgements acknowledgements, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
             JobView.From(await actions.RunAsync(user, UserAction.Acknowledge, id, null,
                 () => acknowledgements.AcknowledgeAsync(id, user.Identity?.Name ?? "unknown user", ct))))
@@ -40,6 +69,9 @@ internal static class NotificationEndpoints
             .WithSummary("Takes a job parked in NEEDS_RESOLVE: records who and when, and stops its reminders. 409 in any other stage.");
     }
 }
+
+/// <summary>How many alerts a webhook call carried, and how many of them were news.</summary>
+public sealed record AlertsAccepted(int Alerts, int Added);
 
 /// <summary>One notification as the API and the Studio show it.</summary>
 public sealed record NotificationView(

@@ -15,6 +15,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
         ProblemDetails? problem = exception switch
         {
             WorkflowInputException e => new ValidationProblemDetails(e.Errors.ToDictionary(p => p.Key, p => p.Value)) { Title = "Invalid input", Status = 400 },
+            P4Flow.Notifications.Alerts.AlertmanagerBodyException e => new ValidationProblemDetails(new Dictionary<string, string[]> { [e.Field] = [e.Message] }) { Title = "Not an Alertmanager webhook body", Status = 400 },
             WorkflowValidationException e => new ValidationProblemDetails(e.Errors.GroupBy(x => x.Path).ToDictionary(g => g.Key, g => g.Select(x => x.Message).ToArray()))
             {
                 Title = "The workflow is not valid",
