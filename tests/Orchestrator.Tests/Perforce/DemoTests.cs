@@ -18,6 +18,15 @@ public sealed class DemoTests
         var jobId = (await Eventually.Until(() => demo.Client.GetJsonAsync("/api/jobs"), j => j["total"]!.GetValue<int>() == 1, TimeSpan.FromSeconds(120), "the demo's job"))["items"]![0]!.Str("id");
         await demo.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to stop for the conflict", seconds: 300);
 
+        // The person who started it is told, in the file the log says to watch, at the Email of their Perforce user spec.
+        Assert.Contains("tail -f data/notifications.jsonl", demo.Output, StringComparison.Ordinal);
+        var sink = Path.Combine(home, "data", "notifications.jsonl");
+        var parked = await Eventually.Until(() => NotificationsAsync(sink), n => n.Any(m => m.Str("event") == "needs_resolve"), TimeSpan.FromSeconds(120), "the NEEDS_RESOLVE notification");
+        var told = parked.Single(m => m.Str("event") == "needs_resolve");
+        Assert.Equal([DemoEmail], told["to"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Contains("conflict.c (conflict)", told.Str("text"), StringComparison.Ordinal);
+        Assert.Contains($"{demo.BaseUrl}/jobs/{jobId}", told.Str("text"), StringComparison.Ordinal);
+
         var depot = Path.Combine(home, "data", "demo-depot");
         var passwordFile = Path.Combine(home, "data", "demo-p4-password");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passwordFile));
@@ -44,12 +53,19 @@ public sealed class DemoTests
 
         Assert.True(job.Str("status") == "Finished", job.ToJsonString());
         Assert.Equal("demo", job["cleanup"]!.Str("server"));
+        await Eventually.Until(() => NotificationsAsync(sink), n => n.Any(m => m.Str("event") == "completed"), TimeSpan.FromSeconds(120), "the completion notification");
         var password = (await File.ReadAllTextAsync(passwordFile)).Trim();
         var holding = Directory.EnumerateFiles(home, "*", SearchOption.AllDirectories)
             .Where(f => f != passwordFile && File.ReadAllText(f).Contains(password, StringComparison.Ordinal)).ToList();
         Assert.True(holding.Count == 0, "The demo's p4 password is in: " + string.Join(", ", holding));
         Assert.DoesNotContain(password, demo.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>The address the demo gives its user in the depot's user spec.</summary>
+    private const string DemoEmail = "demo@localhost";
+
+    private static async Task<List<JsonNode>> NotificationsAsync(string sink) =>
+        File.Exists(sink) ? [.. (await File.ReadAllLinesAsync(sink)).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!)] : [];
 
     /// <summary>p4 as a person at the terminal: their own HOME (and so their own tickets file) in <paramref name="person"/>.</summary>
     private static Task<ProgramResult> P4Async(string person, string folder, string depot, string? stdin, params string[] args) =>
