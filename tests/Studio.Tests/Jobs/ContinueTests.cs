@@ -41,6 +41,15 @@ public sealed class ContinueTests(StudioFixture studio)
             await Assertions.Expect(view).ToHaveAttributeAsync("data-stage", "NEEDS_RESOLVE");
             await page.ScreenshotAsync("job-needs-resolve");
 
+            // Someone takes it: the page says who, and the button is gone (its reminders stop).
+            await Assertions.Expect(page.Locator("[data-job-started-by]")).ToHaveTextAsync("admin");
+            await Assertions.Expect(page.Locator("[data-job-acknowledged]")).ToContainTextAsync("not yet");
+            await page.Locator("[data-action='acknowledge']").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-job-acknowledged]")).ToContainTextAsync("by admin");
+            await Assertions.Expect(page.Locator("[data-action='acknowledge']")).ToHaveCountAsync(0);
+            var acknowledged = await studio.Orchestrator.GetJsonAsync($"/api/jobs/{jobId}");
+            Assert.Equal("admin", acknowledged["acknowledged"]!["by"]!.GetValue<string>());
+
             // A person resolves in the job's workspace; Continue now moves it on, and the view follows live.
             await depot.RunInJobWorkspaceAsync(Path.Combine(studio.Orchestrator.Home, "data", "workspaces", jobId), "p4flow", $"p4flow-{jobId}", "resolve", "-at");
             await page.Locator("[data-action='continue']").ClickAsync();
