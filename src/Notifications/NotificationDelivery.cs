@@ -28,20 +28,22 @@ internal sealed partial class NotificationDelivery(
     SecretScrubber scrubber,
     IEnumerable<INotificationObserver> observers,
     TimeProvider clock,
-    ILogger<NotificationDelivery> logger)
+    ILogger<NotificationDelivery> logger) : IDisposable
 {
     private const int Batch = 50;
     /// <summary>Rounds of one pass; what is left waits for the next pass (every few seconds, or the next trigger).</summary>
     private const int MaxRounds = 20;
-    private static readonly SemaphoreSlim OnePass = new(1, 1);
+    private readonly SemaphoreSlim _onePass = new(1, 1);
     private volatile bool _again;
+
+    public void Dispose() => _onePass.Dispose();
 
     /// <returns>How many messages were attempted.</returns>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         _again = true;
         // One pass at a time in this process: a second caller's messages are picked up by the pass running now.
-        if (!await OnePass.WaitAsync(0, cancellationToken).ConfigureAwait(false)) return 0;
+        if (!await _onePass.WaitAsync(0, cancellationToken).ConfigureAwait(false)) return 0;
         try
         {
             var attempted = 0;
@@ -59,7 +61,7 @@ internal sealed partial class NotificationDelivery(
         }
         finally
         {
-            OnePass.Release();
+            _onePass.Release();
         }
     }
 
