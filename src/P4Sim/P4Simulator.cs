@@ -72,6 +72,13 @@ internal static class P4Simulator
             return;
         }
 
+        // A form is read whole before the depot is locked: in "p4 user -o | p4 user -i" both run at once, and the -i
+        // side holding the lock while it waits for its form would keep the -o side from ever printing it.
+        if (CommandTable.ReadsForm(options.Command, options.Arguments))
+        {
+            stdin = new StringReader(stdin.ReadToEnd());
+        }
+
         var store = new DepotStore(root);
         using (store.Lock(cancellationToken))
         {

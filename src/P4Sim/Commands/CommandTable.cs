@@ -47,6 +47,14 @@ internal static class CommandTable
         ["workspaces"] = "clients",
     };
 
+    // The commands whose -i reads a spec form from standard input.
+    private static readonly HashSet<string> FormCommands = new(StringComparer.Ordinal) { "client", "branch", "change", "user" };
+
+    /// <summary>Whether this run reads a whole spec form from standard input ("client -i", "user -f -i", "user -fi").</summary>
+    public static bool ReadsForm(string name, IReadOnlyList<string> args) =>
+        FormCommands.Contains(Canonical(name)) &&
+        args.TakeWhile(a => a.Length > 1 && a[0] == '-' && a != "--").Any(a => a[1] != '-' && a.Contains('i', StringComparison.Ordinal));
+
     public static IEnumerable<string> Names => Commands.Keys.Order(StringComparer.Ordinal);
 
     public static Action<CommandContext>? Find(string name) => Commands.GetValueOrDefault(Canonical(name));

@@ -62,12 +62,9 @@ internal static class PasswdCommand
         }
 
         user ??= NewUser(context, name);
-        user.PasswordHash = password.Length == 0 ? null : PasswordHash.Create(password);
+        StorePassword(context, user, password);
         user.Update = context.Now;
         context.State.Users[name] = user;
-
-        // A ticket does not outlive the password it was issued for.
-        context.State.Tickets.RemoveAll(t => t.User == name);
         context.MarkDirty();
         context.Out.Info(password.Length == 0 ? "Password deleted." : "Password updated.");
     }
@@ -92,7 +89,7 @@ internal static class PasswdCommand
     }
 
     /// <summary>From security level 1 on, passwords are at least 8 characters, mixed case or with a non-letter.</summary>
-    private static bool Acceptable(CommandContext context, string password)
+    public static bool Acceptable(CommandContext context, string password)
     {
         if (context.State.SecurityLevel == 0)
         {
@@ -113,6 +110,13 @@ internal static class PasswdCommand
         }
 
         return true;
+    }
+
+    /// <summary>Sets (or, when empty, deletes) a user's password; a ticket does not outlive the password it was issued for.</summary>
+    public static void StorePassword(CommandContext context, UserRecord user, string password)
+    {
+        user.PasswordHash = password.Length == 0 ? null : PasswordHash.Create(password);
+        context.State.Tickets.RemoveAll(t => t.User == user.Name);
     }
 
     public static UserRecord NewUser(CommandContext context, string name) => new()

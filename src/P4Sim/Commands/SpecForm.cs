@@ -123,6 +123,39 @@ internal sealed class SpecForm
         return fields;
     }
 
+    /// <summary>
+    /// The first error p4d's spec parser would stop at, with its line (counted from 1 over every line, comments too):
+    /// a field name running into a blank, '#' or the end of its line before its ':' ("Syntax error in '...'."),
+    /// or a field that is not one of <paramref name="known"/> ("Unknown field name '...'."). Null when there is none.
+    /// Follows support/spec.cc and specparse.cc: a line that starts in its first column starts a field name.
+    /// </summary>
+    public static (int Line, string Message)? FirstError(string text, IReadOnlyCollection<string> known)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var raw = lines[i];
+            if (raw.Length == 0 || raw[0] is '#' or '\t' or ' ')
+            {
+                continue;
+            }
+
+            var end = raw.IndexOfAny([':', ' ', '\t', '#']);
+            if (end <= 0 || raw[end] != ':')
+            {
+                return (i + 1, $"Syntax error in '{(end < 0 ? raw : raw[..end])}'.");
+            }
+
+            var name = raw[..end];
+            if (!known.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                return (i + 1, $"Unknown field name '{name}'.");
+            }
+        }
+
+        return null;
+    }
+
     public static string? Single(Dictionary<string, List<string>> fields, string key) =>
         fields.TryGetValue(key, out var lines) && lines.Count > 0 ? lines[0] : null;
 }

@@ -3,7 +3,10 @@ using P4Flow.P4Sim.Output;
 
 namespace P4Flow.P4Sim.Commands;
 
-/// <summary>p4 user -o [name]: the user spec form; a user with no spec yet gets the defaults p4 would create.</summary>
+/// <summary>
+/// p4 user -o [name]: the user spec form; a user with no spec yet gets the defaults p4 would create.
+/// p4 user -i [-f]: saves a form read from standard input (UserSave).
+/// </summary>
 internal static class UserCommand
 {
     private const string Header =
@@ -28,6 +31,18 @@ internal static class UserCommand
     public static void Run(CommandContext context)
     {
         var args = new CommandArguments(context.Arguments, "");
+        if (Flag(args, 'i'))
+        {
+            if (args.Files.Count > 0)
+            {
+                context.Out.Error("Usage: user -i [ -f ]", GenericCode.Usage);
+                return;
+            }
+
+            UserSave.Run(context, Flag(args, 'f'));
+            return;
+        }
+
         if (!args.Has("-o") || args.Files.Count > 1)
         {
             context.Out.Error("Usage: user -o username", GenericCode.Usage);
@@ -44,12 +59,27 @@ internal static class UserCommand
         }
 
         form.Value("FullName", user.FullName);
+        if (user.JobView is not null)
+        {
+            form.Value("JobView", user.JobView);
+        }
+
         if (user.PasswordHash is not null)
         {
             // p4 never shows a password, only that one is set.
-            form.Value("Password", "******");
+            form.Value("Password", UserSave.MaskedPassword);
         }
 
-        form.Value("AuthMethod", "perforce").Print(context, Header);
+        form.Value("AuthMethod", "perforce");
+        if (user.Reviews.Count > 0)
+        {
+            form.Lines("Reviews", user.Reviews);
+        }
+
+        form.Print(context, Header);
     }
+
+    /// <summary>-i or -f, given alone or run together ("-fi"), as p4 reads "-fi" for "-f -i".</summary>
+    private static bool Flag(CommandArguments args, char letter) =>
+        args.Has($"-{letter}") || args.Has("-fi") || args.Has("-if");
 }

@@ -283,6 +283,12 @@ internal sealed class UserRecord
 
     public string FullName { get; set; } = "";
 
+    /// <summary>The JobView line of the user spec; null when the form had none.</summary>
+    public string? JobView { get; set; }
+
+    /// <summary>The Reviews lines of the user spec (depot paths the user subscribes to).</summary>
+    public List<string> Reviews { get; set; } = [];
+
     public long Update { get; set; }
 
     public long Access { get; set; }

@@ -78,6 +78,20 @@ public sealed class HistoryCommandTests : IDisposable
     }
 
     [Fact]
+    public void ChangesJson_SubmittedRange_UserAndDescOfEachChange()
+    {
+        _p4.Submit("first change", ("main/a.c", "1\n"));
+        _p4.Submit("second change", ("main/a.c", "2\n"));
+
+        var result = SimHarness.Ok(_p4.Run("-ztag", "-Mj", "changes", "-s", "submitted", "//depot/main/...@1,5"));
+
+        string Record(int change, string desc) =>
+            $"{{\"change\":\"{change}\",\"time\":\"{SimHarness.Now}\",\"user\":\"bob\",\"client\":\"ws\",\"status\":\"submitted\"," +
+            $"\"changeType\":\"public\",\"path\":\"//depot/main/...\",\"desc\":\"{desc}\"}}";
+        Assert.Equal([Record(2, "second change"), Record(1, "first change")], result.Out);
+    }
+
+    [Fact]
     public void DescribeS_Submitted_AffectedFilesWithoutDiffs()
     {
         _p4.Submit("add", ("a.c", "1\n"));
