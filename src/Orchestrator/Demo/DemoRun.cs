@@ -22,6 +22,7 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
     public const string Server = "demo";
     /// <summary>The Perforce user the demo's depot has, who starts the demo's job and is told when it needs a person.</summary>
     public const string DemoUser = "demo";
+    public const string DemoEmail = "demo@localhost";
 
     /// <summary>The Perforce password of the demo's user, made with the depot (mode 0600); P4Flow logs in with it.</summary>
     public static string PasswordFile => Path.GetFullPath(Path.Combine("data", "demo-p4-password"));
@@ -71,6 +72,8 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
         {
             RunP4(tickets, $"{password}\n{password}\n", "-p", DepotDir, "-u", "demo", "passwd");
             RunP4(tickets, password + "\n", "-p", DepotDir, "-u", "demo", "login");
+            // Where the demo's notifications address its user: the Email of the user spec, as on a real server.
+            RunP4(tickets, $"User:\t{DemoUser}\n\nEmail:\t{DemoEmail}\n\nFullName:\tDemo User\n", "-p", DepotDir, "-u", "demo", "user", "-i");
             RunP4(tickets, null, "-p", DepotDir, "-u", "demo", "configure", "set", "security=3");
         }
         finally
