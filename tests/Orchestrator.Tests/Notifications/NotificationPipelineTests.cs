@@ -39,8 +39,7 @@ public sealed class NotificationPipelineTests
         var sent = Assert.Single(mail);
         Assert.Equal([NotifyingOrchestrator.StarterEmail, NotifyingOrchestrator.OwnerEmail], sent.Envelope.Order(StringComparer.Ordinal));
         Assert.Equal($"[P4Flow] 1 conflict to resolve: //depot/main/... -> //depot/rel/... (job {first})", sent.Subject);
-        Assert.Contains("  //", sent.Body, StringComparison.Ordinal);
-        Assert.Contains("a.txt (conflict)", sent.Body, StringComparison.Ordinal);
+        Assert.Contains("a.txt (conflict) from //depot/main/a.txt", sent.Body, StringComparison.Ordinal);
         Assert.Contains($"Open the job: http://127.0.0.1:{fixture.Port}/jobs/{first}", sent.Body, StringComparison.Ordinal);
         Assert.Contains("Started by: bootstrap-admin", sent.Body, StringComparison.Ordinal);
         Assert.Contains(" by dev: ", sent.Body, StringComparison.Ordinal);
