@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using P4Flow.Agent.Configuration;
 
@@ -13,8 +14,16 @@ internal static class AgentProgram
             var builder = Host.CreateApplicationBuilder(args);
             builder.AddAgentConfiguration(args);
             builder.AddAgent();
-            await builder.Build().RunAsync().ConfigureAwait(false);
+            using var host = builder.Build();
+            var stateDir = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgentOptions>>().Value.StateDir;
+            using var held = State.StateFolderLock.Acquire(stateDir);
+            await host.RunAsync().ConfigureAwait(false);
             return 0;
+        }
+        catch (State.StateFolderTakenException ex)
+        {
+            await Console.Error.WriteLineAsync($"P4Flow agent cannot start: {ex.Message}").ConfigureAwait(false);
+            return State.StateFolderLock.ExitCode;
         }
         catch (Exception ex) when (AgentConfiguration.IsConfigurationError(ex))
         {

@@ -69,6 +69,7 @@ public static class AgentConfiguration
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CommandExecutor>();
         services.AddHostedService<HubClient>();
+        services.AddHostedService<State.ParentWatch>();
         AgentMetrics.Add(services);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);

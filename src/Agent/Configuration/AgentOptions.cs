@@ -21,6 +21,13 @@ public sealed class AgentOptions
     [ConfigurationKeyName("state_dir")]
     public string StateDir { get; set; } = "data/agent/state";
 
+    /// <summary>
+    /// Stop when standard input closes: for an agent a parent process starts and keeps a pipe to (the demo's), so the
+    /// agent ends with its parent however the parent ends, a kill -9 included.
+    /// </summary>
+    [ConfigurationKeyName("stop_when_stdin_closes")]
+    public bool StopWhenStdinCloses { get; set; }
+
     /// <summary>What this host can run, e.g. p4, git; jobs may require some.</summary>
     [ConfigurationKeyName("capabilities")]
     public List<string> Capabilities { get; set; } = [];

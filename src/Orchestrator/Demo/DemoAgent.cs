@@ -66,7 +66,9 @@ internal sealed partial class DemoAgent(
     private void Start()
     {
         var files = tls.Value;
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // Its standard input is a pipe from this process: when the orchestrator ends, however it ends, the pipe closes
+        // and the agent stops (agent.stop_when_stdin_closes), so a restarted demo never finds the old agent running.
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         info.ArgumentList.Add(AgentDll);
         // The demo may run as root (a container, CI). Its commands then run as the demo's own user: the simulated
         // depot under data/ and the p4 launcher in the build output belong to that user (a checkout under /root is
@@ -78,6 +80,7 @@ internal sealed partial class DemoAgent(
             ["agent__id"] = AgentId,
             ["agent__workspace"] = Path.GetFullPath(perforce.Value.WorkspaceRoot),
             ["agent__state_dir"] = Path.GetFullPath(Path.Combine("data", "agent-state", AgentId)),
+            ["agent__stop_when_stdin_closes"] = "true",
             ["agent__capabilities__0"] = "p4",
             ["agent__labels__0"] = "demo",
             ["server__master_host"] = "localhost",

@@ -13,6 +13,10 @@ internal sealed class AgentPoolAudit(AuditLog audit)
         audit.Write(new AuditEvent(AuditLog.AgentEvicted, idle.Id, evicted.Address.ToString(), AuditEvent.Accepted,
             $"pool full (resources.max_agents = {maxAgents}): least recently active idle agent evicted for {forAgent}") { TargetHost = idle.Hostname });
 
+    public void Replaced(AgentRecord record, AgentSession old, int missedPongs) =>
+        audit.Write(new AuditEvent(AuditLog.AgentDisconnected, record.Id, old.Address.ToString(), AuditEvent.Accepted,
+            $"replaced by a new connection of the same agent after {missedPongs} missed pong(s)") { TargetHost = record.Hostname });
+
     public void Connected(Hello hello, AgentSession session, int pending) =>
         audit.Write(new AuditEvent(AuditLog.AgentConnected, hello.AgentId, session.Address.ToString(), AuditEvent.Accepted,
             pending == 0 ? "sync ok" : $"sync required: {pending} commands pending") { TargetHost = hello.Hostname });

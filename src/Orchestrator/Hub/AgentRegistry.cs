@@ -77,7 +77,8 @@ public sealed partial class AgentRegistry
     /// Admits a session after its Hello: replaces an older session of the same agent, makes room in a full pool by
     /// evicting the least recently active idle agent, answers SyncOk or SyncRequired, then sends what waited.
     /// </summary>
-    /// <exception cref="RpcException">ResourceExhausted: the pool is full and no agent can be evicted.</exception>
+    /// <exception cref="RpcException">ResourceExhausted: the pool is full and no agent can be evicted. AlreadyExists: the
+    /// agent's identity has a session that still answers its pings (a second process with the same identity).</exception>
     public void Admit(AgentSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -104,10 +105,20 @@ public sealed partial class AgentRegistry
                     _audit.Evicted(idle, evicted!, max, hello.AgentId);
                 }
             }
+            else if (record.Session.State == AgentState.Healthy && record.Session.MissedPongs == 0)
+            {
+                // Two processes with one identity would take the session from each other at every reconnect, and share
+                // one result cache and nonce store: the one that is live and answering keeps it.
+                var reason = $"agent {hello.AgentId} is already connected (since {record.ConnectedSince:O}) and answers its pings: one session per agent identity";
+                _audit.Refused(hello, session, reason);
+                throw new RpcException(new Status(StatusCode.AlreadyExists, reason));
+            }
             else
             {
+                // The old session stopped answering: this connection is the agent come back (a restart, a new network path).
                 replaced = record.Session;
                 record.Session = null;
+                _audit.Replaced(record, replaced, replaced.MissedPongs);
             }
 
             var now = _clock.GetUtcNow();

@@ -54,6 +54,7 @@ internal sealed class HubObservation(AgentRegistry registry, AuditLog audit, P4F
     // Free-text reasons become the bounded label values of p4_hub_refusals_total.
     private static string RefusalReason(string reason) => reason switch
     {
+        _ when reason.Contains("one session per agent identity", StringComparison.Ordinal) => "duplicate",
         _ when reason.Contains("no client certificate", StringComparison.OrdinalIgnoreCase) => "no_certificate",
         _ when reason.Contains("whitelist", StringComparison.OrdinalIgnoreCase) => "not_whitelisted",
         _ when reason.Contains("address", StringComparison.OrdinalIgnoreCase) || reason.Contains("ip_range", StringComparison.OrdinalIgnoreCase) => "address_mismatch",

@@ -28,7 +28,7 @@ public sealed partial class P4FlowMetrics
 
     /// <summary>Why the hub turns an agent away; anything else is counted as other.</summary>
     public static readonly IReadOnlyList<string> RefusalReasons =
-        ["no_certificate", "bad_certificate", "not_whitelisted", "address_mismatch", "protocol_version", "hello_timeout", "protocol_error", "capacity", "evicted", "other"];
+        ["no_certificate", "bad_certificate", "not_whitelisted", "address_mismatch", "protocol_version", "hello_timeout", "protocol_error", "capacity", "evicted", "duplicate", "other"];
 
     /// <summary>The states an agent can be in, as the hub reports them.</summary>
     public static readonly IReadOnlyList<string> AgentStates = ["healthy", "timeout", "disconnected"];

@@ -61,6 +61,44 @@ public sealed class DemoTests
         Assert.DoesNotContain(password, demo.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Demo_OrchestratorKilled_ItsAgentEndsToo()
+    {
+        var home = OrchestratorProcess.CreateHome();
+        try
+        {
+            // The demo as the README runs it: its commands on its own agent process.
+            await using var demo = OrchestratorProcess.Start(home, environment: new Dictionary<string, string> { ["P4FLOW_commands__runner"] = "agents" }, arguments: ["demo"]);
+            await demo.WaitReadyAsync();
+            var started = await Eventually.Until(() => Task.FromResult(System.Text.RegularExpressions.Regex.Match(demo.Output, @"Demo agent \S+ started \(pid (\d+)\)")),
+                m => m.Success, TimeSpan.FromSeconds(120), "the demo's agent to start");
+            var agentPid = int.Parse(started.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(Alive(agentPid));
+
+            // However the orchestrator ends: a restarted demo must not find the old agent holding its identity.
+            await demo.KillAsync();
+
+            await Eventually.Until(() => Task.FromResult(Alive(agentPid)), alive => !alive, TimeSpan.FromSeconds(120), "the demo's agent to end with its orchestrator");
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    /// <summary>Running: a zombie waiting for whoever adopted it to reap it has ended.</summary>
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The address the demo gives its user in the depot's user spec.</summary>
     private const string DemoEmail = "demo@localhost";
 
