@@ -58,7 +58,7 @@ internal sealed class Reminders(IWorkflowStore store, NotificationOutbox outbox,
 public sealed record Acknowledgement(string By, DateTime At, DateTime ParkedAt);
 
 /// <summary>Acknowledging a job parked in NEEDS_RESOLVE: it is someone's now, and the reminders stop.</summary>
-public sealed class Acknowledgements(Workflows.Runtime.WorkflowRuntime runtime, IWorkflowStore store, TimeProvider clock)
+public sealed class Acknowledgements(Workflows.Runtime.WorkflowRuntime runtime, TimeProvider clock)
 {
     public const string OutputKey = "acknowledged";
 
@@ -66,14 +66,15 @@ public sealed class Acknowledgements(Workflows.Runtime.WorkflowRuntime runtime, 
     /// <exception cref="WorkflowConflictException">The job is not waiting in NEEDS_RESOLVE.</exception>
     public async Task<WorkflowInstance> AcknowledgeAsync(string jobId, string by, CancellationToken cancellationToken)
     {
-        var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false)
-            ?? throw new WorkflowNotFoundException($"Job {jobId} does not exist.");
-        if (job.Status != WorkflowStatus.Suspended || job.CurrentStage != JobPayload.NeedsResolveStage)
-            throw new WorkflowConflictException($"Job {jobId} is in stage {job.CurrentStage ?? "(none)"}, not {JobPayload.NeedsResolveStage}: there is nothing to acknowledge.");
-        var parkedAt = JobPayload.EnteredStage(job);
-        if (Of(job, parkedAt) is { } already) return job; // the first person to take it keeps it
-        var record = new JsonObject { ["by"] = by, ["at"] = clock.GetUtcNow().UtcDateTime, ["parkedAt"] = parkedAt };
-        return await runtime.RecordAsync(jobId, OutputKey, record, cancellationToken).ConfigureAwait(false);
+        // Checked and recorded under the job's lock: of two people acknowledging at once, the first keeps it.
+        return await runtime.RecordAsync(jobId, OutputKey, job =>
+        {
+            if (job.Status != WorkflowStatus.Suspended || job.CurrentStage != JobPayload.NeedsResolveStage)
+                throw new WorkflowConflictException($"Job {jobId} is in stage {job.CurrentStage ?? "(none)"}, not {JobPayload.NeedsResolveStage}: there is nothing to acknowledge.");
+            var parkedAt = JobPayload.EnteredStage(job);
+            if (Of(job, parkedAt) is not null) return null;
+            return new JsonObject { ["by"] = by, ["at"] = clock.GetUtcNow().UtcDateTime, ["parkedAt"] = parkedAt };
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The acknowledgement of the job's parking that began at <paramref name="parkedAt"/>, if any.</summary>

@@ -175,8 +175,17 @@ public sealed partial class WorkflowRuntime(
     /// <paramref name="key"/>, committed under the job's lock like any step; the job's status does not change.
     /// </summary>
     public Task<WorkflowInstance> RecordAsync(string instanceId, string key, JsonNode value, CancellationToken cancellationToken) =>
+        RecordAsync(instanceId, key, _ => value, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RecordAsync(string, string, JsonNode, CancellationToken)"/>, with the value decided under the job's
+    /// lock from the job as it is then (so a check and the record are one step); null records nothing.
+    /// </summary>
+    public Task<WorkflowInstance> RecordAsync(string instanceId, string key, Func<WorkflowInstance, JsonNode?> decide, CancellationToken cancellationToken) =>
         WithInstanceAsync(instanceId, async run =>
         {
+            ArgumentNullException.ThrowIfNull(decide);
+            if (decide(run.Instance) is not { } value) return;
             run.Instance.Outputs[key] = value;
             await run.Commit!(run).ConfigureAwait(false);
         }, cancellationToken);
