@@ -55,8 +55,7 @@ public sealed class DemoTests
         Assert.Equal("demo", job["cleanup"]!.Str("server"));
         await Eventually.Until(() => NotificationsAsync(sink), n => n.Any(m => m.Str("event") == "completed"), TimeSpan.FromSeconds(120), "the completion notification");
         var password = (await File.ReadAllTextAsync(passwordFile)).Trim();
-        var holding = Directory.EnumerateFiles(home, "*", SearchOption.AllDirectories)
-            .Where(f => f != passwordFile && File.ReadAllText(f).Contains(password, StringComparison.Ordinal)).ToList();
+        var holding = SecretScan.FilesHolding(home, password, except: passwordFile);
         Assert.True(holding.Count == 0, "The demo's p4 password is in: " + string.Join(", ", holding));
         Assert.DoesNotContain(password, demo.Output, StringComparison.Ordinal);
     }

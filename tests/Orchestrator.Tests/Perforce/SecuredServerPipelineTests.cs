@@ -209,9 +209,7 @@ public sealed class SecuredServerPipelineTests : IAsyncLifetime
     /// <summary>Every file P4Flow wrote (orchestrator home: data, logs, journal, audit; the agent's state and workspaces).</summary>
     private void AssertPasswordNowhere()
     {
-        var holding = Directory.EnumerateFiles(_home, "*", SearchOption.AllDirectories)
-            .Where(f => File.ReadAllText(f).Contains(Password, StringComparison.Ordinal))
-            .ToList();
+        var holding = SecretScan.FilesHolding(_home, Password);
         Assert.True(holding.Count == 0, "The password is in: " + string.Join(", ", holding));
         Assert.DoesNotContain(Password, _orchestrator.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, _agent.Output, StringComparison.Ordinal);
