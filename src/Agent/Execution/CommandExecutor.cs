@@ -63,6 +63,7 @@ internal sealed partial class CommandExecutor(
             {
                 CmdId = id,
                 ExitCode = -1,
+                ResultUnknown = true,
                 Error = $"cmd {id} was started before (this agent's last started command is {cache.LastCmdId}) and its result is unknown; it is not run twice",
             };
             notTwice.Stderr = notTwice.Error;

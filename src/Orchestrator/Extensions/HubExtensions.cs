@@ -1,4 +1,5 @@
 using System.Net;
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -124,9 +125,20 @@ public static class HubExtensions
         ArgumentNullException.ThrowIfNull(app);
         if (!app.Services.GetRequiredService<IOptions<CommandsOptions>>().Value.UsesAgents) return app;
         var port = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Port;
-        // Only on the hub's endpoint: the plain HTTP port never serves the agent protocol.
+        // Only on the hub's endpoint: the plain HTTP port never serves the agent protocol. Told by the port the
+        // connection arrived on, not by the Host header (RequireHost): an agent that reaches the hub through a port
+        // mapping (a TCP load balancer, a container's published port, an SSH tunnel) names another port in :authority.
+        app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort != port && context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.ServiceType == typeof(AgentHubService))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+            return next(context);
+        });
         // Agents authenticate by their client certificate in the TLS handshake (HubTls), not by the API's schemes.
-        app.MapGrpcService<AgentHubService>().RequireHost($"*:{port}").AllowAnonymous();
+        app.MapGrpcService<AgentHubService>().AllowAnonymous();
         app.MapAgentEndpoints();
         return app;
     }

@@ -18,11 +18,12 @@ public sealed class AgentUnavailableException(string message, string errorClass)
 /// <summary>
 /// Runs every job command on an agent: the job's first command picks a healthy agent that meets the job's
 /// agentRequirements with the lowest load (the job waits in WAITING_FOR_AGENT while there is none); later commands
-/// follow it there, where its workspace is. A job whose agent stays gone past agents.lost_grace fails AGENT_LOST.
+/// follow it there, where its workspace is. A job whose agent stays gone past agents.lost_grace fails AGENT_LOST; so
+/// does one whose agent ended while its command ran (the agent answers "result unknown" and never runs it twice).
 /// The stage change to and from WAITING_FOR_AGENT goes through the job's own door (<see cref="CommandRequest.Waits"/>):
 /// the workflow runtime makes it.
 /// </summary>
-/// <summary>Told when a job's command fails because its agent stayed gone past agents.lost_grace. Keep it quick, never throw.</summary>
+/// <summary>Told when a job's command fails because its agent stayed gone past agents.lost_grace, or ended while the command ran. Keep it quick, never throw.</summary>
 public interface IAgentLostObserver
 {
     /// <param name="goneSince">When the agent went: every job it held reports the same loss with the same time.</param>
@@ -67,6 +68,8 @@ public sealed partial class AgentCommandDispatcher(
                 {
                     registry.Release(pending);
                     var result = await completion.ConfigureAwait(false);
+                    if (result.ResultUnknown) throw Lost(agentId, request, registry.GoneSince(agentId) ?? clock.GetUtcNow(),
+                        $"Agent {agentId} ended while cmd {pending.CmdId} '{string.Join(' ', request.Args.Take(8))}' ran, before it recorded a result: whether the command finished is unknown, and it is not run twice. Check the server's state (p4 opened, p4 changes), then start the job again.");
                     return new AgentAnswer(ToRun(result, agentId), AgentCircuitBreakers.FaultOf(result));
                 }
                 if (completion.IsCanceled) throw new OperationCanceledException($"Cmd {pending.CmdId} of job {request.JobId} was cancelled: the job ended.");
@@ -74,10 +77,8 @@ public sealed partial class AgentCommandDispatcher(
                 if (registry.GoneFor(agentId) is { } gone && gone >= grace)
                 {
                     var reason = $"Agent {agentId} has been gone (disconnected or not answering pings) for {gone.TotalSeconds:0} s, longer than agents.lost_grace ({grace.TotalSeconds:0} s); cmd {pending.CmdId} '{string.Join(' ', request.Args.Take(8))}' got no result.";
-                    HubLog.AgentLost(logger, request.JobId, agentId, reason);
-                    foreach (var observer in lostObservers) observer.AgentLost(agentId, registry.GoneSince(agentId) ?? clock.GetUtcNow() - gone, request.JobId, reason);
                     registry.Abandon(pending, "agent lost");
-                    throw new AgentUnavailableException(reason, AgentUnavailableException.AgentLost);
+                    throw Lost(agentId, request, registry.GoneSince(agentId) ?? clock.GetUtcNow() - gone, reason);
                 }
                 if (clock.GetUtcNow() > deadline)
                 {
@@ -92,6 +93,14 @@ public sealed partial class AgentCommandDispatcher(
             registry.Abandon(pending, "cancelled by the orchestrator");
             throw;
         }
+    }
+
+    /// <summary>The job's command has no result its agent can give: logged, told to the observers, failed AGENT_LOST.</summary>
+    private AgentUnavailableException Lost(string agentId, CommandRequest request, DateTimeOffset goneSince, string reason)
+    {
+        HubLog.AgentLost(logger, request.JobId, agentId, reason);
+        foreach (var observer in lostObservers) observer.AgentLost(agentId, goneSince, request.JobId, reason);
+        return new AgentUnavailableException(reason, AgentUnavailableException.AgentLost);
     }
 
     /// <summary>The agent's answer as the job reads it: the agent's own error (refused, not started, cancelled) on stderr, where p4's is.</summary>

@@ -65,6 +65,7 @@ public sealed class CommandExecutorTests
 
         Assert.Equal(-1, answer.Result.ExitCode);
         Assert.Contains("not run twice", answer.Result.Error, StringComparison.Ordinal);
+        Assert.True(answer.Result.ResultUnknown);
     }
 
     [Fact]

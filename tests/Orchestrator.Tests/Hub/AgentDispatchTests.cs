@@ -103,6 +103,28 @@ public sealed class AgentDispatchTests
     }
 
     [Fact]
+    public async Task KillAgent_MidCommandThenRestarted_FailsAgentLostAndNeverRunsItTwice()
+    {
+        await using var hub = await HubHost.StartAsync(agents: ["agent-1"]);
+        var counter = Path.Combine(hub.Dir, "runs.txt");
+        var agent = AgentProcess.Start(hub.Dir, hub.Port, "agent-1");
+        await hub.WaitForAgentAsync("agent-1", a => a.State == "HEALTHY", "agent-1 to connect");
+        var run = hub.Dispatcher.RunAsync(HubHost.Request("job-k", "/bin/sh", "-c", $"echo run >> {counter}; sleep 30"), CancellationToken.None);
+        await Eventually.Until(() => Task.FromResult(File.Exists(counter)), e => e, TimeSpan.FromSeconds(120), "the command to start");
+
+        // kill -9: the agent recorded that it started the command, never its result.
+        await agent.KillAsync();
+        await agent.DisposeAsync();
+        await using var restarted = AgentProcess.Start(hub.Dir, hub.Port, "agent-1", stateDir: agent.StateDir);
+        var lost = await Assert.ThrowsAsync<AgentUnavailableException>(() => run.WaitAsync(TimeSpan.FromSeconds(120)));
+
+        Assert.Equal("AGENT_LOST", lost.ErrorClass);
+        Assert.Contains("ended while cmd", lost.Message, StringComparison.Ordinal);
+        Assert.Contains("not run twice", lost.Message, StringComparison.Ordinal);
+        Assert.Single(await File.ReadAllLinesAsync(counter));
+    }
+
+    [Fact]
     public async Task RunAsync_AgentKilledLongerThanGrace_FailsWithAgentLost()
     {
         await using var hub = await HubHost.StartAsync(agents: ["agent-1"], settings: new Dictionary<string, string?> { ["agents:lost_grace"] = "1" });
