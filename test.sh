@@ -9,8 +9,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # System packages the tests use: sqlite3; prometheus (promtool checks the alert rules); prometheus-alertmanager (amtool
 # checks the Alertmanager configuration and its routes); chromium (the Studio's browser tests); openssh-server (the
-# bootstrap tests' sshd); gcc, libc6-dev (the agent's launcher); clang, zlib1g-dev.
-packages=(sqlite3 prometheus prometheus-alertmanager chromium openssh-server gcc libc6-dev clang zlib1g-dev)
+# bootstrap tests' sshd); gcc, libc6-dev (the agent's launcher); clang, zlib1g-dev; faketime (the fault matrix's agent
+# with a wrong clock).
+packages=(sqlite3 prometheus prometheus-alertmanager chromium openssh-server gcc libc6-dev clang zlib1g-dev faketime)
 
 install_packages() {
   if ! command -v dpkg-query >/dev/null; then

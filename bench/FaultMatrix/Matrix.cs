@@ -15,14 +15,15 @@ public static class Matrix
         Row("cut-10s", quick: true, () => NetworkRows.CutAsync(TimeSpan.FromSeconds(10))),
         Row("cut-60s", quick: false, () => NetworkRows.CutAsync(TimeSpan.FromSeconds(60))),
         Row("cut-300s", quick: false, () => NetworkRows.CutAsync(TimeSpan.FromMinutes(5))),
-        Row("disk-full", quick: false, HostRows.WorkspaceDiskFullAsync),
-        Row("clock-ahead", quick: false, () => HostRows.AgentClockSkewedAsync(TimeSpan.FromMinutes(5))),
-        Row("clock-behind", quick: false, () => HostRows.AgentClockSkewedAsync(TimeSpan.FromMinutes(-5))),
+        Row("disk-full", quick: true, HostRows.WorkspaceDiskFullAsync),
+        Row("clock-ahead", quick: true, () => HostRows.AgentClockSkewedAsync(TimeSpan.FromMinutes(5))),
+        Row("clock-behind", quick: true, () => HostRows.AgentClockSkewedAsync(TimeSpan.FromMinutes(-5))),
         Row("p4-slow", quick: false, PerforceRows.SlowAsync),
         Row("p4-hung", quick: true, PerforceRows.HungAsync),
         Row("p4-unreachable", quick: true, PerforceRows.UnreachableAsync),
         Row("db-locked-start", quick: true, DatabaseRows.LockedAtStartAsync),
         Row("db-locked-running", quick: false, DatabaseRows.LockedWhileRunningAsync),
+        Row("db-readonly-start", quick: true, DatabaseRows.ReadOnlyAtStartAsync),
         Row("continue-restart", quick: true, ProcessRows.RestartedDuringContinueAsync),
     ];
 

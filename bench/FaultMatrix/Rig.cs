@@ -301,6 +301,9 @@ internal sealed partial class Rig : IAsyncDisposable
 /// <summary>How one job of a row ended, as its user sees it in the API.</summary>
 public sealed record JobEnd(string Id, string Status, string? Stage, string? ErrorClass, bool Submitted)
 {
+    /// <summary>The first line of the job's fault, as the user reads it.</summary>
+    public string? FaultMessage { get; init; }
+
     public bool Ended => Status is "Finished" or "Faulted" or "Cancelled";
 
     /// <summary>What the row's outcome column says of it: submitted, FAILED CLASS, or where it stopped.</summary>
@@ -312,5 +315,8 @@ public sealed record JobEnd(string Id, string Status, string? Stage, string? Err
     public static JobEnd From(string id, JsonObject? job) => job is null
         ? new JobEnd(id, "missing", null, null, false)
         : new JobEnd(id, job["status"]!.GetValue<string>(), job["stage"]?.GetValue<string>(), job["fault"]?["errorClass"]?.GetValue<string>(),
-            job["result"]?["status"]?.GetValue<string>() == "submitted");
+            job["result"]?["status"]?.GetValue<string>() == "submitted")
+        {
+            FaultMessage = job["fault"]?["message"]?.GetValue<string>().Split('\n')[0],
+        };
 }

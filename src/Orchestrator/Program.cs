@@ -45,6 +45,11 @@ catch (Exception ex) when (StartupError.IsConfiguration(ex))
     await Console.Error.WriteLineAsync($"P4Flow cannot start: {StartupError.Describe(ex)}");
     return 2;
 }
+catch (Exception ex) when (StartupError.Storage(ex) is { } storage)
+{
+    await Console.Error.WriteLineAsync($"P4Flow cannot start: its data cannot be written or read: {storage.Message.TrimEnd('.', ' ')}. Check the disk (full, read-only), the folder's owner and mode, and that no other process holds the database.");
+    return StartupError.StorageExitCode;
+}
 
 /// <summary>The orchestrator's entry point; public so tests can host it.</summary>
 public partial class Program;

@@ -92,7 +92,16 @@ internal static class P4Simulator
             };
             if (Admitted(CommandTable.Canonical(options.Command), context))
             {
-                command(context);
+                try
+                {
+                    command(context);
+                }
+                catch (ClientFileException ex)
+                {
+                    // The command stops at the file the disk refused; what it changed on the server is not kept.
+                    output.Error(ex.Message, GenericCode.Client);
+                    return;
+                }
             }
 
             if (context.Dirty)

@@ -37,7 +37,11 @@ public sealed record CommandRun(
     TimeSpan Duration,
     bool TimedOut = false,
     string? AgentId = null,
-    IReadOnlyList<string>? Containment = null);
+    IReadOnlyList<string>? Containment = null)
+{
+    /// <summary>The agent refused it before anything ran (signature, token, sandbox rule); stderr says why.</summary>
+    public bool Refused { get; init; }
+}
 
 /// <summary>Runs job commands: on an agent in production, locally in tests.</summary>
 public interface ICommandDispatcher

@@ -11,12 +11,17 @@ public static class P4ErrorClass
     public const string Timeout = "TIMEOUT";
     public const string Conflict = "CONFLICT";
     public const string NothingToDo = "NOTHING_TO_DO";
+    /// <summary>The workspace's disk is full or read-only: a person frees space; retrying at once cannot help.</summary>
+    public const string DiskFull = "DISK_FULL";
+    /// <summary>The agent refused the command before it ran (signature, token, sandbox rule, clocks apart): a person looks.</summary>
+    public const string AgentRefused = "AGENT_REFUSED";
     public const string Unknown = "UNKNOWN";
 
     // Checked in order: a connect failure says nothing else; a lock beats a generic failure.
     private static readonly (string Class, string[] Fragments)[] Rules =
     [
         (NetworkError, ["Connect to server failed", "TCP connect to", "TCP receive failed", "TCP send failed", "Partner exited unexpectedly"]),
+        (DiskFull, ["No space left on device", "Disk quota exceeded", "Read-only file system"]),
         (Auth, ["session has expired", "P4PASSWD", "Please login again", "password invalid"]),
         (Locked, ["already locked", "locked by", "couldn't be locked", "can't edit exclusive file", "can't integrate exclusive file", "exclusive file already opened"]),
         (Conflict, ["must resolve", "must sync", "resolve skipped", "Merges still pending", "tampered with before resolve", "Out of date files must be resolved"]),
@@ -27,6 +32,7 @@ public static class P4ErrorClass
     public static string Classify(P4Output output)
     {
         if (output.Result.TimedOut) return Timeout;
+        if (output.Result.Refused) return AgentRefused;
         var failures = output.Messages.Where(m => m.Severity >= P4Severity.Warning).ToList();
         if (failures.Count == 0) failures = [.. output.Messages];
         // A refused server key arrives as a connection failure, but retrying cannot cure it.

@@ -16,6 +16,28 @@ internal static class StartupError
         _ => false,
     };
 
+    /// <summary>The exit code of an orchestrator whose data (database, hub journal, keys) cannot be written.</summary>
+    public const int StorageExitCode = 3;
+
+    /// <summary>
+    /// The disk said no at start: a read-only file system, a full disk, a folder it may not write, a database another
+    /// process holds. Not a bug to print a stack trace for: the operator fixes the machine and starts again.
+    /// </summary>
+    public static Exception? Storage(Exception ex)
+    {
+        // Kestrel's "Failed to bind to address" is an IOException too: a port, not the disk.
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException) return null;
+        }
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is AggregateException { InnerExceptions: [var only] }) return Storage(only);
+            if (e is UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException || (e is IOException && e is not FileNotFoundException)) return e;
+        }
+        return null;
+    }
+
     public static string Describe(Exception ex) => ex switch
     {
         OptionsValidationException o => string.Join(" ", o.Failures),

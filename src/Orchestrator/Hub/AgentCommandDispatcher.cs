@@ -109,7 +109,11 @@ public sealed partial class AgentCommandDispatcher(
         var stderr = result.Stderr;
         if (!string.IsNullOrEmpty(result.Error) && !stderr.Contains(result.Error, StringComparison.Ordinal))
             stderr = stderr.Length == 0 ? result.Error : stderr.TrimEnd('\n') + "\n" + result.Error;
-        return new CommandRun(result.CmdId, result.ExitCode, result.Stdout, stderr, result.Duration?.ToTimeSpan() ?? TimeSpan.Zero, result.TimedOut, agentId, [.. result.Containment]);
+        return new CommandRun(result.CmdId, result.ExitCode, result.Stdout, stderr, result.Duration?.ToTimeSpan() ?? TimeSpan.Zero, result.TimedOut, agentId, [.. result.Containment])
+        {
+            // A launcher that could not start the program is the agent's fault, counted by its circuit; the rest is a refusal.
+            Refused = result.Refused && AgentCircuitBreakers.FaultOf(result) is null,
+        };
     }
 
     /// <summary>The job's agent; the first time, the best one that meets its requirements, waiting for one if need be.</summary>

@@ -9,16 +9,24 @@ internal static class LocalFiles
     private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>Only CommandContext.WriteWorkspaceFile calls this, so workspace writes are counted.</summary>
+    /// <exception cref="ClientFileException">The client's disk refused the write (full, over quota, read-only).</exception>
     public static void Write(string path, byte[] content, bool writable)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (File.Exists(path))
+        try
         {
-            SetWritable(path, true);
-        }
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (File.Exists(path))
+            {
+                SetWritable(path, true);
+            }
 
-        File.WriteAllBytes(path, content);
-        SetWritable(path, writable);
+            File.WriteAllBytes(path, content);
+            SetWritable(path, writable);
+        }
+        catch (IOException ex) when (ClientFileException.Describe(ex) is { } reason)
+        {
+            throw new ClientFileException("write", path, reason, ex);
+        }
     }
 
     public static byte[]? Read(string path) => File.Exists(path) ? File.ReadAllBytes(path) : null;

@@ -62,6 +62,18 @@ public static class CommandToken
         });
     }
 
+    /// <summary>Why a well-signed token is not good now: too late, or too early (the clocks of hub and agent disagree).</summary>
+    private static string Lifetime(string token, DateTimeOffset now, TimeSpan skew)
+    {
+        var jwt = new JsonWebToken(token);
+        var at = now.UtcDateTime;
+        if (jwt.ValidFrom != DateTime.MinValue && at < jwt.ValidFrom - skew)
+            return string.Create(CultureInfo.InvariantCulture,
+                $"the token is not valid before {jwt.ValidFrom:yyyy-MM-dd HH:mm:ss} UTC and this agent's clock says {at:yyyy-MM-dd HH:mm:ss} UTC: its clock is {(jwt.ValidFrom - at).TotalSeconds:0} s behind the hub's, more than the {skew.TotalSeconds:0} s allowed (check the time service on both hosts)");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the token has expired (at {jwt.ValidTo:yyyy-MM-dd HH:mm:ss} UTC; this agent's clock says {at:yyyy-MM-dd HH:mm:ss} UTC)");
+    }
+
     /// <summary>The token's claims when it is good for this command on this agent now; otherwise the reason in <paramref name="error"/>.</summary>
     public static CommandTokenClaims? Validate(string token, string secret, long cmdId, string agentId, DateTimeOffset now, out string? error)
     {
@@ -89,7 +101,7 @@ public static class CommandToken
         {
             error = result.Exception switch
             {
-                SecurityTokenInvalidLifetimeException or SecurityTokenExpiredException => "the token has expired",
+                SecurityTokenInvalidLifetimeException or SecurityTokenExpiredException => Lifetime(token, now, parameters.ClockSkew),
                 SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is wrong (another secret)",
                 { } ex => "the token is not valid: " + ex.GetType().Name,
                 null => "the token is not valid",

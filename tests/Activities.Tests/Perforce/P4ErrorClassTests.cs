@@ -21,6 +21,9 @@ public sealed class P4ErrorClassTests
     [InlineData("//depot/rel/a.c - must sync/resolve #4 before submitting\nOut of date files must be resolved or reverted.\n", P4ErrorClass.Conflict)]
     [InlineData("/ws/rel/e.c tampered with before resolve - edit or revert.\n", P4ErrorClass.Conflict)]
     [InlineData("//depot/rel/a.c - must resolve //depot/main/a.c#3 before shelving\n", P4ErrorClass.Conflict)]
+    // The workspace's disk (p4's MsgOs "op: path: strerror").
+    [InlineData("write: /ws/rel/a.c: No space left on device\n", P4ErrorClass.DiskFull)]
+    [InlineData("write: /ws/rel/a.c: Read-only file system\n", P4ErrorClass.DiskFull)]
     // Nothing to do.
     [InlineData("No files to submit.\n", P4ErrorClass.NothingToDo)]
     [InlineData("No files to shelve.\n", P4ErrorClass.NothingToDo)]
@@ -34,6 +37,14 @@ public sealed class P4ErrorClassTests
 
         Assert.True(output.Failed);
         Assert.Equal(expected, P4ErrorClass.Classify(output));
+    }
+
+    [Fact]
+    public void Classify_RefusedByTheAgent_AgentRefusedWhateverTheText()
+    {
+        var output = P4Output.Parse(new P4Flow.Activities.Commands.CommandRun(7, -1, "", "token check failed: the token is not valid before ...", TimeSpan.Zero) { Refused = true });
+
+        Assert.Equal(P4ErrorClass.AgentRefused, P4ErrorClass.Classify(output));
     }
 
     [Theory]

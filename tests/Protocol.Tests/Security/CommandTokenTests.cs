@@ -23,6 +23,8 @@ public sealed class CommandTokenTests
 
     [Theory]
     [InlineData("expired", "expired")]
+    // The agent's clock 5 minutes behind the hub's: named as such, not as "expired".
+    [InlineData("early", "its clock is 300 s behind the hub's, more than the 30 s allowed")]
     [InlineData("agent", "for agent 'agent-1', not this one")]
     [InlineData("cmd", "for cmd 5, not cmd 6")]
     [InlineData("secret", "signature is wrong")]
@@ -33,6 +35,7 @@ public sealed class CommandTokenTests
         var (cmd, agent, at) = kind switch
         {
             "expired" => (5L, "agent-1", Now.AddHours(1).AddMinutes(1)),
+            "early" => (5L, "agent-1", Now.AddMinutes(-5)),
             "agent" => (5L, "agent-2", Now),
             "cmd" => (6L, "agent-1", Now),
             _ => (5L, "agent-1", Now),
