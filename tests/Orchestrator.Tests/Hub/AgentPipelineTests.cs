@@ -57,6 +57,21 @@ public sealed class AgentPipelineTests
     }
 
     [Fact]
+    public async Task ApiPort_AgentProtocolRequest_NotServed()
+    {
+        var (home, hubPort) = PrepareHome("builder");
+        await using var orchestrator = await StartOrchestratorAsync(home, hubPort);
+
+        // The hub tells its own port by the connection, not the Host header (an agent behind a port mapping names
+        // another port); the API's plain port still never serves the agent protocol, to anyone.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/p4flow.agent.v1.AgentHub/Connect") { Content = new ByteArrayContent([]) };
+        request.Content.Headers.ContentType = new("application/grpc");
+        using var answer = await orchestrator.Client.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, answer.StatusCode);
+    }
+
+    [Fact]
     public async Task Integrate_AgentKilledMidCommand_JobFailsWithAgentLost()
     {
         var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("one", "ONE", StringComparison.Ordinal));
