@@ -237,6 +237,22 @@ internal sealed partial class Rig : IAsyncDisposable
             return seen.Count(j => j?["stage"]?.GetValue<string>() is { } s && stages.Contains(s));
         }, n => n > 0, timeout, $"a job to reach {string.Join(" or ", stages)}");
 
+    /// <summary>
+    /// Waits for the cleanup of every job that did not submit (its files reverted, change and client deleted on the
+    /// server), then counts what each still holds there: 0 when nothing was left behind.
+    /// </summary>
+    public async Task<int> LeftOnTheServerAsync(IEnumerable<JobEnd> ends, TimeSpan timeout)
+    {
+        var left = 0;
+        foreach (var end in ends.Where(e => !e.Submitted))
+        {
+            await Eventually.Until(() => JobAsync(end.Id), j => j?["cleanup"]?["status"]?.GetValue<string>() == "DONE", timeout, $"job {end.Id}'s cleanup");
+            File.Delete(Path.Combine(Depot.Root, "faults.json"));
+            left += (await Depot.LeftoversOfAsync($"p4flow-{end.Id}")).Count;
+        }
+        return left;
+    }
+
     /// <summary>Command ids that more than one run of an agent process started ("Cmd N of job J: running").</summary>
     public IReadOnlyList<long> CommandsRunTwice() =>
         [.. RunningLine().Matches(AgentOutput).GroupBy(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Where(g => g.Count() > 1).Select(g => g.Key)];

@@ -110,7 +110,7 @@ internal static class DatabaseRows
             var clock = Stopwatch.StartNew();
             while (!orchestrator.HasExited && clock.Elapsed < TimeSpan.FromSeconds(90) && !await ReadyAsync(orchestrator)) await Task.Delay(250);
             var seen = orchestrator.HasExited
-                ? $"it refused to start (exit {orchestrator.ExitCode}): {LineAbout(orchestrator.Output, "cannot start")}"
+                ? $"it refused to start (exit {orchestrator.ExitCode}): {LineAbout(orchestrator.Output, "cannot start").Replace(rig.Home, "<home>", StringComparison.Ordinal)}"
                 : await ReadyAsync(orchestrator) ? "it started on a read-only database" : "it waited, not ready";
             await ReadOnly(data, false);
             var recovered = Stopwatch.StartNew();

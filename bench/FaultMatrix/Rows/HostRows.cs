@@ -31,7 +31,7 @@ internal static class HostRows
             var second = await rig.WaitForEndAsync([.. (await rig.StartJobsAsync(2)).Skip(1)], TimeSpan.FromMinutes(5));
             return RowResult.From(Fault, [.. failed, .. second], rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), freed.Elapsed,
                 e => e == failed[0] ? e.ErrorClass == "DISK_FULL" : e.Submitted,
-                $"the job that met the full disk: {failed[0].Outcome} ({failed[0].FaultMessage}); the next one, once space was freed: {second[0].Outcome}");
+                $"the job that met the full disk: {failed[0].Outcome} ({failed[0].FaultMessage?.Replace(rig.WorkspaceRoot, "<workspaces>", StringComparison.Ordinal)}); the next one, once space was freed: {second[0].Outcome}");
         }
         finally
         {

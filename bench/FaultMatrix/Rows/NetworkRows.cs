@@ -23,11 +23,17 @@ internal static class NetworkRows
         rig.Network.Join();
         var joined = Stopwatch.StartNew();
         var ends = await rig.WaitForEndAsync(jobs, TimeSpan.FromMinutes(5));
+        // Recovered: the agent back, and every job that did not submit cleaned up on the server.
+        await rig.WaitAgentHealthyAsync(TimeSpan.FromMinutes(3));
+        var left = await rig.LeftOnTheServerAsync(ends, TimeSpan.FromMinutes(3));
+        var recovered = joined.Elapsed;
         var seconds = cut.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
         // agents.lost_grace (120 s) is how long a job waits for its agent: past it the job fails AGENT_LOST, named,
-        // and its cleanup runs once the agent is back.
-        return RowResult.From($"hub and agent cut apart {seconds} s", ends, rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), joined.Elapsed,
+        // rather than wait without end, and its cleanup runs once the agent is back.
+        var result = RowResult.From($"hub and agent cut apart {seconds} s", ends, rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), recovered,
             e => e.Submitted || (cut.TotalSeconds > 120 && e.ErrorClass == "AGENT_LOST"),
-            cut.TotalSeconds > 120 ? "past agents.lost_grace (120 s) a job fails AGENT_LOST rather than wait without end" : null);
+            (cut.TotalSeconds > 120 ? "past agents.lost_grace (120 s) a job fails AGENT_LOST rather than wait without end; " : "")
+            + $"the agent reconnects; {left} files, changes or clients left on the server");
+        return result with { Passed = result.Passed && left == 0 };
     }
 }

@@ -47,12 +47,7 @@ internal static class ProcessRows
         rig.StartAgent();
         var ends = await rig.WaitForEndAsync(jobs, JobsDeadline);
         var notTwice = rig.AgentOutput.Split('\n').Count(l => l.Contains("refusing to run it twice", StringComparison.Ordinal));
-        var leftovers = 0;
-        foreach (var end in ends.Where(e => !e.Submitted))
-        {
-            await Eventually.Until(() => rig.JobAsync(end.Id), j => j?["cleanup"]?["status"]?.GetValue<string>() == "DONE", TimeSpan.FromMinutes(2), $"job {end.Id}'s cleanup");
-            leftovers += (await rig.Depot.LeftoversOfAsync($"p4flow-{end.Id}")).Count;
-        }
+        var leftovers = await rig.LeftOnTheServerAsync(ends, TimeSpan.FromMinutes(2));
         var result = RowResult.From("agent kill -9 mid-command, restarted", ends,
             rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), restarted.Elapsed, e => e.Submitted || e.ErrorClass == "AGENT_LOST",
             $"a job whose command died with the agent fails AGENT_LOST (the restarted agent answered \"result unknown, not run twice\" {notTwice} time(s)), its workspace cleaned up ({leftovers} files, changes or clients left); the others go on");
