@@ -1,11 +1,17 @@
+using Microsoft.Extensions.Options;
 using P4Flow.Activities.Perforce;
+using P4Flow.Orchestrator.Configuration;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
 
 namespace P4Flow.Orchestrator.BackgroundJobs;
 
-/// <summary>The recurring background job: runs `resolve -n` for every job in NEEDS_RESOLVE and moves a clean one on.</summary>
-internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContinuation continuation, ILogger<ResolveWatcher> logger)
+/// <summary>
+/// The recurring background job: runs `resolve -n` for every job in NEEDS_RESOLVE and moves a clean one on. A pass
+/// pages by job id (keyset), so jobs leaving the stage meanwhile make it skip none of the others, and checks
+/// state_management.resolve_check_concurrency jobs at once.
+/// </summary>
+internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContinuation continuation, IOptions<StateManagementOptions> options, ILogger<ResolveWatcher> logger)
 {
     public const string JobName = "resolve-watcher";
     private const int PageSize = 200;
@@ -14,23 +20,28 @@ internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContin
     [Hangfire.AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        for (var page = 1; ; page++)
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ResolveCheckConcurrency, CancellationToken = cancellationToken };
+        var after = "";
+        while (true)
         {
-            var waiting = await store.QueryInstancesAsync(new InstanceQuery(WorkflowStatus.Suspended, ResolveContinuation.Stage, Page: page, PageSize: PageSize), cancellationToken).ConfigureAwait(false);
-            foreach (var job in waiting.Items)
-            {
-                try
-                {
-                    var result = await continuation.ContinueAsync(job.Id, ResolveContinuation.Watcher, cancellationToken).ConfigureAwait(false);
-                    if (result.ConflictsResolved) LogMovedOn(logger, job.Id);
-                }
-                catch (WorkflowConflictException ex)
-                {
-                    // Moved on meanwhile, or failed now because its agent is lost: the other jobs are still checked.
-                    LogSkipped(logger, job.Id, ex.Message);
-                }
-            }
-            if (page * PageSize >= waiting.Total) break;
+            var waiting = await store.QueryInstancesAsync(new InstanceQuery(WorkflowStatus.Suspended, ResolveContinuation.Stage, PageSize: PageSize, After: after), cancellationToken).ConfigureAwait(false);
+            await Parallel.ForEachAsync(waiting.Items, parallel, (job, token) => new ValueTask(CheckAsync(job.Id, token))).ConfigureAwait(false);
+            if (waiting.Items.Count < PageSize) break;
+            after = waiting.Items[^1].Id;
+        }
+    }
+
+    private async Task CheckAsync(string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await continuation.ContinueAsync(jobId, ResolveContinuation.Watcher, cancellationToken).ConfigureAwait(false);
+            if (result.ConflictsResolved) LogMovedOn(logger, jobId);
+        }
+        catch (WorkflowConflictException ex)
+        {
+            // Moved on meanwhile, or failed now because its agent is lost: the other jobs are still checked.
+            LogSkipped(logger, jobId, ex.Message);
         }
     }
 

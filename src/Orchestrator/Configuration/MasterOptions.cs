@@ -43,6 +43,10 @@ public sealed class StateManagementOptions
     [ConfigurationKeyName("resolve_check_interval")]
     public int ResolveCheckInterval { get; set; } = 30;
 
+    /// <summary>Jobs the ResolveWatcher checks at once (each a `resolve -n` on the job's agent).</summary>
+    [ConfigurationKeyName("resolve_check_concurrency")]
+    public int ResolveCheckConcurrency { get; set; } = 4;
+
     [ConfigurationKeyName("max_history_per_job")]
     public int MaxHistoryPerJob { get; set; } = 100;
 

@@ -21,6 +21,7 @@ internal sealed class StateManagementOptionsValidation : IValidateOptions<StateM
     public ValidateOptionsResult Validate(string? name, StateManagementOptions options) => Checks.Result(
         options.Type is "sqlite" or "memory" ? null : $"state_management.type must be sqlite or memory (got '{options.Type}').",
         Checks.Range("state_management.resolve_check_interval", options.ResolveCheckInterval, 1, 86_400),
+        Checks.Range("state_management.resolve_check_concurrency", options.ResolveCheckConcurrency, 1, 256),
         Checks.Range("state_management.max_history_per_job", options.MaxHistoryPerJob, 1, 100_000),
         options.Type == "sqlite" && string.IsNullOrWhiteSpace(options.SqlitePath) ? "state_management.sqlite_path must not be empty." : null);
 }

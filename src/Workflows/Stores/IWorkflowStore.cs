@@ -45,11 +45,18 @@ public interface IWorkflowStore
     Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string hash, CancellationToken cancellationToken);
 }
 
+/// <param name="Page">Offset paging, newest first (lists for people).</param>
+/// <param name="After">
+/// Keyset paging instead: instances with an id above this one, in id order (Page is ignored). A pass over every
+/// match (the resolve watcher's) skips none of them even as others leave the query between its pages, which offset
+/// paging cannot promise. Start with "" and go on from the last id of each page.
+/// </param>
 public sealed record InstanceQuery(
     WorkflowStatus? Status = null,
     string? Stage = null,
     string? DefinitionId = null,
     int Page = 1,
-    int PageSize = 50);
+    int PageSize = 50,
+    string? After = null);
 
 public sealed record InstancePage(IReadOnlyList<WorkflowInstance> Items, int Total, int Page, int PageSize);

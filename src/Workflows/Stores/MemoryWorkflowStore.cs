@@ -125,7 +125,9 @@ public sealed partial class MemoryWorkflowStore : IWorkflowStore
             .Where(i => query.DefinitionId is null || i.DefinitionId == query.DefinitionId)
             .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id, StringComparer.Ordinal)
             .ToList();
-        var page = matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList();
+        var page = query.After is { } after
+            ? matching.Where(i => string.CompareOrdinal(i.Id, after) > 0).OrderBy(i => i.Id, StringComparer.Ordinal).Take(query.PageSize).ToList()
+            : matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList();
         return Task.FromResult(new InstancePage(page, matching.Count, query.Page, query.PageSize));
     }
 

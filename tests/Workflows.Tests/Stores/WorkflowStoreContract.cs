@@ -87,6 +87,36 @@ public abstract class WorkflowStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryInstancesAsync_KeysetPass_SkipsNoneWhileOthersLeaveBetweenPages()
+    {
+        var parked = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var instance = NewInstance();
+            instance.Status = WorkflowStatus.Suspended;
+            instance.CurrentStage = "PARKED";
+            await Store.CreateInstanceAsync(instance, CancellationToken.None);
+            parked.Add(instance.Id);
+        }
+
+        // A pass of pages of 2; after each page the first job of that page moves on (as a resolved job does).
+        var seen = new List<string>();
+        var after = "";
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var page = await Store.QueryInstancesAsync(new InstanceQuery(WorkflowStatus.Suspended, "PARKED", PageSize: 2, After: after), CancellationToken.None);
+            seen.AddRange(page.Items.Select(i => i.Id));
+            if (page.Items.Count < 2) break;
+            var moving = (await Store.GetInstanceAsync(page.Items[0].Id, CancellationToken.None))!;
+            moving.CurrentStage = "RESOLVE_CHECK";
+            await Store.CommitAsync(moving, new StepChanges(), CancellationToken.None);
+            after = page.Items[^1].Id;
+        }
+
+        Assert.Equal(parked.Order(StringComparer.Ordinal), seen);
+    }
+
+    [Fact]
     public async Task CommitAsync_StaleRevision_ThrowsConcurrencyExceptionAndKeepsWinner()
     {
         var instance = NewInstance();

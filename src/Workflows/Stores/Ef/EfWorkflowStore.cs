@@ -141,9 +141,14 @@ internal sealed partial class EfWorkflowStore(IDbContextFactory<WorkflowDbContex
         if (query.Stage is { } stage) rows = rows.Where(r => r.CurrentStage == stage);
         if (query.DefinitionId is { } definitionId) rows = rows.Where(r => r.DefinitionId == definitionId);
         var total = await rows.CountAsync(cancellationToken).ConfigureAwait(false);
-        var page = await rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
-            .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        // string.Compare is what EF translates to SQL's "Id > @after"; the database compares ids bytewise (SQLite's
+        // BINARY collation), which is the ordinal order the memory store uses.
+#pragma warning disable CA1309
+        var ordered = query.After is { } after
+            ? rows.Where(r => string.Compare(r.Id, after) > 0).OrderBy(r => r.Id)
+            : rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Skip((query.Page - 1) * query.PageSize);
+#pragma warning restore CA1309
+        var page = await ordered.Take(query.PageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
         return new InstancePage(page.Select(ToInstance).ToList(), total, query.Page, query.PageSize);
     }
 
