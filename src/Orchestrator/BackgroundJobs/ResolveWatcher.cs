@@ -8,10 +8,11 @@ namespace P4Flow.Orchestrator.BackgroundJobs;
 
 /// <summary>
 /// The recurring background job: runs `resolve -n` for every job in NEEDS_RESOLVE and moves a clean one on. A pass
-/// pages by job id (keyset), so jobs leaving the stage meanwhile make it skip none of the others, and checks
-/// state_management.resolve_check_concurrency jobs at once.
+/// pages by job id (keyset), so jobs leaving the stage meanwhile make it skip none of the others, checks
+/// state_management.resolve_check_concurrency jobs at once, and each job only when its <see cref="ResolveSchedule"/>
+/// says it is due (jobs parked long and untouched are checked less often).
 /// </summary>
-internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContinuation continuation, IOptions<StateManagementOptions> options, ILogger<ResolveWatcher> logger)
+internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContinuation continuation, ResolveSchedule schedule, IOptions<StateManagementOptions> options, ILogger<ResolveWatcher> logger)
 {
     public const string JobName = "resolve-watcher";
     private const int PageSize = 200;
@@ -22,17 +23,21 @@ internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContin
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ResolveCheckConcurrency, CancellationToken = cancellationToken };
         var after = "";
+        var parked = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             var waiting = await store.QueryInstancesAsync(new InstanceQuery(WorkflowStatus.Suspended, ResolveContinuation.Stage, PageSize: PageSize, After: after), cancellationToken).ConfigureAwait(false);
-            await Parallel.ForEachAsync(waiting.Items, parallel, (job, token) => new ValueTask(CheckAsync(job.Id, token))).ConfigureAwait(false);
+            parked.UnionWith(waiting.Items.Select(j => j.Id));
+            await Parallel.ForEachAsync(waiting.Items.Where(schedule.Due), parallel, (job, token) => new ValueTask(CheckAsync(job.Id, token))).ConfigureAwait(false);
             if (waiting.Items.Count < PageSize) break;
             after = waiting.Items[^1].Id;
         }
+        schedule.KeepOnly(parked);
     }
 
     private async Task CheckAsync(string jobId, CancellationToken cancellationToken)
     {
+        schedule.Checked(jobId);
         try
         {
             var result = await continuation.ContinueAsync(jobId, ResolveContinuation.Watcher, cancellationToken).ConfigureAwait(false);

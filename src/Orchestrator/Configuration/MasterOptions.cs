@@ -47,6 +47,14 @@ public sealed class StateManagementOptions
     [ConfigurationKeyName("resolve_check_concurrency")]
     public int ResolveCheckConcurrency { get; set; } = 4;
 
+    /// <summary>Seconds a parked job may stay untouched before the watcher checks it less often (see ResolveSchedule).</summary>
+    [ConfigurationKeyName("resolve_check_backoff_after")]
+    public int ResolveCheckBackoffAfter { get; set; } = 3600;
+
+    /// <summary>The longest interval between checks of a job parked and untouched for long.</summary>
+    [ConfigurationKeyName("resolve_check_max_interval")]
+    public int ResolveCheckMaxInterval { get; set; } = 600;
+
     [ConfigurationKeyName("max_history_per_job")]
     public int MaxHistoryPerJob { get; set; } = 100;
 

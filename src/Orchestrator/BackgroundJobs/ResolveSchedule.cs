@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using P4Flow.Activities.Perforce;
+using P4Flow.Notifications;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Workflows.State;
+
+namespace P4Flow.Orchestrator.BackgroundJobs;
+
+/// <summary>
+/// How often the resolve watcher checks each parked job. A job that nobody has touched for
+/// state_management.resolve_check_backoff_after is checked half as often for each such period it stays quiet, up to
+/// resolve_check_max_interval: most parked conflicts wait for days, and each check is a command for the agent and the
+/// Perforce server. Parking, an acknowledgement, or a person's Continue that found conflicts left (someone is working
+/// on it) brings it back to resolve_check_interval. Kept in memory: after a restart every parked job is checked once.
+/// </summary>
+internal sealed class ResolveSchedule(IOptions<StateManagementOptions> options, TimeProvider clock) : IResolveCheckObserver
+{
+    private readonly ConcurrentDictionary<string, DateTime> _checked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTime> _touched = new(StringComparer.Ordinal);
+
+    private TimeSpan Short => TimeSpan.FromSeconds(options.Value.ResolveCheckInterval);
+
+    /// <summary>The interval for a job quiet for <paramref name="quietFor"/>: short, then doubling each period after the first, up to the ceiling.</summary>
+    public static TimeSpan Interval(TimeSpan quietFor, TimeSpan shortest, TimeSpan backOffAfter, TimeSpan longest)
+    {
+        if (quietFor < backOffAfter) return shortest;
+        var doublings = (int)Math.Min(20, quietFor / backOffAfter);
+        var backedOff = shortest * Math.Pow(2, doublings);
+        return backedOff < longest ? backedOff : (longest > shortest ? longest : shortest);
+    }
+
+    /// <summary>The last sign that a person works on the job: its parking, its acknowledgement, their last Continue.</summary>
+    public DateTime LastAttention(WorkflowInstance job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var parkedAt = JobPayload.EnteredStage(job);
+        var last = parkedAt;
+        if (Acknowledgements.Of(job, parkedAt)?.At is { } acknowledged && acknowledged > last) last = acknowledged;
+        if (_touched.TryGetValue(job.Id, out var touched) && touched > last) last = touched;
+        return last;
+    }
+
+    public TimeSpan IntervalOf(WorkflowInstance job) => Interval(
+        clock.GetUtcNow().UtcDateTime - LastAttention(job), Short,
+        TimeSpan.FromSeconds(options.Value.ResolveCheckBackoffAfter), TimeSpan.FromSeconds(options.Value.ResolveCheckMaxInterval));
+
+    /// <summary>
+    /// Whether this pass checks the job. Passes come every short interval, so a job is due half of one early: a check
+    /// made a moment into one pass is not put off to the pass after next.
+    /// </summary>
+    public bool Due(WorkflowInstance job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return !_checked.TryGetValue(job.Id, out var last) || clock.GetUtcNow().UtcDateTime - last >= IntervalOf(job) - Short / 2;
+    }
+
+    public void Checked(string jobId) => _checked[jobId] = clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Forgets jobs a whole pass did not meet (moved on, failed, cancelled).</summary>
+    public void KeepOnly(IReadOnlySet<string> parked)
+    {
+        foreach (var id in _checked.Keys.Where(id => !parked.Contains(id))) _checked.TryRemove(id, out _);
+        foreach (var id in _touched.Keys.Where(id => !parked.Contains(id))) _touched.TryRemove(id, out _);
+    }
+
+    /// <summary>A person pressed Continue and conflicts are left: they are working on it, so it is checked often again.</summary>
+    public Task ConflictsRemainAsync(WorkflowInstance job, string checkedBy, ContinueResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        _touched[job.Id] = clock.GetUtcNow().UtcDateTime;
+        return Task.CompletedTask;
+    }
+}
