@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Perforce;
 using P4Flow.Notifications;
@@ -13,11 +14,33 @@ namespace P4Flow.Orchestrator.BackgroundJobs;
 /// resolve_check_max_interval: most parked conflicts wait for days, and each check is a command for the agent and the
 /// Perforce server. Parking, an acknowledgement, or a person's Continue that found conflicts left (someone is working
 /// on it) brings it back to resolve_check_interval. Kept in memory: after a restart every parked job is checked once.
+/// And its pace: at most resolve_checks_per_second checks on each Perforce server, one every 1/rate seconds.
 /// </summary>
-internal sealed class ResolveSchedule(IOptions<StateManagementOptions> options, TimeProvider clock) : IResolveCheckObserver
+internal sealed class ResolveSchedule(IOptions<StateManagementOptions> options, TimeProvider clock) : IResolveCheckObserver, IDisposable
 {
     private readonly ConcurrentDictionary<string, DateTime> _checked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTime> _touched = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RateLimiter> _pace = new(StringComparer.Ordinal);
+
+    /// <summary>Waits for the server's next slot: checks of one server go out evenly spread, never in a burst.</summary>
+    public async Task<IDisposable> PaceAsync(string server, CancellationToken cancellationToken)
+    {
+        var limiter = _pace.GetOrAdd(server, _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 1,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / options.Value.ResolveChecksPerSecond),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        }));
+        return await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        foreach (var limiter in _pace.Values) limiter.Dispose();
+    }
 
     private TimeSpan Short => TimeSpan.FromSeconds(options.Value.ResolveCheckInterval);
 

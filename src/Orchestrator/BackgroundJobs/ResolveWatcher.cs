@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Perforce;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Observability;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
 
@@ -12,7 +13,14 @@ namespace P4Flow.Orchestrator.BackgroundJobs;
 /// state_management.resolve_check_concurrency jobs at once, and each job only when its <see cref="ResolveSchedule"/>
 /// says it is due (jobs parked long and untouched are checked less often).
 /// </summary>
-internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContinuation continuation, ResolveSchedule schedule, IOptions<StateManagementOptions> options, ILogger<ResolveWatcher> logger)
+internal sealed partial class ResolveWatcher(
+    IWorkflowStore store,
+    ResolveContinuation continuation,
+    ResolveSchedule schedule,
+    P4Client p4,
+    P4FlowMetrics metrics,
+    IOptions<StateManagementOptions> options,
+    ILogger<ResolveWatcher> logger)
 {
     public const string JobName = "resolve-watcher";
     private const int PageSize = 200;
@@ -28,25 +36,37 @@ internal sealed partial class ResolveWatcher(IWorkflowStore store, ResolveContin
         {
             var waiting = await store.QueryInstancesAsync(new InstanceQuery(WorkflowStatus.Suspended, ResolveContinuation.Stage, PageSize: PageSize, After: after), cancellationToken).ConfigureAwait(false);
             parked.UnionWith(waiting.Items.Select(j => j.Id));
-            await Parallel.ForEachAsync(waiting.Items.Where(schedule.Due), parallel, (job, token) => new ValueTask(CheckAsync(job.Id, token))).ConfigureAwait(false);
+            await Parallel.ForEachAsync(waiting.Items.Where(schedule.Due), parallel, (job, token) => new ValueTask(CheckAsync(job, token))).ConfigureAwait(false);
             if (waiting.Items.Count < PageSize) break;
             after = waiting.Items[^1].Id;
         }
         schedule.KeepOnly(parked);
     }
 
-    private async Task CheckAsync(string jobId, CancellationToken cancellationToken)
+    private async Task CheckAsync(WorkflowInstance job, CancellationToken cancellationToken)
     {
-        schedule.Checked(jobId);
+        string server;
         try
         {
-            var result = await continuation.ContinueAsync(jobId, ResolveContinuation.Watcher, cancellationToken).ConfigureAwait(false);
-            if (result.ConflictsResolved) LogMovedOn(logger, jobId);
+            server = p4.ServerOf(job).Name;
+        }
+        catch (ActivityInputException)
+        {
+            server = "unknown";
+        }
+        using var slot = await schedule.PaceAsync(server, cancellationToken).ConfigureAwait(false);
+        schedule.Checked(job.Id);
+        try
+        {
+            var result = await continuation.ContinueAsync(job.Id, ResolveContinuation.Watcher, cancellationToken).ConfigureAwait(false);
+            metrics.WatcherChecked(server, result.ConflictsResolved ? "moved_on" : "conflicts");
+            if (result.ConflictsResolved) LogMovedOn(logger, job.Id);
         }
         catch (WorkflowConflictException ex)
         {
-            // Moved on meanwhile, or failed now because its agent is lost: the other jobs are still checked.
-            LogSkipped(logger, jobId, ex.Message);
+            // Moved on meanwhile, the server down, or failed now because its agent is lost: the other jobs are still checked.
+            metrics.WatcherChecked(server, "not_checked");
+            LogSkipped(logger, job.Id, ex.Message);
         }
     }
 

@@ -51,9 +51,13 @@ public sealed class StateManagementOptions
     [ConfigurationKeyName("resolve_check_backoff_after")]
     public int ResolveCheckBackoffAfter { get; set; } = 3600;
 
-    /// <summary>The longest interval between checks of a job parked and untouched for long.</summary>
+    /// <summary>The longest interval between checks of a job parked and untouched for long (never shorter than resolve_check_interval).</summary>
     [ConfigurationKeyName("resolve_check_max_interval")]
     public int ResolveCheckMaxInterval { get; set; } = 600;
+
+    /// <summary>The watcher's checks per second on each Perforce server at most, spread evenly.</summary>
+    [ConfigurationKeyName("resolve_checks_per_second")]
+    public double ResolveChecksPerSecond { get; set; } = 20;
 
     [ConfigurationKeyName("max_history_per_job")]
     public int MaxHistoryPerJob { get; set; } = 100;

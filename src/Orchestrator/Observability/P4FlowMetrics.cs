@@ -63,6 +63,7 @@ public sealed partial class P4FlowMetrics
         HubRefusals = factory.CreateCounter("p4_hub_refusals_total", "Agent connections the hub refused, by reason.", "reason");
         CircuitOpen = factory.CreateGauge("p4_circuit_open", "1 while a Perforce server's circuit breaker is open (its commands fail at once), 0 once it closed.", "server");
         AgentCircuitOpen = factory.CreateGauge("p4_agent_circuit_open", "1 while an agent's circuit breaker is open (it gets no new job), 0 once it closed.", "agent");
+        WatcherChecks = factory.CreateCounter("p4_watcher_checks_total", "The resolve watcher's checks of parked jobs, by Perforce server and result (moved_on, conflicts, not_checked).", "server", "result");
         Notifications = factory.CreateCounter("p4_notifications_total", "Notification delivery attempts, by channel and result (sent, retry: failed and tried again later, failed: given up).", "channel", "result");
 
         // Known label values start at 0, so a rate or an alert sees them before the first event.
@@ -96,6 +97,10 @@ public sealed partial class P4FlowMetrics
     internal Gauge CircuitOpen { get; }
     internal Gauge AgentCircuitOpen { get; }
     internal Counter Notifications { get; }
+    internal Counter WatcherChecks { get; }
+
+    /// <summary>The resolve watcher checked a parked job. The server label is a configured server's name (or a raw port's hash): the configuration bounds them.</summary>
+    public void WatcherChecked(string server, string result) => WatcherChecks.WithLabels(server, result).Inc();
 
     /// <summary>A notification delivery attempt ended. The channel label is a configured channel's name: the configuration bounds them.</summary>
     public void NotificationAttempted(string channel, string result) => Notifications.WithLabels(Code(channel), Code(result)).Inc();

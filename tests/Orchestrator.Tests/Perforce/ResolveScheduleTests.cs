@@ -89,6 +89,22 @@ public sealed class ResolveScheduleTests
         Assert.True(_schedule.Due(job), "forgotten: a job parked again is checked at once");
     }
 
+    [Fact]
+    public async Task PaceAsync_ManyChecksOfOneServer_SpreadAtTheRateAnotherServerNotHeldUp()
+    {
+        using var paced = new ResolveSchedule(Options.Create(new StateManagementOptions { ResolveChecksPerSecond = 10 }), TimeProvider.System);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        for (var i = 0; i < 11; i++) (await paced.PaceAsync("main", CancellationToken.None)).Dispose();
+        var eleven = clock.Elapsed;
+        clock.Restart();
+        (await paced.PaceAsync("other", CancellationToken.None)).Dispose();
+
+        // Ten slots after the first at 10 a second: a second at least (a busy machine only makes it longer).
+        Assert.True(eleven >= TimeSpan.FromSeconds(0.9), $"11 checks of one server took {eleven.TotalSeconds:0.00} s");
+        Assert.True(clock.Elapsed < eleven, "another server has its own pace");
+    }
+
     private static WorkflowInstance Parked()
     {
         var job = new WorkflowInstance
