@@ -62,7 +62,7 @@ internal sealed partial class Rig : IAsyncDisposable
         await depot.SubmitAsync("Fix on main", [.. files.Select(f => (f.Item1, "one\ntwo (fixed)\nthree\n", f.Item3))]);
 
         var home = OrchestratorProcess.CreateHome();
-        var tls = Certificates(home);
+        var tls = HubTlsOptions.Under(home);
         HubCertificates.EnsureCreated(tls);
         HubCertificates.IssueAgent(tls, AgentId);
         await File.WriteAllTextAsync(Path.Combine(home, "config", "agent_whitelist.yaml"),
@@ -84,15 +84,6 @@ internal sealed partial class Rig : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) all[key] = value;
         return new Rig(depot, home, branches, all, conflicting);
     }
-
-    public static HubTlsOptions Certificates(string home) => new()
-    {
-        CertFile = Path.Combine(home, "certs", "hub.crt"),
-        KeyFile = Path.Combine(home, "certs", "hub.key"),
-        CaFile = Path.Combine(home, "certs", "ca.crt"),
-        CaKeyFile = Path.Combine(home, "certs", "ca.key"),
-        AgentsDir = Path.Combine(home, "certs", "agents"),
-    };
 
     public string DatabaseFile => Path.Combine(Home, "data", "p4flow.db");
 
@@ -127,26 +118,17 @@ internal sealed partial class Rig : IAsyncDisposable
     /// <param name="environment">Variables on top (e.g. LD_PRELOAD for a skewed clock).</param>
     public CapturedProcess StartAgent(string? stateDir = null, IDictionary<string, string>? environment = null)
     {
-        var tls = Certificates(Home);
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Home };
         info.ArgumentList.Add(CompanionPrograms.AgentDll);
         // As root the agent runs commands as execution.run_as (nobody); SimDepot gives its depot to nobody.
         info.ArgumentList.Add("--allow-root");
-        foreach (var (key, value) in new Dictionary<string, string>
-        {
-            ["agent__id"] = AgentId,
-            ["agent__workspace"] = WorkspaceRoot,
-            ["agent__state_dir"] = stateDir ?? Path.Combine(Home, "agent", "state"),
-            ["agent__capabilities__0"] = "p4",
-            ["server__master_host"] = "127.0.0.1",
-            ["server__master_port"] = Network.Port.ToString(CultureInfo.InvariantCulture),
-            ["server__ssl__cert_file"] = Path.Combine(tls.AgentsDir, AgentId + ".crt"),
-            ["server__ssl__key_file"] = Path.Combine(tls.AgentsDir, AgentId + ".key"),
-            ["server__ssl__ca_file"] = tls.CaFile,
-            ["security__command_keys__0"] = HubCertificates.CommandPublicKeyFile(tls),
-            ["security__jwt_secret"] = _jwtSecret,
-            ["execution__allowed_executables__0"] = SimDepot.Launcher,
-        }) info.Environment["P4FLOW_AGENT_" + key] = value;
+        // It dials the network cut, which relays to the hub.
+        var settings = AgentConnectionSettings.For(HubTlsOptions.Under(Home), AgentId, "127.0.0.1", Network.Port, _jwtSecret);
+        settings["agent__workspace"] = WorkspaceRoot;
+        settings["agent__state_dir"] = stateDir ?? Path.Combine(Home, "agent", "state");
+        settings["agent__capabilities__0"] = "p4";
+        settings["execution__allowed_executables__0"] = SimDepot.Launcher;
+        foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;
         info.Environment["Logging__LogLevel__Default"] = "Information";
         // "Cmd N of job J: running p4": the line each run of a command leaves, which the matrix counts.
         info.Environment["Logging__LogLevel__P4Flow.Agent.Execution.CommandExecutor"] = "Debug";
@@ -247,26 +229,31 @@ internal sealed partial class Rig : IAsyncDisposable
         foreach (var end in ends.Where(e => !e.Submitted))
         {
             await Eventually.Until(() => JobAsync(end.Id), j => j?["cleanup"]?["status"]?.GetValue<string>() == "DONE", timeout, $"job {end.Id}'s cleanup");
-            File.Delete(Path.Combine(Depot.Root, "faults.json"));
+            ClearFaults();
             left += (await Depot.LeftoversOfAsync($"p4flow-{end.Id}")).Count;
         }
         return left;
     }
 
     /// <summary>Command ids that more than one run of an agent process started ("Cmd N of job J: running").</summary>
-    public IReadOnlyList<long> CommandsRunTwice() =>
+    private IReadOnlyList<long> CommandsRunTwice() =>
         [.. RunningLine().Matches(AgentOutput).GroupBy(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Where(g => g.Count() > 1).Select(g => g.Key)];
 
     public int CommandsRun => RunningLine().Count(AgentOutput);
+
+    /// <summary>What ran twice: commands an agent process started more than once, plus changes the server holds twice.</summary>
+    public async Task<int> RunTwiceAsync() => CommandsRunTwice().Count + await ExtraSubmitsAsync();
+
+    /// <summary>The row is over: the server answers again, whatever the row made it do.</summary>
+    private void ClearFaults() => File.Delete(Path.Combine(Depot.Root, "faults.json"));
 
     /// <summary>
     /// Changes on a target branch beyond the branch change and the job's one submit: a submit (or integrate) that a
     /// repeated command would have made twice, counted on the server itself.
     /// </summary>
-    public async Task<int> ExtraSubmitsAsync()
+    private async Task<int> ExtraSubmitsAsync()
     {
-        // The row is over: the server answers again, whatever the row made it do.
-        File.Delete(Path.Combine(Depot.Root, "faults.json"));
+        ClearFaults();
         var extra = 0;
         for (var i = 1; i <= Branches; i++)
         {
@@ -277,26 +264,46 @@ internal sealed partial class Rig : IAsyncDisposable
     }
 
     /// <summary>Processes running in a job's workspace, the p4 commands of this rig (a hung command must not outlive its timeout).</summary>
-    public int ProcessesInWorkspaces()
+    public int ProcessesInWorkspaces() => InWorkspaces().Count();
+
+    /// <summary>
+    /// The pids whose working folder is under the workspace root. A p4 command outlives an agent killed with kill -9
+    /// (it runs in its own process group, as nobody, with a scrubbed environment the test run's leftover check cannot
+    /// see), so the rig ends these itself.
+    /// </summary>
+    private IEnumerable<int> InWorkspaces()
     {
-        var count = 0;
         foreach (var proc in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
         {
+            string? cwd;
             try
             {
-                if (new DirectoryInfo(Path.Combine(proc, "cwd")).LinkTarget is { } cwd && cwd.StartsWith(WorkspaceRoot + "/", StringComparison.Ordinal)) count++;
+                cwd = new DirectoryInfo(Path.Combine(proc, "cwd")).LinkTarget;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // Ended meanwhile.
+                continue; // ended meanwhile
             }
+            if (cwd is not null && cwd.StartsWith(WorkspaceRoot + "/", StringComparison.Ordinal))
+                yield return int.Parse(Path.GetFileName(proc), CultureInfo.InvariantCulture);
         }
-        return count;
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var agent in _agents) await agent.DisposeAsync();
+        foreach (var pid in InWorkspaces().ToList())
+        {
+            try
+            {
+                using var orphan = Process.GetProcessById(pid);
+                orphan.Kill();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Ended meanwhile.
+            }
+        }
         if (Orchestrator is not null) await Orchestrator.DisposeAsync();
         await Network.DisposeAsync();
         Depot.Dispose();

@@ -34,7 +34,7 @@ internal sealed class BenchHub : IAsyncDisposable
     public static async Task<BenchHub> StartAsync(string agentId)
     {
         var dir = Path.Combine(Path.GetTempPath(), "p4flow-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var tls = Certificates(dir);
+        var tls = HubTlsOptions.Under(dir);
         HubCertificates.EnsureCreated(tls);
         HubCertificates.IssueAgent(tls, agentId);
         var whitelist = Path.Combine(dir, "agent_whitelist.yaml");
@@ -46,21 +46,12 @@ internal sealed class BenchHub : IAsyncDisposable
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         info.ArgumentList.Add(CompanionPrograms.AgentDll);
         info.ArgumentList.Add("--allow-root");
-        foreach (var (key, value) in new Dictionary<string, string>
-        {
-            ["agent__id"] = agentId,
-            ["agent__workspace"] = Path.Combine(dir, "ws"),
-            ["agent__state_dir"] = Path.Combine(dir, "state"),
-            ["agent__max_concurrent_commands"] = "4",
-            ["server__master_host"] = "127.0.0.1",
-            ["server__master_port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["server__ssl__cert_file"] = Path.Combine(tls.AgentsDir, agentId + ".crt"),
-            ["server__ssl__key_file"] = Path.Combine(tls.AgentsDir, agentId + ".key"),
-            ["server__ssl__ca_file"] = tls.CaFile,
-            ["security__command_keys__0"] = HubCertificates.CommandPublicKeyFile(tls),
-            ["security__jwt_secret"] = jwtSecret,
-            ["execution__allowed_executables__0"] = "/usr/bin/true",
-        }) info.Environment["P4FLOW_AGENT_" + key] = value;
+        var settings = AgentConnectionSettings.For(tls, agentId, "127.0.0.1", port, jwtSecret);
+        settings["agent__workspace"] = Path.Combine(dir, "ws");
+        settings["agent__state_dir"] = Path.Combine(dir, "state");
+        settings["agent__max_concurrent_commands"] = "4";
+        settings["execution__allowed_executables__0"] = "/usr/bin/true";
+        foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var agent = Process.Start(info) ?? throw new InvalidOperationException("the agent did not start");
         agent.OutputDataReceived += (_, _) => { };
@@ -80,7 +71,7 @@ internal sealed class BenchHub : IAsyncDisposable
     /// <summary>The hub alone, on <paramref name="port"/>, with its certificates, whitelist and audit log in <paramref name="dir"/>.</summary>
     public static async Task<WebApplication> StartHubAsync(string dir, int port, string jwtSecret, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? add = null)
     {
-        var tls = Certificates(dir);
+        var tls = HubTlsOptions.Under(dir);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dir });
         builder.AddMasterConfiguration();
         var values = new Dictionary<string, string?>
@@ -110,14 +101,6 @@ internal sealed class BenchHub : IAsyncDisposable
         return app;
     }
 
-    public static HubTlsOptions Certificates(string dir) => new()
-    {
-        CertFile = Path.Combine(dir, "certs", "hub.crt"),
-        KeyFile = Path.Combine(dir, "certs", "hub.key"),
-        CaFile = Path.Combine(dir, "certs", "ca.crt"),
-        CaKeyFile = Path.Combine(dir, "certs", "ca.key"),
-        AgentsDir = Path.Combine(dir, "certs", "agents"),
-    };
 
     public static int FreePort()
     {

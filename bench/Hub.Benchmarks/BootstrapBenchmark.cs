@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Bootstrap;
 using P4Flow.Orchestrator.Extensions;
 using P4Flow.Orchestrator.Hub;
@@ -24,7 +25,7 @@ internal static class BootstrapBenchmark
             return 1;
         }
         var dir = Path.Combine(Path.GetTempPath(), "p4flow-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        HubCertificates.EnsureCreated(BenchHub.Certificates(dir));
+        HubCertificates.EnsureCreated(HubTlsOptions.Under(dir));
         await File.WriteAllTextAsync(Path.Combine(dir, "agent_whitelist.yaml"), "allowed_agents: []\n");
         var jwtSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var app = await BenchHub.StartHubAsync(dir, BenchHub.FreePort(), jwtSecret, new Dictionary<string, string?>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Demo;
 using P4Flow.Orchestrator.Trust;
 using P4Flow.Protocol.Security;
@@ -51,7 +52,7 @@ internal static class IntegrationBenchmark
         if (runner == "agents")
         {
             // The hub certificates where the orchestrator looks by default: certs/ under its home.
-            var tls = BenchHub.Certificates(home);
+            var tls = HubTlsOptions.Under(home);
             HubCertificates.EnsureCreated(tls);
             HubCertificates.IssueAgent(tls, AgentId);
             await File.WriteAllTextAsync(Path.Combine(home, "config", "agent_whitelist.yaml"),
@@ -145,26 +146,17 @@ internal static class IntegrationBenchmark
 
     private static CapturedProcess StartAgent(string home, int hubPort)
     {
-        var tls = BenchHub.Certificates(home);
+        var tls = HubTlsOptions.Under(home);
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = home };
         info.ArgumentList.Add(CompanionPrograms.AgentDll);
         // As root (the development machine) the agent runs commands as execution.run_as (nobody); SimDepot gives its depot to nobody.
         info.ArgumentList.Add("--allow-root");
-        foreach (var (key, value) in new Dictionary<string, string>
-        {
-            ["agent__id"] = AgentId,
-            ["agent__workspace"] = Path.Combine(home, "agent", "ws"),
-            ["agent__state_dir"] = Path.Combine(home, "agent", "state"),
-            ["agent__capabilities__0"] = "p4",
-            ["server__master_host"] = "127.0.0.1",
-            ["server__master_port"] = hubPort.ToString(CultureInfo.InvariantCulture),
-            ["server__ssl__cert_file"] = Path.Combine(tls.AgentsDir, AgentId + ".crt"),
-            ["server__ssl__key_file"] = Path.Combine(tls.AgentsDir, AgentId + ".key"),
-            ["server__ssl__ca_file"] = tls.CaFile,
-            ["security__command_keys__0"] = HubCertificates.CommandPublicKeyFile(tls),
-            ["security__jwt_secret"] = JwtSecret,
-            ["execution__allowed_executables__0"] = SimDepot.Launcher,
-        }) info.Environment["P4FLOW_AGENT_" + key] = value;
+        var settings = AgentConnectionSettings.For(tls, AgentId, "127.0.0.1", hubPort, JwtSecret);
+        settings["agent__workspace"] = Path.Combine(home, "agent", "ws");
+        settings["agent__state_dir"] = Path.Combine(home, "agent", "state");
+        settings["agent__capabilities__0"] = "p4";
+        settings["execution__allowed_executables__0"] = SimDepot.Launcher;
+        foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         return CapturedProcess.Start(info);
     }

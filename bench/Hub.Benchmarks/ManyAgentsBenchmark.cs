@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Trust;
 using P4Flow.Protocol;
@@ -22,7 +23,7 @@ internal static class ManyAgentsBenchmark
     {
         var home = Path.Combine(Path.GetTempPath(), "p4flow-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(home, "config"));
-        var tls = BenchHub.Certificates(home);
+        var tls = HubTlsOptions.Under(home);
         tls.CaFile = Path.Combine(home, "certs", "ca.crt");
         HubCertificates.EnsureCreated(new P4Flow.Orchestrator.Configuration.HubTlsOptions
         {

@@ -29,7 +29,7 @@ internal static class HostRows
             File.Delete(filler);
             var freed = Stopwatch.StartNew();
             var second = await rig.WaitForEndAsync([.. (await rig.StartJobsAsync(2)).Skip(1)], TimeSpan.FromMinutes(5));
-            return RowResult.From(Fault, [.. failed, .. second], rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), freed.Elapsed,
+            return RowResult.From(Fault, [.. failed, .. second], await rig.RunTwiceAsync(), freed.Elapsed,
                 e => e == failed[0] ? e.ErrorClass == "DISK_FULL" : e.Submitted,
                 $"the job that met the full disk: {failed[0].Outcome} ({failed[0].FaultMessage?.Replace(rig.WorkspaceRoot, "<workspaces>", StringComparison.Ordinal)}); the next one, once space was freed: {second[0].Outcome}");
         }
@@ -68,7 +68,7 @@ internal static class HostRows
         var ends = await rig.WaitForEndAsync(jobs, TimeSpan.FromMinutes(5));
         var refused = agent.Output.Split('\n').FirstOrDefault(l => l.Contains("refused, nothing run", StringComparison.Ordinal));
         // Ahead: within the tokens' lifetime, allowed. Behind by more than 30 s: refused, named, nothing run.
-        return RowResult.From(fault, ends, rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), clock.Elapsed,
+        return RowResult.From(fault, ends, await rig.RunTwiceAsync(), clock.Elapsed,
             e => skew > TimeSpan.Zero ? e.Submitted : e.ErrorClass == "AGENT_REFUSED",
             refused is null ? "command tokens allow it: they live security.token_expiry (3600 s), with 30 s of clock skew either side"
                 : $"the agent refuses the commands: {refused.Trim()[(refused.IndexOf("refused, nothing run: ", StringComparison.Ordinal) + "refused, nothing run: ".Length)..]}");

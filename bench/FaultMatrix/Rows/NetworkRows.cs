@@ -30,7 +30,7 @@ internal static class NetworkRows
         var seconds = cut.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
         // agents.lost_grace (120 s) is how long a job waits for its agent: past it the job fails AGENT_LOST, named,
         // rather than wait without end, and its cleanup runs once the agent is back.
-        var result = RowResult.From($"hub and agent cut apart {seconds} s", ends, rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), recovered,
+        var result = RowResult.From($"hub and agent cut apart {seconds} s", ends, await rig.RunTwiceAsync(), recovered,
             e => e.Submitted || (cut.TotalSeconds > 120 && e.ErrorClass == "AGENT_LOST"),
             (cut.TotalSeconds > 120 ? "past agents.lost_grace (120 s) a job fails AGENT_LOST rather than wait without end; " : "")
             + $"the agent reconnects; {left} files, changes or clients left on the server");

@@ -14,7 +14,7 @@ internal static class PerforceRows
         var clock = Stopwatch.StartNew();
         var jobs = await rig.StartJobsAsync(3);
         var ends = await rig.WaitForEndAsync(jobs, TimeSpan.FromMinutes(5));
-        return RowResult.From("Perforce slow (1.5 s per command)", ends, rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), clock.Elapsed, e => e.Submitted);
+        return RowResult.From("Perforce slow (1.5 s per command)", ends, await rig.RunTwiceAsync(), clock.Elapsed, e => e.Submitted);
     }
 
     /// <summary>integrate never answers: the stage's budget (15 s here) ends it, the process tree is killed, the retry meets the same.</summary>
@@ -27,7 +27,7 @@ internal static class PerforceRows
         var ends = await rig.WaitForEndAsync(jobs, TimeSpan.FromMinutes(5));
         // No hung p4 outlives its job: the sandbox kills the tree (graceful, then forced after 30 s).
         var left = await Eventually.Until(() => Task.FromResult(rig.ProcessesInWorkspaces()), n => n == 0, TimeSpan.FromSeconds(90), "the hung commands to be killed").ConfigureAwait(false);
-        return RowResult.From("Perforce hung (integrate never answers)", ends, rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), clock.Elapsed,
+        return RowResult.From("Perforce hung (integrate never answers)", ends, await rig.RunTwiceAsync(), clock.Elapsed,
             e => e.ErrorClass == "TIMEOUT", $"{left} p4 process left; the job fails TIMEOUT after its retry instead of hanging");
     }
 
@@ -38,7 +38,7 @@ internal static class PerforceRows
         var clock = Stopwatch.StartNew();
         var jobs = await rig.StartJobsAsync(2);
         var ends = await rig.WaitForEndAsync(jobs, TimeSpan.FromMinutes(5));
-        return RowResult.From("Perforce unreachable", ends, rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), clock.Elapsed,
+        return RowResult.From("Perforce unreachable", ends, await rig.RunTwiceAsync(), clock.Elapsed,
             e => e.ErrorClass == "NETWORK_ERROR", "NETWORK_ERROR after its retries; the server's circuit opens for the next jobs");
     }
 

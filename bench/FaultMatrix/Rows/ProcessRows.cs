@@ -25,7 +25,7 @@ internal static class ProcessRows
         await rig.StartOrchestratorAsync();
         var ends = await rig.WaitForEndAsync(jobs, JobsDeadline);
         return RowResult.From($"orchestrator kill -9 mid-burst of {burst} jobs, restarted", ends,
-            rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), restarted.Elapsed, e => e.Submitted,
+            await rig.RunTwiceAsync(), restarted.Elapsed, e => e.Submitted,
             "the restarted hub re-sends what was in flight; the agent answers from its result cache");
     }
 
@@ -49,7 +49,7 @@ internal static class ProcessRows
         var notTwice = rig.AgentOutput.Split('\n').Count(l => l.Contains("refusing to run it twice", StringComparison.Ordinal));
         var leftovers = await rig.LeftOnTheServerAsync(ends, TimeSpan.FromMinutes(2));
         var result = RowResult.From("agent kill -9 mid-command, restarted", ends,
-            rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), restarted.Elapsed, e => e.Submitted || e.ErrorClass == "AGENT_LOST",
+            await rig.RunTwiceAsync(), restarted.Elapsed, e => e.Submitted || e.ErrorClass == "AGENT_LOST",
             $"a job whose command died with the agent fails AGENT_LOST (the restarted agent answered \"result unknown, not run twice\" {notTwice} time(s)), its workspace cleaned up ({leftovers} files, changes or clients left); the others go on");
         return result with { Passed = result.Passed && leftovers == 0 };
     }
@@ -76,7 +76,7 @@ internal static class ProcessRows
         var ends = await rig.WaitForEndAsync(jobs, JobsDeadline);
         await elsewhere.KillAsync();
         var connects = first.Output.Split('\n').Count(l => l.Contains("Connected to the hub as", StringComparison.Ordinal));
-        var result = RowResult.From("the same agent started twice", ends, rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(), null, e => e.Submitted,
+        var result = RowResult.From("the same agent started twice", ends, await rig.RunTwiceAsync(), null, e => e.Submitted,
             $"same state folder: exit {exit} naming the holder; same identity elsewhere: refused {Refusals()} times (audited); the first connected {connects} time(s)");
         return result with { Passed = result.Passed && folderRefused && connects == 1 };
     }
@@ -113,7 +113,7 @@ internal static class ProcessRows
         if (stage == "NEEDS_RESOLVE")
             using (await rig.Client.PostAsync(new Uri($"/api/jobs/{job}/continue", UriKind.Relative), null)) { }
         var ends = await rig.WaitForEndAsync(jobs, JobsDeadline);
-        return RowResult.From("orchestrator restarted with a Continue in flight", ends, rig.CommandsRunTwice().Count + await rig.ExtraSubmitsAsync(),
+        return RowResult.From("orchestrator restarted with a Continue in flight", ends, await rig.RunTwiceAsync(),
             restarted.Elapsed, e => e.Submitted, $"{answered}; after the restart the job was in {stage ?? "?"}" + (stage == "NEEDS_RESOLVE" ? " and a second Continue took it on" : ""));
     }
 }

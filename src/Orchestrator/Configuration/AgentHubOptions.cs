@@ -21,6 +21,20 @@ public sealed class HubTlsOptions
 {
     public const string Section = "server:ssl";
 
+    /// <summary>The default layout (certs/ and certs/agents/) under <paramref name="folder"/>, as an orchestrator home has it.</summary>
+    public static HubTlsOptions Under(string folder)
+    {
+        var defaults = new HubTlsOptions();
+        return new HubTlsOptions
+        {
+            CertFile = Path.Combine(folder, defaults.CertFile),
+            KeyFile = Path.Combine(folder, defaults.KeyFile),
+            CaFile = Path.Combine(folder, defaults.CaFile),
+            CaKeyFile = Path.Combine(folder, defaults.CaKeyFile),
+            AgentsDir = Path.Combine(folder, defaults.AgentsDir),
+        };
+    }
+
     [ConfigurationKeyName("cert_file")]
     public string CertFile { get; set; } = "certs/hub.crt";
 

@@ -75,23 +75,13 @@ internal sealed partial class DemoAgent(
         // out of an unprivileged user's reach), and the demo's conflict is resolved by hand in the job's folder as
         // that user. Agents of a real installation run as an unprivileged user.
         info.ArgumentList.Add("--allow-root");
-        var settings = new Dictionary<string, string>
-        {
-            ["agent__id"] = AgentId,
-            ["agent__workspace"] = Path.GetFullPath(perforce.Value.WorkspaceRoot),
-            ["agent__state_dir"] = Path.GetFullPath(Path.Combine("data", "agent-state", AgentId)),
-            ["agent__stop_when_stdin_closes"] = "true",
-            ["agent__capabilities__0"] = "p4",
-            ["agent__labels__0"] = "demo",
-            ["server__master_host"] = "localhost",
-            ["server__master_port"] = server.Value.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["server__ssl__cert_file"] = Path.GetFullPath(Path.Combine(files.AgentsDir, AgentId + ".crt")),
-            ["server__ssl__key_file"] = Path.GetFullPath(Path.Combine(files.AgentsDir, AgentId + ".key")),
-            ["server__ssl__ca_file"] = Path.GetFullPath(files.CaFile),
-            ["security__command_keys__0"] = HubCertificates.CommandPublicKeyFile(files),
-            ["security__jwt_secret"] = secret.Value,
-            ["execution__run_as"] = "",
-        };
+        var settings = AgentConnectionSettings.For(files, AgentId, "localhost", server.Value.Port, secret.Value);
+        settings["agent__workspace"] = Path.GetFullPath(perforce.Value.WorkspaceRoot);
+        settings["agent__state_dir"] = Path.GetFullPath(Path.Combine("data", "agent-state", AgentId));
+        settings["agent__stop_when_stdin_closes"] = "true";
+        settings["agent__capabilities__0"] = "p4";
+        settings["agent__labels__0"] = "demo";
+        settings["execution__run_as"] = "";
         // The agent's sandbox runs only these: the p4 the demo uses (the simulator's launcher) and git.
         foreach (var (program, i) in new[] { Resolve(perforce.Value.Executable), Resolve("git") }.OfType<string>().Distinct().Select((p, i) => (p, i)))
             settings[$"execution__allowed_executables__{i}"] = program;

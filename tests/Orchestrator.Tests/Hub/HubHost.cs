@@ -55,14 +55,7 @@ public sealed class HubHost : IAsyncDisposable
     /// <summary>The command-token secret of every test hub and its agents.</summary>
     public const string JwtSecret = "test-jwt-secret-0123456789abcdef0123456789";
 
-    public static HubTlsOptions Folder(string dir) => new()
-    {
-        CertFile = Path.Combine(dir, "certs", "hub.crt"),
-        KeyFile = Path.Combine(dir, "certs", "hub.key"),
-        CaFile = Path.Combine(dir, "certs", "ca.crt"),
-        CaKeyFile = Path.Combine(dir, "certs", "ca.key"),
-        AgentsDir = Path.Combine(dir, "certs", "agents"),
-    };
+    public static HubTlsOptions Folder(string dir) => HubTlsOptions.Under(dir);
 
     /// <param name="agents">Whitelisted names (127.0.0.0/8 and ::1); their certificates are issued.</param>
     public static async Task<HubHost> StartAsync(string? dir = null, int? port = null, IEnumerable<string>? agents = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
@@ -172,23 +165,13 @@ public sealed class AgentProcess : IAsyncDisposable
         info.ArgumentList.Add(CompanionPrograms.AgentDll);
         // Tests run as root in CI; commands then run as execution.run_as (nobody).
         if (allowRoot) info.ArgumentList.Add("--allow-root");
-        var settings = new Dictionary<string, string>
-        {
-            ["agent__id"] = name,
-            ["agent__workspace"] = workspace,
-            ["agent__state_dir"] = stateDir,
-            ["server__master_host"] = "127.0.0.1",
-            ["server__master_port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["server__ssl__cert_file"] = Path.Combine(tls.AgentsDir, name + ".crt"),
-            ["server__ssl__key_file"] = Path.Combine(tls.AgentsDir, name + ".key"),
-            ["server__ssl__ca_file"] = tls.CaFile,
-            ["security__command_keys__0"] = HubCertificates.CommandPublicKeyFile(tls),
-            ["security__jwt_secret"] = HubHost.JwtSecret,
-            ["reconnect__min_delay"] = "0.1",
-            ["reconnect__max_delay"] = "0.5",
-            ["execution__drain_timeout"] = "30",
-            ["execution__kill_grace"] = "1",
-        };
+        var settings = AgentConnectionSettings.For(tls, name, "127.0.0.1", port, HubHost.JwtSecret);
+        settings["agent__workspace"] = workspace;
+        settings["agent__state_dir"] = stateDir;
+        settings["reconnect__min_delay"] = "0.1";
+        settings["reconnect__max_delay"] = "0.5";
+        settings["execution__drain_timeout"] = "30";
+        settings["execution__kill_grace"] = "1";
         foreach (var (program, i) in AllowedPrograms.Select((p, i) => (p, i))) settings[$"execution__allowed_executables__{i}"] = program;
         foreach (var (c, i) in (capabilities ?? ["p4"]).Select((c, i) => (c, i))) settings[$"agent__capabilities__{i}"] = c;
         foreach (var (l, i) in (labels ?? []).Select((l, i) => (l, i))) settings[$"agent__labels__{i}"] = l;
