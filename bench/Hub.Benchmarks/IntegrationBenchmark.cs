@@ -65,7 +65,7 @@ internal static class IntegrationBenchmark
             await orchestrator.WaitReadyAsync();
             if (runner == "agents")
             {
-                agent = StartAgent(home, hubPort);
+                agent = StartAgent(home, hubPort, AgentId, JwtSecret);
                 await Eventually.Until(() => orchestrator.Client.GetFromJsonAsync<JsonArray>(new Uri("/api/agents", UriKind.Relative)),
                     a => a!.Any(x => x!["id"]!.GetValue<string>() == AgentId && x["state"]!.GetValue<string>() == "HEALTHY"), TimeSpan.FromSeconds(90), "the agent to connect");
             }
@@ -144,16 +144,17 @@ internal static class IntegrationBenchmark
             .Select(l => JsonNode.Parse(l)!).Where(c => c["job_id"]?.GetValue<string>() == jobId).ToList();
     }
 
-    private static CapturedProcess StartAgent(string home, int hubPort)
+    /// <summary>A real agent process for the orchestrator in <paramref name="home"/>, its workspaces under home/agent-ID (or home/agent for the first).</summary>
+    internal static CapturedProcess StartAgent(string home, int hubPort, string agentId, string jwtSecret, string folder = "agent")
     {
         var tls = HubTlsOptions.Under(home);
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = home };
         info.ArgumentList.Add(CompanionPrograms.AgentDll);
         // As root (the development machine) the agent runs commands as execution.run_as (nobody); SimDepot gives its depot to nobody.
         info.ArgumentList.Add("--allow-root");
-        var settings = AgentConnectionSettings.For(tls, AgentId, "127.0.0.1", hubPort, JwtSecret);
-        settings["agent__workspace"] = Path.Combine(home, "agent", "ws");
-        settings["agent__state_dir"] = Path.Combine(home, "agent", "state");
+        var settings = AgentConnectionSettings.For(tls, agentId, "127.0.0.1", hubPort, jwtSecret);
+        settings["agent__workspace"] = Path.Combine(home, folder, "ws");
+        settings["agent__state_dir"] = Path.Combine(home, folder, "state");
         settings["agent__capabilities__0"] = "p4";
         settings["execution__allowed_executables__0"] = SimDepot.Launcher;
         foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;

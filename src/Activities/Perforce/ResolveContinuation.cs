@@ -14,6 +14,11 @@ public sealed record ContinueResult(bool ConflictsResolved, int RemainingConflic
 public interface IResolveCheckObserver
 {
     Task ConflictsRemainAsync(WorkflowInstance job, string checkedBy, ContinueResult result, CancellationToken cancellationToken);
+
+    /// <summary>A person is looking at the parked job (its page in the Studio): they may be resolving it.</summary>
+    void PersonAttending(string jobId)
+    {
+    }
 }
 
 /// <summary>
@@ -28,6 +33,12 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
 
     /// <summary>Who moved a job on, as its history keeps it: the signed-in user and where they pressed Continue.</summary>
     public static string By(string? user, string via) => $"{(string.IsNullOrEmpty(user) ? "unknown user" : user)} ({via})";
+
+    /// <summary>A person opened the parked job's page: the watcher checks it often again (see IResolveCheckObserver).</summary>
+    public void Attending(string jobId)
+    {
+        foreach (var observer in observers) observer.PersonAttending(jobId);
+    }
 
     /// <exception cref="WorkflowNotFoundException">No such job.</exception>
     /// <exception cref="WorkflowConflictException">The job is not in NEEDS_RESOLVE, or it failed now because its agent is lost.</exception>

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using P4Flow.Activities.Perforce;
+using P4Flow.Activities.Perforce.Servers;
 using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Observability;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
@@ -11,7 +13,8 @@ namespace P4Flow.Orchestrator.BackgroundJobs;
 /// The recurring background job: runs `resolve -n` for every job in NEEDS_RESOLVE and moves a clean one on. A pass
 /// pages by job id (keyset), so jobs leaving the stage meanwhile make it skip none of the others, checks
 /// state_management.resolve_check_concurrency jobs at once, and each job only when its <see cref="ResolveSchedule"/>
-/// says it is due (jobs parked long and untouched are checked less often).
+/// says it is due (jobs parked long and untouched are checked less often). For the quiet ones it first looks at their
+/// workspaces' Access times, one `clients` listing per server and pass, so only a workspace someone used is checked soon.
 /// </summary>
 internal sealed partial class ResolveWatcher(
     IWorkflowStore store,
@@ -20,7 +23,8 @@ internal sealed partial class ResolveWatcher(
     P4Client p4,
     P4FlowMetrics metrics,
     IOptions<StateManagementOptions> options,
-    ILogger<ResolveWatcher> logger)
+    ILogger<ResolveWatcher> logger,
+    AgentRegistry? agents = null)
 {
     public const string JobName = "resolve-watcher";
     private const int PageSize = 200;
@@ -32,15 +36,78 @@ internal sealed partial class ResolveWatcher(
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ResolveCheckConcurrency, CancellationToken = cancellationToken };
         var after = "";
         var parked = new HashSet<string>(StringComparer.Ordinal);
+        var listings = new Dictionary<string, Task<IReadOnlyDictionary<string, long>?>>(StringComparer.Ordinal);
         while (true)
         {
             var waiting = await store.QueryInstancesAsync(new InstanceQuery(WorkflowStatus.Suspended, ResolveContinuation.Stage, PageSize: PageSize, After: after), cancellationToken).ConfigureAwait(false);
             parked.UnionWith(waiting.Items.Select(j => j.Id));
-            await Parallel.ForEachAsync(waiting.Items.Where(schedule.Due), parallel, (job, token) => new ValueTask(CheckAsync(job, token))).ConfigureAwait(false);
+            var due = new List<WorkflowInstance>(waiting.Items.Count);
+            foreach (var job in waiting.Items)
+            {
+                var looked = schedule.Quiet(job) && await LookAsync(job, listings, cancellationToken).ConfigureAwait(false);
+                if (schedule.Due(job, looked)) due.Add(job);
+            }
+            await Parallel.ForEachAsync(due, parallel, (job, token) => new ValueTask(CheckAsync(job, token))).ConfigureAwait(false);
             if (waiting.Items.Count < PageSize) break;
             after = waiting.Items[^1].Id;
         }
         schedule.KeepOnly(parked);
+    }
+
+    /// <summary>
+    /// Gives the schedule this pass's look at the job's workspace: the Access time its server's listing shows (listed
+    /// once per server and pass, on the agent of the first quiet job met). False when there is none to give.
+    /// </summary>
+    private async Task<bool> LookAsync(WorkflowInstance job, Dictionary<string, Task<IReadOnlyDictionary<string, long>?>> listings, CancellationToken cancellationToken)
+    {
+        P4Server server;
+        try
+        {
+            server = p4.ServerOf(job);
+        }
+        catch (ActivityInputException)
+        {
+            return false;
+        }
+        if (!listings.TryGetValue(server.Name, out var listing)) listings[server.Name] = listing = ListAsync(job, server, cancellationToken);
+        if (await listing.ConfigureAwait(false) is not { } workspaces || !workspaces.TryGetValue(p4.Options.ClientFor(job.Id), out var access)) return false;
+        schedule.Looked(job.Id, access);
+        return true;
+    }
+
+    /// <summary>
+    /// `clients -e PREFIX*`: every P4Flow workspace on the server with its Access time, in one command. Null when the
+    /// server could not be asked; its quiet jobs then keep the back-off schedule for this pass.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, long>?> ListAsync(WorkflowInstance job, P4Server server, CancellationToken cancellationToken)
+    {
+        using var slot = await schedule.PaceAsync(server.Name, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var output = await p4.RunAsync(p4.TargetOf(job), ResolveContinuation.Stage, null, ["clients", "-e", p4.Options.ClientPrefix + "*"], null, cancellationToken).ConfigureAwait(false);
+            if (output.Failed)
+            {
+                metrics.WatcherChecked(server.Name, "not_listed");
+                LogNotListed(logger, server.Name, output.Text);
+                return null;
+            }
+            metrics.WatcherChecked(server.Name, "listed");
+            var workspaces = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var record in output.Records)
+            {
+                if (record.TryGetValue("client", out var client) && record.TryGetValue("Access", out var text)
+                    && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var access))
+                    workspaces[client] = access;
+            }
+            return workspaces;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The agent of that job is gone, the server's circuit is open: the quiet jobs are checked as if never looked at.
+            metrics.WatcherChecked(server.Name, "not_listed");
+            LogNotListed(logger, server.Name, ex.Message);
+            return null;
+        }
     }
 
     private async Task CheckAsync(WorkflowInstance job, CancellationToken cancellationToken)
@@ -54,6 +121,7 @@ internal sealed partial class ResolveWatcher(
         {
             server = "unknown";
         }
+        using var agentSlot = await schedule.AgentSlotAsync(agents?.AgentOf(job.Id) ?? "local", cancellationToken).ConfigureAwait(false);
         using var slot = await schedule.PaceAsync(server, cancellationToken).ConfigureAwait(false);
         schedule.Checked(job.Id);
         try
@@ -75,4 +143,7 @@ internal sealed partial class ResolveWatcher(
 
     [LoggerMessage(3002, LogLevel.Warning, "Job {JobId} skipped by the resolve watcher: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(3003, LogLevel.Warning, "The resolve watcher could not list the workspaces on Perforce server {Server} (its quiet jobs keep the back-off schedule): {Reason}")]
+    private static partial void LogNotListed(ILogger logger, string server, string reason);
 }

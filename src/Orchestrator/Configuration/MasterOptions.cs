@@ -59,6 +59,17 @@ public sealed class StateManagementOptions
     [ConfigurationKeyName("resolve_checks_per_second")]
     public double ResolveChecksPerSecond { get; set; } = 20;
 
+    /// <summary>The watcher's checks running at once on each agent at most (the agent also runs the jobs' own commands).</summary>
+    [ConfigurationKeyName("resolve_checks_per_agent")]
+    public int ResolveChecksPerAgent { get; set; } = 2;
+
+    /// <summary>
+    /// Seconds between `resolve -n` checks of a job parked and untouched for long whose workspace the server reports
+    /// unused (its client's Access time has not moved); a use of the workspace brings the job back to resolve_check_interval.
+    /// </summary>
+    [ConfigurationKeyName("resolve_check_unused_interval")]
+    public int ResolveCheckUnusedInterval { get; set; } = 3600;
+
     [ConfigurationKeyName("max_history_per_job")]
     public int MaxHistoryPerJob { get; set; } = 100;
 

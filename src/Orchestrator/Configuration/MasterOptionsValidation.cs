@@ -26,6 +26,8 @@ internal sealed class StateManagementOptionsValidation : IValidateOptions<StateM
         Checks.Range("state_management.resolve_check_max_interval", options.ResolveCheckMaxInterval, 1, 86_400),
         options.ResolveChecksPerSecond is < 0.1 or > 1000 or double.NaN
             ? $"state_management.resolve_checks_per_second must be between 0.1 and 1000 (got {options.ResolveChecksPerSecond})." : null,
+        Checks.Range("state_management.resolve_checks_per_agent", options.ResolveChecksPerAgent, 1, 256),
+        Checks.Range("state_management.resolve_check_unused_interval", options.ResolveCheckUnusedInterval, 1, 7 * 86_400),
         Checks.Range("state_management.max_history_per_job", options.MaxHistoryPerJob, 1, 100_000),
         options.Type == "sqlite" && string.IsNullOrWhiteSpace(options.SqlitePath) ? "state_management.sqlite_path must not be empty." : null);
 }

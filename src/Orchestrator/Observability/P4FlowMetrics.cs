@@ -63,7 +63,7 @@ public sealed partial class P4FlowMetrics
         HubRefusals = factory.CreateCounter("p4_hub_refusals_total", "Agent connections the hub refused, by reason.", "reason");
         CircuitOpen = factory.CreateGauge("p4_circuit_open", "1 while a Perforce server's circuit breaker is open (its commands fail at once), 0 once it closed.", "server");
         AgentCircuitOpen = factory.CreateGauge("p4_agent_circuit_open", "1 while an agent's circuit breaker is open (it gets no new job), 0 once it closed.", "agent");
-        WatcherChecks = factory.CreateCounter("p4_watcher_checks_total", "The resolve watcher's checks of parked jobs, by Perforce server and result (moved_on, conflicts, not_checked).", "server", "result");
+        WatcherChecks = factory.CreateCounter("p4_watcher_checks_total", "The resolve watcher's commands to each Perforce server, by result: a job's `resolve -n` (moved_on, conflicts, not_checked) or one `clients` listing of the quiet jobs' workspaces (listed, not_listed).", "server", "result");
         Notifications = factory.CreateCounter("p4_notifications_total", "Notification delivery attempts, by channel and result (sent, retry: failed and tried again later, failed: given up).", "channel", "result");
 
         // Known label values start at 0, so a rate or an alert sees them before the first event.

@@ -44,6 +44,10 @@ internal sealed class CommandContext(ConnectionSettings settings, OutputSink out
 
     public void MarkDirty() => Dirty = true;
 
+    /// <summary>dm.domain.accessupdate: 300 unless `p4 configure set` changed it.</summary>
+    private long AccessUpdateSeconds =>
+        long.TryParse(State.Configurables.GetValueOrDefault("dm.domain.accessupdate"), System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 1 ? seconds : 300;
+
     /// <summary>
     /// p4's prompt: the text on stdout, then a line from standard input; null at its end. For a hidden answer
     /// (a password) p4 writes a newline once it turns echo back on, whether or not stdin is a terminal.
@@ -60,12 +64,22 @@ internal sealed class CommandContext(ConnectionSettings settings, OutputSink out
         return line;
     }
 
-    /// <summary>The caller's workspace, or false after printing p4's "unknown client" error.</summary>
+    /// <summary>
+    /// The caller's workspace, or false after printing p4's "unknown client" error. A command that works in the
+    /// workspace uses it: its Access time is brought up to now, but, as p4d does, only once
+    /// dm.domain.accessupdate seconds have passed since the last time it was (see REFERENCE.md, "Workspace access time").
+    /// </summary>
     public bool TryWorkspace(out Workspace workspace)
     {
         workspace = Workspace!;
         if (workspace is not null)
         {
+            if (Now - workspace.Spec.Access >= AccessUpdateSeconds)
+            {
+                workspace.Spec.Access = Now;
+                MarkDirty();
+            }
+
             return true;
         }
 

@@ -19,6 +19,7 @@ public sealed class ResolveScheduleTests
         ResolveCheckInterval = 30,
         ResolveCheckBackoffAfter = 3600,
         ResolveCheckMaxInterval = 600,
+        ResolveCheckUnusedInterval = 3600,
     }), _clock);
 
     [Theory]
@@ -75,6 +76,72 @@ public sealed class ResolveScheduleTests
         _clock.Advance(TimeSpan.FromSeconds(30));
 
         Assert.True(_schedule.Due(job));
+    }
+
+    [Fact]
+    public void Due_QuietAndItsWorkspaceUnused_CheckedOnlyEveryUnusedInterval()
+    {
+        var job = Parked();
+        _clock.Advance(TimeSpan.FromHours(6));
+        Assert.True(_schedule.Quiet(job));
+        _schedule.Looked(job.Id, 1000);
+        Assert.True(_schedule.Due(job, looked: true), "never checked since the start: due at once");
+        _schedule.Checked(job.Id);
+
+        // The next look shows what the watcher's own check may have moved: taken as the workspace's state, not a use.
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        _schedule.Looked(job.Id, 1030);
+        Assert.False(_schedule.Due(job, looked: true));
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        _schedule.Looked(job.Id, 1030);
+        Assert.False(_schedule.Due(job, looked: true), "nobody used the workspace: past the 10-minute ceiling, still not due");
+        Assert.True(_schedule.Due(job, looked: false), "no look this pass (the listing failed): the back-off schedule holds");
+
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        _schedule.Looked(job.Id, 1030);
+        Assert.True(_schedule.Due(job, looked: true), "an hour since the last check: checked anyway");
+    }
+
+    [Fact]
+    public void Looked_WorkspaceUsedSinceTheLastLook_JobBackToTheShortInterval()
+    {
+        var job = Parked();
+        _clock.Advance(TimeSpan.FromHours(6));
+        _schedule.Looked(job.Id, 1000);
+        _schedule.Checked(job.Id);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        _schedule.Looked(job.Id, 1000);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.False(_schedule.Due(job, looked: true));
+
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        _schedule.Looked(job.Id, 5000);
+
+        Assert.False(_schedule.Quiet(job), "someone resolving in the workspace is attention");
+        Assert.True(_schedule.Due(job, looked: true), "checked in this very pass");
+        _schedule.Checked(job.Id);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(_schedule.Due(job), "and every pass after it for the next hour");
+    }
+
+    [Fact]
+    public async Task AgentSlotAsync_ChecksPerAgentBounded_AnotherAgentNotHeldUp()
+    {
+        using var bounded = new ResolveSchedule(Options.Create(new StateManagementOptions { ResolveChecksPerAgent = 2 }), TimeProvider.System);
+        var first = await bounded.AgentSlotAsync("builder-1", CancellationToken.None);
+        using var second = await bounded.AgentSlotAsync("builder-1", CancellationToken.None);
+
+        var third = bounded.AgentSlotAsync("builder-1", CancellationToken.None);
+        using var elsewhere = await bounded.AgentSlotAsync("builder-2", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(third.IsCompleted, "a third check on builder-1 waits while two run");
+
+        first.Dispose();
+        first.Dispose(); // a second dispose frees nothing more
+        using var thirdSlot = await third.WaitAsync(TimeSpan.FromSeconds(30));
+        var fourth = bounded.AgentSlotAsync("builder-1", CancellationToken.None);
+        Assert.False(fourth.IsCompleted, "two run again (the second and the third): the fourth waits");
+        second.Dispose();
+        (await fourth.WaitAsync(TimeSpan.FromSeconds(30))).Dispose();
     }
 
     [Fact]

@@ -155,6 +155,30 @@ public sealed class ClientsCommandTests : IDisposable
         Assert.Equal(["keep"], Names());
     }
 
+    [Fact]
+    public void ClientsTagged_WorkspaceUsed_AccessMovesAtMostEveryAccessUpdateSeconds()
+    {
+        Create("ws", "bob", "x");
+        string Access() => SimHarness.Ok(_p4.Run("-ztag", "clients")).Out.Single(l => l.StartsWith("... Access ", StringComparison.Ordinal))[11..];
+        Dictionary<string, string> At(long secondsAfter) => new() { ["P4SIM_NOW"] = (SimHarness.Now + secondsAfter).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+        // Reading about the workspace is not using it.
+        _p4.RunWith(At(400), "", "opened");
+        Assert.Equal("1714564800", Access());
+
+        // A command working in it: its Access time moves, but not again within dm.domain.accessupdate (300 s).
+        _p4.RunWith(At(400), "", "sync");
+        Assert.Equal("1714565200", Access());
+        _p4.RunWith(At(650), "", "sync");
+        Assert.Equal("1714565200", Access());
+        _p4.RunWith(At(700), "", "resolve", "-n");
+        Assert.Equal("1714565500", Access());
+
+        SimHarness.Ok(_p4.Run("configure", "set", "dm.domain.accessupdate=1"));
+        _p4.RunWith(At(701), "", "sync");
+        Assert.Equal("1714565501", Access());
+    }
+
     private void Create(string name, string owner, string description) =>
         SimHarness.Ok(_p4.RunWithInput(Form(name, owner, description), "client", "-i"));
 

@@ -86,6 +86,8 @@ public partial class JobDetail : IAsyncDisposable
         }
         foreach (var record in await Store.ListExecutionsAsync(Id, CancellationToken.None)) _executions[record.Id] = ExecutionSnapshot.From(record);
         _job = JobSummary.From(instance);
+        // Someone opening a parked job's page may be about to resolve it: the watcher looks at it often again.
+        if (IsNeedsResolve) Continuation.Attending(Id);
         _definition = await Store.GetDefinitionAsync(instance.DefinitionId, instance.DefinitionVersion, CancellationToken.None);
         var agents = await Agents.ListAsync(CancellationToken.None);
         _agent = agents.FirstOrDefault(a => a.RunningJobs?.Contains(Id) ?? false)?.Id;
