@@ -37,6 +37,8 @@ internal sealed partial class ResolveWatcher(
         var after = "";
         var parked = new HashSet<string>(StringComparer.Ordinal);
         var listings = new Dictionary<string, Task<IReadOnlyDictionary<string, long>?>>(StringComparer.Ordinal);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        int looks = 0, checks = 0;
         while (true)
         {
             var waiting = await store.QueryInstancesAsync(new InstanceQuery(WorkflowStatus.Suspended, ResolveContinuation.Stage, PageSize: PageSize, After: after), cancellationToken).ConfigureAwait(false);
@@ -45,13 +47,19 @@ internal sealed partial class ResolveWatcher(
             foreach (var job in waiting.Items)
             {
                 var looked = schedule.Quiet(job) && await LookAsync(job, listings, cancellationToken).ConfigureAwait(false);
+                if (looked) looks++;
                 if (schedule.Due(job, looked)) due.Add(job);
             }
+            checks += due.Count;
             await Parallel.ForEachAsync(due, parallel, (job, token) => new ValueTask(CheckAsync(job, token))).ConfigureAwait(false);
             if (waiting.Items.Count < PageSize) break;
             after = waiting.Items[^1].Id;
         }
         schedule.KeepOnly(parked);
+        // A pass longer than resolve_check_interval means jobs are checked later than their interval: the sizing signal.
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        metrics.WatcherPassed(seconds);
+        if (seconds > options.Value.ResolveCheckInterval) LogSlowPass(logger, parked.Count, looks, listings.Count, checks, seconds, options.Value.ResolveCheckInterval);
     }
 
     /// <summary>
@@ -143,6 +151,9 @@ internal sealed partial class ResolveWatcher(
 
     [LoggerMessage(3002, LogLevel.Warning, "Job {JobId} skipped by the resolve watcher: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Resolve watcher pass over {Parked} parked jobs ({Looked} looked at through {Listings} workspace listings, {Checked} checked) took {Seconds:0.0} s, longer than resolve_check_interval ({Interval} s): raise resolve_checks_per_second or resolve_check_concurrency, or add agents")]
+    private static partial void LogSlowPass(ILogger logger, int parked, int looked, int listings, int @checked, double seconds, int interval);
 
     [LoggerMessage(3003, LogLevel.Warning, "The resolve watcher could not list the workspaces on Perforce server {Server} (its quiet jobs keep the back-off schedule): {Reason}")]
     private static partial void LogNotListed(ILogger logger, string server, string reason);

@@ -63,6 +63,8 @@ public sealed partial class P4FlowMetrics
         HubRefusals = factory.CreateCounter("p4_hub_refusals_total", "Agent connections the hub refused, by reason.", "reason");
         CircuitOpen = factory.CreateGauge("p4_circuit_open", "1 while a Perforce server's circuit breaker is open (its commands fail at once), 0 once it closed.", "server");
         AgentCircuitOpen = factory.CreateGauge("p4_agent_circuit_open", "1 while an agent's circuit breaker is open (it gets no new job), 0 once it closed.", "agent");
+        WatcherPass = factory.CreateHistogram("p4_watcher_pass_seconds", "How long a resolve watcher pass over every parked job took (above resolve_check_interval, jobs are checked late).",
+            new HistogramConfiguration { Buckets = CommandDurationBuckets });
         WatcherChecks = factory.CreateCounter("p4_watcher_checks_total", "The resolve watcher's commands to each Perforce server, by result: a job's `resolve -n` (moved_on, conflicts, not_checked) or one `clients` listing of the quiet jobs' workspaces (listed, not_listed).", "server", "result");
         Notifications = factory.CreateCounter("p4_notifications_total", "Notification delivery attempts, by channel and result (sent, retry: failed and tried again later, failed: given up).", "channel", "result");
 
@@ -101,6 +103,10 @@ public sealed partial class P4FlowMetrics
 
     /// <summary>The resolve watcher checked a parked job. The server label is a configured server's name (or a raw port's hash): the configuration bounds them.</summary>
     public void WatcherChecked(string server, string result) => WatcherChecks.WithLabels(server, result).Inc();
+
+    internal Histogram WatcherPass { get; }
+
+    public void WatcherPassed(double seconds) => WatcherPass.Observe(seconds);
 
     /// <summary>A notification delivery attempt ended. The channel label is a configured channel's name: the configuration bounds them.</summary>
     public void NotificationAttempted(string channel, string result) => Notifications.WithLabels(Code(channel), Code(result)).Inc();

@@ -38,6 +38,15 @@ public interface IWorkflowStore
     /// <summary>Instances that are pending, running or suspended: what recovery resumes.</summary>
     Task<IReadOnlyList<WorkflowInstance>> ListUnfinishedAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The revision of every unfinished instance, by id, without reading the instances: a caller that keeps what it
+    /// read (the metrics' gauges over thousands of parked jobs) reads again only those whose revision moved.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, int>> ListUnfinishedRevisionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The instances with these ids that exist, in no particular order.</summary>
+    Task<IReadOnlyList<WorkflowInstance>> GetInstancesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<ActivityExecutionRecord>> ListExecutionsAsync(string instanceId, CancellationToken cancellationToken);
 
     Task<ActivityExecutionRecord?> GetExecutionAsync(string executionId, CancellationToken cancellationToken);

@@ -131,6 +131,26 @@ public sealed partial class MemoryWorkflowStore : IWorkflowStore
         return Task.FromResult(new InstancePage(page, matching.Count, query.Page, query.PageSize));
     }
 
+    public Task<IReadOnlyDictionary<string, int>> ListUnfinishedRevisionsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, int>>(_instances.Values
+                .Select(WorkflowJson.Deserialize<WorkflowInstance>).Where(i => !i.Status.IsTerminal())
+                .ToDictionary(i => i.Id, i => i.Revision, StringComparer.Ordinal));
+        }
+    }
+
+    public Task<IReadOnlyList<WorkflowInstance>> GetInstancesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instanceIds);
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<WorkflowInstance>>(instanceIds.Distinct(StringComparer.Ordinal)
+                .Where(_instances.ContainsKey).Select(id => WorkflowJson.Deserialize<WorkflowInstance>(_instances[id])).ToList());
+        }
+    }
+
     public Task<IReadOnlyList<WorkflowInstance>> ListUnfinishedAsync(CancellationToken cancellationToken)
     {
         lock (_gate)

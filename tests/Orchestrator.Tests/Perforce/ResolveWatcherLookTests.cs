@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using P4Flow.Orchestrator.Tests.Support;
 
@@ -47,14 +46,7 @@ public sealed class ResolveWatcherLookTests : IAsyncLifetime
         Assert.True(await ChecksAsync(jobId) > checks, "moved on by a resolve -n the look asked for");
     }
 
-    /// <summary>The watcher's `clients` listings so far (p4_watcher_checks_total{result="listed"}).</summary>
-    private async Task<double> ListingsAsync()
-    {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{_orchestrator.MetricsPort}/metrics"));
-        return text.Split('\n').Where(l => l.StartsWith("p4_watcher_checks_total{", StringComparison.Ordinal) && l.Contains("result=\"listed\"", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-    }
+    private Task<double> ListingsAsync() => MetricsScrape.WatcherListingsAsync(_orchestrator.MetricsPort);
 
     /// <summary>The `resolve` commands the job's workspace got while it waited in NEEDS_RESOLVE (the watcher's checks).</summary>
     private async Task<int> ChecksAsync(string jobId) =>

@@ -63,13 +63,7 @@ public sealed class QuietJobTests(QuietJobFixture studio) : IClassFixture<QuietJ
         await Eventually.Until(() => ChecksAsync(jobId), n => n >= checks + 2, TimeSpan.FromSeconds(60), "the watcher to check the job every pass again");
     }
 
-    private async Task<double> ListingsAsync()
-    {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{studio.MetricsPort}/metrics"));
-        return text.Split('\n').Where(l => l.StartsWith("p4_watcher_checks_total{", StringComparison.Ordinal) && l.Contains("result=\"listed\"", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-    }
+    private Task<double> ListingsAsync() => MetricsScrape.WatcherListingsAsync(studio.MetricsPort);
 
     /// <summary>The watcher's `resolve -n` checks of the job so far (its NEEDS_RESOLVE lines of the command log).</summary>
     private async Task<int> ChecksAsync(string jobId) =>

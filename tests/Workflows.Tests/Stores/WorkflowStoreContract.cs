@@ -87,6 +87,32 @@ public abstract class WorkflowStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListUnfinishedRevisionsAsync_CommitMovesARevision_EndedJobsLeave_GetInstancesReadsThoseAsked()
+    {
+        var moving = NewInstance();
+        var ending = NewInstance();
+        var other = NewInstance();
+        foreach (var instance in new[] { moving, ending, other }) await Store.CreateInstanceAsync(instance, CancellationToken.None);
+        var before = await Store.ListUnfinishedRevisionsAsync(CancellationToken.None);
+
+        var read = (await Store.GetInstanceAsync(moving.Id, CancellationToken.None))!;
+        read.CurrentStage = "SYNC";
+        await Store.CommitAsync(read, new StepChanges(), CancellationToken.None);
+        var done = (await Store.GetInstanceAsync(ending.Id, CancellationToken.None))!;
+        done.Status = WorkflowStatus.Finished;
+        await Store.CommitAsync(done, new StepChanges(), CancellationToken.None);
+        var after = await Store.ListUnfinishedRevisionsAsync(CancellationToken.None);
+
+        Assert.Equal(before[moving.Id] + 1, after[moving.Id]);
+        Assert.Equal(before[other.Id], after[other.Id]);
+        Assert.True(before.ContainsKey(ending.Id));
+        Assert.False(after.ContainsKey(ending.Id));
+        var got = await Store.GetInstancesAsync([moving.Id, other.Id, "no-such-job"], CancellationToken.None);
+        Assert.Equal(new[] { moving.Id, other.Id }.Order(StringComparer.Ordinal), got.Select(i => i.Id).Order(StringComparer.Ordinal));
+        Assert.Equal("SYNC", got.Single(i => i.Id == moving.Id).CurrentStage);
+    }
+
+    [Fact]
     public async Task QueryInstancesAsync_KeysetPass_SkipsNoneWhileOthersLeaveBetweenPages()
     {
         var parked = new List<string>();

@@ -160,6 +160,22 @@ internal sealed partial class EfWorkflowStore(IDbContextFactory<WorkflowDbContex
         return rows.Select(ToInstance).ToList();
     }
 
+    public async Task<IReadOnlyDictionary<string, int>> ListUnfinishedRevisionsAsync(CancellationToken cancellationToken)
+    {
+        string[] live = [nameof(WorkflowStatus.Pending), nameof(WorkflowStatus.Running), nameof(WorkflowStatus.Suspended)];
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Instances.AsNoTracking().Where(r => live.Contains(r.Status))
+            .ToDictionaryAsync(r => r.Id, r => r.Revision, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<WorkflowInstance>> GetInstancesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instanceIds);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Instances.AsNoTracking().Where(r => instanceIds.Contains(r.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.Select(ToInstance).ToList();
+    }
+
     public async Task<IReadOnlyList<ActivityExecutionRecord>> ListExecutionsAsync(string instanceId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

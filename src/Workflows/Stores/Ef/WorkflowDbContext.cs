@@ -25,6 +25,9 @@ internal sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> opti
             e.Property(r => r.Revision).IsConcurrencyToken();
             e.HasIndex(r => r.Status);
             e.HasIndex(r => r.CurrentStage);
+            // The resolve watcher's keyset pages (status and stage, by id): a range of this index, never a sort of
+            // every parked job's row.
+            e.HasIndex(r => new { r.Status, r.CurrentStage, r.Id });
             e.HasIndex(r => new { r.DefinitionId, r.CreatedAt });
             e.HasIndex(r => r.CreatedAt);
         });
