@@ -31,6 +31,7 @@ public static class BackgroundJobsExtensions
         services.AddHealthChecks().AddCheck<HangfireHealthCheck>("hangfire", tags: ["ready"]);
         services.AddTransient<ResolveWatcher>();
         services.AddSingleton<ResolveSchedule>();
+        services.AddSingleton<ParkedJobs>();
         services.AddSingleton<Activities.Perforce.IResolveCheckObserver>(sp => sp.GetRequiredService<ResolveSchedule>());
         services.AddTransient<JobCleanupJobs>();
         services.AddSingleton<P4Flow.Workflows.Runtime.IWorkflowObserver, JobCleanupObserver>();

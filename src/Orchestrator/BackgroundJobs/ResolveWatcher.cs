@@ -11,13 +11,14 @@ namespace P4Flow.Orchestrator.BackgroundJobs;
 
 /// <summary>
 /// The recurring background job: runs `resolve -n` for every job in NEEDS_RESOLVE and moves a clean one on. A pass
-/// pages by job id (keyset), so jobs leaving the stage meanwhile make it skip none of the others, checks
+/// pages by job id (keyset), so jobs leaving the stage meanwhile make it skip none of the others, reads again only
+/// the jobs that changed since the last pass (<see cref="ParkedJobs"/>), checks
 /// state_management.resolve_check_concurrency jobs at once, and each job only when its <see cref="ResolveSchedule"/>
 /// says it is due (jobs parked long and untouched are checked less often). For the quiet ones it first looks at their
 /// workspaces' Access times, one `clients` listing per server and pass, so only a workspace someone used is checked soon.
 /// </summary>
 internal sealed partial class ResolveWatcher(
-    IWorkflowStore store,
+    ParkedJobs parkedJobs,
     ResolveContinuation continuation,
     ResolveSchedule schedule,
     P4Client p4,
@@ -41,10 +42,10 @@ internal sealed partial class ResolveWatcher(
         int looks = 0, checks = 0;
         while (true)
         {
-            var waiting = await store.QueryInstancesAsync(new InstanceQuery(WorkflowStatus.Suspended, ResolveContinuation.Stage, PageSize: PageSize, After: after), cancellationToken).ConfigureAwait(false);
-            parked.UnionWith(waiting.Items.Select(j => j.Id));
-            var due = new List<WorkflowInstance>(waiting.Items.Count);
-            foreach (var job in waiting.Items)
+            var waiting = await parkedJobs.PageAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
+            parked.UnionWith(waiting.Jobs.Select(j => j.Id));
+            var due = new List<WorkflowInstance>(waiting.Jobs.Count);
+            foreach (var job in waiting.Jobs)
             {
                 var looked = schedule.Quiet(job) && await LookAsync(job, listings, cancellationToken).ConfigureAwait(false);
                 if (looked) looks++;
@@ -52,10 +53,11 @@ internal sealed partial class ResolveWatcher(
             }
             checks += due.Count;
             await Parallel.ForEachAsync(due, parallel, (job, token) => new ValueTask(CheckAsync(job, token))).ConfigureAwait(false);
-            if (waiting.Items.Count < PageSize) break;
-            after = waiting.Items[^1].Id;
+            if (!waiting.More || waiting.Last is null) break;
+            after = waiting.Last;
         }
         schedule.KeepOnly(parked);
+        parkedJobs.KeepOnly(parked);
         // A pass longer than resolve_check_interval means jobs are checked later than their interval: the sizing signal.
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         metrics.WatcherPassed(seconds);

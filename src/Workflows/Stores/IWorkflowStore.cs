@@ -35,6 +35,12 @@ public interface IWorkflowStore
 
     Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A keyset page of the query (After must be set) as ids and revisions, without reading the instances: a caller
+    /// that keeps what it read (the resolve watcher's pass over thousands of parked jobs) reads only those that moved.
+    /// </summary>
+    Task<IReadOnlyList<InstanceRevision>> QueryRevisionsAsync(InstanceQuery query, CancellationToken cancellationToken);
+
     /// <summary>Instances that are pending, running or suspended: what recovery resumes.</summary>
     Task<IReadOnlyList<WorkflowInstance>> ListUnfinishedAsync(CancellationToken cancellationToken);
 
@@ -67,5 +73,7 @@ public sealed record InstanceQuery(
     int Page = 1,
     int PageSize = 50,
     string? After = null);
+
+public sealed record InstanceRevision(string Id, int Revision);
 
 public sealed record InstancePage(IReadOnlyList<WorkflowInstance> Items, int Total, int Page, int PageSize);

@@ -131,6 +131,14 @@ public sealed partial class MemoryWorkflowStore : IWorkflowStore
         return Task.FromResult(new InstancePage(page, matching.Count, query.Page, query.PageSize));
     }
 
+    public async Task<IReadOnlyList<InstanceRevision>> QueryRevisionsAsync(InstanceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.After is null) throw new ArgumentException("Revisions are paged by keyset: After must be set.", nameof(query));
+        var page = await QueryInstancesAsync(query, cancellationToken).ConfigureAwait(false);
+        return page.Items.Select(i => new InstanceRevision(i.Id, i.Revision)).ToList();
+    }
+
     public Task<IReadOnlyDictionary<string, int>> ListUnfinishedRevisionsAsync(CancellationToken cancellationToken)
     {
         lock (_gate)

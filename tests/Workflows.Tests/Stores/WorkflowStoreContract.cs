@@ -113,6 +113,40 @@ public abstract class WorkflowStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryRevisionsAsync_KeysetPass_SkipsNoneWhileOthersLeave_RevisionsAsStored()
+    {
+        var parked = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var instance = NewInstance();
+            instance.Status = WorkflowStatus.Suspended;
+            instance.CurrentStage = "PARKED";
+            await Store.CreateInstanceAsync(instance, CancellationToken.None);
+            parked.Add(instance.Id);
+        }
+        var touched = (await Store.GetInstanceAsync(parked[^1], CancellationToken.None))!;
+        touched.Variables["acknowledged"] = true;
+        await Store.CommitAsync(touched, new StepChanges(), CancellationToken.None);
+
+        var seen = new List<InstanceRevision>();
+        var after = "";
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var page = await Store.QueryRevisionsAsync(new InstanceQuery(WorkflowStatus.Suspended, "PARKED", PageSize: 2, After: after), CancellationToken.None);
+            seen.AddRange(page);
+            if (page.Count < 2) break;
+            var moving = (await Store.GetInstanceAsync(page[0].Id, CancellationToken.None))!;
+            moving.CurrentStage = "RESOLVE_CHECK";
+            await Store.CommitAsync(moving, new StepChanges(), CancellationToken.None);
+            after = page[^1].Id;
+        }
+
+        Assert.Equal(parked.Order(StringComparer.Ordinal), seen.Select(r => r.Id));
+        Assert.All(seen, r => Assert.Equal(r.Id == touched.Id ? 1 : 0, r.Revision));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.QueryRevisionsAsync(new InstanceQuery(WorkflowStatus.Suspended, "PARKED"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task QueryInstancesAsync_KeysetPass_SkipsNoneWhileOthersLeaveBetweenPages()
     {
         var parked = new List<string>();

@@ -152,6 +152,22 @@ internal sealed partial class EfWorkflowStore(IDbContextFactory<WorkflowDbContex
         return new InstancePage(page.Select(ToInstance).ToList(), total, query.Page, query.PageSize);
     }
 
+    public async Task<IReadOnlyList<InstanceRevision>> QueryRevisionsAsync(InstanceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var after = query.After ?? throw new ArgumentException("Revisions are paged by keyset: After must be set.", nameof(query));
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = db.Instances.AsNoTracking();
+        if (query.Status is { } status) rows = rows.Where(r => r.Status == status.ToString());
+        if (query.Stage is { } stage) rows = rows.Where(r => r.CurrentStage == stage);
+        if (query.DefinitionId is { } definitionId) rows = rows.Where(r => r.DefinitionId == definitionId);
+#pragma warning disable CA1309 // as in QueryInstancesAsync: translated to SQL's "Id > @after", bytewise
+        var page = await rows.Where(r => string.Compare(r.Id, after) > 0).OrderBy(r => r.Id).Take(query.PageSize)
+            .Select(r => new InstanceRevision(r.Id, r.Revision)).ToListAsync(cancellationToken).ConfigureAwait(false);
+#pragma warning restore CA1309
+        return page;
+    }
+
     public async Task<IReadOnlyList<WorkflowInstance>> ListUnfinishedAsync(CancellationToken cancellationToken)
     {
         string[] live = [nameof(WorkflowStatus.Pending), nameof(WorkflowStatus.Running), nameof(WorkflowStatus.Suspended)];
