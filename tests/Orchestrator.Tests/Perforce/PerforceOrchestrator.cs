@@ -45,7 +45,18 @@ public sealed class PerforceOrchestrator : IAsyncLifetime
         await Process.WaitReadyAsync();
     }
 
-    public async Task DisposeAsync() => await Process.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file still held open; the temp folder is cleaned some other day.
+        }
+    }
 
     /// <summary>Starts p4-integrate main -> rel on <paramref name="depot"/> and returns the job id.</summary>
     public async Task<string> IntegrateAsync(SimDepot depot, string description = "Integrate main to rel")
