@@ -136,18 +136,11 @@ internal sealed partial class EfWorkflowStore(IDbContextFactory<WorkflowDbContex
     public async Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var rows = db.Instances.AsNoTracking();
-        if (query.Status is { } status) rows = rows.Where(r => r.Status == status.ToString());
-        if (query.Stage is { } stage) rows = rows.Where(r => r.CurrentStage == stage);
-        if (query.DefinitionId is { } definitionId) rows = rows.Where(r => r.DefinitionId == definitionId);
+        var rows = Matching(db, query);
         var total = await rows.CountAsync(cancellationToken).ConfigureAwait(false);
-        // string.Compare is what EF translates to SQL's "Id > @after"; the database compares ids bytewise (SQLite's
-        // BINARY collation), which is the ordinal order the memory store uses.
-#pragma warning disable CA1309
         var ordered = query.After is { } after
-            ? rows.Where(r => string.Compare(r.Id, after) > 0).OrderBy(r => r.Id)
+            ? After(rows, after)
             : rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Skip((query.Page - 1) * query.PageSize);
-#pragma warning restore CA1309
         var page = await ordered.Take(query.PageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
         return new InstancePage(page.Select(ToInstance).ToList(), total, query.Page, query.PageSize);
     }
@@ -157,30 +150,44 @@ internal sealed partial class EfWorkflowStore(IDbContextFactory<WorkflowDbContex
         ArgumentNullException.ThrowIfNull(query);
         var after = query.After ?? throw new ArgumentException("Revisions are paged by keyset: After must be set.", nameof(query));
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await After(Matching(db, query), after).Take(query.PageSize)
+            .Select(r => new InstanceRevision(r.Id, r.Revision)).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The instance rows the query's filters select.</summary>
+    private static IQueryable<InstanceRow> Matching(WorkflowDbContext db, InstanceQuery query)
+    {
         var rows = db.Instances.AsNoTracking();
         if (query.Status is { } status) rows = rows.Where(r => r.Status == status.ToString());
         if (query.Stage is { } stage) rows = rows.Where(r => r.CurrentStage == stage);
         if (query.DefinitionId is { } definitionId) rows = rows.Where(r => r.DefinitionId == definitionId);
-#pragma warning disable CA1309 // as in QueryInstancesAsync: translated to SQL's "Id > @after", bytewise
-        var page = await rows.Where(r => string.Compare(r.Id, after) > 0).OrderBy(r => r.Id).Take(query.PageSize)
-            .Select(r => new InstanceRevision(r.Id, r.Revision)).ToListAsync(cancellationToken).ConfigureAwait(false);
-#pragma warning restore CA1309
-        return page;
+        return rows;
     }
+
+    /// <summary>
+    /// The keyset page's rows: ids above <paramref name="after"/>, in id order. string.Compare is what EF translates to
+    /// SQL's "Id > @after"; the database compares ids bytewise (SQLite's BINARY collation), which is the ordinal order
+    /// the memory store uses.
+    /// </summary>
+#pragma warning disable CA1309
+    private static IQueryable<InstanceRow> After(IQueryable<InstanceRow> rows, string after) =>
+        rows.Where(r => string.Compare(r.Id, after) > 0).OrderBy(r => r.Id);
+#pragma warning restore CA1309
+
+    /// <summary>The statuses of an unfinished instance.</summary>
+    private static readonly string[] Live = [nameof(WorkflowStatus.Pending), nameof(WorkflowStatus.Running), nameof(WorkflowStatus.Suspended)];
 
     public async Task<IReadOnlyList<WorkflowInstance>> ListUnfinishedAsync(CancellationToken cancellationToken)
     {
-        string[] live = [nameof(WorkflowStatus.Pending), nameof(WorkflowStatus.Running), nameof(WorkflowStatus.Suspended)];
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await db.Instances.AsNoTracking().Where(r => live.Contains(r.Status)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Instances.AsNoTracking().Where(r => Live.Contains(r.Status)).ToListAsync(cancellationToken).ConfigureAwait(false);
         return rows.Select(ToInstance).ToList();
     }
 
     public async Task<IReadOnlyDictionary<string, int>> ListUnfinishedRevisionsAsync(CancellationToken cancellationToken)
     {
-        string[] live = [nameof(WorkflowStatus.Pending), nameof(WorkflowStatus.Running), nameof(WorkflowStatus.Suspended)];
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.Instances.AsNoTracking().Where(r => live.Contains(r.Status))
+        return await db.Instances.AsNoTracking().Where(r => Live.Contains(r.Status))
             .ToDictionaryAsync(r => r.Id, r => r.Revision, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
     }
 
