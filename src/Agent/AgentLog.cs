@@ -75,4 +75,10 @@ internal static partial class AgentLog
 
     [LoggerMessage(5027, LogLevel.Warning, "The workspace root {Root} cannot be listed, so Hello names no job folders: {Reason}")]
     public static partial void WorkspaceRootUnreadable(ILogger logger, string root, string reason);
+
+    [LoggerMessage(5028, LogLevel.Information, "Cmd {CmdId} of job {JobId} ({Command}): {Summary}")]
+    public static partial void BuiltInDone(ILogger logger, long cmdId, string jobId, string command, string summary);
+
+    [LoggerMessage(5029, LogLevel.Warning, "Cmd {CmdId} of job {JobId} ({Command}) ended with exit code {ExitCode}: {Reason}")]
+    public static partial void BuiltInFailed(ILogger logger, long cmdId, string jobId, string command, int exitCode, string reason);
 }

@@ -17,6 +17,7 @@ public sealed class LocalCommandRunner(IOptions<LocalRunnerOptions> options) : I
     {
         var cmdId = Interlocked.Increment(ref _nextId);
         var workDir = Path.Combine(Path.GetFullPath(options.Value.WorkspaceRoot), request.JobId);
+        if (request.Args.Count > 0 && BuiltInCommands.IsBuiltIn(request.Args[0])) return RunBuiltIn(cmdId, request, workDir, cancellationToken);
         Directory.CreateDirectory(workDir);
         var executable = request.Args[0];
         var info = new ProcessStartInfo(executable)
@@ -58,6 +59,15 @@ public sealed class LocalCommandRunner(IOptions<LocalRunnerOptions> options) : I
             if (!timedOut) throw;
         }
         return new CommandRun(cmdId, timedOut ? -1 : process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), clock.Elapsed, timedOut);
+    }
+
+    /// <summary>The agent's built-in commands, carried out by the same code (<see cref="WorkspaceFile"/>); stdin as given, no $WORKDIR.</summary>
+    private static CommandRun RunBuiltIn(long cmdId, CommandRequest request, string workDir, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var clock = Stopwatch.StartNew();
+        var outcome = WorkspaceFile.Run(request.Args, request.Stdin, workDir);
+        return new CommandRun(cmdId, outcome.ExitCode, outcome.Stdout, outcome.Stderr, clock.Elapsed) { Refused = outcome.Refused };
     }
 }
 

@@ -17,6 +17,7 @@ public static class PerforceServiceCollectionExtensions
         services.TryAddSingleton<Servers.P4Logins>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<P4Flow.Workflows.Definitions.IJobInputCheck, PerforceInputCheck>());
         services.TryAddSingleton<ResolveContinuation>();
+        services.TryAddSingleton<Conflicts.ConflictDesk>();
         services.TryAddSingleton<WorkspaceCleanup>();
         return services
             .AddActivity<P4Workspace>().AddActivity<P4Sync>().AddActivity<P4Integrate>().AddActivity<P4Resolve>()

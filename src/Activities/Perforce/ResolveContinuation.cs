@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using P4Flow.Activities.Perforce.Activities;
+using P4Flow.Activities.Perforce.Conflicts;
 using P4Flow.Activities.Perforce.Parsers;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
@@ -31,6 +32,13 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
     /// <summary>Who the ResolveWatcher's checks are made by.</summary>
     public const string Watcher = "resolve-watcher";
 
+    // One check or settlement of a job at a time: a check between p4 marking an edited file resolved and its text
+    // reaching the workspace would otherwise see no conflicts and move the job on.
+    private readonly InstanceLocks _jobs = new();
+
+    /// <summary>Held while a person's settlement of a file changes the job's workspace (see <see cref="ConflictDesk"/>).</summary>
+    public ValueTask<IAsyncDisposable> HoldAsync(string jobId, CancellationToken cancellationToken) => _jobs.AcquireAsync(jobId, cancellationToken);
+
     /// <summary>Who moved a job on, as its history keeps it: the signed-in user and where they pressed Continue.</summary>
     public static string By(string? user, string via) => $"{(string.IsNullOrEmpty(user) ? "unknown user" : user)} ({via})";
 
@@ -43,6 +51,13 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
     /// <exception cref="WorkflowNotFoundException">No such job.</exception>
     /// <exception cref="WorkflowConflictException">The job is not in NEEDS_RESOLVE, or it failed now because its agent is lost.</exception>
     public async Task<ContinueResult> ContinueAsync(string jobId, string checkedBy, CancellationToken cancellationToken)
+    {
+        await using var held = await HoldAsync(jobId, cancellationToken).ConfigureAwait(false);
+        return await ContinueHeldAsync(jobId, checkedBy, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="ContinueAsync"/>, for a caller that holds the job already (<see cref="HoldAsync"/>).</summary>
+    public async Task<ContinueResult> ContinueHeldAsync(string jobId, string checkedBy, CancellationToken cancellationToken)
     {
         var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false)
             ?? throw new WorkflowNotFoundException($"Job {jobId} does not exist.");
@@ -72,6 +87,9 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
         if (output.Failed)
             throw new WorkflowConflictException($"Could not check job {jobId}: p4 resolve -n failed ({P4ErrorClass.Classify(output)}): {output.Text}");
         var preview = P4Parsers.ResolvePreview(output);
+        // A file p4 counts as resolved whose edited text never reached the workspace still holds the conflict markers.
+        if (preview.Clean && Settlements.Unfinished(job) is { Count: > 0 } unwritten)
+            preview = new ResolvePreview([.. unwritten.Select(f => new P4Conflict(f, null, Settlements.Settling))]);
         if (!preview.Clean)
         {
             var remaining = new ContinueResult(false, preview.Pending.Count, preview.Pending);

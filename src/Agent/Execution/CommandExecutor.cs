@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using P4Flow.Agent.Configuration;
 using P4Flow.Agent.Connection;
 using P4Flow.Agent.State;
+using P4Flow.Protocol;
 using P4Flow.Protocol.V1;
 
 namespace P4Flow.Agent.Execution;
@@ -178,8 +179,16 @@ internal sealed partial class CommandExecutor(
         _running.TryRemove(command.CmdId, out _);
         running.Cancel.Dispose();
         AgentLog.Finished(logger, command.CmdId, result.ExitCode, result.Duration?.ToTimeSpan().TotalMilliseconds ?? 0);
+        if (command.Args.Count > 0 && BuiltInCommands.IsBuiltIn(command.Args[0])) LogBuiltIn(command, result);
         if (result.Containment.Count > 0) AgentLog.Contained(logger, command.CmdId, string.Join(", ", result.Containment));
         link.TrySend(new AgentMessage { Result = result });
+    }
+
+    /// <summary>A built-in command changed the job's folder without a program's output to show for it: the log says what it did.</summary>
+    private void LogBuiltIn(Command command, CommandResult result)
+    {
+        if (result.ExitCode == 0) AgentLog.BuiltInDone(logger, command.CmdId, command.JobId, command.Args[0], result.Stdout.Trim());
+        else AgentLog.BuiltInFailed(logger, command.CmdId, command.JobId, command.Args[0], result.ExitCode, string.IsNullOrEmpty(result.Error) ? result.Stderr.Trim() : result.Error);
     }
 
     private sealed class Running(Command command, CancellationTokenSource cancel)

@@ -13,7 +13,8 @@ namespace P4Flow.Agent.Execution;
 /// <summary>
 /// Runs one command as a child process: an argument array (never a shell), in {workspace root}/{job}, its
 /// output passed on as it arrives, held by <see cref="Containment"/>; on timeout or cancel its process group gets
-/// SIGTERM, then SIGKILL execution.kill_grace later, and whatever it left behind is killed when it ends.
+/// SIGTERM, then SIGKILL execution.kill_grace later, and whatever it left behind is killed when it ends. A built-in
+/// command (<see cref="BuiltInCommands"/>) starts no process: the agent carries it out itself.
 /// </summary>
 internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptions<ExecutionOptions> execution, Containment containment)
 {
@@ -41,6 +42,7 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         var clock = Stopwatch.StartNew();
         if (command.Args.Count == 0 || string.IsNullOrEmpty(command.Args[0]))
             return Refused(command, "the command has no program to run", clock);
+        if (BuiltInCommands.IsBuiltIn(command.Args[0])) return RunBuiltIn(command, onOutput, clock, cancel);
 
         string workDir, temp;
         LaunchPlan plan;
@@ -93,6 +95,45 @@ internal sealed partial class CommandRunner(IOptions<AgentOptions> agent, IOptio
         {
             if (cgroup is not null) await CgroupV2.RemoveAsync(cgroup).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A command the agent carries out itself (<see cref="BuiltInCommands"/>): no program, so no allow-list, launcher or
+    /// containment, and nothing is made in the job's folder; its folder passes the same checks as a program's. Quick
+    /// enough that the timeout cannot strike; a cancel that came first stops it.
+    /// </summary>
+    private CommandResult RunBuiltIn(Command command, Action<OutputStream, string> onOutput, Stopwatch clock, CancellationToken cancel)
+    {
+        string workDir;
+        try
+        {
+            workDir = WorkDirFor(command);
+            CheckInsideRoot(workDir);
+        }
+        catch (CommandRefusedException ex)
+        {
+            var refused = Refused(command, ex.Message, clock);
+            refused.Refused = true;
+            return refused;
+        }
+        if (cancel.IsCancellationRequested)
+            return new CommandResult { CmdId = command.CmdId, ExitCode = -1, Cancelled = true, Duration = Duration.FromTimeSpan(clock.Elapsed) };
+
+        // stdin goes in as given: "$WORKDIR" is a placeholder for programs, and a merge result may well hold that text.
+        var outcome = WorkspaceFile.Run(command.Args, command.HasStdin ? command.Stdin : null, workDir);
+        var result = new CommandResult
+        {
+            CmdId = command.CmdId,
+            ExitCode = outcome.ExitCode,
+            Stdout = outcome.Stdout,
+            Stderr = outcome.Stderr,
+            Duration = Duration.FromTimeSpan(clock.Elapsed),
+            Refused = outcome.Refused,
+        };
+        if (outcome.Refused) result.Error = outcome.Message;
+        else if (result.Stdout.Length > 0) onOutput(OutputStream.Stdout, result.Stdout);
+        else onOutput(OutputStream.Stderr, result.Stderr);
+        return result;
     }
 
     private async Task<CommandResult> RunProcessAsync(Command command, ProcessStartInfo info, string workDir, LaunchPlan plan, Action<OutputStream, string> onOutput, Stopwatch clock, CancellationToken cancel)

@@ -6,6 +6,7 @@ namespace P4Flow.Orchestrator.Api;
 /// <summary>A job as the API shows it.</summary>
 /// <param name="StartedBy">Who asked for the job; null when the system started it.</param>
 /// <param name="Cleanup">The recorded server cleanup of an ended job that used Perforce; null before it ran.</param>
+/// <param name="Settled">The conflicted files people settled on the job's page or through the API: who chose what, when.</param>
 public sealed record JobView(
     string Id,
     string DefinitionId,
@@ -27,6 +28,7 @@ public sealed record JobView(
     JsonNode? Cleanup,
     string? StartedBy,
     JsonNode? Acknowledged,
+    JsonNode? Settled,
     IReadOnlyList<ActivityExecutionRecord>? Activities)
 {
     public static JobView From(WorkflowInstance instance, IReadOnlyList<ActivityExecutionRecord>? executions = null) => new(
@@ -52,6 +54,7 @@ public sealed record JobView(
         instance.StartedBy,
         // Who took the job while it waited in NEEDS_RESOLVE, and when (see Acknowledgements); it stops the reminders.
         instance.Outputs[P4Flow.Notifications.Acknowledgements.OutputKey],
+        instance.Outputs[P4Flow.Activities.Perforce.Conflicts.Settlements.OutputKey],
         executions);
 }
 

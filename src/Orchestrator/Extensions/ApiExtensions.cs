@@ -50,6 +50,7 @@ public static class ApiExtensions
         app.MapActivityDescriptorEndpoints();
         app.MapWorkflowDefinitionEndpoints();
         app.MapJobEndpoints();
+        app.MapConflictEndpoints();
         app.MapNotificationEndpoints();
         return app;
     }

@@ -54,6 +54,10 @@ internal sealed class CommandArguments
     public string? Value(char letter) =>
         _values.TryGetValue(letter.ToString(), out var list) ? list[^1] : null;
 
+    /// <summary>Every value a repeatable flag was given, in order ("-Ol -Or" gives "l", "r").</summary>
+    public IReadOnlyList<string> Values(char letter) =>
+        _values.TryGetValue(letter.ToString(), out var list) ? list : [];
+
     public int? IntValue(char letter) =>
         int.TryParse(Value(letter), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 }

@@ -118,7 +118,15 @@ internal static class ResolveCommand
         }
 
         open.Unresolved.Remove(pending);
-        open.Resolved.Add(new DoneResolve { FromFile = pending.FromFile, StartFromRev = pending.StartFromRev, EndFromRev = pending.EndFromRev, How = how });
+        open.Resolved.Add(new DoneResolve
+        {
+            FromFile = pending.FromFile,
+            StartFromRev = pending.StartFromRev,
+            EndFromRev = pending.EndFromRev,
+            BaseFile = pending.BaseFile,
+            BaseRev = pending.BaseRev,
+            How = how,
+        });
         context.MarkDirty();
         context.Out.Record(
             new TagRecord().Add("toFile", clientPath).Add("how", how).Add("fromFile", pending.FromFile),

@@ -240,6 +240,12 @@ internal sealed class DoneResolve
 
     public int EndFromRev { get; set; }
 
+    /// <summary>The merge base the resolve used; empty for branch and delete records.</summary>
+    public string BaseFile { get; set; } = "";
+
+    /// <summary>0 when there was no merge base (branch and delete records, baseless merges).</summary>
+    public int BaseRev { get; set; }
+
     /// <summary>"copy from", "merge from", "edit from", "ignored", "branch from", "delete from".</summary>
     public string How { get; set; } = "";
 }

@@ -12,6 +12,10 @@ const MIN_HEIGHT = 56;
 // Up to this many cells the designer opens fitted to the screen; beyond, at 80% from the top left.
 const FIT_LIMIT = 80;
 const LARGE_SCALE = 0.8;
+// Below this zoom an activity's name cannot be read: a diagram that only fits smaller opens at this zoom instead.
+const READABLE_SCALE = 0.75;
+// States a job's diagram opens on when it does not fit: where the job is now.
+const CURRENT_STATES = ['running', 'waiting', 'failed'];
 
 const CATEGORY_COLORS = {
   Control: '#6A1B9A',
@@ -333,6 +337,8 @@ export function createDesigner(container, minimapContainer, toolboxSelector, dot
     if (target && target.cell && target.port !== 'In') edge.setTarget({ cell: target.cell, port: 'In' });
   });
   if (readOnly) graph.on('blank:click', () => selection.clean());
+  // The zoom, for people's tools and the tests: data-zoom on the canvas.
+  graph.on('scale', ({ sx }) => { container.dataset.zoom = sx.toFixed(2); });
   container.addEventListener('mousedown', () => container.focus({ preventScroll: true }));
 
   // --- commands ------------------------------------------------------------------------------------------------
@@ -340,6 +346,22 @@ export function createDesigner(container, minimapContainer, toolboxSelector, dot
   function fit() {
     if (graph.getNodes().length === 0) return;
     graph.zoomToFit({ padding: 40, maxScale: 1 });
+  }
+
+  // Opens the diagram fitted when it fits at a readable size; otherwise at a readable zoom, at its start (the
+  // designer) or, for a job, centred on its current stage once the states arrive (see setStates).
+  let focusCurrent = false;
+  function openReadable() {
+    if (graph.getNodes().length === 0) return;
+    const box = graph.getContentBBox();
+    const scale = Math.min((container.clientWidth - 80) / Math.max(box.width, 1), (container.clientHeight - 80) / Math.max(box.height, 1), 1);
+    if (scale >= READABLE_SCALE) {
+      fit();
+      return;
+    }
+    graph.zoomTo(READABLE_SCALE);
+    graph.positionContent('left', { padding: 24 });
+    focusCurrent = readOnly;
   }
 
   function layout() {
@@ -556,7 +578,7 @@ export function createDesigner(container, minimapContainer, toolboxSelector, dot
       layout();
       if (history) history.enable();
     }
-    if (!large) fit();
+    if (!large) openReadable();
     else if (needsLayout) {
       graph.zoomTo(LARGE_SCALE);
       graph.positionContent('top-left', { padding: 24 });
@@ -590,6 +612,14 @@ export function createDesigner(container, minimapContainer, toolboxSelector, dot
       states.set(id, state);
       const node = graph.getCellById(id) || nodeByActivityId(id);
       if (node) applyNodeStyle(node);
+    }
+    if (focusCurrent) {
+      const current = [...states.entries()].find(([, state]) => CURRENT_STATES.includes(state));
+      const node = current && (graph.getCellById(current[0]) || nodeByActivityId(current[0]));
+      if (node) {
+        focusCurrent = false;
+        graph.centerCell(node);
+      }
     }
   }
 

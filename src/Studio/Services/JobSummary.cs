@@ -1,3 +1,4 @@
+using P4Flow.Activities.Perforce.Conflicts;
 using P4Flow.Notifications;
 using P4Flow.Workflows.State;
 
@@ -24,7 +25,8 @@ public sealed record JobSummary(
     string? ConflictsJson,
     string? ResultJson,
     string? StartedBy,
-    Acknowledgement? Acknowledged)
+    Acknowledgement? Acknowledged,
+    IReadOnlyList<Settlements.Entry> Settled)
 {
     public static JobSummary From(WorkflowInstance instance)
     {
@@ -50,7 +52,8 @@ public sealed record JobSummary(
             instance.Result?.ToJsonString(),
             instance.StartedBy,
             // Only the acknowledgement of the parking the job is in now: a later parking is nobody's yet.
-            Acknowledgements.Of(instance, JobPayload.EnteredStage(instance)));
+            Acknowledgements.Of(instance, JobPayload.EnteredStage(instance)),
+            Settlements.Of(instance));
     }
 
     public bool IsTerminal => Status.IsTerminal();

@@ -13,6 +13,8 @@ public sealed record UserAction(string EventType, string Policy)
     public static readonly UserAction Cancel = new("JOB_CANCELLED", "operator");
     public static readonly UserAction Resume = new("JOB_RESUMED", "operator");
     public static readonly UserAction Acknowledge = new("JOB_ACKNOWLEDGED", "operator");
+    /// <summary>A person settled one conflicted file of a parked job (target: the job id and the depot file).</summary>
+    public static readonly UserAction Settle = new("CONFLICT_SETTLED", "operator");
     public static readonly UserAction Edit = new("WORKFLOW_SAVED", "designer");
     public static readonly UserAction Publish = new("WORKFLOW_PUBLISHED", "designer");
     public static readonly UserAction Import = new("WORKFLOW_IMPORTED", "designer");

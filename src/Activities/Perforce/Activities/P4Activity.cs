@@ -7,12 +7,20 @@ namespace P4Flow.Activities.Perforce.Activities;
 /// <summary>A Job-kind activity that sends p4 commands for its job through the command dispatcher.</summary>
 public abstract class P4Activity : JobActivity
 {
+    /// <summary>The output naming the agent that ran the activity's last command (absent when they ran in the orchestrator).</summary>
+    public const string AgentOutput = "agent";
+
     public sealed override async Task<JobResult> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
         var p4 = new Session(context, context.Services.GetRequiredService<P4Client>(), cancellationToken);
         try
         {
-            return await RunAsync(context, p4).ConfigureAwait(false);
+            var result = await RunAsync(context, p4).ConfigureAwait(false);
+            if (p4.Agent is not { } agent) return result;
+            // Which agent ran the job's commands stays with the job after the agent's assignment ends (the job's page shows it).
+            var outputs = result.Outputs ?? [];
+            outputs[AgentOutput] = agent;
+            return result with { Outputs = outputs };
         }
         catch (ActivityInputException ex)
         {
@@ -38,8 +46,18 @@ public abstract class P4Activity : JobActivity
         public string ClientName => client.Options.ClientFor(context.JobId);
         public string User => client.ServerOf(context.Instance).Options.User;
 
-        public Task<P4Output> RunAsync(params string[] command) => client.RunAsync(context.Instance, context.Stage, context.Waits, command, null, cancellationToken);
+        /// <summary>The agent that ran the last command, when one did.</summary>
+        public string? Agent { get; private set; }
 
-        public Task<P4Output> RunWithInputAsync(string stdin, params string[] command) => client.RunAsync(context.Instance, context.Stage, context.Waits, command, stdin, cancellationToken);
+        public Task<P4Output> RunAsync(params string[] command) => Seen(client.RunAsync(context.Instance, context.Stage, context.Waits, command, null, cancellationToken));
+
+        public Task<P4Output> RunWithInputAsync(string stdin, params string[] command) => Seen(client.RunAsync(context.Instance, context.Stage, context.Waits, command, stdin, cancellationToken));
+
+        private async Task<P4Output> Seen(Task<P4Output> running)
+        {
+            var output = await running.ConfigureAwait(false);
+            Agent = output.Result.AgentId ?? Agent;
+            return output;
+        }
     }
 }

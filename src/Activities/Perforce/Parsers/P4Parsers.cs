@@ -151,6 +151,33 @@ public static partial class P4Parsers
         return new ChangeResult(m is null ? null : ParseInt(m.Groups["change"].Value), m?.Groups["verb"].Value == "created");
     }
 
+    /// <summary>
+    /// p4 print -q: the file's text as printed. `-Mj` gives it as `{"data": ...}` objects (one or more chunks), which
+    /// <see cref="P4Output"/> reads as messages line by line; the text is taken from the raw output instead, whole.
+    /// </summary>
+    public static string PrintedText(P4Output output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var text = new System.Text.StringBuilder();
+        foreach (var line in output.Result.Stdout.Split('\n'))
+        {
+            if (!line.StartsWith('{')) continue;
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(line);
+                var root = document.RootElement;
+                if (root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("data", out var data) && data.ValueKind == System.Text.Json.JsonValueKind.String
+                    && !root.TryGetProperty("severity", out _) && !root.TryGetProperty("level", out _))
+                    text.Append(data.GetString());
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not one of p4's JSON lines.
+            }
+        }
+        return text.ToString();
+    }
+
     public static FstatResult Fstat(P4Output output)
     {
         var records = output.Records.Count > 0 ? output.Records : TaggedText(output);

@@ -53,6 +53,13 @@ public partial class JobDetail : IAsyncDisposable
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 
+    /// <summary>The agent running the job's commands now, else the one that ran its last Perforce activity.</summary>
+    private string? Agent => _agent ?? _executions.Values.OrderByDescending(e => e.Sequence).Select(AgentOf).FirstOrDefault(a => a is not null);
+
+    private static string? AgentOf(ExecutionSnapshot execution) =>
+        execution.OutputsJson is { } json && JsonNode.Parse(json) is JsonObject outputs && outputs[P4Flow.Activities.Perforce.Activities.P4Activity.AgentOutput] is JsonValue agent
+            && agent.TryGetValue<string>(out var id) ? id : null;
+
     private bool IsNeedsResolve => _job is { Status: WorkflowStatus.Suspended, Stage: ResolveContinuation.Stage };
 
     private IReadOnlyList<(string File, string Reason)> Conflicts

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.Json;
+using P4Flow.Activities.Commands;
+using P4Flow.Activities.Perforce.Parsers;
+using P4Flow.Protocol;
+using P4Flow.Workflows.Runtime;
+using P4Flow.Workflows.State;
+using P4Flow.Workflows.Stores;
+
+namespace P4Flow.Activities.Perforce.Conflicts;
+
+/// <summary>A conflicted file and, for a text merge small enough, its three texts; <see cref="NotShown"/> says why not otherwise.</summary>
+public sealed record ConflictView(ConflictedFile File, ThreeWayText? Text, string? NotShown);
+
+/// <summary>
+/// Where a person settles a parked job's conflicts without a workspace of their own: it lists the files p4 still
+/// wants resolved (fstat -Ru -Or in the job's workspace), reads a file's base, theirs and yours from the server
+/// through the job's agent (print; nothing is kept here), and settles one file as the person chose: theirs
+/// (resolve -at), yours (resolve -ay), or their edited merge (resolve -af, then the text written into the workspace by
+/// the agent's built-in <see cref="BuiltInCommands.WriteFile"/>). Every command is the job's, signed and run on its
+/// agent like any other; when the last file is settled the job moves on as after Continue.
+/// </summary>
+public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, P4Client p4, ResolveContinuation continuation, ICommandDispatcher dispatcher)
+{
+    /// <summary>The largest file shown and edited on the page; larger ones are settled by choosing a side.</summary>
+    public const int MaxTextBytes = 1024 * 1024;
+
+    /// <exception cref="WorkflowNotFoundException">No such job.</exception>
+    /// <exception cref="WorkflowConflictException">The job is not in NEEDS_RESOLVE, or its workspace cannot be reached now.</exception>
+    public async Task<IReadOnlyList<ConflictedFile>> ListAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var job = await ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
+        return await ListAsync(job, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <exception cref="WorkflowNotFoundException">No such job, or no conflict left on <paramref name="depotFile"/>.</exception>
+    public async Task<ConflictView> ReadAsync(string jobId, string depotFile, CancellationToken cancellationToken)
+    {
+        var job = await ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var file = Find(job, await ListAsync(job, cancellationToken).ConfigureAwait(false), depotFile);
+        if (!file.Editable) return new ConflictView(file, null, $"{file.DepotFile} is {file.Type}: it is settled by taking theirs or yours whole.");
+        string[] revisions = [.. new[] { file.Base, file.Theirs, file.Yours }.OfType<string>()];
+        var sizes = P4Parsers.Fstat(await RunAsync(job, ["fstat", "-Ol", .. revisions], cancellationToken).ConfigureAwait(false)).Files;
+        var largest = sizes.Select(r => long.TryParse(r.GetValueOrDefault("fileSize"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0).DefaultIfEmpty(0).Max();
+        if (largest > MaxTextBytes)
+            return new ConflictView(file, null, $"{file.DepotFile} has a revision of {largest:N0} bytes, more than the {MaxTextBytes:N0} shown here: settle it by taking a side, or resolve it in a workspace.");
+        var baseText = file.Base is { } baseRevision ? await PrintAsync(job, baseRevision, cancellationToken).ConfigureAwait(false) : "";
+        var theirs = await PrintAsync(job, file.Theirs, cancellationToken).ConfigureAwait(false);
+        var yours = file.Yours is { } yoursRevision ? await PrintAsync(job, yoursRevision, cancellationToken).ConfigureAwait(false) : "";
+        return new ConflictView(file, ThreeWayText.Build(baseText, theirs, yours, (file.Base ?? "(none)", file.Theirs, file.ClientFile)), null);
+    }
+
+    /// <summary>Settles one file as <paramref name="by"/> chose, then checks the job as Continue does.</summary>
+    /// <param name="merged">The edited text, for <see cref="SettleChoice.Edit"/> only.</param>
+    /// <exception cref="WorkflowInputException">No text for an edit, a text with conflict markers left, too large, or an edit of a binary file.</exception>
+    public async Task<ContinueResult> SettleAsync(string jobId, string depotFile, SettleChoice choice, string? merged, string by, CancellationToken cancellationToken)
+    {
+        if (choice == SettleChoice.Edit) CheckMerged(merged);
+        else if (merged is not null) throw new WorkflowInputException("merged", "merged is only taken with choice 'edit'.");
+        await using (await continuation.HoldAsync(jobId, cancellationToken).ConfigureAwait(false))
+        {
+            var job = await ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
+            var conflicts = await ListAsync(job, cancellationToken).ConfigureAwait(false);
+            var unwritten = Settlements.Unfinished(job).Contains(depotFile, StringComparer.Ordinal);
+            if (unwritten && choice == SettleChoice.Edit && conflicts.All(c => c.DepotFile != depotFile))
+            {
+                // p4 already took it as resolved when the text was not written: write it now.
+                var clientFile = await ClientFileAsync(job, depotFile, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(job, depotFile, clientFile, merged!, by, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var file = Find(job, conflicts, depotFile);
+                await SettleAsync(job, file, choice, merged, by, cancellationToken).ConfigureAwait(false);
+            }
+            // Still held: no other check can move the job on between the settlement and this answer.
+            return await continuation.ContinueHeldAsync(jobId, by, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SettleAsync(WorkflowInstance job, ConflictedFile file, SettleChoice choice, string? merged, string by, CancellationToken cancellationToken)
+    {
+        if (choice == SettleChoice.Edit && !file.Editable)
+            throw new WorkflowInputException("choice", $"{file.DepotFile} is {file.Type}: take theirs or yours, it cannot be edited here.");
+        if (choice == SettleChoice.Edit)
+        {
+            await RecordAsync(job.Id, new Settlements.Entry(file.DepotFile, Name(choice), by, DateTime.UtcNow, Settlements.Settling, null), cancellationToken).ConfigureAwait(false);
+            // -af accepts p4's merge, markers and all; the person's text replaces it right after.
+            await ResolveAsync(job, file, "-af", cancellationToken).ConfigureAwait(false);
+            await WriteAsync(job, file.DepotFile, file.ClientFile, merged!, by, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await ResolveAsync(job, file, choice == SettleChoice.Theirs ? "-at" : "-ay", cancellationToken).ConfigureAwait(false);
+        await RecordAsync(job.Id, new Settlements.Entry(file.DepotFile, Name(choice), by, DateTime.UtcNow, Settlements.Settled, null), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ResolveAsync(WorkflowInstance job, ConflictedFile file, string mode, CancellationToken cancellationToken)
+    {
+        var output = await RunAsync(job, ["resolve", mode, file.ClientFile], cancellationToken).ConfigureAwait(false);
+        var result = P4Parsers.Resolve(output);
+        if (result.Resolved.Count == 0)
+            throw new WorkflowConflictException($"p4 resolve {mode} did not settle {file.DepotFile}: {output.Text}".TrimEnd());
+    }
+
+    private async Task WriteAsync(WorkflowInstance job, string depotFile, string clientFile, string merged, string by, CancellationToken cancellationToken)
+    {
+        CommandRun run;
+        try
+        {
+            // Kept out of the hub's journal like a secret: file content stays in the orchestrator no longer than the request.
+            var write = new CommandRequest(job.Id, ResolveContinuation.Stage, BuiltInCommands.WriteFileArgs(clientFile),
+                new Dictionary<string, string>(StringComparer.Ordinal), p4.Options.TimeoutFor(ResolveContinuation.Stage), merged, runtime.WaitsOf(job.Id)) { SecretStdin = true };
+            run = await dispatcher.RunAsync(write, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobFailedException ex)
+        {
+            run = new CommandRun(0, -1, "", ex.Message, TimeSpan.Zero);
+        }
+        if (run.ExitCode != 0 || run.TimedOut)
+        {
+            var error = string.IsNullOrWhiteSpace(run.Stderr) ? $"exit code {run.ExitCode}" : run.Stderr.Trim();
+            await RecordAsync(job.Id, new Settlements.Entry(depotFile, Name(SettleChoice.Edit), by, DateTime.UtcNow, Settlements.Failed, error), cancellationToken).ConfigureAwait(false);
+            throw new WorkflowConflictException($"The edited text of {depotFile} could not be written into the job's workspace ({error}); the job waits: settle it again with the edit.");
+        }
+        await RecordAsync(job.Id, new Settlements.Entry(depotFile, Name(SettleChoice.Edit), by, DateTime.UtcNow, Settlements.Settled, null), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> ClientFileAsync(WorkflowInstance job, string depotFile, CancellationToken cancellationToken)
+    {
+        var records = P4Parsers.Fstat(await RunAsync(job, ["fstat", depotFile], cancellationToken).ConfigureAwait(false)).Files;
+        return (records.Count > 0 ? records[0].GetValueOrDefault("clientFile") : null) ?? throw new WorkflowConflictException($"{depotFile} is not in job {job.Id}'s workspace.");
+    }
+
+    private Task<WorkflowInstance> RecordAsync(string jobId, Settlements.Entry entry, CancellationToken cancellationToken) =>
+        runtime.RecordAsync(jobId, Settlements.OutputKey, job => Settlements.With(job, entry), cancellationToken);
+
+    private static void CheckMerged(string? merged)
+    {
+        if (merged is null) throw new WorkflowInputException("merged", "merged (the edited text) is required with choice 'edit'.");
+        if (System.Text.Encoding.UTF8.GetByteCount(merged) > MaxTextBytes)
+            throw new WorkflowInputException("merged", $"merged is longer than {MaxTextBytes:N0} bytes.");
+        if (ThreeWayText.MarkerLine(merged) is { } line)
+            throw new WorkflowInputException("merged", $"merged still has a conflict marker on line {line}: settle that chunk first.");
+    }
+
+    private static string Name(SettleChoice choice) => choice.ToString().ToLowerInvariant();
+
+    private static ConflictedFile Find(WorkflowInstance job, IReadOnlyList<ConflictedFile> conflicts, string depotFile) =>
+        conflicts.FirstOrDefault(c => c.DepotFile == depotFile)
+        ?? throw new WorkflowNotFoundException($"Job {job.Id} has no conflict left on {depotFile}.");
+
+    private async Task<IReadOnlyList<ConflictedFile>> ListAsync(WorkflowInstance job, CancellationToken cancellationToken)
+    {
+        var output = await RunAsync(job, ["fstat", "-Ru", "-Or", $"//{p4.Options.ClientFor(job.Id)}/..."], cancellationToken).ConfigureAwait(false);
+        var files = new List<ConflictedFile>();
+        foreach (var record in P4Parsers.Fstat(output).Files.Where(r => r.ContainsKey("unresolved")))
+        {
+            if (ConflictFrom(record) is not { } file) continue;
+            files.Add(file with { Change = await SourceChangeAsync(job, file, cancellationToken).ConfigureAwait(false) });
+        }
+        return files;
+    }
+
+    /// <summary>The first pending resolve of a file (p4 resolves them in that order).</summary>
+    private static ConflictedFile? ConflictFrom(IReadOnlyDictionary<string, string> record)
+    {
+        if (!record.TryGetValue("depotFile", out var depotFile) || !record.TryGetValue("resolveFromFile0", out var fromFile)) return null;
+        var type = record.GetValueOrDefault("type") ?? record.GetValueOrDefault("headType") ?? "text";
+        var resolveType = record.GetValueOrDefault("resolveType0") ?? ConflictedFile.Content;
+        var binary = type.Split('+')[0].EndsWith("binary", StringComparison.Ordinal) || type.StartsWith("apple", StringComparison.Ordinal);
+        return new ConflictedFile(
+            depotFile,
+            record.GetValueOrDefault("clientFile") ?? depotFile,
+            Int(record.GetValueOrDefault("haveRev")) ?? Int(record.GetValueOrDefault("workRev")),
+            fromFile,
+            Int(record.GetValueOrDefault("resolveEndFromRev0")) ?? 0,
+            record.GetValueOrDefault("resolveBaseFile0"),
+            Int(record.GetValueOrDefault("resolveBaseRev0")),
+            resolveType == ConflictedFile.Content && binary ? ConflictedFile.Binary : resolveType,
+            type,
+            null);
+    }
+
+    private async Task<SourceChange?> SourceChangeAsync(WorkflowInstance job, ConflictedFile file, CancellationToken cancellationToken)
+    {
+        var output = await RunAsync(job, ["changes", "-m1", "-l", file.Theirs], cancellationToken).ConfigureAwait(false);
+        var changes = P4Parsers.Changes(output).Changes;
+        return changes.Count > 0 && changes[0] is var change ? new SourceChange(change.Number, change.User, change.Description?.TrimEnd()) : null;
+    }
+
+    private async Task<string> PrintAsync(WorkflowInstance job, string revision, CancellationToken cancellationToken)
+    {
+        var output = await RunAsync(job, ["print", "-q", revision], cancellationToken).ConfigureAwait(false);
+        return P4Parsers.PrintedText(output);
+    }
+
+    private async Task<WorkflowInstance> ParkedAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false)
+            ?? throw new WorkflowNotFoundException($"Job {jobId} does not exist.");
+        if (job.CurrentStage != ResolveContinuation.Stage || job.Status != WorkflowStatus.Suspended)
+            throw new WorkflowConflictException($"Job {jobId} is in stage {job.CurrentStage ?? "(none)"}, not {ResolveContinuation.Stage}: it has no conflicts to settle.");
+        return job;
+    }
+
+    /// <summary>One p4 command in the job's workspace; a server or agent that cannot answer now is a 409, the job keeps waiting.</summary>
+    private async Task<P4Output> RunAsync(WorkflowInstance job, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        P4Output output;
+        try
+        {
+            output = await p4.RunAsync(job, ResolveContinuation.Stage, runtime.WaitsOf(job.Id), command, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ActivityInputException or P4CircuitOpenException or JobFailedException)
+        {
+            throw new WorkflowConflictException($"Job {job.Id}'s workspace cannot be reached now: {ex.Message}");
+        }
+        if (output.Failed)
+            throw new WorkflowConflictException($"p4 {command[0]} failed in job {job.Id}'s workspace ({P4ErrorClass.Classify(output)}): {output.Text}".TrimEnd());
+        return output;
+    }
+
+    private static int? Int(string? text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+}

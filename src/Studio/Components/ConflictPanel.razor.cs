@@ -1,0 +1,135 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using P4Flow.Activities.Perforce;
+using P4Flow.Activities.Perforce.Conflicts;
+using P4Flow.Studio.Services;
+using P4Flow.Workflows.State;
+using P4Flow.Workflows.Users;
+
+namespace P4Flow.Studio.Components;
+
+/// <summary>
+/// The conflicts of a job in NEEDS_RESOLVE, read from its workspace through its agent each time the panel opens (and
+/// after each settlement); one file's three texts in the CodeMirror view, dropped when it closes. Settling goes through
+/// <see cref="StudioActions"/> (operators only, audited) to <see cref="ConflictDesk"/>.
+/// </summary>
+public partial class ConflictPanel : IAsyncDisposable
+{
+    private IReadOnlyList<ConflictedFile>? _files;
+    private ConflictView? _open;
+    private ElementReference _host;
+    private IJSObjectReference? _module;
+    private bool _mountPending;
+    private bool _busy;
+    private string? _error;
+    private string? _message;
+
+    [Parameter, EditorRequired] public string JobId { get; set; } = "";
+
+    [Inject] private ConflictDesk Desk { get; set; } = null!;
+    [Inject] private StudioActions Actions { get; set; } = null!;
+    [Inject] private IJSRuntime JS { get; set; } = null!;
+
+    protected override Task OnInitializedAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            _files = await Desk.ListAsync(JobId, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
+        {
+            _error = ex.Message;
+            _files ??= [];
+        }
+    }
+
+    private async Task OpenAsync(ConflictedFile file)
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            await CloseAsync();
+            _open = await Desk.ReadAsync(JobId, file.DepotFile, CancellationToken.None);
+            _mountPending = _open.Text is not null;
+        }
+        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
+        {
+            _error = ex.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_mountPending || _open?.Text is not { } text) return;
+        _mountPending = false;
+        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", StudioScripts.Conflict);
+        await _module.InvokeVoidAsync("mount", _host, text);
+    }
+
+    private async Task FillAsync(string text)
+    {
+        if (_module is not null) await _module.InvokeVoidAsync("setMerged", _host, text);
+    }
+
+    private async Task CloseAsync()
+    {
+        if (_open?.Text is not null && _module is not null) await _module.InvokeVoidAsync("dispose", _host);
+        _open = null;
+    }
+
+    private async Task SettleAsync(ConflictedFile file, SettleChoice choice)
+    {
+        _busy = true;
+        _error = null;
+        _message = null;
+        try
+        {
+            var merged = choice == SettleChoice.Edit && _module is not null ? await _module.InvokeAsync<string?>("merged", _host) : null;
+            var by = ResolveContinuation.By(await Actions.UserNameAsync(), "studio");
+            var name = choice.ToString().ToLowerInvariant();
+            var result = await Actions.RunAsync(UserAction.Settle, $"{JobId} {file.DepotFile}", () => Desk.SettleAsync(JobId, file.DepotFile, choice, merged, by, CancellationToken.None), name);
+            _message = result.ConflictsResolved
+                ? $"{file.DepotFile} settled ({name}); no conflicts remain: the job is moving on."
+                : $"{file.DepotFile} settled ({name}); {result.RemainingConflicts} file(s) left.";
+            await CloseAsync();
+            if (!result.ConflictsResolved) await LoadAsync();
+            else _files = [];
+        }
+        catch (WorkflowInputException ex)
+        {
+            _error = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
+        }
+        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException or ActionForbiddenException)
+        {
+            _error = ex.Message;
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The page is gone with its editors.
+            }
+        }
+        GC.SuppressFinalize(this);
+    }
+}
