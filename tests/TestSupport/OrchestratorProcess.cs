@@ -38,8 +38,8 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         Start(home, port, environment, ownsHome: false, arguments);
 
     /// <summary>Starts it in a new home (see <see cref="CreateHome"/>), deleted when it is disposed.</summary>
-    public static OrchestratorProcess StartInNewHome(IDictionary<string, string>? environment = null) =>
-        Start(CreateHome(), null, environment, ownsHome: true);
+    public static OrchestratorProcess StartInNewHome(IDictionary<string, string>? environment = null, IEnumerable<string>? arguments = null) =>
+        Start(CreateHome(), null, environment, ownsHome: true, arguments);
 
     private static OrchestratorProcess Start(string home, int? port, IDictionary<string, string>? environment, bool ownsHome, IEnumerable<string>? arguments = null)
     {
