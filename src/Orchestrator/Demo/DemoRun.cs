@@ -129,7 +129,8 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
     [LoggerMessage(2101, LogLevel.Information, """
         Demo integration {JobId} started against the simulated depot {Depot}.
           Watch it:     curl -H "X-Api-Key: $(cat data/admin-api-key)" {Address}/api/jobs/{JobId}
-          It stops in NEEDS_RESOLVE on conflict.c. Resolve it in the job's workspace, e.g. take the source's version.
+          It stops in NEEDS_RESOLVE on conflict.c. Settle it in the Studio: {Address}/jobs/{JobId} (Conflicts to settle).
+          Or resolve it by hand in the job's workspace, e.g. take the source's version.
           The depot wants a login (security level 3); demo's password is in data/demo-p4-password:
                         (cd data/workspaces/{JobId} && {P4} -p {Depot} -u demo login < ../../demo-p4-password && {P4} -p {Depot} -u demo -c p4flow-{JobId} resolve -at)
           Continue:     curl -X POST -H "X-Api-Key: $(cat data/admin-api-key)" {Address}/api/jobs/{JobId}/continue

@@ -100,6 +100,9 @@ public sealed partial class DesignerCanvas : IAsyncDisposable
 
     public Task SelectAsync(string activityId) => InvokeVoidAsync("select", activityId);
 
+    /// <summary>Scrolls a diagram too large to fit readably to the activity; a fitted one is left as it is.</summary>
+    public Task FocusAsync(string activityId) => InvokeVoidAsync("focusActivity", activityId);
+
     /// <summary>undo, redo, zoomIn, zoomOut, fit, layout, copy, paste, delete, selectAll.</summary>
     public Task CommandAsync(string name) => InvokeVoidAsync("command", name);
 

@@ -14,8 +14,6 @@ const FIT_LIMIT = 80;
 const LARGE_SCALE = 0.8;
 // Below this zoom an activity's name cannot be read: a diagram that only fits smaller opens at this zoom instead.
 const READABLE_SCALE = 0.75;
-// States a job's diagram opens on when it does not fit: where the job is now.
-const CURRENT_STATES = ['running', 'waiting', 'failed'];
 
 const CATEGORY_COLORS = {
   Control: '#6A1B9A',
@@ -349,19 +347,20 @@ export function createDesigner(container, minimapContainer, toolboxSelector, dot
   }
 
   // Opens the diagram fitted when it fits at a readable size; otherwise at a readable zoom, at its start (the
-  // designer) or, for a job, centred on its current stage once the states arrive (see setStates).
-  let focusCurrent = false;
+  // designer) or, for a job, centred on the activity the job is at (see focusActivity).
+  let fitted = true;
   function openReadable() {
     if (graph.getNodes().length === 0) return;
     const box = graph.getContentBBox();
     const scale = Math.min((container.clientWidth - 80) / Math.max(box.width, 1), (container.clientHeight - 80) / Math.max(box.height, 1), 1);
-    if (scale >= READABLE_SCALE) {
+    fitted = scale >= READABLE_SCALE;
+    if (fitted) {
       fit();
       return;
     }
     graph.zoomTo(READABLE_SCALE);
-    graph.positionContent('left', { padding: 24 });
-    focusCurrent = readOnly;
+    // The content's left edge 24 px inside the canvas, its middle at the canvas's middle.
+    graph.translate(24 - box.x * READABLE_SCALE, container.clientHeight / 2 - (box.y + box.height / 2) * READABLE_SCALE);
   }
 
   function layout() {
@@ -613,14 +612,12 @@ export function createDesigner(container, minimapContainer, toolboxSelector, dot
       const node = graph.getCellById(id) || nodeByActivityId(id);
       if (node) applyNodeStyle(node);
     }
-    if (focusCurrent) {
-      const current = [...states.entries()].find(([, state]) => CURRENT_STATES.includes(state));
-      const node = current && (graph.getCellById(current[0]) || nodeByActivityId(current[0]));
-      if (node) {
-        focusCurrent = false;
-        graph.centerCell(node);
-      }
-    }
+  }
+
+  // A diagram that did not fit is scrolled to the activity (the job's current one); a fitted one shows it already.
+  function focusActivity(activityId) {
+    const node = !fitted && nodeByActivityId(activityId);
+    if (node) graph.centerCell(node);
   }
 
   function select(activityId) {
@@ -677,6 +674,7 @@ export function createDesigner(container, minimapContainer, toolboxSelector, dot
     addActivity(type) { const node = addActivity(type); return node ? node.id : null; },
     setErrors,
     setStates,
+    focusActivity,
     select,
     command(name) {
       switch (name) {

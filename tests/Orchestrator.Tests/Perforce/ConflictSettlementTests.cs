@@ -43,6 +43,7 @@ public sealed class ConflictSettlementTests(PerforceOrchestrator orchestrator)
         var merged = text.Str("merged");
         Assert.Contains(">>>> ORIGINAL //depot/main/conflict.c#1", merged, StringComparison.Ordinal);
         Assert.Contains("==== THEIRS //depot/main/conflict.c#2", merged, StringComparison.Ordinal);
+        Assert.Contains("==== YOURS //depot/rel/conflict.c#2", merged, StringComparison.Ordinal);
 
         // Accepting the merge with the markers still in it is the person's mistake: 400 naming the field and the line.
         using (var marked = await Client.PostJsonAsync($"/api/jobs/{jobId}/conflicts/settle", new { file = "//depot/rel/conflict.c", choice = "edit", merged }))

@@ -20,6 +20,8 @@ public sealed class DemoTests
 
         // The person who started it is told, in the file the log says to watch, at the Email of their Perforce user spec.
         Assert.Contains("tail -f data/notifications.jsonl", demo.Output, StringComparison.Ordinal);
+        // The log sends the person to the job's page, where the conflict is settled (the browser tests do that).
+        Assert.Contains($"Settle it in the Studio: {demo.BaseUrl}/jobs/{jobId} (Conflicts to settle)", demo.Output, StringComparison.Ordinal);
         var sink = Path.Combine(home, "data", "notifications.jsonl");
         var parked = await Eventually.Until(() => NotificationsAsync(sink), n => n.Any(m => m.Str("event") == "needs_resolve"), TimeSpan.FromSeconds(120), "the NEEDS_RESOLVE notification");
         var told = parked.Single(m => m.Str("event") == "needs_resolve");

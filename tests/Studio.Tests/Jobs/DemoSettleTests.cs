@@ -49,6 +49,7 @@ public sealed class DemoSettleTests(DemoStudioFixture studio) : IClassFixture<De
             + merged[(merged.IndexOf("<<<<\n", StringComparison.Ordinal) + 5)..];
 
         var page = await studio.NewPageAsync();
+        using var keepLogs = new KeepLogsOnFailure(studio.Orchestrator.Home, "demo-settle");
         await page.ScreenshotOnFailureAsync("demo-settle", async () =>
         {
             await page.OpenAsync($"/jobs/{jobId}", "job");
@@ -83,12 +84,15 @@ public sealed class DemoSettleTests(DemoStudioFixture studio) : IClassFixture<De
             await page.Keyboard.PressAsync("Control+A");
             await page.Keyboard.InsertTextAsync(edited);
             await page.Locator("[data-action='accept-edit']").ClickAsync();
-            await Assertions.Expect(page.Locator("[data-page='job']")).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 300_000 });
+            await Assertions.Expect(page.Locator("[data-settle-result]")).ToContainTextAsync("no conflicts remain");
+            await Eventually.Until(() => studio.Orchestrator.GetJsonAsync($"/api/jobs/{jobId}"), j => j["status"]?.GetValue<string>() == "Finished", TimeSpan.FromSeconds(300), "the demo's job to finish");
+            await Assertions.Expect(page.Locator("[data-page='job']")).ToHaveAttributeAsync("data-status", "Finished");
             await Assertions.Expect(page.Locator("[data-settled]")).ToContainTextAsync("edit by admin (studio)");
             await page.ScreenshotAsync("demo-settled");
         });
 
         Assert.Equal(edited, await PrintAsync("//depot/rel/conflict.c"));
+        keepLogs.Passed();
     }
 
     /// <summary>The file as the depot holds it, read as a person would: logged in as demo with the demo's password.</summary>

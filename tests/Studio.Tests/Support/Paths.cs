@@ -14,3 +14,20 @@ internal static class Paths
         }
     }
 }
+
+/// <summary>Copies an orchestrator's logs into the artifacts when the test did not reach <see cref="Passed"/>: its home goes with it.</summary>
+internal sealed class KeepLogsOnFailure(string home, string name) : IDisposable
+{
+    private bool _passed;
+
+    public void Passed() => _passed = true;
+
+    public void Dispose()
+    {
+        var logs = Path.Combine(home, "logs");
+        if (_passed || !Directory.Exists(logs)) return;
+        var target = Path.Combine(Paths.Artifacts, name + "-logs");
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(logs)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+    }
+}

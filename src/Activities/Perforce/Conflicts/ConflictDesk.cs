@@ -47,7 +47,7 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
         var baseText = file.Base is { } baseRevision ? await PrintAsync(job, baseRevision, cancellationToken).ConfigureAwait(false) : "";
         var theirs = await PrintAsync(job, file.Theirs, cancellationToken).ConfigureAwait(false);
         var yours = file.Yours is { } yoursRevision ? await PrintAsync(job, yoursRevision, cancellationToken).ConfigureAwait(false) : "";
-        return new ConflictView(file, ThreeWayText.Build(baseText, theirs, yours, (file.Base ?? "(none)", file.Theirs, file.ClientFile)), null);
+        return new ConflictView(file, ThreeWayText.Build(baseText, theirs, yours, (file.Base ?? "(none)", file.Theirs, file.Yours ?? file.ClientFile)), null);
     }
 
     /// <summary>Settles one file as <paramref name="by"/> chose, then checks the job as Continue does.</summary>

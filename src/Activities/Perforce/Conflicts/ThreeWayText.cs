@@ -28,13 +28,15 @@ public sealed record ThreeWayText(string Base, string Theirs, string Yours, IRea
     public static ThreeWayText Build(string baseText, string theirs, string yours, (string Base, string Theirs, string Yours) labels)
     {
         var diff = ThreeWayDiffer.Instance.CreateDiffs(baseText, theirs, yours, ignoreWhiteSpace: false, ignoreCase: false, new LineChunker());
+        // The chunker drops line ends: the merge is written with the ones yours has.
+        var eol = yours.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
         var chunks = new List<ThreeWayChunk>();
         var merged = new StringBuilder();
         var cursor = 0;
         foreach (var block in diff.DiffBlocks.OrderBy(b => b.BaseStart))
         {
             // Lines between blocks are the same in all three.
-            AppendLines(merged, diff.PiecesBase, cursor, block.BaseStart - cursor);
+            AppendLines(merged, diff.PiecesBase, cursor, block.BaseStart - cursor, eol);
             cursor = block.BaseStart + block.BaseCount;
             var kind = block.ChangeType switch
             {
@@ -47,30 +49,30 @@ public sealed record ThreeWayText(string Base, string Theirs, string Yours, IRea
             switch (block.ChangeType)
             {
                 case ThreeWayChangeType.OldOnly or ThreeWayChangeType.BothSame:
-                    AppendLines(merged, diff.PiecesOld, block.OldStart, block.OldCount);
+                    AppendLines(merged, diff.PiecesOld, block.OldStart, block.OldCount, eol);
                     break;
                 case ThreeWayChangeType.NewOnly:
-                    AppendLines(merged, diff.PiecesNew, block.NewStart, block.NewCount);
+                    AppendLines(merged, diff.PiecesNew, block.NewStart, block.NewCount, eol);
                     break;
                 case ThreeWayChangeType.Conflict:
-                    merged.Append(OriginalMarker).Append(labels.Base).Append('\n');
-                    AppendLines(merged, diff.PiecesBase, block.BaseStart, block.BaseCount);
-                    merged.Append(TheirsMarker).Append(labels.Theirs).Append('\n');
-                    AppendLines(merged, diff.PiecesOld, block.OldStart, block.OldCount);
-                    merged.Append(YoursMarker).Append(labels.Yours).Append('\n');
-                    AppendLines(merged, diff.PiecesNew, block.NewStart, block.NewCount);
-                    merged.Append(EndMarker).Append('\n');
+                    merged.Append(OriginalMarker).Append(labels.Base).Append(eol);
+                    AppendLines(merged, diff.PiecesBase, block.BaseStart, block.BaseCount, eol);
+                    merged.Append(TheirsMarker).Append(labels.Theirs).Append(eol);
+                    AppendLines(merged, diff.PiecesOld, block.OldStart, block.OldCount, eol);
+                    merged.Append(YoursMarker).Append(labels.Yours).Append(eol);
+                    AppendLines(merged, diff.PiecesNew, block.NewStart, block.NewCount, eol);
+                    merged.Append(EndMarker).Append(eol);
                     break;
                 default:
-                    AppendLines(merged, diff.PiecesBase, block.BaseStart, block.BaseCount);
+                    AppendLines(merged, diff.PiecesBase, block.BaseStart, block.BaseCount, eol);
                     break;
             }
             if (kind is not null) chunks.Add(new ThreeWayChunk(kind, block.BaseStart, block.BaseCount, block.OldStart, block.OldCount, block.NewStart, block.NewCount));
         }
-        AppendLines(merged, diff.PiecesBase, cursor, diff.PiecesBase.Count - cursor);
-        // The pieces carry no line ends: the merged text ends as yours does.
+        AppendLines(merged, diff.PiecesBase, cursor, diff.PiecesBase.Count - cursor, eol);
+        // Every piece got a line end, the last one too, which ends the text (an empty last piece when it ended in one).
         var text = merged.ToString();
-        if (!yours.EndsWith('\n') && text.EndsWith('\n')) text = text[..^1];
+        if (text.EndsWith(eol, StringComparison.Ordinal)) text = text[..^eol.Length];
         return new ThreeWayText(baseText, theirs, yours, chunks, text);
     }
 
@@ -90,8 +92,8 @@ public sealed record ThreeWayText(string Base, string Theirs, string Yours, IRea
         return null;
     }
 
-    private static void AppendLines(StringBuilder merged, IReadOnlyList<string> pieces, int start, int count)
+    private static void AppendLines(StringBuilder merged, IReadOnlyList<string> pieces, int start, int count, string eol)
     {
-        for (var i = start; i < start + count && i < pieces.Count; i++) merged.Append(pieces[i]).Append('\n');
+        for (var i = start; i < start + count && i < pieces.Count; i++) merged.Append(pieces[i]).Append(eol);
     }
 }

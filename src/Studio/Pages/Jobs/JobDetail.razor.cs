@@ -111,6 +111,7 @@ public partial class JobDetail : IAsyncDisposable
         _canvasLoaded = true;
         await _canvas.LoadAsync(_definition);
         await PaintAsync();
+        if (CurrentActivity() is { } current) await _canvas.FocusAsync(current);
         _ready = true;
         StateHasChanged();
     }
@@ -138,6 +139,13 @@ public partial class JobDetail : IAsyncDisposable
             if (_executions.TryGetValue(id, out var cancelled)) _executions[id] = cancelled with { Status = ExecutionStatus.Cancelled };
         }
         return true;
+    }
+
+    /// <summary>Where the job is: its latest activity of the stage it is in, else its latest activity.</summary>
+    private string? CurrentActivity()
+    {
+        var latest = _executions.Values.OrderByDescending(e => e.Sequence).ToList();
+        return (latest.FirstOrDefault(e => e.Stage is not null && e.Stage == _job?.Stage) ?? latest.FirstOrDefault())?.ActivityId;
     }
 
     /// <summary>Sends the canvas the states that changed since the last paint.</summary>
