@@ -21,10 +21,13 @@ public partial class ConflictPanel : IAsyncDisposable
     private IJSObjectReference? _module;
     private bool _mountPending;
     private bool _busy;
+    private bool _disposed;
     private string? _error;
-    private string? _message;
 
     [Parameter, EditorRequired] public string JobId { get; set; } = "";
+
+    /// <summary>Told each settlement's answer; the job page keeps it, since this panel goes when the job moves on.</summary>
+    [Parameter] public EventCallback<ContinueResult> OnSettled { get; set; }
 
     [Inject] private ConflictDesk Desk { get; set; } = null!;
     [Inject] private StudioActions Actions { get; set; } = null!;
@@ -80,24 +83,32 @@ public partial class ConflictPanel : IAsyncDisposable
 
     private async Task CloseAsync()
     {
-        if (_open?.Text is not null && _module is not null) await _module.InvokeVoidAsync("dispose", _host);
+        var mounted = _open?.Text is not null && _module is not null && !_disposed;
         _open = null;
+        if (!mounted) return;
+        try
+        {
+            await _module!.InvokeVoidAsync("dispose", _host);
+        }
+        catch (Exception ex) when (ex is JSDisconnectedException or ObjectDisposedException)
+        {
+            // The page or the panel went first, and the editors with it.
+        }
     }
 
     private async Task SettleAsync(ConflictedFile file, SettleChoice choice)
     {
         _busy = true;
         _error = null;
-        _message = null;
         try
         {
             var merged = choice == SettleChoice.Edit && _module is not null ? await _module.InvokeAsync<string?>("merged", _host) : null;
             var by = ResolveContinuation.By(await Actions.UserNameAsync(), "studio");
             var name = choice.ToString().ToLowerInvariant();
             var result = await Actions.RunAsync(UserAction.Settle, $"{JobId} {file.DepotFile}", () => Desk.SettleAsync(JobId, file.DepotFile, choice, merged, by, CancellationToken.None), name);
-            _message = result.ConflictsResolved
-                ? $"{file.DepotFile} settled ({name}); no conflicts remain: the job is moving on."
-                : $"{file.DepotFile} settled ({name}); {result.RemainingConflicts} file(s) left.";
+            await OnSettled.InvokeAsync(result);
+            // The job moved on meanwhile: the page has taken the panel away.
+            if (_disposed) return;
             await CloseAsync();
             if (!result.ConflictsResolved) await LoadAsync();
             else _files = [];
@@ -109,7 +120,7 @@ public partial class ConflictPanel : IAsyncDisposable
         catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException or ActionForbiddenException)
         {
             _error = ex.Message;
-            await LoadAsync();
+            if (!_disposed) await LoadAsync();
         }
         finally
         {
@@ -119,13 +130,14 @@ public partial class ConflictPanel : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         if (_module is not null)
         {
             try
             {
                 await _module.DisposeAsync();
             }
-            catch (JSDisconnectedException)
+            catch (Exception ex) when (ex is JSDisconnectedException or ObjectDisposedException)
             {
                 // The page is gone with its editors.
             }

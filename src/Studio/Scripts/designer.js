@@ -614,9 +614,13 @@ export function createDesigner(container, minimapContainer, toolboxSelector, dot
     }
   }
 
-  // A diagram that did not fit is scrolled to the activity (the job's current one); a fitted one shows it already.
+  // A diagram that did not fit follows the activity (the job's current one) until the person moves it themselves;
+  // a fitted one shows it already.
+  let moved = false;
+  container.addEventListener('wheel', () => { moved = true; }, { passive: true });
+  graph.on('blank:mousedown', () => { moved = true; });
   function focusActivity(activityId) {
-    const node = !fitted && nodeByActivityId(activityId);
+    const node = !fitted && !moved && nodeByActivityId(activityId);
     if (node) graph.centerCell(node);
   }
 

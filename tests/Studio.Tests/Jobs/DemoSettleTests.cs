@@ -84,7 +84,7 @@ public sealed class DemoSettleTests(DemoStudioFixture studio) : IClassFixture<De
             await page.Keyboard.PressAsync("Control+A");
             await page.Keyboard.InsertTextAsync(edited);
             await page.Locator("[data-action='accept-edit']").ClickAsync();
-            await Assertions.Expect(page.Locator("[data-settle-result]")).ToContainTextAsync("no conflicts remain");
+            await Assertions.Expect(page.Locator("[data-continue-result]")).ToHaveAttributeAsync("data-continue-result", "resolved");
             await Eventually.Until(() => studio.Orchestrator.GetJsonAsync($"/api/jobs/{jobId}"), j => j["status"]?.GetValue<string>() == "Finished", TimeSpan.FromSeconds(300), "the demo's job to finish");
             await Assertions.Expect(page.Locator("[data-page='job']")).ToHaveAttributeAsync("data-status", "Finished");
             await Assertions.Expect(page.Locator("[data-settled]")).ToContainTextAsync("edit by admin (studio)");

@@ -72,6 +72,7 @@ public partial class JobDetail : IAsyncDisposable
     }
 
     private string? _shownId;
+    private string? _focused;
 
     // The diagram and subscription belong to one job: a link to another job (same page, new parameter) reloads.
     protected override void OnParametersSet()
@@ -111,7 +112,6 @@ public partial class JobDetail : IAsyncDisposable
         _canvasLoaded = true;
         await _canvas.LoadAsync(_definition);
         await PaintAsync();
-        if (CurrentActivity() is { } current) await _canvas.FocusAsync(current);
         _ready = true;
         StateHasChanged();
     }
@@ -162,6 +162,12 @@ public partial class JobDetail : IAsyncDisposable
             changed[activity.Id] = state;
         }
         if (changed.Count > 0) await _canvas.SetStatesAsync(changed);
+        // A diagram too large to read fitted follows the job from activity to activity.
+        if (CurrentActivity() is { } current && current != _focused)
+        {
+            _focused = current;
+            await _canvas.FocusAsync(current);
+        }
     }
 
     private void SelectionChanged(CanvasSelection selection) => _selectedActivity = selection.Activity?.Id;
@@ -190,6 +196,13 @@ public partial class JobDetail : IAsyncDisposable
         {
             _busy = false;
         }
+    }
+
+    /// <summary>A file settled on the conflict panel: its answer shows as Continue's does.</summary>
+    private void Settled(ContinueResult result)
+    {
+        _actionError = null;
+        _continueResult = result;
     }
 
     private async Task AcknowledgeAsync()
