@@ -30,7 +30,9 @@ public sealed class RestartMetricsTests
 
         await ObservedOrchestrator.FinishAsync(after.Client, first);
         await ObservedOrchestrator.FinishAsync(after.Client, second);
-        var done = await PrometheusText.ScrapeAsync(metricsPort);
+        // The counters are counted when the job's end is observed, which may follow the API's answer by a moment.
+        var done = await Eventually.Until(() => PrometheusText.ScrapeAsync(metricsPort),
+            s => s.Value("p4_jobs_in_progress") == 0 && s.Value("p4_jobs_success_total", ("workflow", "signal-then-delay")) >= 2, TimeSpan.FromSeconds(60), "both jobs counted as done");
         Assert.Equal(0, done.Value("p4_jobs_in_progress"));
         Assert.Equal(2, done.Value("p4_jobs_success_total", ("workflow", "signal-then-delay")));
         // Measured from the stored creation time, across the restart.

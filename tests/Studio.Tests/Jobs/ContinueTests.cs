@@ -55,9 +55,11 @@ public sealed class ContinueTests(StudioFixture studio)
             await page.Locator("[data-action='continue']").ClickAsync();
             await Assertions.Expect(answer).ToHaveAttributeAsync("data-continue-result", "resolved");
             await Assertions.Expect(view).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 180_000 });
-            await Assertions.Expect(page.Node("needsResolve")).ToHaveAttributeAsync("data-state", "done");
             await Assertions.Expect(page.Locator("[data-timeline]")).ToContainTextAsync("P4PUSH");
             await page.ScreenshotAsync("job-completed");
+            // The diagram followed the job to its end; picking the activity from the list brings it back into view.
+            await page.Locator("button.toolbox-item", new() { HasText = "needsResolve" }).First.ClickAsync();
+            await Assertions.Expect(page.Node("needsResolve")).ToHaveAttributeAsync("data-state", "done");
             // The job's history says who pressed Continue, and where.
             var job = await studio.Orchestrator.GetJsonAsync($"/api/jobs/{jobId}");
             var outputs = job["activities"]!.AsArray().Single(a => a!["activityId"]!.GetValue<string>() == "needsResolve")!["outputs"]!.ToJsonString();
