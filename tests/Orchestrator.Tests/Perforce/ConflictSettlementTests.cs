@@ -117,6 +117,30 @@ public sealed class ConflictSettlementTests(PerforceOrchestrator orchestrator)
     }
 
     [Fact]
+    public async Task LargeTextConflict_NotLoaded_SaysWhy_SettledBySide()
+    {
+        // Over the 1 MiB the page shows: the conflict is listed, its texts are not read.
+        var body = string.Concat(Enumerable.Range(0, 40_000).Select(i => $"line {i:D6} of a generated table\n"));
+        using var depot = await SimDepot.CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/table.txt", "first\n" + body, null));
+        await depot.BranchAsync();
+        await depot.SubmitAsync("Main's first line", ("main/table.txt", "main\n" + body, null));
+        await depot.SubmitAsync("Rel's first line", ("rel/table.txt", "rel\n" + body, null));
+        var jobId = await orchestrator.IntegrateAsync(depot);
+        await Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE", "to need a resolve", seconds: 300);
+
+        var view = await Client.GetJsonAsync($"/api/jobs/{jobId}/conflicts/file?path=//depot/rel/table.txt");
+        Assert.Null(view["text"]);
+        Assert.Contains("more than the 1,048,576 shown here", view.Str("notShown"), StringComparison.Ordinal);
+        Assert.Equal("content", view["file"]!.Str("reason"));
+
+        using (var yours = await Client.PostJsonAsync($"/api/jobs/{jobId}/conflicts/settle", new { file = "//depot/rel/table.txt", choice = "yours" }))
+            Assert.True(yours.IsSuccessStatusCode, await yours.Content.ReadAsStringAsync());
+        Assert.Equal("Finished", (await orchestrator.WaitForEndAsync(jobId)).Str("status"));
+        Assert.StartsWith("rel\n", await depot.RunAsync("print", "-q", "//depot/rel/table.txt"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Conflicts_OfAJobNotParked_409_BadPath_400()
     {
         using var depot = await SimDepot.CreateWithChangeOnMainAsync("a\n", "b\n");
