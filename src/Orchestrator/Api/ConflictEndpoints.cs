@@ -31,12 +31,19 @@ internal static class ConflictEndpoints
         group.MapPost("/settle", async (string id, SettleRequest request, ConflictDesk desk, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var file = DepotFile(request.File, "file");
-            if (!Enum.TryParse<SettleChoice>(request.Choice, ignoreCase: true, out var choice) || int.TryParse(request.Choice, out _))
-                throw new WorkflowInputException("choice", $"choice must be theirs, yours or edit (got '{request.Choice}').");
+            var choice = request.Choice switch
+            {
+                "theirs" => SettleChoice.Theirs,
+                "yours" => SettleChoice.Yours,
+                "edit" => SettleChoice.Edit,
+                _ => throw new WorkflowInputException("choice", $"choice must be theirs, yours or edit (got '{request.Choice}')."),
+            };
             var by = ResolveContinuation.By(user.Identity?.Name, "api");
             return await actions.RunAsync(user, UserAction.Settle, $"{id} {file}", choice.ToString().ToLowerInvariant(),
                 () => desk.SettleAsync(id, file, choice, request.Merged, by, ct));
         }).RequireAuthorization(Roles.Operator)
+          // An edited text is at most ConflictDesk.MaxTextBytes; the body around it gets room for JSON escapes, no more.
+          .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(8L * ConflictDesk.MaxTextBytes))
           .WithSummary("Settles one file: theirs (resolve -at), yours (resolve -ay) or edit (the merged text, written into the job's workspace after resolve -af); answers as Continue does and moves the job on when none is left.");
     }
 
@@ -53,11 +60,14 @@ internal static class ConflictEndpoints
 /// <param name="Merged">The edited text, with choice edit only.</param>
 internal sealed record SettleRequest(string? File, string? Choice, string? Merged);
 
+/// <param name="ClientFile">Where the file is on the job's agent, for a person who resolves it there by hand.</param>
+/// <param name="Pending">Integrations of the file still to resolve (an edit is offered for one only).</param>
+/// <param name="Unwritten">An edit p4 took as resolved whose text never reached the workspace: settle it again.</param>
 internal sealed record ConflictFileView(
-    string DepotFile, string ClientFile, string? Yours, string Theirs, string? Base, string Reason, string Type, bool Editable, SourceChange? SourceChange)
+    string DepotFile, string ClientFile, string? Yours, string Theirs, string? Base, string Reason, string Type, bool Editable, int Pending, bool Unwritten, SourceChange? SourceChange)
 {
     public static ConflictFileView From(ConflictedFile file) =>
-        new(file.DepotFile, file.ClientFile, file.Yours, file.Theirs, file.Base, file.Reason, file.Type, file.Editable, file.Change);
+        new(file.DepotFile, file.ClientFile, file.Yours, file.Theirs, file.Base, file.Reason, file.Type, file.Editable, file.Pending, file.Unwritten, file.Change);
 }
 
 internal sealed record ConflictTextView(ConflictFileView File, ThreeWayText? Text, string? NotShown);

@@ -22,6 +22,8 @@ public partial class ConflictPanel : IAsyncDisposable
     private bool _mountPending;
     private bool _busy;
     private bool _disposed;
+    // The panel's reads stop when it goes (the job moved on, the page closed); a settlement, once asked for, completes.
+    private readonly CancellationTokenSource _gone = new();
     private string? _error;
 
     [Parameter, EditorRequired] public string JobId { get; set; } = "";
@@ -39,9 +41,9 @@ public partial class ConflictPanel : IAsyncDisposable
     {
         try
         {
-            _files = await Desk.ListAsync(JobId, CancellationToken.None);
+            _files = await Desk.ListAsync(JobId, _gone.Token);
         }
-        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
+        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException or OperationCanceledException)
         {
             _error = ex.Message;
             _files ??= [];
@@ -55,10 +57,10 @@ public partial class ConflictPanel : IAsyncDisposable
         try
         {
             await CloseAsync();
-            _open = await Desk.ReadAsync(JobId, file.DepotFile, CancellationToken.None);
+            _open = await Desk.ReadAsync(JobId, file.DepotFile, _gone.Token);
             _mountPending = _open.Text is not null;
         }
-        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException)
+        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException or OperationCanceledException)
         {
             _error = ex.Message;
         }
@@ -70,15 +72,30 @@ public partial class ConflictPanel : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!_mountPending || _open?.Text is not { } text) return;
+        if (!_mountPending || _open?.Text is not { } text || _disposed) return;
         _mountPending = false;
-        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", StudioScripts.Conflict);
-        await _module.InvokeVoidAsync("mount", _host, text);
+        try
+        {
+            _module ??= await JS.InvokeAsync<IJSObjectReference>("import", StudioScripts.Conflict);
+            await _module.InvokeVoidAsync("mount", _host, text);
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException)
+        {
+            _error = "The editor could not be shown: " + ex.Message;
+            StateHasChanged();
+        }
     }
 
     private async Task FillAsync(string text)
     {
-        if (_module is not null) await _module.InvokeVoidAsync("setMerged", _host, text);
+        try
+        {
+            if (_module is not null) await _module.InvokeVoidAsync("setMerged", _host, text);
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException)
+        {
+            _error = ex.Message;
+        }
     }
 
     private async Task CloseAsync()
@@ -117,10 +134,15 @@ public partial class ConflictPanel : IAsyncDisposable
         {
             _error = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
         }
-        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException or ActionForbiddenException)
+        catch (Exception ex) when (ex is WorkflowConflictException or WorkflowNotFoundException or ActionForbiddenException or JSException)
         {
             _error = ex.Message;
             if (!_disposed) await LoadAsync();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or JSDisconnectedException)
+        {
+            // The panel or the page went meanwhile; the settlement's outcome is in the job's history.
+            _error = ex.Message;
         }
         finally
         {
@@ -131,6 +153,8 @@ public partial class ConflictPanel : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
+        await _gone.CancelAsync();
+        _gone.Dispose();
         if (_module is not null)
         {
             try

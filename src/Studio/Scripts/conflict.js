@@ -39,10 +39,13 @@ function readOnlyView(parent, text, chunks, pane) {
 }
 
 function editorView(parent, text) {
+  // The document keeps the file's line ends (CodeMirror joins lines with \n unless told otherwise).
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   return new EditorView({
     state: EditorState.create({
       doc: text,
       extensions: [
+        EditorState.lineSeparator.of(eol),
         lineNumbers(), history(), drawSelection(), highlightActiveLine(),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.contentAttributes.of({ 'aria-label': 'Merged result: edit it, then accept the edit' }),

@@ -557,6 +557,8 @@ export function createDesigner(container, minimapContainer, toolboxSelector, dot
     if (history) history.disable();
     const large = cells.length > FIT_LIMIT && !readOnly;
     const needsLayout = (root.activities || []).length > 1 && missing.length > 0;
+    // A large workflow opens at a readable zoom, not fitted: see openReadable.
+    if (large) fitted = false;
     if (large && !needsLayout) {
       // Place the viewport first, so that only the activities on screen are drawn at all.
       const xs = cells.filter(c => c.isNode()).map(c => c.getPosition());

@@ -38,7 +38,10 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
     {
         var job = await ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
         var file = Find(job, await ListAsync(job, cancellationToken).ConfigureAwait(false), depotFile);
-        if (!file.Editable) return new ConflictView(file, null, $"{file.DepotFile} is {file.Type}: it is settled by taking theirs or yours whole.");
+        if (!file.Editable)
+            return new ConflictView(file, null, file.Pending > 1
+                ? $"{file.DepotFile} has {file.Pending} integrations to resolve at once: take theirs or yours whole, or resolve it in a workspace."
+                : $"{file.DepotFile} is {file.Type}: it is settled by taking theirs or yours whole.");
         string[] revisions = [.. new[] { file.Base, file.Theirs, file.Yours }.OfType<string>()];
         var sizes = P4Parsers.Fstat(await RunAsync(job, ["fstat", "-Ol", .. revisions], cancellationToken).ConfigureAwait(false)).Files;
         var largest = sizes.Select(r => long.TryParse(r.GetValueOrDefault("fileSize"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0).DefaultIfEmpty(0).Max();
@@ -47,6 +50,9 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
         var baseText = file.Base is { } baseRevision ? await PrintAsync(job, baseRevision, cancellationToken).ConfigureAwait(false) : "";
         var theirs = await PrintAsync(job, file.Theirs, cancellationToken).ConfigureAwait(false);
         var yours = file.Yours is { } yoursRevision ? await PrintAsync(job, yoursRevision, cancellationToken).ConfigureAwait(false) : "";
+        // Bytes that are not UTF-8 would be written back changed: such a file is settled by taking a side.
+        if ((baseText + theirs + yours).Contains('\uFFFD', StringComparison.Ordinal))
+            return new ConflictView(file, null, $"{file.DepotFile} is not UTF-8 text: settle it by taking a side, or resolve it in a workspace.");
         return new ConflictView(file, ThreeWayText.Build(baseText, theirs, yours, (file.Base ?? "(none)", file.Theirs, file.Yours ?? file.ClientFile)), null);
     }
 
@@ -60,19 +66,8 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
         await using (await continuation.HoldAsync(jobId, cancellationToken).ConfigureAwait(false))
         {
             var job = await ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
-            var conflicts = await ListAsync(job, cancellationToken).ConfigureAwait(false);
-            var unwritten = Settlements.Unfinished(job).Contains(depotFile, StringComparer.Ordinal);
-            if (unwritten && choice == SettleChoice.Edit && conflicts.All(c => c.DepotFile != depotFile))
-            {
-                // p4 already took it as resolved when the text was not written: write it now.
-                var clientFile = await ClientFileAsync(job, depotFile, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(job, depotFile, clientFile, merged!, by, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                var file = Find(job, conflicts, depotFile);
-                await SettleAsync(job, file, choice, merged, by, cancellationToken).ConfigureAwait(false);
-            }
+            var file = Find(job, await ListAsync(job, cancellationToken).ConfigureAwait(false), depotFile);
+            await SettleAsync(job, file, choice, merged, by, cancellationToken).ConfigureAwait(false);
             // Still held: no other check can move the job on between the settlement and this answer.
             return await continuation.ContinueHeldAsync(jobId, by, cancellationToken).ConfigureAwait(false);
         }
@@ -81,13 +76,27 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
     private async Task SettleAsync(WorkflowInstance job, ConflictedFile file, SettleChoice choice, string? merged, string by, CancellationToken cancellationToken)
     {
         if (choice == SettleChoice.Edit && !file.Editable)
-            throw new WorkflowInputException("choice", $"{file.DepotFile} is {file.Type}: take theirs or yours, it cannot be edited here.");
+            throw new WorkflowInputException("choice", file.Pending > 1
+                ? $"{file.DepotFile} has {file.Pending} integrations to resolve at once: take theirs or yours, it cannot be edited here."
+                : $"{file.DepotFile} is {file.Type}: take theirs or yours, it cannot be edited here.");
+        if (file.Unwritten)
+        {
+            // p4 took it as resolved already: the chosen text is written over p4's merge.
+            var text = choice switch
+            {
+                SettleChoice.Edit => merged!,
+                SettleChoice.Theirs => await PrintAsync(job, file.Theirs, cancellationToken).ConfigureAwait(false),
+                _ => file.Yours is { } yours ? await PrintAsync(job, yours, cancellationToken).ConfigureAwait(false) : "",
+            };
+            await WriteAsync(job, file, choice, text, by, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         if (choice == SettleChoice.Edit)
         {
             await RecordAsync(job.Id, new Settlements.Entry(file.DepotFile, Name(choice), by, DateTime.UtcNow, Settlements.Settling, null), cancellationToken).ConfigureAwait(false);
             // -af accepts p4's merge, markers and all; the person's text replaces it right after.
             await ResolveAsync(job, file, "-af", cancellationToken).ConfigureAwait(false);
-            await WriteAsync(job, file.DepotFile, file.ClientFile, merged!, by, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(job, file, choice, merged!, by, cancellationToken).ConfigureAwait(false);
             return;
         }
         await ResolveAsync(job, file, choice == SettleChoice.Theirs ? "-at" : "-ay", cancellationToken).ConfigureAwait(false);
@@ -102,14 +111,17 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
             throw new WorkflowConflictException($"p4 resolve {mode} did not settle {file.DepotFile}: {output.Text}".TrimEnd());
     }
 
-    private async Task WriteAsync(WorkflowInstance job, string depotFile, string clientFile, string merged, string by, CancellationToken cancellationToken)
+    private async Task WriteAsync(WorkflowInstance job, ConflictedFile file, SettleChoice choice, string merged, string by, CancellationToken cancellationToken)
     {
+        if (!ConflictedFile.IsText(file.Type))
+            throw new WorkflowConflictException($"{file.DepotFile} is {file.Type}: its text cannot be written here; resolve it in the job's workspace (p4 resolve -f), then Continue.");
+        var (depotFile, clientFile) = (file.DepotFile, file.ClientFile);
         CommandRun run;
         try
         {
             // Kept out of the hub's journal like a secret: file content stays in the orchestrator no longer than the request.
             var write = new CommandRequest(job.Id, ResolveContinuation.Stage, BuiltInCommands.WriteFileArgs(clientFile),
-                new Dictionary<string, string>(StringComparer.Ordinal), p4.Options.TimeoutFor(ResolveContinuation.Stage), merged, runtime.WaitsOf(job.Id)) { SecretStdin = true };
+                new Dictionary<string, string>(StringComparer.Ordinal), p4.Options.TimeoutFor(ResolveContinuation.Stage), merged) { SecretStdin = true };
             run = await dispatcher.RunAsync(write, cancellationToken).ConfigureAwait(false);
         }
         catch (JobFailedException ex)
@@ -119,16 +131,10 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
         if (run.ExitCode != 0 || run.TimedOut)
         {
             var error = string.IsNullOrWhiteSpace(run.Stderr) ? $"exit code {run.ExitCode}" : run.Stderr.Trim();
-            await RecordAsync(job.Id, new Settlements.Entry(depotFile, Name(SettleChoice.Edit), by, DateTime.UtcNow, Settlements.Failed, error), cancellationToken).ConfigureAwait(false);
-            throw new WorkflowConflictException($"The edited text of {depotFile} could not be written into the job's workspace ({error}); the job waits: settle it again with the edit.");
+            await RecordAsync(job.Id, new Settlements.Entry(depotFile, Name(choice), by, DateTime.UtcNow, Settlements.Failed, error), cancellationToken).ConfigureAwait(false);
+            throw new WorkflowConflictException($"The text of {depotFile} could not be written into the job's workspace ({error}); the job waits: settle the file again.");
         }
-        await RecordAsync(job.Id, new Settlements.Entry(depotFile, Name(SettleChoice.Edit), by, DateTime.UtcNow, Settlements.Settled, null), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<string> ClientFileAsync(WorkflowInstance job, string depotFile, CancellationToken cancellationToken)
-    {
-        var records = P4Parsers.Fstat(await RunAsync(job, ["fstat", depotFile], cancellationToken).ConfigureAwait(false)).Files;
-        return (records.Count > 0 ? records[0].GetValueOrDefault("clientFile") : null) ?? throw new WorkflowConflictException($"{depotFile} is not in job {job.Id}'s workspace.");
+        await RecordAsync(job.Id, new Settlements.Entry(depotFile, Name(choice), by, DateTime.UtcNow, Settlements.Settled, null), cancellationToken).ConfigureAwait(false);
     }
 
     private Task<WorkflowInstance> RecordAsync(string jobId, Settlements.Entry entry, CancellationToken cancellationToken) =>
@@ -152,34 +158,52 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
     private async Task<IReadOnlyList<ConflictedFile>> ListAsync(WorkflowInstance job, CancellationToken cancellationToken)
     {
         var output = await RunAsync(job, ["fstat", "-Ru", "-Or", $"//{p4.Options.ClientFor(job.Id)}/..."], cancellationToken).ConfigureAwait(false);
-        var files = new List<ConflictedFile>();
-        foreach (var record in P4Parsers.Fstat(output).Files.Where(r => r.ContainsKey("unresolved")))
+        var found = P4Parsers.Fstat(output).Files.Where(r => r.ContainsKey("unresolved")).Select(r => ConflictFrom(r, unwritten: false)).OfType<ConflictedFile>().ToList();
+        // An edit whose text never arrived: p4 lists the file as resolved, but it still holds p4's merge.
+        foreach (var depotFile in Settlements.Unfinished(job).Where(f => found.TrueForAll(c => c.DepotFile != f)))
         {
-            if (ConflictFrom(record) is not { } file) continue;
-            files.Add(file with { Change = await SourceChangeAsync(job, file, cancellationToken).ConfigureAwait(false) });
+            var records = P4Parsers.Fstat(await RunAsync(job, ["fstat", "-Or", depotFile], cancellationToken).ConfigureAwait(false)).Files;
+            if (records.Count > 0 && ConflictFrom(records[0], unwritten: true) is { } file) found.Add(file);
         }
+        var files = new List<ConflictedFile>(found.Count);
+        foreach (var file in found) files.Add(file with { Change = await SourceChangeAsync(job, file, cancellationToken).ConfigureAwait(false) });
         return files;
     }
 
-    /// <summary>The first pending resolve of a file (p4 resolves them in that order).</summary>
-    private static ConflictedFile? ConflictFrom(IReadOnlyDictionary<string, string> record)
+    /// <summary>
+    /// The file's first integration still to resolve (p4 resolves them in that order; fstat -Or lists the resolved ones
+    /// first), and how many are pending; for an <paramref name="unwritten"/> edit, the one resolved by the edit.
+    /// </summary>
+    internal static ConflictedFile? ConflictFrom(IReadOnlyDictionary<string, string> record, bool unwritten)
     {
-        if (!record.TryGetValue("depotFile", out var depotFile) || !record.TryGetValue("resolveFromFile0", out var fromFile)) return null;
+        if (!record.TryGetValue("depotFile", out var depotFile)) return null;
+        int? chosen = null;
+        var pending = 0;
+        for (var i = 0; record.ContainsKey(Field("resolveFromFile", i)); i++)
+        {
+            var action = record.GetValueOrDefault(Field("resolveAction", i)) ?? "unresolved";
+            var wanted = unwritten ? action == "edit from" : action == "unresolved";
+            if (!wanted) continue;
+            pending++;
+            chosen ??= i;
+        }
+        if (chosen is not { } n) return null;
         var type = record.GetValueOrDefault("type") ?? record.GetValueOrDefault("headType") ?? "text";
-        var resolveType = record.GetValueOrDefault("resolveType0") ?? ConflictedFile.Content;
-        var binary = type.Split('+')[0].EndsWith("binary", StringComparison.Ordinal) || type.StartsWith("apple", StringComparison.Ordinal);
+        var resolveType = record.GetValueOrDefault(Field("resolveType", n)) ?? ConflictedFile.Content;
         return new ConflictedFile(
             depotFile,
             record.GetValueOrDefault("clientFile") ?? depotFile,
             Int(record.GetValueOrDefault("haveRev")) ?? Int(record.GetValueOrDefault("workRev")),
-            fromFile,
-            Int(record.GetValueOrDefault("resolveEndFromRev0")) ?? 0,
-            record.GetValueOrDefault("resolveBaseFile0"),
-            Int(record.GetValueOrDefault("resolveBaseRev0")),
-            resolveType == ConflictedFile.Content && binary ? ConflictedFile.Binary : resolveType,
+            record[Field("resolveFromFile", n)],
+            Int(record.GetValueOrDefault(Field("resolveEndFromRev", n))) ?? 0,
+            record.GetValueOrDefault(Field("resolveBaseFile", n)),
+            Int(record.GetValueOrDefault(Field("resolveBaseRev", n))),
+            resolveType == ConflictedFile.Content && ConflictedFile.IsBinary(type) ? ConflictedFile.Binary : resolveType,
             type,
-            null);
+            null) { Pending = unwritten ? 1 : pending, Unwritten = unwritten };
     }
+
+    private static string Field(string name, int index) => name + index.ToString(CultureInfo.InvariantCulture);
 
     private async Task<SourceChange?> SourceChangeAsync(WorkflowInstance job, ConflictedFile file, CancellationToken cancellationToken)
     {
@@ -203,13 +227,16 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
         return job;
     }
 
-    /// <summary>One p4 command in the job's workspace; a server or agent that cannot answer now is a 409, the job keeps waiting.</summary>
+    /// <summary>
+    /// One p4 command in the job's workspace; a server or agent that cannot answer now is a 409, and the job keeps
+    /// waiting where it is (no waits are given: a person's look or choice never moves the job to WAITING_FOR_AGENT).
+    /// </summary>
     private async Task<P4Output> RunAsync(WorkflowInstance job, IReadOnlyList<string> command, CancellationToken cancellationToken)
     {
         P4Output output;
         try
         {
-            output = await p4.RunAsync(job, ResolveContinuation.Stage, runtime.WaitsOf(job.Id), command, null, cancellationToken).ConfigureAwait(false);
+            output = await p4.RunAsync(p4.TargetOf(job), ResolveContinuation.Stage, null, command, null, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ActivityInputException or P4CircuitOpenException or JobFailedException)
         {

@@ -24,8 +24,35 @@ public sealed record ConflictedFile(
     public const string Content = "content";
     public const string Binary = "binary";
 
-    /// <summary>A text merge a person can edit; anything else is settled by taking one side whole.</summary>
-    public bool Editable => Reason == Content;
+    /// <summary>Integrations of this file still to resolve; p4 settles them all at once, so an edit is offered for one only.</summary>
+    public int Pending { get; init; } = 1;
+
+    /// <summary>
+    /// A person's edit p4 took as resolved whose text never reached the workspace (the write failed, or the orchestrator
+    /// stopped in between): the file holds p4's merge with its markers until it is settled again.
+    /// </summary>
+    public bool Unwritten { get; init; }
+
+    /// <summary>
+    /// A text merge a person can edit on the page: a content resolve of one integration, of a type whose text the page
+    /// shows and writes back as it is (text, utf8, unicode); anything else is settled by taking one side whole.
+    /// </summary>
+    public bool Editable => Reason == Content && Pending == 1 && IsText(Type);
+
+    /// <summary>The Perforce types written as UTF-8 text (the base type, before any +modifiers).</summary>
+    public static bool IsText(string type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.Split('+')[0] is "text" or "utf8" or "unicode" or "ktext" or "xtext";
+    }
+
+    /// <summary>Types p4 never merges: binary, and the Mac's resource forks.</summary>
+    public static bool IsBinary(string type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var baseType = type.Split('+')[0];
+        return baseType.EndsWith("binary", StringComparison.Ordinal) || baseType is "apple" or "resource";
+    }
 
     public string Theirs => $"{FromFile}#{TheirsRev}";
 

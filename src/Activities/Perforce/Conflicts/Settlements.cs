@@ -28,11 +28,16 @@ public static class Settlements
             Text(e, "state") ?? Settled, Text(e, "error")))];
     }
 
-    /// <summary>Files whose edited text was never written: the job must not move on while any is left.</summary>
+    /// <summary>
+    /// Files of the job's current parking whose edited text was never written: the job must not move on while any is
+    /// left. An earlier parking's entries do not count (its files were submitted or reverted since).
+    /// </summary>
     public static IReadOnlyList<string> Unfinished(WorkflowInstance job)
     {
+        ArgumentNullException.ThrowIfNull(job);
+        var parked = job.StageHistory.LastOrDefault(s => s.Stage == job.CurrentStage)?.EnteredAt ?? DateTime.MinValue;
         var last = new Dictionary<string, Entry>(StringComparer.Ordinal);
-        foreach (var entry in Of(job)) last[entry.File] = entry;
+        foreach (var entry in Of(job).Where(e => e.At >= parked)) last[entry.File] = entry;
         return [.. last.Values.Where(e => e.State is Settling or Failed).Select(e => e.File)];
     }
 

@@ -54,7 +54,12 @@ public partial class JobDetail : IAsyncDisposable
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 
     /// <summary>The agent running the job's commands now, else the one that ran its last Perforce activity.</summary>
-    private string? Agent => _agent ?? _executions.Values.OrderByDescending(e => e.Sequence).Select(AgentOf).FirstOrDefault(a => a is not null);
+    private string? Agent => _agent ?? _ranOn;
+
+    /// <summary>The agent of the latest execution that names one; read again only when executions arrive.</summary>
+    private string? _ranOn;
+
+    private void NoteAgent() => _ranOn = _executions.Values.OrderByDescending(e => e.Sequence).Select(AgentOf).FirstOrDefault(a => a is not null);
 
     private static string? AgentOf(ExecutionSnapshot execution) =>
         execution.OutputsJson is { } json && JsonNode.Parse(json) is JsonObject outputs && outputs[P4Flow.Activities.Perforce.Activities.P4Activity.AgentOutput] is JsonValue agent
@@ -93,6 +98,7 @@ public partial class JobDetail : IAsyncDisposable
             return;
         }
         foreach (var record in await Store.ListExecutionsAsync(Id, CancellationToken.None)) _executions[record.Id] = ExecutionSnapshot.From(record);
+        NoteAgent();
         _job = JobSummary.From(instance);
         // Someone opening a parked job's page may be about to resolve it: the watcher looks at it often again.
         if (IsNeedsResolve) Continuation.Attending(Id);
@@ -134,6 +140,7 @@ public partial class JobDetail : IAsyncDisposable
         if (_job is not null && update.Job.Revision < _job.Revision) return false;
         _job = update.Job;
         foreach (var execution in update.Executions) _executions[execution.Id] = execution;
+        if (update.Executions.Count > 0) NoteAgent();
         foreach (var id in update.CancelledExecutionIds)
         {
             if (_executions.TryGetValue(id, out var cancelled)) _executions[id] = cancelled with { Status = ExecutionStatus.Cancelled };
