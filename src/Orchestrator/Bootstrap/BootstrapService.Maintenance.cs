@@ -21,6 +21,30 @@ public sealed partial class BootstrapService
     }
 
     /// <summary>
+    /// Drops the removed agent from the pool once the hub has seen its connection end and its last job released (the
+    /// agent was stopped a moment ago; the stream's end and a cleanup still assigned to it may follow). Null when
+    /// forgotten; why not after half the step's timeout otherwise (the step must still end in its own time).
+    /// </summary>
+    private async Task<string?> ForgetAsync(string name, CancellationToken cancellationToken)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(StepTimeout / 2);
+        while (true)
+        {
+            var changed = registry.Changed;
+            if (registry.Forget(name) is not { } kept) return null;
+            try
+            {
+                await changed.WaitAsync(patience.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return kept;
+            }
+        }
+    }
+
+    /// <summary>
     /// Revokes first (the whitelist entry goes, so the hub disconnects the agent even if its host is unreachable),
     /// then stops the agent and deletes its files over SSH, and forgets it.
     /// </summary>
@@ -39,7 +63,7 @@ public sealed partial class BootstrapService
                 await remote.RunAsync(unit + $"rm -rf {Sh.Quote(layout.Base)}", t).ConfigureAwait(false);
                 foreach (var file in CertificateExtensions.Select(e => Path.GetFullPath(Path.Combine(tls.Value.AgentsDir, name + e)))) File.Delete(file);
                 enrolments.Remove(name);
-                if (registry.Forget(name) is { } kept) steps.Warn($"the hub keeps listing it: {kept}");
+                if (await ForgetAsync(name, t).ConfigureAwait(false) is { } kept) steps.Warn($"the hub keeps listing it: {kept}");
             }, ct).ConfigureAwait(false);
         }, cancellationToken, before: () => steps.RunAsync(BootstrapSteps.Whitelist, StepTimeout, _ =>
         {
