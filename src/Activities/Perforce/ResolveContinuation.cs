@@ -56,13 +56,22 @@ public sealed class ResolveContinuation(IWorkflowStore store, WorkflowRuntime ru
         return await ContinueHeldAsync(jobId, checkedBy, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>As <see cref="ContinueAsync"/>, for a caller that holds the job already (<see cref="HoldAsync"/>).</summary>
-    public async Task<ContinueResult> ContinueHeldAsync(string jobId, string checkedBy, CancellationToken cancellationToken)
+    /// <summary>The job, waiting in NEEDS_RESOLVE.</summary>
+    /// <exception cref="WorkflowNotFoundException">No such job.</exception>
+    /// <exception cref="WorkflowConflictException">The job is not in NEEDS_RESOLVE.</exception>
+    public async Task<WorkflowInstance> ParkedAsync(string jobId, CancellationToken cancellationToken)
     {
         var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false)
             ?? throw new WorkflowNotFoundException($"Job {jobId} does not exist.");
         if (job.CurrentStage != Stage || job.Status != WorkflowStatus.Suspended)
             throw new WorkflowConflictException($"Job {jobId} is in stage {job.CurrentStage ?? "(none)"}, not {Stage}.");
+        return job;
+    }
+
+    /// <summary>As <see cref="ContinueAsync"/>, for a caller that holds the job already (<see cref="HoldAsync"/>).</summary>
+    public async Task<ContinueResult> ContinueHeldAsync(string jobId, string checkedBy, CancellationToken cancellationToken)
+    {
+        var job = await ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
 
         P4Output output;
         try

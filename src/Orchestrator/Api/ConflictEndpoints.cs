@@ -50,7 +50,7 @@ internal static class ConflictEndpoints
     private static string DepotFile(string? path, string field = "path")
     {
         if (string.IsNullOrWhiteSpace(path)) throw new WorkflowInputException(field, $"{field} (the depot file, //depot/...) is required.");
-        if (!path.StartsWith("//", StringComparison.Ordinal) || path.Length > 1024 || path.Any(char.IsControl))
+        if (path.Length > 1024 || !DepotPaths.IsValid(path) || path.EndsWith("/...", StringComparison.Ordinal))
             throw new WorkflowInputException(field, $"{field} must be a depot file such as //depot/rel/a.c (got '{(path.Length > 80 ? path[..80] + "..." : path)}').");
         return path;
     }

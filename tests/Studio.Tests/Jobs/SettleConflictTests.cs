@@ -99,16 +99,11 @@ public sealed class SettleConflictTests(StudioFixture studio)
         (await studio.Orchestrator.Client.PostAsync(new Uri($"/api/jobs/{jobId}/cancel", UriKind.Relative), null)).EnsureSuccessStatusCode();
     }
 
-    private async Task<string> StartAsync(SimDepot depot)
+    private Task<string> StartAsync(SimDepot depot) => studio.Orchestrator.StartJobAsync("p4-integrate", new JsonObject
     {
-        using var start = await studio.Orchestrator.Client.PostAsJsonAsync(new Uri("/api/workflow-definitions/p4-integrate/runs", UriKind.Relative), new JsonObject
-        {
-            ["source"] = "//depot/main/...",
-            ["target"] = "//depot/rel/...",
-            ["description"] = "Integrate main to rel",
-            ["p4port"] = depot.Root,
-        });
-        Assert.True(start.IsSuccessStatusCode, await start.Content.ReadAsStringAsync());
-        return (await start.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!.GetValue<string>();
-    }
+        ["source"] = "//depot/main/...",
+        ["target"] = "//depot/rel/...",
+        ["description"] = "Integrate main to rel",
+        ["p4port"] = depot.Root,
+    });
 }

@@ -5,7 +5,6 @@ using P4Flow.Activities.Perforce.Parsers;
 using P4Flow.Protocol;
 using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
-using P4Flow.Workflows.Stores;
 
 namespace P4Flow.Activities.Perforce.Conflicts;
 
@@ -20,7 +19,7 @@ public sealed record ConflictView(ConflictedFile File, ThreeWayText? Text, strin
 /// the agent's built-in <see cref="BuiltInCommands.WriteFile"/>). Every command is the job's, signed and run on its
 /// agent like any other; when the last file is settled the job moves on as after Continue.
 /// </summary>
-public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, P4Client p4, ResolveContinuation continuation, ICommandDispatcher dispatcher)
+public sealed class ConflictDesk(WorkflowRuntime runtime, P4Client p4, ResolveContinuation continuation, ICommandDispatcher dispatcher)
 {
     /// <summary>The largest file shown and edited on the page; larger ones are settled by choosing a side.</summary>
     public const int MaxTextBytes = 1024 * 1024;
@@ -29,15 +28,15 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
     /// <exception cref="WorkflowConflictException">The job is not in NEEDS_RESOLVE, or its workspace cannot be reached now.</exception>
     public async Task<IReadOnlyList<ConflictedFile>> ListAsync(string jobId, CancellationToken cancellationToken)
     {
-        var job = await ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
-        return await ListAsync(job, cancellationToken).ConfigureAwait(false);
+        var job = await continuation.ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
+        return await ListAsync(job, withSourceChanges: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <exception cref="WorkflowNotFoundException">No such job, or no conflict left on <paramref name="depotFile"/>.</exception>
     public async Task<ConflictView> ReadAsync(string jobId, string depotFile, CancellationToken cancellationToken)
     {
-        var job = await ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
-        var file = Find(job, await ListAsync(job, cancellationToken).ConfigureAwait(false), depotFile);
+        var job = await continuation.ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var file = Find(job, await ListAsync(job, withSourceChanges: false, cancellationToken).ConfigureAwait(false), depotFile);
         if (!file.Editable)
             return new ConflictView(file, null, file.Pending > 1
                 ? $"{file.DepotFile} has {file.Pending} integrations to resolve at once: take theirs or yours whole, or resolve it in a workspace."
@@ -65,8 +64,8 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
         else if (merged is not null) throw new WorkflowInputException("merged", "merged is only taken with choice 'edit'.");
         await using (await continuation.HoldAsync(jobId, cancellationToken).ConfigureAwait(false))
         {
-            var job = await ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
-            var file = Find(job, await ListAsync(job, cancellationToken).ConfigureAwait(false), depotFile);
+            var job = await continuation.ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
+            var file = Find(job, await ListAsync(job, withSourceChanges: false, cancellationToken).ConfigureAwait(false), depotFile);
             await SettleAsync(job, file, choice, merged, by, cancellationToken).ConfigureAwait(false);
             // Still held: no other check can move the job on between the settlement and this answer.
             return await continuation.ContinueHeldAsync(jobId, by, cancellationToken).ConfigureAwait(false);
@@ -155,7 +154,8 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
         conflicts.FirstOrDefault(c => c.DepotFile == depotFile)
         ?? throw new WorkflowNotFoundException($"Job {job.Id} has no conflict left on {depotFile}.");
 
-    private async Task<IReadOnlyList<ConflictedFile>> ListAsync(WorkflowInstance job, CancellationToken cancellationToken)
+    /// <param name="withSourceChanges">Ask the server who made each source change (one `changes` per file): for the list a person reads only.</param>
+    private async Task<IReadOnlyList<ConflictedFile>> ListAsync(WorkflowInstance job, bool withSourceChanges, CancellationToken cancellationToken)
     {
         var output = await RunAsync(job, ["fstat", "-Ru", "-Or", $"//{p4.Options.ClientFor(job.Id)}/..."], cancellationToken).ConfigureAwait(false);
         var found = P4Parsers.Fstat(output).Files.Where(r => r.ContainsKey("unresolved")).Select(r => ConflictFrom(r, unwritten: false)).OfType<ConflictedFile>().ToList();
@@ -165,6 +165,7 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
             var records = P4Parsers.Fstat(await RunAsync(job, ["fstat", "-Or", depotFile], cancellationToken).ConfigureAwait(false)).Files;
             if (records.Count > 0 && ConflictFrom(records[0], unwritten: true) is { } file) found.Add(file);
         }
+        if (!withSourceChanges) return found;
         var files = new List<ConflictedFile>(found.Count);
         foreach (var file in found) files.Add(file with { Change = await SourceChangeAsync(job, file, cancellationToken).ConfigureAwait(false) });
         return files;
@@ -216,15 +217,6 @@ public sealed class ConflictDesk(IWorkflowStore store, WorkflowRuntime runtime, 
     {
         var output = await RunAsync(job, ["print", "-q", revision], cancellationToken).ConfigureAwait(false);
         return P4Parsers.PrintedText(output);
-    }
-
-    private async Task<WorkflowInstance> ParkedAsync(string jobId, CancellationToken cancellationToken)
-    {
-        var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false)
-            ?? throw new WorkflowNotFoundException($"Job {jobId} does not exist.");
-        if (job.CurrentStage != ResolveContinuation.Stage || job.Status != WorkflowStatus.Suspended)
-            throw new WorkflowConflictException($"Job {jobId} is in stage {job.CurrentStage ?? "(none)"}, not {ResolveContinuation.Stage}: it has no conflicts to settle.");
-        return job;
     }
 
     /// <summary>
