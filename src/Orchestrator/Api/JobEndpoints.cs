@@ -41,6 +41,14 @@ internal static class JobEndpoints
             JobView.From(await actions.RunAsync(user, UserAction.Cancel, id, request?.Reason, () => runtime.CancelAsync(id, request?.Reason ?? "Cancelled by request.", ct))))
             .RequireAuthorization(Roles.Operator);
 
+        // As the Studio's Retry: a new job, not the old one moved back; the old one stays as it ended.
+        group.MapPost("/{id}/retry", async (string id, IWorkflowStore store, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var old = await store.GetInstanceAsync(id, ct) ?? throw new WorkflowNotFoundException($"Job {id} does not exist.");
+            var job = await actions.RunAsync(user, UserAction.Run, old.DefinitionId, old.Input.ToJsonString(), () => runtime.StartAsync(old.DefinitionId, old.Input.DeepClone().AsObject(), user.Identity?.Name, ct));
+            return Results.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id, job.Status));
+        }).RequireAuthorization(Roles.Operator).WithSummary("Starts a new job of the same workflow (its published version) with this job's inputs.");
+
         group.MapPost("/{id}/resume", async (string id, ResumeRequest request, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.Bookmark)) throw new WorkflowInputException("bookmark", "bookmark (the name the job waits on) is required.");

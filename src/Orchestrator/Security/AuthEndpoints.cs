@@ -21,6 +21,9 @@ internal static class AuthEndpoints
 
     public sealed record UserRequest(string? Role, string? Password);
 
+    /// <param name="Via">How the caller signed in: api-key, token (a bearer token) or cookie (the Studio).</param>
+    public sealed record Identity(string Name, string Role, string Via);
+
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         // Open to all because it takes the credentials itself (an API key header, or a user name and password);
@@ -33,6 +36,9 @@ internal static class AuthEndpoints
             var (token, expires) = tokens.Issue(user);
             return Results.Ok(new TokenAnswer(token, expires, user.FindFirstValue(ClaimTypes.Role) ?? ""));
         }).AllowAnonymous().WithTags("Auth").WithSummary("A short-lived bearer token for an API key or a user name and password.");
+
+        app.MapGet("/api/auth/whoami", (ClaimsPrincipal user) => new Identity(user.Identity?.Name ?? "", user.FindFirstValue(ClaimTypes.Role) ?? "", Via(user)))
+            .RequireAuthorization(Roles.Viewer).WithTags("Auth").WithSummary("Who the caller is signed in as, with which role and how.");
 
         var keys = app.MapGroup("/api/keys").WithTags("Auth").RequireAuthorization(Roles.Admin);
         keys.MapGet("/", (CredentialStore store) => store.ListApiKeys()).WithSummary("API keys (never the keys themselves).");
@@ -83,6 +89,13 @@ internal static class AuthEndpoints
             return Results.Redirect("/login");
         }).RequireAuthorization(Roles.Viewer).DisableAntiforgery().ExcludeFromDescription();
     }
+
+    private static string Via(ClaimsPrincipal user) => user.Identity?.AuthenticationType switch
+    {
+        ApiKeyAuthenticationHandler.SchemeName => "api-key",
+        CookieAuthenticationDefaults.AuthenticationScheme => "cookie",
+        _ => "token",
+    };
 
     private static async Task<ClaimsPrincipal?> Authenticate(HttpContext context, TokenRequest? request, CredentialStore store, SecurityEvents events, SignInThrottle throttle)
     {

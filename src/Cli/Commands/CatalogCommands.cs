@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using P4Flow.Cli.Output;
+using Spectre.Console;
+using static P4Flow.Cli.Commands.CommandExtensions;
+
+namespace P4Flow.Cli.Commands;
+
+/// <summary>`agents list` and `workflows list|export|import|publish`.</summary>
+internal static class CatalogCommands
+{
+    public static Command Agents(CliContext context)
+    {
+        var list = new Command("list", "The agents the orchestrator knows: state, load, circuit (admin role)").Runs(context, async (result, ct) =>
+        {
+            using var api = context.Api();
+            var agents = await api.GetAsync("/api/agents", ct).ConfigureAwait(false);
+            if (result.GetValue(Json)) context.WriteJson(agents);
+            else JobTables.Agents(context.Console, agents);
+            return ExitCodes.Ok;
+        });
+        return new Command("agents", "The build hosts that run commands").With(list);
+    }
+
+    public static Command Workflows(CliContext context)
+    {
+        var id = new Argument<string>("workflow") { Description = "The workflow's id" };
+        var list = new Command("list", "Every workflow's latest version").Runs(context, async (result, ct) =>
+        {
+            using var api = context.Api();
+            var definitions = await api.GetAsync("/api/workflow-definitions", ct).ConfigureAwait(false);
+            if (result.GetValue(Json)) context.WriteJson(definitions);
+            else JobTables.Workflows(context.Console, definitions);
+            return ExitCodes.Ok;
+        });
+
+        var version = new Option<int?>("--version") { Description = "That version instead of the latest" };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Write it to this file instead of standard output" };
+        var export = new Command("export", "A workflow as its JSON file, to keep in version control or import elsewhere").With(id, version, output).Runs(context, async (result, ct) =>
+        {
+            var query = result.GetValue(version) is { } v ? $"?version={v}" : "";
+            using var api = context.Api();
+            var bytes = await api.GetBytesAsync($"/api/workflow-definitions/{Segment(result.GetRequiredValue(id))}/export{query}", ct).ConfigureAwait(false);
+            if (result.GetValue(output) is { } file)
+            {
+                await File.WriteAllBytesAsync(file.FullName, bytes, ct).ConfigureAwait(false);
+                context.Error.WriteLine($"wrote {file.FullName}");
+            }
+            else
+            {
+                await context.Output.WriteAsync(System.Text.Encoding.UTF8.GetString(bytes)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync().ConfigureAwait(false);
+            }
+            return ExitCodes.Ok;
+        });
+
+        var file = new Argument<FileInfo>("file") { Description = "An exported workflow (JSON); published at once when the file says isPublished" };
+        var import = new Command("import", "Add a workflow file as a new version").With(file).Runs(context, async (result, ct) =>
+        {
+            var path = result.GetRequiredValue(file);
+            if (!path.Exists) throw new CliException(ExitCodes.Usage, $"{path.FullName} does not exist.");
+            JsonNode definition;
+            try
+            {
+                definition = JsonNode.Parse(await File.ReadAllTextAsync(path.FullName, ct).ConfigureAwait(false)) ?? throw new CliException(ExitCodes.Usage, $"{path.Name} is empty.");
+            }
+            catch (JsonException ex)
+            {
+                throw new CliException(ExitCodes.Usage, $"{path.Name} is not JSON: {ex.Message}");
+            }
+            using var api = context.Api();
+            var saved = await api.PostAsync("/api/workflow-definitions/import", definition, ct).ConfigureAwait(false);
+            if (result.GetValue(Json)) context.WriteJson(saved);
+            else context.Console.WriteLine($"{saved["definitionId"]} v{saved["version"]} imported{(saved["isPublished"]?.GetValue<bool>() == true ? " and published" : " as a draft")}");
+            return ExitCodes.Ok;
+        });
+
+        var publish = new Command("publish", "Validate and publish a workflow's latest version").With(id).Runs(context, async (result, ct) =>
+        {
+            using var api = context.Api();
+            var published = await api.PostAsync($"/api/workflow-definitions/{Segment(result.GetRequiredValue(id))}/publish", null, ct).ConfigureAwait(false);
+            if (result.GetValue(Json)) context.WriteJson(published);
+            else context.Console.WriteLine($"{published["definitionId"]} v{published["version"]} published");
+            return ExitCodes.Ok;
+        });
+        return new Command("workflows", "The workflows jobs run").With(list, export, import, publish);
+    }
+}
