@@ -6,7 +6,7 @@ using static P4Flow.Cli.Commands.CommandExtensions;
 
 namespace P4Flow.Cli.Commands;
 
-/// <summary>`run` and `jobs list|show|watch|continue|cancel|retry`.</summary>
+/// <summary>`run` and `jobs list|show|watch|continue|settle|cancel|retry`.</summary>
 internal static class JobCommands
 {
     private static readonly Option<bool> Wait = new("--wait", "-w") { Description = "Follow the job's stages until it ends or parks; the exit code says how it ended" };
@@ -85,6 +85,30 @@ internal static class JobCommands
                 return ExitCodes.Ok;
             });
 
+        var file = new Argument<string>("file") { Description = "The conflicted file's depot path, e.g. //depot/rel/conflict.c" };
+        var theirs = new Option<bool>("--theirs") { Description = "Take the source branch's version (p4 resolve -at)" };
+        var yours = new Option<bool>("--yours") { Description = "Keep the target branch's version (p4 resolve -ay)" };
+        var merged = new Option<FileInfo>("--merged") { Description = "Use this file's text as the merge (no conflict markers left in it)" };
+        var settle = new Command("settle", "For a job in NEEDS_RESOLVE: settle one conflicted file without a workspace; the job moves on once none is left")
+            .With(id, file, theirs, yours, merged).Runs(context, async (result, ct) =>
+            {
+                var chosen = new[] { result.GetValue(theirs) ? "theirs" : null, result.GetValue(yours) ? "yours" : null, result.GetValue(merged) is null ? null : "edit" }.OfType<string>().ToList();
+                if (chosen.Count != 1) throw new CliException(ExitCodes.Usage, "give exactly one of --theirs, --yours or --merged FILE.");
+                var body = new JsonObject { ["file"] = result.GetRequiredValue(file), ["choice"] = chosen[0] };
+                if (result.GetValue(merged) is { } text)
+                {
+                    if (!text.Exists) throw new CliException(ExitCodes.Usage, $"--merged {text.FullName} does not exist.");
+                    body["merged"] = await File.ReadAllTextAsync(text.FullName, ct).ConfigureAwait(false);
+                }
+                var jobId = result.GetRequiredValue(id);
+                using var api = context.Api();
+                var check = await api.PostAsync($"/api/jobs/{Segment(jobId)}/conflicts/settle", body, ct).ConfigureAwait(false);
+                if (result.GetValue(Json)) context.WriteJson(check);
+                else if (check["conflictsResolved"]?.GetValue<bool>() == true) context.Console.WriteLine($"{jobId}: {body["file"]} settled ({chosen[0]}); no conflicts left, the job goes on.");
+                else context.Console.WriteLine($"{jobId}: {body["file"]} settled ({chosen[0]}); {check["remainingConflicts"]} conflict(s) left.");
+                return ExitCodes.Ok;
+            });
+
         var reason = new Option<string>("--reason") { Description = "Why, for the job's record and the audit log" };
         var cancel = new Command("cancel", "Cancel a job").With(id, reason).Runs(context, async (result, ct) =>
         {
@@ -103,7 +127,7 @@ internal static class JobCommands
             return await StartedAsync(context, api, result, accepted, ct).ConfigureAwait(false);
         });
 
-        return new Command("jobs", "List, follow and act on jobs").With(list, show, watch, @continue, cancel, retry);
+        return new Command("jobs", "List, follow and act on jobs").With(list, show, watch, @continue, settle, cancel, retry);
     }
 
     private static async Task<int> StartedAsync(CliContext context, Api.ApiClient api, ParseResult result, JsonNode accepted, CancellationToken ct)

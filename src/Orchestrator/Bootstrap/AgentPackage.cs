@@ -6,12 +6,16 @@ using Microsoft.Extensions.Options;
 
 namespace P4Flow.Orchestrator.Bootstrap;
 
-/// <summary>The agent build a bootstrap uploads: a .tar.gz of a published agent, and its SHA-256.</summary>
-public sealed record AgentBundle(string Path, string Sha256, long Length);
+/// <summary>The agent build a bootstrap uploads: a .tar.gz of a published agent, its SHA-256, and the machine it runs on.</summary>
+/// <param name="Machine">What `uname -m` says on a host it runs on (x86_64, aarch64); null when the bundle does not tell.</param>
+public sealed record AgentBundle(string Path, string Sha256, long Length, string? Machine = null);
 
 /// <summary>
 /// Finds or makes the agent bundle: bootstrap.agent_package (a .tar.gz, or a published folder packed once and cached
-/// by its content), else `dotnet publish src/Agent -c Release -r linux-x64 --self-contained` once, cached the same way.
+/// by its content); else the self-contained agent a release ships beside the orchestrator (agent/, see
+/// scripts/release.sh); else, in the source tree, `dotnet publish src/Agent -c Release -r linux-x64 --self-contained`
+/// once, cached the same way. The bundle's machine is read from its program's ELF header, so a host of another
+/// architecture is refused before anything is uploaded to it.
 /// </summary>
 public sealed class AgentPackage(IOptions<BootstrapOptions> options) : IDisposable
 {
@@ -26,7 +30,9 @@ public sealed class AgentPackage(IOptions<BootstrapOptions> options) : IDisposab
         {
             var configured = options.Value.AgentPackage;
             var cache = System.IO.Path.GetFullPath(options.Value.PublishCache);
-            var source = string.IsNullOrWhiteSpace(configured) ? await PublishAsync(cache, cancellationToken).ConfigureAwait(false) : System.IO.Path.GetFullPath(configured);
+            var source = !string.IsNullOrWhiteSpace(configured) ? System.IO.Path.GetFullPath(configured)
+                : ReleaseAgent is { } shipped ? shipped
+                : await PublishAsync(cache, cancellationToken).ConfigureAwait(false);
             if (_bundle is not null && _bundleSource == source && File.Exists(_bundle.Path)) return _bundle;
             var bundle = File.Exists(source) ? await DescribeAsync(source, cancellationToken).ConfigureAwait(false)
                 : Directory.Exists(source) ? await PackAsync(source, cache, cancellationToken).ConfigureAwait(false)
@@ -41,6 +47,22 @@ public sealed class AgentPackage(IOptions<BootstrapOptions> options) : IDisposab
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// The agent a release ships in the orchestrator's own folder, when it is self-contained (a build host needs no
+    /// .NET); the framework-dependent agent of a source build is for the demo on this machine only.
+    /// </summary>
+    public static string? ReleaseAgent
+    {
+        get
+        {
+            var folder = System.IO.Path.GetDirectoryName(Demo.CompanionPrograms.AgentDll)!;
+            return File.Exists(System.IO.Path.Combine(folder, "libcoreclr.so")) && File.Exists(System.IO.Path.Combine(folder, AgentProgram)) ? folder : null;
+        }
+    }
+
+    /// <summary>The agent's native program (its apphost): the file whose ELF header names the bundle's machine.</summary>
+    public const string AgentProgram = "P4Flow.Agent";
 
     private static async Task<AgentBundle> PackAsync(string folder, string cache, CancellationToken cancellationToken)
     {
@@ -70,10 +92,48 @@ public sealed class AgentPackage(IOptions<BootstrapOptions> options) : IDisposab
 
     private static async Task<AgentBundle> DescribeAsync(string path, CancellationToken cancellationToken)
     {
-        await using var file = File.OpenRead(path);
-        var hash = await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false);
-        return new AgentBundle(path, Convert.ToHexStringLower(hash), file.Length);
+        string hash;
+        long length;
+        await using (var file = File.OpenRead(path))
+        {
+            hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
+            length = file.Length;
+        }
+        return new AgentBundle(path, hash, length, await MachineOfAsync(path, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>The machine of the bundle's agent program, from its ELF header; null when it has none (a framework-dependent build).</summary>
+    private static async Task<string?> MachineOfAsync(string bundle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var file = File.OpenRead(bundle);
+            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var tar = new TarReader(gzip);
+            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                if (entry.Name.TrimStart('.', '/') != AgentProgram || entry.DataStream is null) continue;
+                var header = new byte[20];
+                await entry.DataStream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+                return ElfMachine(header);
+            }
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            throw new BootstrapStepException($"{bundle} is not a .tar.gz of a published agent: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>e_machine (bytes 18-19, little-endian) of an ELF header as `uname -m` names it.</summary>
+    internal static string? ElfMachine(ReadOnlySpan<byte> header) =>
+        header.Length < 20 || !header[..4].SequenceEqual("\u007fELF"u8) ? null
+        : (header[18] | (header[19] << 8)) switch
+        {
+            0x3E => "x86_64",
+            0xB7 => "aarch64",
+            var other => $"ELF machine 0x{other:x}",
+        };
 
     private static async Task<string> PublishAsync(string cache, CancellationToken cancellationToken)
     {

@@ -52,9 +52,16 @@ public sealed partial class BootstrapService(
         var upgrade = enrolments.Find(name) is not null;
         var outcome = await AttemptAsync(AttemptEvent, "Bootstrap", name, target, request.RequestedBy, steps, async (remote, ip, ct) =>
         {
-            var hostname = await steps.RunAsync(BootstrapSteps.Platform, StepTimeout, t => CheckPlatformAsync(remote, t), ct).ConfigureAwait(false);
+            var (hostname, machine) = await steps.RunAsync(BootstrapSteps.Platform, StepTimeout, t => CheckPlatformAsync(remote, t), ct).ConfigureAwait(false);
             var layout = await steps.RunAsync(BootstrapSteps.AgentUser, StepTimeout, t => PrepareUserAsync(remote, name, steps, t), ct).ConfigureAwait(false);
-            var bundle = await steps.RunAsync(BootstrapSteps.Package, TimeSpan.FromSeconds(Settings.Timeouts.Upload), package.GetAsync, ct).ConfigureAwait(false);
+            var bundle = await steps.RunAsync(BootstrapSteps.Package, TimeSpan.FromSeconds(Settings.Timeouts.Upload), async t =>
+            {
+                var built = await package.GetAsync(t).ConfigureAwait(false);
+                // A bundle that does not name its machine (an older, framework-dependent package) is taken at its word.
+                if (built.Machine is { } m && m != machine)
+                    throw new BootstrapStepException($"the agent build is for {m}; the host is {machine}: set bootstrap.agent_package to the agent of a release for {machine}");
+                return built;
+            }, ct).ConfigureAwait(false);
             await steps.RunAsync(BootstrapSteps.Upload, TimeSpan.FromSeconds(Settings.Timeouts.Upload), t => UploadAsync(remote, layout, bundle, t), ct).ConfigureAwait(false);
             await steps.RunAsync(BootstrapSteps.Certificates, StepTimeout, t => DeliverCertificatesAsync(remote, layout, t), ct).ConfigureAwait(false);
             await steps.RunAsync(BootstrapSteps.Configure, StepTimeout, t => ConfigureAsync(remote, layout, ip, request.Labels ?? [], t), ct).ConfigureAwait(false);
@@ -139,13 +146,13 @@ public sealed partial class BootstrapService(
         return (remote, ip);
     }
 
-    /// <returns>The host's name.</returns>
-    private static async Task<string> CheckPlatformAsync(RemoteHost remote, CancellationToken cancellationToken)
+    /// <returns>The host's name and machine (x86_64 or aarch64, the architectures releases are built for).</returns>
+    private static async Task<(string Hostname, string Machine)> CheckPlatformAsync(RemoteHost remote, CancellationToken cancellationToken)
     {
         var lines = (await remote.RunAsync("uname -sm && hostname", cancellationToken).ConfigureAwait(false)).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (lines.Length < 2 || lines[0] != "Linux x86_64")
-            throw new BootstrapStepException($"the agent build is for Linux x86_64; the host is '{(lines.Length > 0 ? lines[0] : "")}'");
-        return lines[1];
+        if (lines.Length < 2 || lines[0] is not ("Linux x86_64" or "Linux aarch64"))
+            throw new BootstrapStepException($"agents run on Linux x86_64 and aarch64; the host is '{(lines.Length > 0 ? lines[0] : "")}'");
+        return (lines[1], lines[0]["Linux ".Length..]);
     }
 
     /// <summary>A dedicated agent user (0700 home, no sudo) when the SSH user may create users, else the SSH user's own home.</summary>

@@ -8,6 +8,9 @@ public static class CompanionPrograms
 {
     public static string AgentDll => Path.Combine(AppContext.BaseDirectory, "agent", "P4Flow.Agent.dll");
 
+    /// <summary>What starts the agent: its own program when it is self-contained (a release), else dotnet (with <see cref="AgentDll"/>).</summary>
+    public static string AgentCommand => Bootstrap.AgentPackage.ReleaseAgent is { } folder ? Path.Combine(folder, Bootstrap.AgentPackage.AgentProgram) : "dotnet";
+
     /// <summary>The simulator's `p4` launcher (the native simulator when it was built, else its dll).</summary>
     public static string P4Launcher => Path.Combine(AppContext.BaseDirectory, "p4sim", "p4");
 }

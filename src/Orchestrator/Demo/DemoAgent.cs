@@ -68,8 +68,9 @@ internal sealed partial class DemoAgent(
         var files = tls.Value;
         // Its standard input is a pipe from this process: when the orchestrator ends, however it ends, the pipe closes
         // and the agent stops (agent.stop_when_stdin_closes), so a restarted demo never finds the old agent running.
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        info.ArgumentList.Add(AgentDll);
+        // A release's agent is self-contained (it runs where no .NET is installed); a source build's runs on dotnet.
+        var info = new ProcessStartInfo(CompanionPrograms.AgentCommand) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (CompanionPrograms.AgentCommand == "dotnet") info.ArgumentList.Add(AgentDll);
         // The demo may run as root (a container, CI). Its commands then run as the demo's own user: the simulated
         // depot under data/ and the p4 launcher in the build output belong to that user (a checkout under /root is
         // out of an unprivileged user's reach), and the demo's conflict is resolved by hand in the job's folder as
