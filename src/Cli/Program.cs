@@ -5,6 +5,8 @@ using P4Flow.Cli;
 using P4Flow.Cli.Commands;
 using Spectre.Console;
 
+// Piped into grep or a file there is no terminal width to fit: keep a job's row on one line rather than wrap its id.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 240;
 var context = new CliContext(AnsiConsole.Console, Console.Out, Console.Error, TimeProvider.System);
 var root = CliRoot.Create(context);
 var parsed = root.Parse(args);

@@ -40,7 +40,7 @@ internal static class RunInputs
     private static (string Name, JsonNode? Value) One(string pair)
     {
         var equals = pair.IndexOf('=', StringComparison.Ordinal);
-        if (equals <= 0) throw new CliException(ExitCodes.Usage, $"--input '{pair}' must be name=value (a string) or name:=json (a JSON value).");
+        if (equals < 0) throw new CliException(ExitCodes.Usage, $"--input '{pair}' must be name=value (a string) or name:=json (a JSON value).");
         var raw = equals > 1 && pair[equals - 1] == ':';
         var name = pair[..(raw ? equals - 1 : equals)].Trim();
         if (name.Length == 0) throw new CliException(ExitCodes.Usage, $"--input '{pair}' has no name before '='.");
