@@ -60,7 +60,6 @@ internal sealed class Installation : IAsyncDisposable
             ["commands__runner"] = "agents",
             ["perforce__executable"] = P4,
             ["perforce__allow_job_ports"] = "true",
-            ["perforce__user"] = "p4flow",
             ["agents__whitelist_poll_interval"] = "0.2",
             ["bootstrap__known_hosts"] = knownHosts,
             ["bootstrap__allowed_executables__0"] = P4,

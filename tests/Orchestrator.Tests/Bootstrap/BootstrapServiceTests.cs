@@ -46,6 +46,31 @@ public sealed class BootstrapServiceTests(SshHostFixture ssh) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bootstrap_AgentBuiltForAnotherArchitecture_RefusedBeforeUpload()
+    {
+        // The agent of an arm64 release: its program's ELF header says aarch64; this host is x86_64.
+        var name = NewName();
+        var folder = Path.Combine(_hub.Dir, "arm64-agent");
+        Directory.CreateDirectory(folder);
+        var header = new byte[64];
+        "\u007fELF"u8.CopyTo(header);
+        (header[4], header[5], header[18], header[19]) = (2, 1, 0xB7, 0x00);
+        await File.WriteAllBytesAsync(Path.Combine(folder, AgentPackage.AgentProgram), header);
+        await File.WriteAllTextAsync(Path.Combine(folder, "P4Flow.Agent.dll"), "not run");
+
+        var options = Options(ssh.KnownHosts);
+        (options.AgentPackage, options.PublishCache) = (folder, Path.Combine(_hub.Dir, "cache"));
+
+        var outcome = await Service(options).BootstrapAsync(Request(name), null, CancellationToken.None);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(BootstrapSteps.Package, outcome.FailedStep);
+        Assert.Contains("the agent build is for aarch64; the host is x86_64", outcome.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists($"{Base(name)}/agent.tar.gz.new") || File.Exists($"{Base(name)}/agent.tar.gz"), "nothing was uploaded");
+        Assert.Equal("x86_64", ssh.Bundle.Machine);
+    }
+
+    [Fact]
     public async Task Bootstrap_AgentFolderIsALink_RefusedBeforeRootWritesThroughIt()
     {
         // What a job of an enrolled agent (running as p4agent, owner of the tree) could plant before an upgrade.

@@ -66,9 +66,11 @@ public sealed class DemoTests
     public async Task Demo_OrchestratorKilled_ItsAgentEndsToo()
     {
         var home = OrchestratorProcess.CreateHome();
+        // The demo as the README runs it from a clone: the repository's own config/master.yaml, which must start as it is.
+        File.Copy(Path.Combine(OrchestratorBuild.RepositoryRoot, "config", "master.yaml"), Path.Combine(home, "config", "master.yaml"), overwrite: true);
         try
         {
-            // The demo as the README runs it: its commands on its own agent process.
+            // Its commands on its own agent process.
             await using var demo = OrchestratorProcess.Start(home, environment: new Dictionary<string, string> { ["P4FLOW_commands__runner"] = "agents" }, arguments: ["demo"]);
             await demo.WaitReadyAsync();
             var started = await Eventually.Until(() => Task.FromResult(System.Text.RegularExpressions.Regex.Match(demo.Output, @"Demo agent \S+ started \(pid (\d+)\)")),
