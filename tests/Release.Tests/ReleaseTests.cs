@@ -81,7 +81,7 @@ public sealed class ReleaseTests(ReleaseFixture release) : IClassFixture<Release
         Assert.Contains("p4flow login", anonymous.Stderr, StringComparison.Ordinal);
 
         // Sign in over HTTPS, trusting the P4Flow CA; the key is kept 0600.
-        var login = await cli.RunAsync(stdin: File.ReadAllText(Path.Combine(state, "data", "admin-api-key")) + "\n",
+        var login = await cli.WithStdinAsync(File.ReadAllText(Path.Combine(state, "data", "admin-api-key")) + "\n",
             "login", "--server", setup.HttpsUrl, "--ca-cert", Path.Combine(state, "certs", "ca.crt"), "--with-api-key");
         Assert.True(login.ExitCode == 0, login.Output);
         Assert.Equal("600", await ProgramRun.ShellAsync($"stat -c %a {config}/p4flow/credentials.json"));
@@ -178,9 +178,9 @@ public sealed class ReleaseTests(ReleaseFixture release) : IClassFixture<Release
     /// <summary>The unpacked `p4flow`, with a config folder of its own (as a user's ~/.config).</summary>
     private sealed class Cli(string program, string configHome)
     {
-        public Task<ProgramResult> RunAsync(params string[] args) => RunAsync(null, args);
+        public Task<ProgramResult> RunAsync(params string[] args) => WithStdinAsync(null, args);
 
-        public Task<ProgramResult> RunAsync(string? stdin, params string[] args) =>
+        public Task<ProgramResult> WithStdinAsync(string? stdin, params string[] args) =>
             ProgramRun.RunAsync(program, args, stdin: stdin, timeout: JobTimeout, environment: new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = configHome, ["NO_COLOR"] = "1" });
 
         public async Task<ProgramResult> CheckedAsync(params string[] args)

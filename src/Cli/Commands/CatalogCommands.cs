@@ -12,28 +12,15 @@ internal static class CatalogCommands
 {
     public static Command Agents(CliContext context)
     {
-        var list = new Command("list", "The agents the orchestrator knows: state, load, circuit (admin role)").Runs(context, async (result, ct) =>
-        {
-            using var api = context.Api();
-            var agents = await api.GetAsync("/api/agents", ct).ConfigureAwait(false);
-            if (result.GetValue(Json)) context.WriteJson(agents);
-            else JobTables.Agents(context.Console, agents);
-            return ExitCodes.Ok;
-        });
+        var list = new Command("list", "The agents the orchestrator knows: state, load, circuit (admin role)")
+            .Shows(context, _ => "/api/agents", JobTables.Agents);
         return new Command("agents", "The build hosts that run commands").With(list);
     }
 
     public static Command Workflows(CliContext context)
     {
         var id = new Argument<string>("workflow") { Description = "The workflow's id" };
-        var list = new Command("list", "Every workflow's latest version").Runs(context, async (result, ct) =>
-        {
-            using var api = context.Api();
-            var definitions = await api.GetAsync("/api/workflow-definitions", ct).ConfigureAwait(false);
-            if (result.GetValue(Json)) context.WriteJson(definitions);
-            else JobTables.Workflows(context.Console, definitions);
-            return ExitCodes.Ok;
-        });
+        var list = new Command("list", "Every workflow's latest version").Shows(context, _ => "/api/workflow-definitions", JobTables.Workflows);
 
         var version = new Option<int?>("--version") { Description = "That version instead of the latest" };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Write it to this file instead of standard output" };

@@ -30,6 +30,17 @@ internal static class CommandExtensions
         return command;
     }
 
+    /// <summary>A command that shows what GET <paramref name="path"/> answers: a table for people, the JSON with --json.</summary>
+    public static Command Shows(this Command command, CliContext context, Func<ParseResult, string> path, Action<Spectre.Console.IAnsiConsole, System.Text.Json.Nodes.JsonNode> table) =>
+        command.Runs(context, async (result, ct) =>
+        {
+            using var api = context.Api();
+            var answer = await api.GetAsync(path(result), ct).ConfigureAwait(false);
+            if (result.GetValue(Json)) context.WriteJson(answer);
+            else table(context.Console, answer);
+            return ExitCodes.Ok;
+        });
+
     public static Command With(this Command command, params Symbol[] symbols)
     {
         foreach (var symbol in symbols)

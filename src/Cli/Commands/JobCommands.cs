@@ -35,18 +35,14 @@ internal static class JobCommands
         var workflow = new Option<string>("--workflow") { Description = "Only jobs of this workflow" };
         var page = new Option<int>("--page") { Description = "The page to show, from 1", DefaultValueFactory = _ => 1 };
         var pageSize = new Option<int>("--limit", "-n") { Description = "Jobs a page (at most 500)", DefaultValueFactory = _ => 20 };
-        var list = new Command("list", "Jobs, newest first").With(status, stage, workflow, page, pageSize).Runs(context, async (result, ct) =>
+        var list = new Command("list", "Jobs, newest first").With(status, stage, workflow, page, pageSize).Shows(context, result =>
         {
             var query = new List<string> { $"page={result.GetValue(page)}", $"pageSize={result.GetValue(pageSize)}" };
             if (result.GetValue(status) is { } s) query.Add($"status={Uri.EscapeDataString(s)}");
             if (result.GetValue(stage) is { } st) query.Add($"stage={Uri.EscapeDataString(st)}");
             if (result.GetValue(workflow) is { } w) query.Add($"definitionId={Uri.EscapeDataString(w)}");
-            using var api = context.Api();
-            var jobs = await api.GetAsync($"/api/jobs?{string.Join('&', query)}", ct).ConfigureAwait(false);
-            if (result.GetValue(Json)) context.WriteJson(jobs);
-            else JobTables.Jobs(context.Console, jobs);
-            return ExitCodes.Ok;
-        });
+            return $"/api/jobs?{string.Join('&', query)}";
+        }, JobTables.Jobs);
 
         var show = new Command("show", "A job: its stages, inputs, fault or conflicts; the exit code says where it stands").With(id).Runs(context, async (result, ct) =>
         {
