@@ -63,6 +63,8 @@ public sealed class CommandLineTests(OrchestratorFixture fixture) : IClassFixtur
         var waited = await _cli.RunAsync("run", "hello-p4flow", "-i", "greeting=hi", "--wait", "--interval", "0.2", "--timeout", "2");
         Assert.True(waited.ExitCode == ExitCodes.TimedOut, waited.Output);
         Assert.Contains("is still NEEDS_APPROVAL after 2 s", waited.Stderr, StringComparison.Ordinal);
+        // Each stage it entered, on a line of its own as it happened.
+        Assert.Matches(@"(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  PREPARE\s*$[\s\S]*^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  NEEDS_APPROVAL", waited.Stdout);
         var jobId = System.Text.RegularExpressions.Regex.Match(waited.Stdout, "^Started (\\S+):", System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value;
         var shown = JsonNode.Parse((await _cli.CheckedAsync("jobs", "show", jobId, "--json")).Stdout)!;
         Assert.Equal("hi", shown["input"]!["greeting"]!.ToString());
