@@ -104,9 +104,21 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("log_max_size")]
     public string LogMaxSize { get; set; } = "100M";
 
-    /// <summary>Files kept per log, the current one included; older ones are deleted.</summary>
+    /// <summary>Files kept per log, the current one included; older ones are compressed into log_archive_dir.</summary>
     [ConfigurationKeyName("log_max_files")]
     public int LogMaxFiles { get; set; } = 10;
+
+    /// <summary>Where rolled files past log_max_files go, gzip-compressed.</summary>
+    [ConfigurationKeyName("log_archive_dir")]
+    public string LogArchiveDir { get; set; } = "logs/archive";
+
+    /// <summary>Archives kept per log; the oldest beyond it are removed.</summary>
+    [ConfigurationKeyName("log_archive_max_files")]
+    public int LogArchiveMaxFiles { get; set; } = 100;
+
+    /// <summary>Days an archive is kept.</summary>
+    [ConfigurationKeyName("log_archive_max_days")]
+    public int LogArchiveMaxDays { get; set; } = 90;
 }
 
 public sealed class ResourcesOptions

@@ -47,7 +47,10 @@ internal sealed class MonitoringOptionsValidation : IValidateOptions<MonitoringO
             ? $"monitoring.log_file and monitoring.commands_log must be different files (both '{options.LogFile}')." : null,
         ByteSize.TryParse(options.LogMaxSize, out var size) && size >= ByteSize.MinimumLogSize
             ? null : $"monitoring.log_max_size must be a size of at least 1K such as 512K, 100M or 1G (got '{options.LogMaxSize}').",
-        Checks.Range("monitoring.log_max_files", options.LogMaxFiles, 1, 10_000));
+        Checks.Range("monitoring.log_max_files", options.LogMaxFiles, 1, 10_000),
+        string.IsNullOrWhiteSpace(options.LogArchiveDir) ? "monitoring.log_archive_dir is required (a folder for compressed old logs)." : null,
+        Checks.Range("monitoring.log_archive_max_files", options.LogArchiveMaxFiles, 1, 100_000),
+        Checks.Range("monitoring.log_archive_max_days", options.LogArchiveMaxDays, 1, 36_500));
 }
 
 internal sealed class ResourcesOptionsValidation : IValidateOptions<ResourcesOptions>

@@ -22,7 +22,9 @@ public static class ObservabilityExtensions
         // Serilog's own trouble (a log folder that cannot be written) goes to stderr instead of nowhere.
         Serilog.Debugging.SelfLog.Enable(Console.Error);
         // A logger per host (not the static Log.Logger), flushed and closed with the host's services.
-        services.AddSerilog((_, configuration) => SerilogSetup.Configure(configuration, monitoring, textConsole), preserveStaticLogger: true);
+        // The archives are made before the logger and so disposed after it: files it rolled last are compressed too.
+        services.AddSingleton(sp => new LogArchives(monitoring, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSerilog((sp, configuration) => SerilogSetup.Configure(configuration, monitoring, textConsole, sp.GetRequiredService<LogArchives>()), preserveStaticLogger: true);
         services.AddSingleton<CommandLog>();
 
         services.AddSingleton(sp =>

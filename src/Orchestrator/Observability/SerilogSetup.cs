@@ -9,7 +9,8 @@ namespace P4Flow.Orchestrator.Observability;
 
 /// <summary>
 /// Serilog from monitoring.*: the console (json or text), every event as JSON lines in log_file, and command events
-/// alone in commands_log; both files roll at log_max_size and keep log_max_files files.
+/// alone in commands_log; both files roll at log_max_size and keep log_max_files files, older ones compressed into
+/// log_archive_dir (<see cref="LogArchive"/>).
 /// </summary>
 internal static class SerilogSetup
 {
@@ -33,7 +34,7 @@ internal static class SerilogSetup
     // Frameworks that log every request, SQL command or poll at Information: only their warnings.
     private static readonly string[] Chatty = ["Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "Hangfire", "System.Net.Http.HttpClient", "Grpc"];
 
-    public static LoggerConfiguration Configure(LoggerConfiguration configuration, MonitoringOptions options, bool textConsole)
+    public static LoggerConfiguration Configure(LoggerConfiguration configuration, MonitoringOptions options, bool textConsole, LogArchives archives)
     {
         var minimum = ParseLevel(options.LogLevel);
         var quiet = (LogEventLevel)Math.Max((int)minimum, (int)LogEventLevel.Warning);
@@ -49,11 +50,11 @@ internal static class SerilogSetup
                 .Enrich.With<SecretMasking>()
                 .WriteTo.Console(textConsole || options.LogFormat == "text" ? TextFormatter() : new ExpressionTemplate(JsonTemplate))
                 .WriteTo.File(new ExpressionTemplate(JsonTemplate), Path.GetFullPath(options.LogFile),
-                    fileSizeLimitBytes: maxSize, rollOnFileSizeLimit: true, retainedFileCountLimit: options.LogMaxFiles)
+                    fileSizeLimitBytes: maxSize, rollOnFileSizeLimit: true, retainedFileCountLimit: options.LogMaxFiles, hooks: archives.For(options.LogFile))
                 .WriteTo.Logger(commands => commands
                     .Filter.ByIncludingOnly(Matching.FromSource<CommandLog>())
                     .WriteTo.File(new ExpressionTemplate(CommandTemplate), Path.GetFullPath(options.CommandsLog),
-                        fileSizeLimitBytes: maxSize, rollOnFileSizeLimit: true, retainedFileCountLimit: options.LogMaxFiles)));
+                        fileSizeLimitBytes: maxSize, rollOnFileSizeLimit: true, retainedFileCountLimit: options.LogMaxFiles, hooks: archives.For(options.CommandsLog))));
     }
 
     public static LogEventLevel ParseLevel(string level) => level.ToUpperInvariant() switch

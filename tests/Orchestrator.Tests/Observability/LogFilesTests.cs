@@ -85,11 +85,96 @@ public sealed partial class LogFilesTests
             Assert.All(files, f => Assert.InRange(new FileInfo(f).Length, 1, 2048 + 1024));
             Assert.All(ObservabilityFactory.ReadLines(log), l => JsonNode.Parse(l));
         }
-        // The newest events survive, the oldest are gone.
+        // The newest events are in the live files, the oldest went to the archive, compressed.
         var kept = ObservabilityFactory.ReadLines(factory.CommandsLog).Select(l => JsonNode.Parse(l)!["cmd_id"]!.GetValue<string>()).ToList();
         Assert.Contains("199", kept);
         Assert.DoesNotContain("0", kept);
+        Assert.Contains(ArchivedLines(factory.ArchiveDir, "commands"), l => JsonNode.Parse(l)!["cmd_id"]!.GetValue<string>() == "0");
     }
+
+    [Fact]
+    public async Task Archive_WritersOnFourThreadsWhileFilesRoll_EveryLineKeptExactlyOnce()
+    {
+        const int Threads = 4, PerThread = 1000;
+        var factory = new ObservabilityFactory(new Dictionary<string, string>
+        {
+            ["monitoring:log_max_size"] = "4K",
+            ["monitoring:log_max_files"] = "2",
+            ["monitoring:log_archive_max_files"] = "100000",
+        });
+        await using (factory)
+        {
+            _ = factory.Server;
+            var commands = factory.Services.GetRequiredService<CommandLog>();
+            await Task.WhenAll(Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
+            {
+                for (var i = 0; i < PerThread; i++)
+                    commands.Write(new CommandLogEntry(CommandEvents.Completed, $"job-{t}", i.ToString(System.Globalization.CultureInfo.InvariantCulture)) { Stage = "SYNC" });
+            })));
+        }
+
+        // The host is gone: the archive finished compressing what the last rolls moved there.
+        Assert.Empty(Directory.EnumerateFiles(factory.ArchiveDir, "*.jsonl"));
+        var archives = Directory.GetFiles(factory.ArchiveDir, "commands.*.jsonl.gz");
+        Assert.True(archives.Length > 20, $"{archives.Length} archives");
+        var lines = ObservabilityFactory.ReadLines(factory.CommandsLog).Concat(ArchivedLines(factory.ArchiveDir, "commands"))
+            .Select(l => JsonNode.Parse(l)!).Select(n => $"{n["job_id"]}/{n["cmd_id"]}").ToList();
+        Assert.Equal(Threads * PerThread, lines.Count);
+        Assert.Equal(Threads * PerThread, lines.Distinct(StringComparer.Ordinal).Count());
+        // Only two live files of each log: everything else is compressed.
+        Assert.Equal(2, ObservabilityFactory.LogFiles(factory.CommandsLog).Count);
+    }
+
+    [Fact]
+    public async Task Archive_PastCountOrAge_OldestRemovedAndALeftoverCompressedAtStart()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "p4flow-archive-" + Guid.NewGuid().ToString("N")[..8]);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-12-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            // Moved by an earlier process that stopped before compressing it.
+            await File.WriteAllTextAsync(Path.Combine(folder, "p4flow.20261201T000000000-aaaaaa.jsonl"), "{\"n\":0}\n");
+            using (var archive = new LogArchive("logs/p4flow.jsonl", folder, maxFiles: 3, maxAge: TimeSpan.FromDays(2), clock))
+            {
+                await Eventually.Until(() => Task.FromResult(archive.Archived), n => n == 1, TimeSpan.FromSeconds(30), "the leftover to be compressed");
+                for (var i = 1; i <= 4; i++)
+                {
+                    clock.Advance(TimeSpan.FromMinutes(1));
+                    var rolled = Path.Combine(folder, $"p4flow_{i:000}.jsonl");
+                    await File.WriteAllTextAsync(rolled, $"{{\"n\":{i}}}\n");
+                    archive.OnFileDeleting(rolled);
+                    Assert.False(File.Exists(rolled), "moved out of the sink's way at once");
+                }
+                await Eventually.Until(() => Task.FromResult(archive.Archived), n => n == 5, TimeSpan.FromSeconds(30), "every rolled file to be compressed");
+            }
+            // Three kept, newest first: 2, 3 and 4; the leftover and 1 went past the count.
+            Assert.Equal(["{\"n\":2}", "{\"n\":3}", "{\"n\":4}"], ArchivedLines(folder, "p4flow"));
+
+            // Two days on, the next roll also removes what is older than log_archive_max_days.
+            foreach (var old in Directory.GetFiles(folder, "*.gz")) File.SetLastWriteTimeUtc(old, clock.GetUtcNow().UtcDateTime.AddDays(-3));
+            using (var archive = new LogArchive("logs/p4flow.jsonl", folder, maxFiles: 3, maxAge: TimeSpan.FromDays(2), clock))
+            {
+                var rolled = Path.Combine(folder, "p4flow_005.jsonl");
+                await File.WriteAllTextAsync(rolled, "{\"n\":5}\n");
+                archive.OnFileDeleting(rolled);
+            }
+            Assert.Equal(["{\"n\":5}"], ArchivedLines(folder, "p4flow"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The lines of one log's compressed archives, oldest archive first.</summary>
+    private static List<string> ArchivedLines(string folder, string log) =>
+        Directory.GetFiles(folder, log + ".*.gz").Order(StringComparer.Ordinal).SelectMany(file =>
+        {
+            using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(file), System.IO.Compression.CompressionMode.Decompress);
+            using var reader = new StreamReader(gzip);
+            return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }).ToList();
 
     [LoggerMessage(1, LogLevel.Information, "Not a command")]
     private static partial void LogOrdinary(ILogger logger);

@@ -11,6 +11,7 @@ public sealed class ObservabilityFactory(IReadOnlyDictionary<string, string>? se
     public int MetricsPort { get; } = settings?.TryGetValue("monitoring:metrics_port", out var port) == true ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : Loopback.FreePort();
     public string LogFile => Path.Combine(LogsDir, "p4flow.jsonl");
     public string CommandsLog => Path.Combine(LogsDir, "commands.jsonl");
+    public string ArchiveDir => Path.Combine(LogsDir, "archive");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -20,6 +21,7 @@ public sealed class ObservabilityFactory(IReadOnlyDictionary<string, string>? se
         builder.UseSetting("monitoring:metrics_port", MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("monitoring:log_file", LogFile);
         builder.UseSetting("monitoring:commands_log", CommandsLog);
+        builder.UseSetting("monitoring:log_archive_dir", ArchiveDir);
         TestCredentials.Use(builder, LogsDir);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
     }
