@@ -7,14 +7,27 @@ using static P4Flow.Cli.Commands.CommandExtensions;
 
 namespace P4Flow.Cli.Commands;
 
-/// <summary>`agents list` and `workflows list|export|import|publish`.</summary>
+/// <summary>`agents list|drain|undrain` and `workflows list|export|import|publish`.</summary>
 internal static class CatalogCommands
 {
     public static Command Agents(CliContext context)
     {
         var list = new Command("list", "The agents the orchestrator knows: state, load, circuit (admin role)")
             .Shows(context, _ => "/api/agents", JobTables.Agents);
-        return new Command("agents", "The build hosts that run commands").With(list);
+        var name = new Argument<string>("agent") { Description = "The agent's id" };
+        Command Drain(string verb, string path, string description) => new Command(verb, description).With(name).Runs(context, async (result, ct) =>
+        {
+            using var api = context.Api();
+            var agent = await api.PostAsync($"/api/agents/{Segment(result.GetRequiredValue(name))}/{path}", null, ct).ConfigureAwait(false);
+            if (result.GetValue(Json)) context.WriteJson(agent);
+            else context.Console.WriteLine(agent["draining"]?.GetValue<bool>() == true
+                ? $"{agent["id"]} drains: no new jobs; {agent["jobs"]} job(s) on it run to their end."
+                : $"{agent["id"]} takes new jobs again.");
+            return ExitCodes.Ok;
+        });
+        return new Command("agents", "The build hosts that run commands").With(list,
+            Drain("drain", "drain", "Give an agent no new jobs and let its current ones finish (admin role)"),
+            Drain("undrain", "undrain", "Let a drained agent take new jobs again (admin role)"));
     }
 
     public static Command Workflows(CliContext context)

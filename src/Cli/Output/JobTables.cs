@@ -61,7 +61,8 @@ internal static class JobTables
         var table = new Table().Border(TableBorder.Simple).AddColumns("AGENT", "STATE", "HOST", "LOAD", "JOBS", "CIRCUIT", "CONNECTED", "VERSION");
         foreach (var agent in agents.AsArray())
         {
-            table.AddRow(Cells(agent?["id"], agent?["state"], agent?["hostname"], $"{agent?["load"]}/{agent?["maxConcurrent"]}", agent?["jobs"], agent?["circuit"],
+            var state = agent?["draining"]?.GetValue<bool>() == true ? $"{agent?["state"]} (draining)" : agent?["state"]?.ToString();
+            table.AddRow(Cells(agent?["id"], state, agent?["hostname"], $"{agent?["load"]}/{agent?["maxConcurrent"]}", agent?["jobs"], agent?["circuit"],
                 CliContext.Time(agent?["connectedSince"]), agent?["agentVersion"]));
         }
         console.Write(table);

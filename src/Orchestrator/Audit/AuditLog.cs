@@ -63,6 +63,9 @@ public sealed class AuditLog : IDisposable
     public const string AgentRejected = "AGENT_REJECTED";
     public const string AgentDisconnected = "AGENT_DISCONNECTED";
     public const string AgentEvicted = "AGENT_EVICTED";
+    /// <summary>An admin drained an agent (no new jobs) or took it back into placement.</summary>
+    public const string AgentDrained = "AGENT_DRAINED";
+    public const string AgentUndrained = "AGENT_UNDRAINED";
     public const string CommandRefused = "COMMAND_REFUSED";
     public const string LoginFailed = "LOGIN_FAILED";
     public const string KeyCreated = "KEY_CREATED";

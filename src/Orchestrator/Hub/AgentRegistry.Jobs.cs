@@ -12,8 +12,8 @@ public sealed partial class AgentRegistry
     }
 
     /// <summary>
-    /// Gives the job the healthy agent with the lowest load that meets its requirements and whose circuit is not
-    /// open; null when none does.
+    /// Gives the job the healthy agent with the lowest load that meets its requirements, whose circuit is not open
+    /// and that is not draining; null when none does.
     /// </summary>
     public string? TryAssign(string jobId, AgentRequirements requirements)
     {
@@ -22,7 +22,7 @@ public sealed partial class AgentRegistry
         {
             if (_jobAgents.TryGetValue(jobId, out var assigned)) return assigned;
             var best = _agents.Values
-                .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a) && _circuits?.Admits(a.Id) != false)
+                .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a) && _circuits?.Admits(a.Id) != false && !_journal.Draining.Contains(a.Id))
                 .OrderBy(a => a.ActiveJobs + a.InFlight.Count + a.Unsent.Count)
                 .ThenBy(a => a.Load)
                 .ThenBy(a => a.LastActive)
@@ -33,6 +33,22 @@ public sealed partial class AgentRegistry
             _journal.Assigned(jobId, best.Id);
             HubLog.JobAssigned(_logger, jobId, best.Id);
             return best.Id;
+        }
+    }
+
+    /// <summary>
+    /// Drains an agent (no new job goes to it; the jobs it has run to their end) or takes it back into placement;
+    /// kept in the journal, so a restart keeps it drained. False when no agent of that id is known.
+    /// </summary>
+    public bool SetDraining(string agentId, bool draining)
+    {
+        lock (_lock)
+        {
+            if (!_agents.ContainsKey(agentId)) return false;
+            if (_journal.Draining.Contains(agentId) != draining) _journal.Drain(agentId, draining);
+            // Jobs waiting in WAITING_FOR_AGENT look again: an undrained agent may be theirs.
+            SignalLocked();
+            return true;
         }
     }
 

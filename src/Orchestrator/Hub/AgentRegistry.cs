@@ -258,7 +258,7 @@ public sealed partial class AgentRegistry
         return new AgentView(
             a.Id, a.State.ToString().ToUpperInvariant(), a.Hostname, a.Address, a.Capabilities, a.Labels, a.Load, a.MaxConcurrent,
             a.Session is null ? null : a.ConnectedSince, a.LastActive, a.CommandsSent, a.BytesSent + (a.Session?.BytesSent ?? 0), a.BytesReceived,
-            a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion, circuit, until);
+            a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion, circuit, until, _journal.Draining.Contains(a.Id));
     }
 
     private AgentRecord Record(string agentId)

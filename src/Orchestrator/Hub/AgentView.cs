@@ -22,4 +22,6 @@ public sealed record AgentView(
     string ProtocolVersion,
     /// <summary>closed, open (no new job until CircuitOpenUntil) or half-open (agents.circuit_breaker).</summary>
     string Circuit = AgentCircuitBreakers.Closed,
-    DateTimeOffset? CircuitOpenUntil = null);
+    DateTimeOffset? CircuitOpenUntil = null,
+    /// <summary>An admin drained it: no new job goes to it; the jobs it has run to their end.</summary>
+    bool Draining = false);

@@ -14,7 +14,7 @@ public sealed record JournaledCommand(string AgentId, string JobId, string Finge
 
 /// <summary>
 /// data/hub/journal.jsonl: the hub's memory across restarts. A line per command sent, per result received, per job
-/// assigned to or released from an agent. Read at start (a restarted hub still knows which commands are out and
+/// assigned to or released from an agent, per agent drained or undrained. Read at start (a restarted hub still knows which commands are out and
 /// numbers new ones above them), rewritten short when it grows. Flushed per line; not fsynced. Lines are written
 /// straight from their fields (every command passes here) and parsed back only when the journal is read.
 /// </summary>
@@ -27,6 +27,7 @@ public sealed class HubJournal : IDisposable
     /// <summary>The "sent" lines of commands still out, as written.</summary>
     private readonly Dictionary<(string Agent, long Id), string> _inFlight = [];
     private readonly Dictionary<string, string> _assignments = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _draining = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _json;
     private FileStream _file;
@@ -57,6 +58,9 @@ public sealed class HubJournal : IDisposable
 
     public IReadOnlyDictionary<string, long> Counters => _counters;
     public IReadOnlyDictionary<string, string> Assignments => _assignments;
+
+    /// <summary>Agents an admin drained: they get no new job until undrained, across restarts too.</summary>
+    public IReadOnlySet<string> Draining => _draining;
 
     public IReadOnlyList<JournaledCommand> InFlight() => [.. _inFlight.Values.Select(line => JsonNode.Parse(line)!.AsObject()).Select(e => new JournaledCommand(
         e["agent"]!.GetValue<string>(), e["job"]!.GetValue<string>(), e["fp"]!.GetValue<string>(), CommandOf(e)))];
@@ -110,6 +114,16 @@ public sealed class HubJournal : IDisposable
         json.WriteString("t", "release");
         json.WriteString("job", jobId);
     }, _ => _assignments.Remove(jobId));
+
+    public void Drain(string agentId, bool draining) => Append(json =>
+    {
+        json.WriteString("t", draining ? "drain" : "undrain");
+        json.WriteString("agent", agentId);
+    }, _ =>
+    {
+        if (draining) _draining.Add(agentId);
+        else _draining.Remove(agentId);
+    });
 
     public void Dispose()
     {
@@ -168,6 +182,12 @@ public sealed class HubJournal : IDisposable
             case "release":
                 _assignments.Remove(entry["job"]!.GetValue<string>());
                 break;
+            case "drain":
+                _draining.Add(entry["agent"]!.GetValue<string>());
+                break;
+            case "undrain":
+                _draining.Remove(entry["agent"]!.GetValue<string>());
+                break;
             case "counter":
                 var who = entry["agent"]!.GetValue<string>();
                 _counters[who] = Math.Max(_counters.GetValueOrDefault(who), entry["last"]!.GetValue<long>());
@@ -187,6 +207,7 @@ public sealed class HubJournal : IDisposable
             foreach (var (agent, last) in _counters) writer.Write(new JsonObject { ["t"] = "counter", ["agent"] = agent, ["last"] = last }.ToJsonString() + "\n");
             foreach (var (job, agent) in _assignments) writer.Write(new JsonObject { ["t"] = "assign", ["job"] = job, ["agent"] = agent }.ToJsonString() + "\n");
             foreach (var line in _inFlight.Values) writer.Write(line + "\n");
+            foreach (var agent in _draining) writer.Write(new JsonObject { ["t"] = "drain", ["agent"] = agent }.ToJsonString() + "\n");
         }
         File.Move(temp, _path, overwrite: true);
         _lines = 0;
