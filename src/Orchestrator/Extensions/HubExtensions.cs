@@ -79,6 +79,7 @@ public static class HubExtensions
         services.AddSingleton<HubJournal>();
         services.AddSingleton<AgentCircuitBreakers>();
         services.AddSingleton<AgentRegistry>();
+        services.AddSingleton<AgentDrain>();
         services.AddSingleton<JobFolderReconciler>();
         services.AddSingleton<HubTls>();
         services.AddHostedService<AgentHealthMonitor>();

@@ -9,7 +9,7 @@ namespace P4Flow.Orchestrator.Observability;
 /// Follows the agent pool: keeps the agent gauges current, counts refusals by reason, and tells the Studio's
 /// Agents page when anything changes. One reader of the registry's change signal instead of one per consumer.
 /// </summary>
-internal sealed class HubObservation(AgentRegistry registry, AuditLog audit, P4FlowMetrics metrics) : BackgroundService, IAgentDirectory
+internal sealed class HubObservation(AgentRegistry registry, AuditLog audit, P4FlowMetrics metrics, AgentDrain drain) : BackgroundService, IAgentDirectory
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
 
@@ -17,6 +17,9 @@ internal sealed class HubObservation(AgentRegistry registry, AuditLog audit, P4F
 
     public Task<IReadOnlyList<AgentInfo>> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<AgentInfo>>([.. registry.Snapshot().Select(ToInfo)]);
+
+    public Task<AgentInfo> SetDrainingAsync(string agentId, bool draining, string? user, CancellationToken cancellationToken) =>
+        Task.FromResult(ToInfo(drain.Set(agentId, draining, user)));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,5 +77,6 @@ internal sealed class HubObservation(AgentRegistry registry, AuditLog audit, P4F
         agent.ConnectedSince,
         agent.LastActive,
         agent.Hostname,
-        agent.AgentVersion);
+        agent.AgentVersion,
+        Draining: agent.Draining);
 }

@@ -11,6 +11,9 @@ public interface IAgentDirectory
 
     /// <summary>Raised (on any thread) when an agent connects, disconnects or changes state, health or load.</summary>
     event EventHandler? Changed;
+
+    /// <summary>Drains an agent (no new jobs; its jobs run to their end) or takes it back, as <paramref name="user"/>.</summary>
+    Task<AgentInfo> SetDrainingAsync(string agentId, bool draining, string? user, CancellationToken cancellationToken);
 }
 
 /// <summary>One agent as the Studio shows it.</summary>
@@ -30,7 +33,8 @@ public sealed record AgentInfo(
     DateTimeOffset? LastActive,
     string? Host = null,
     string? Version = null,
-    IReadOnlyList<string>? RunningJobs = null);
+    IReadOnlyList<string>? RunningJobs = null,
+    bool Draining = false);
 
 /// <summary>No agents: the directory until the hub registers its own.</summary>
 public sealed class EmptyAgentDirectory : IAgentDirectory
@@ -42,4 +46,7 @@ public sealed class EmptyAgentDirectory : IAgentDirectory
         add { }
         remove { }
     }
+
+    public Task<AgentInfo> SetDrainingAsync(string agentId, bool draining, string? user, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"Agent {agentId} is not known: this orchestrator has no agent hub.");
 }

@@ -34,6 +34,7 @@ public sealed class LiveBootstrapTests(AgentHostFixture host)
             {
                 await EnrolFromDialogAsync(page, name);
                 await SeeHealthyAsync(page, name);
+                await DrainAndUndrainAsync(page, name);
                 await RemoveAsync(page, name, agentBase);
             });
         }
@@ -102,6 +103,23 @@ public sealed class LiveBootstrapTests(AgentHostFixture host)
         Assert.Equal("admin", attempt["user"]!.GetValue<string>()); // the signed-in Studio user, not a key or "studio"
         Assert.Equal("127.0.0.1", attempt["target_host"]!.GetValue<string>());
         Assert.Matches("^sha256:[0-9a-f]{64}$", attempt["ssh_command_hash"]!.GetValue<string>());
+    }
+
+    /// <summary>Drain from the agent's row (no new jobs), then undrain; the hub and the audit log agree with the page.</summary>
+    private async Task DrainAndUndrainAsync(IPage page, string name)
+    {
+        var row = page.Locator($"tr[data-agent='{name}']");
+        await row.Locator("[data-action='drain']").ClickAsync();
+        await Assertions.Expect(row.Locator("[data-agent-draining]")).ToHaveTextAsync("draining");
+        Assert.True((await AgentAsync(name))!["draining"]!.GetValue<bool>());
+        await row.Locator("[data-action='undrain']").ClickAsync();
+        await Assertions.Expect(row.Locator("[data-action='drain']")).ToBeVisibleAsync();
+        Assert.False((await AgentAsync(name))!["draining"]!.GetValue<bool>());
+        var drains = (await File.ReadAllLinesAsync(Path.Combine(host.Orchestrator.Home, "logs", "audit.jsonl")))
+            .Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!)
+            .Where(e => e["agent_id"]?.GetValue<string>() == name && e["event_type"]!.GetValue<string>() is "AGENT_DRAINED" or "AGENT_UNDRAINED").ToList();
+        Assert.Equal(["AGENT_DRAINED", "AGENT_UNDRAINED"], drains.Select(e => e["event_type"]!.GetValue<string>()));
+        Assert.All(drains, e => Assert.Equal("admin", e["user"]!.GetValue<string>()));
     }
 
     private async Task RemoveAsync(IPage page, string name, string agentBase)

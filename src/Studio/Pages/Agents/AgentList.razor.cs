@@ -12,11 +12,34 @@ public partial class AgentList : IDisposable
 
     // Set after the first interactive render only: a prerendered page is not listening yet and drops clicks.
     private bool _ready;
+    private bool _busy;
+    private string? _error;
 
     [Inject] private IAgentDirectory Directory { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
+    [Inject] private StudioActions Actions { get; set; } = null!;
 
     private Task AddAgentAsync() => AddAgentDialog.ShowAsync(Dialogs);
+
+    /// <summary>Drain (no new jobs, current ones finish) or undrain; the list updates from the directory's change.</summary>
+    private async Task SetDrainingAsync(string agentId, bool draining)
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            await Directory.SetDrainingAsync(agentId, draining, await Actions.UserNameAsync(), CancellationToken.None);
+            _agents = await Directory.ListAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is P4Flow.Workflows.State.WorkflowNotFoundException or InvalidOperationException)
+        {
+            _error = ex.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
 
     protected override async Task OnInitializedAsync()
     {
