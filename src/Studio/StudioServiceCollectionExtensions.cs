@@ -21,6 +21,7 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<IWorkflowObserver>(sp => sp.GetRequiredService<JobEvents>());
         services.TryAddSingleton<IAgentDirectory, EmptyAgentDirectory>();
         services.TryAddSingleton<IAgentEnrolment, UnavailableAgentEnrolment>();
+        services.TryAddSingleton<IOperationsControl, NoOperationsControl>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<StudioActions>();
         return services;

@@ -66,6 +66,9 @@ public sealed class AuditLog : IDisposable
     /// <summary>An admin drained an agent (no new jobs) or took it back into placement.</summary>
     public const string AgentDrained = "AGENT_DRAINED";
     public const string AgentUndrained = "AGENT_UNDRAINED";
+    /// <summary>An admin paused every command (POST /api/admin/pause) or resumed.</summary>
+    public const string OperationsPaused = "OPERATIONS_PAUSED";
+    public const string OperationsResumed = "OPERATIONS_RESUMED";
     public const string CommandRefused = "COMMAND_REFUSED";
     public const string LoginFailed = "LOGIN_FAILED";
     public const string KeyCreated = "KEY_CREATED";

@@ -52,6 +52,7 @@ public static class ApiExtensions
         app.MapJobEndpoints();
         app.MapConflictEndpoints();
         app.MapNotificationEndpoints();
+        Operations.OperatorEndpoints.MapOperatorEndpoints(app);
         return app;
     }
 }

@@ -33,6 +33,21 @@ public static class HubExtensions
         services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher>(sp => ActivatorUtilities.CreateInstance<ObservedCommandDispatcher>(sp, sp.GetRequiredService<TRunner>())));
     }
 
+    /// <summary>The operator's pause in front of whatever runs commands: one gate for agents and the local runner alike.</summary>
+    private static void GateCommands(IServiceCollection services)
+    {
+        services.TryAddSingleton<Operations.OperatorPause>();
+        services.TryAddSingleton<P4Flow.Studio.Services.IOperationsControl>(sp => sp.GetRequiredService<Operations.OperatorPause>());
+        var runner = services.Last(d => d.ServiceType == typeof(ICommandDispatcher));
+        services.Remove(runner);
+        services.AddSingleton<ICommandDispatcher>(sp => new Operations.PausableCommandDispatcher(Create(sp, runner), sp.GetRequiredService<Operations.OperatorPause>()));
+    }
+
+    private static ICommandDispatcher Create(IServiceProvider sp, ServiceDescriptor descriptor) => (ICommandDispatcher)(
+        descriptor.ImplementationInstance
+        ?? descriptor.ImplementationFactory?.Invoke(sp)
+        ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
+
     private static bool Observed(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(P4FlowMetrics));
 
     public static IHostApplicationBuilder AddAgentHub(this IHostApplicationBuilder builder, bool demo = false)
@@ -50,6 +65,7 @@ public static class HubExtensions
             services.AddOptions<LocalRunnerOptions>().Configure<IOptions<PerforceOptions>>((local, p4) => local.WorkspaceRoot = p4.Value.WorkspaceRoot);
             services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher, LocalCommandRunner>());
             ObserveCommands<LocalCommandRunner>(services);
+            GateCommands(services);
             return builder;
         }
 
@@ -87,6 +103,7 @@ public static class HubExtensions
         services.AddSingleton<IWorkflowObserver, HubJobObserver>();
         services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher, AgentCommandDispatcher>());
         ObserveCommands<AgentCommandDispatcher>(services);
+        GateCommands(services);
         if (Observed(services))
         {
             services.AddSingleton<HubObservation>();

@@ -35,6 +35,7 @@ public sealed class LiveBootstrapTests(AgentHostFixture host)
                 await EnrolFromDialogAsync(page, name);
                 await SeeHealthyAsync(page, name);
                 await DrainAndUndrainAsync(page, name);
+                await PauseAndResumeAsync(page);
                 await RemoveAsync(page, name, agentBase);
             });
         }
@@ -120,6 +121,28 @@ public sealed class LiveBootstrapTests(AgentHostFixture host)
             .Where(e => e["agent_id"]?.GetValue<string>() == name && e["event_type"]!.GetValue<string>() is "AGENT_DRAINED" or "AGENT_UNDRAINED").ToList();
         Assert.Equal(["AGENT_DRAINED", "AGENT_UNDRAINED"], drains.Select(e => e["event_type"]!.GetValue<string>()));
         Assert.All(drains, e => Assert.Equal("admin", e["user"]!.GetValue<string>()));
+    }
+
+    /// <summary>Pause all from the Agents page: every page says so (another tab too) until an admin resumes from the banner.</summary>
+    private async Task PauseAndResumeAsync(IPage page)
+    {
+        await page.Locator("[data-action='pause-all']").ClickAsync();
+        var banner = page.Locator("[data-paused]");
+        await Assertions.Expect(banner).ToContainTextAsync("no command goes to an agent or a Perforce server");
+        await Assertions.Expect(banner).ToContainTextAsync("by admin (paused from the Studio's Agents page)");
+        var state = await host.Orchestrator.GetJsonAsync("/api/admin/pause");
+        Assert.True(state["paused"]!.GetValue<bool>());
+        Assert.Equal("admin", state["by"]!.GetValue<string>());
+
+        var other = await host.NewPageAsync();
+        await other.OpenAsync("/jobs", "jobs");
+        await Assertions.Expect(other.Locator("[data-paused]")).ToBeVisibleAsync();
+        await other.Locator("[data-action='resume-all']").ClickAsync();
+        await Assertions.Expect(other.Locator("[data-paused]")).ToHaveCountAsync(0);
+        // The first page hears of it live, and offers to pause again.
+        await Assertions.Expect(banner).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-action='pause-all']")).ToBeVisibleAsync();
+        Assert.False((await host.Orchestrator.GetJsonAsync("/api/admin/pause"))["paused"]!.GetValue<bool>());
     }
 
     private async Task RemoveAsync(IPage page, string name, string agentBase)

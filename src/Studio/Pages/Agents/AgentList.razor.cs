@@ -18,8 +18,24 @@ public partial class AgentList : IDisposable
     [Inject] private IAgentDirectory Directory { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private StudioActions Actions { get; set; } = null!;
+    [Inject] private IOperationsControl Operations { get; set; } = null!;
+
+    private bool _paused;
 
     private Task AddAgentAsync() => AddAgentDialog.ShowAsync(Dialogs);
+
+    /// <summary>The operator's pause: the banner on every page says so and resumes.</summary>
+    private async Task PauseAllAsync()
+    {
+        try
+        {
+            _paused = Operations.Pause(await Actions.UserNameAsync(), "paused from the Studio's Agents page").Paused;
+        }
+        catch (InvalidOperationException ex)
+        {
+            _error = ex.Message;
+        }
+    }
 
     /// <summary>Drain (no new jobs, current ones finish) or undrain; the list updates from the directory's change.</summary>
     private async Task SetDrainingAsync(string agentId, bool draining)
@@ -43,6 +59,8 @@ public partial class AgentList : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        _paused = Operations.Current.Paused;
+        Operations.Changed += OnPauseChanged;
         Directory.Changed += OnChanged;
         _agents = await Directory.ListAsync(CancellationToken.None);
     }
@@ -62,8 +80,15 @@ public partial class AgentList : IDisposable
         StateHasChanged();
     });
 
+    private void OnPauseChanged(object? sender, EventArgs e) => _ = InvokeAsync(() =>
+    {
+        _paused = Operations.Current.Paused;
+        StateHasChanged();
+    });
+
     public void Dispose()
     {
+        Operations.Changed -= OnPauseChanged;
         Directory.Changed -= OnChanged;
         GC.SuppressFinalize(this);
     }
