@@ -37,6 +37,7 @@ namespace P4Flow.Cli
             root.Subcommands.Add(JobCommands.Jobs(context));
             root.Subcommands.Add(CatalogCommands.Agents(context));
             root.Subcommands.Add(CatalogCommands.Workflows(context));
+            root.Subcommands.Add(CatalogCommands.Admin(context));
             foreach (var command in LoginCommands.Create(context)) root.Subcommands.Add(command);
             root.Subcommands.Add(CompletionCommand.Create(context));
             if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: HelpAction help } helpOption)

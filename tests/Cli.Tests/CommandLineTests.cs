@@ -122,6 +122,24 @@ public sealed class CommandLineTests(OrchestratorFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Admin_PauseStatusResume_SaysWhoAndWhy()
+    {
+        await LoginWithKeyAsync();
+        try
+        {
+            await _cli.CheckedAsync("admin", "pause", "--reason", "patching the server");
+            var status = await _cli.CheckedAsync("admin", "status");
+            Assert.Contains("by bootstrap-admin (patching the server); 0 command(s) waiting.", status.Stdout, StringComparison.Ordinal);
+            Assert.True(JsonNode.Parse((await _cli.CheckedAsync("admin", "status", "--json")).Stdout)!["paused"]!.GetValue<bool>());
+        }
+        finally
+        {
+            await _cli.CheckedAsync("admin", "resume");
+        }
+        Assert.Contains("Not paused", (await _cli.CheckedAsync("admin", "status")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unreachable_AndCompletion_SayWhatHappened()
     {
         var nobody = await _cli.WithAsync(null, new Dictionary<string, string> { ["P4FLOW_SERVER"] = $"http://127.0.0.1:{Loopback.FreePort()}", ["P4FLOW_API_KEY"] = "x" }, "jobs", "list");

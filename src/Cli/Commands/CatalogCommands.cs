@@ -30,6 +30,37 @@ internal static class CatalogCommands
             Drain("undrain", "undrain", "Let a drained agent take new jobs again (admin role)"));
     }
 
+    /// <summary>`admin pause|resume|status`: the operator's pause of every command.</summary>
+    public static Command Admin(CliContext context)
+    {
+        var reason = new Option<string>("--reason") { Description = "Why, shown on every Studio page and in the audit log" };
+        Command Switch(string verb, string description, Func<ParseResult, JsonNode?> body) => new Command(verb, description).Runs(context, async (result, ct) =>
+        {
+            using var api = context.Api();
+            var state = await api.PostAsync($"/api/admin/{verb}", body(result), ct).ConfigureAwait(false);
+            Print(context, result, state);
+            return ExitCodes.Ok;
+        });
+        var status = new Command("status", "Whether commands are paused, by whom, and how many wait").Runs(context, async (result, ct) =>
+        {
+            using var api = context.Api();
+            Print(context, result, await api.GetAsync("/api/admin/pause", ct).ConfigureAwait(false));
+            return ExitCodes.Ok;
+        });
+        return new Command("admin", "Operator controls (admin role)").With(
+            Switch("pause", "Pause everything: no command goes to an agent or a server; jobs wait before their next one", r => r.GetValue(reason) is { } why ? new JsonObject { ["reason"] = why } : null).With(reason),
+            Switch("resume", "Resume after a pause: the waiting jobs go on", _ => null),
+            status);
+    }
+
+    private static void Print(CliContext context, ParseResult result, JsonNode state)
+    {
+        if (result.GetValue(Json)) context.WriteJson(state);
+        else if (state["paused"]?.GetValue<bool>() == true)
+            context.Console.WriteLine($"Paused since {CliContext.Time(state["since"])} by {state["by"]}{(state["reason"] is { } r ? $" ({r})" : "")}; {state["waiting"]} command(s) waiting.");
+        else context.Console.WriteLine("Not paused: commands go to agents and servers.");
+    }
+
     public static Command Workflows(CliContext context)
     {
         var id = new Argument<string>("workflow") { Description = "The workflow's id" };
