@@ -9,7 +9,11 @@ using P4Flow.Workflows.State;
 namespace P4Flow.Activities.Perforce;
 
 /// <summary>Where a p4 command goes: which server, in which client workspace, for which job's folder and agent.</summary>
-public sealed record P4Target(P4Server Server, string Client, string JobId);
+public sealed record P4Target(P4Server Server, string Client, string JobId)
+{
+    /// <summary>The job's stage budget its commands share (null: each command gets the stage's timeout alone).</summary>
+    public StageBudget? Budget { get; init; }
+}
 
 /// <summary>
 /// Builds and sends the p4 commands of one job: always tagged JSON output, always the job's own workspace, on the
@@ -22,8 +26,11 @@ public sealed class P4Client(
     IOptions<PerforceOptions> options,
     P4CircuitBreakers breakers,
     P4Logins logins,
-    IEnumerable<IP4SecurityObserver> observers)
+    IEnumerable<IP4SecurityObserver> observers,
+    TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public const string ServerInput = "server";
     /// <summary>A raw P4PORT, taken only where perforce.allow_job_ports is on.</summary>
     public const string PortInput = "p4port";
@@ -55,7 +62,7 @@ public sealed class P4Client(
 
     /// <param name="waits">The job's door to a waiting stage while no agent can take the command (see <see cref="IJobWaits"/>).</param>
     public Task<P4Output> RunAsync(WorkflowInstance job, string? stage, IJobWaits waits, IEnumerable<string> command, string? stdin, CancellationToken cancellationToken) =>
-        RunAsync(TargetOf(job), stage, waits, [.. command], stdin, cancellationToken);
+        RunAsync(TargetOf(job) with { Budget = StageBudget.Of(job, stage, options.Value) }, stage, waits, [.. command], stdin, cancellationToken);
 
     public async Task<P4Output> RunAsync(P4Target target, string? stage, IJobWaits? waits, IReadOnlyList<string> command, string? stdin, CancellationToken cancellationToken)
     {
@@ -154,9 +161,14 @@ public sealed class P4Client(
             [CommandStateFile.Tickets] = CommandStateFile.For(CommandStateFile.Tickets, server.Name),
             [CommandStateFile.Trust] = CommandStateFile.For(CommandStateFile.Trust, server.Name),
         };
-        var request = new CommandRequest(target.JobId, stage, args, env, settings.TimeoutFor(stage), stdin, waits) { SecretStdin = secret };
+        var timeout = target.Budget?.Remaining(_clock) ?? settings.TimeoutFor(stage);
+        var request = new CommandRequest(target.JobId, stage, args, env, timeout, stdin, waits) { SecretStdin = secret };
         // The server's circuit breaker may refuse to send it: see P4CircuitBreakers.
-        return await breakers.RunAsync(port, async token => P4Output.Parse(await dispatcher.RunAsync(request, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+        var output = await breakers.RunAsync(port, async token => P4Output.Parse(await dispatcher.RunAsync(request, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+        // Stopped because the stage's budget ran out, not because this one command was slow: no retry can help.
+        if (output.Result.TimedOut && target.Budget is { } budget && _clock.GetUtcNow().UtcDateTime >= budget.At - TimeSpan.FromMilliseconds(500))
+            throw budget.Spent($"while `p4 {(command.Count > 0 ? command[0] : "")}` ran; it was stopped");
+        return output;
     }
 
     private void Observe(Action<IP4SecurityObserver> tell)

@@ -37,7 +37,8 @@ public abstract class JobActivity : Activity
 }
 
 /// <summary>What a job sends back to its activity.</summary>
-public sealed record JobResult(string? Outcome = Activity.DoneOutcome, JsonObject? Outputs = null, string? Error = null, string? ErrorClass = null)
+/// <param name="Retryable">False for a failure no retry can fix: its error class's retry policy is not applied.</param>
+public sealed record JobResult(string? Outcome = Activity.DoneOutcome, JsonObject? Outputs = null, string? Error = null, string? ErrorClass = null, bool Retryable = true)
 {
     public static JobResult Done(string outcome = Activity.DoneOutcome, JsonObject? outputs = null) => new(outcome, outputs);
 

@@ -69,7 +69,7 @@ public sealed partial class BackgroundActivityInvoker(
         catch (JobFailedException ex)
         {
             LogJobFailed(logger, ex, instanceId, bookmark.ActivityId);
-            result = JobResult.Failed(ex.Message, ex.ErrorClass);
+            result = JobResult.Failed(ex.Message, ex.ErrorClass) with { Retryable = ex.Retryable };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -89,7 +89,7 @@ public sealed partial class BackgroundActivityInvoker(
     /// <summary>The retry a failure earns by its error class's policy, or null.</summary>
     private ActivityRetry? Retry(WorkflowInstance instance, Bookmark bookmark, JobResult result, int retriesSoFar)
     {
-        if (result.Error is not { } error || result.ErrorClass is not { } errorClass
+        if (result.Error is not { } error || result.ErrorClass is not { } errorClass || !result.Retryable
             || !options.Value.JobRetries.TryGetValue(errorClass, out var policy) || retriesSoFar >= policy.Attempts) return null;
         var retry = new ActivityRetry(bookmark.ActivityId, errorClass, retriesSoFar + 1, policy.Attempts, policy.DelayBefore(retriesSoFar + 1), error);
         LogRetryScheduled(logger, instance.Id, retry.ActivityId, errorClass, retry.Retry, retry.Attempts, retry.Delay.TotalSeconds);

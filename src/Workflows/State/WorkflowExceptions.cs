@@ -25,7 +25,11 @@ public sealed class WorkflowInputException(IReadOnlyDictionary<string, string[]>
 /// A job's work could not be done for a reason outside the activity (its agent was lost, no agent could take it);
 /// the activity fails with <see cref="ErrorClass"/> instead of a generic error.
 /// </summary>
-public class JobFailedException(string message, string errorClass) : Exception(message)
+/// <param name="retryable">False when running it again cannot help (its stage's time budget is spent): the error
+/// class's retry policy is not applied.</param>
+public class JobFailedException(string message, string errorClass, bool retryable = true) : Exception(message)
 {
     public string ErrorClass { get; } = errorClass;
+
+    public bool Retryable { get; } = retryable;
 }
