@@ -61,8 +61,9 @@ public sealed class P4Client(
     public P4Target TargetOf(WorkflowInstance job) => new(ServerOf(job), options.Value.ClientFor(job.Id), job.Id);
 
     /// <param name="waits">The job's door to a waiting stage while no agent can take the command (see <see cref="IJobWaits"/>).</param>
-    public Task<P4Output> RunAsync(WorkflowInstance job, string? stage, IJobWaits waits, IEnumerable<string> command, string? stdin, CancellationToken cancellationToken) =>
-        RunAsync(TargetOf(job) with { Budget = StageBudget.Of(job, stage, options.Value) }, stage, waits, [.. command], stdin, cancellationToken);
+    /// <param name="budget">The activity's own budget for its stage, in seconds, over perforce.stage_timeouts.</param>
+    public Task<P4Output> RunAsync(WorkflowInstance job, string? stage, IJobWaits waits, IEnumerable<string> command, string? stdin, CancellationToken cancellationToken, int? budget = null) =>
+        RunAsync(TargetOf(job) with { Budget = StageBudget.Of(job, stage, options.Value, budget) }, stage, waits, [.. command], stdin, cancellationToken);
 
     public async Task<P4Output> RunAsync(P4Target target, string? stage, IJobWaits? waits, IReadOnlyList<string> command, string? stdin, CancellationToken cancellationToken)
     {

@@ -13,13 +13,18 @@ namespace P4Flow.Activities.Perforce;
 public sealed record StageBudget(string Stage, int Seconds, DateTime At)
 {
     /// <summary>The budget of the stage the job is in now, or null when that stage has none (or it is not <paramref name="stage"/>).</summary>
-    public static StageBudget? Of(WorkflowInstance job, string? stage, PerforceOptions options)
+    /// <param name="own">The activity's own budget (its `budget` input), over the configured one.</param>
+    public static StageBudget? Of(WorkflowInstance job, string? stage, PerforceOptions options, int? own = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(options);
-        if (stage is null || job.CurrentStage != stage || !options.StageTimeouts.TryGetValue(stage, out var seconds)) return null;
+        if (stage is null || job.CurrentStage != stage) return null;
+        if (own is not { } seconds && !options.StageTimeouts.TryGetValue(stage, out seconds)) return null;
         var entered = job.StageHistory.LastOrDefault(h => h.Stage == stage)?.EnteredAt;
-        return entered is null ? null : new StageBudget(stage, seconds, DateTime.SpecifyKind(entered.Value, DateTimeKind.Utc).AddSeconds(seconds));
+        return entered is null ? null : new StageBudget(stage, seconds, DateTime.SpecifyKind(entered.Value, DateTimeKind.Utc).AddSeconds(seconds))
+        {
+            Source = own is null ? $"perforce.stage_timeouts.{stage}" : "the activity's budget input",
+        };
     }
 
     /// <summary>The timeout for the stage's next command: what is left of the budget, at least a second.</summary>
@@ -32,6 +37,9 @@ public sealed record StageBudget(string Stage, int Seconds, DateTime At)
         return left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left;
     }
 
+    /// <summary>Where the budget was set, for the message: the activity's input, else the configuration.</summary>
+    public string Source { get; init; } = "";
+
     public JobFailedException Spent(string when) =>
-        new($"Stage {Stage} used up its budget of {Seconds} s (perforce.stage_timeouts.{Stage}) {when}.", P4ErrorClass.Timeout, retryable: false);
+        new($"Stage {Stage} used up its budget of {Seconds} s ({Source}) {when}.", P4ErrorClass.Timeout, retryable: false);
 }

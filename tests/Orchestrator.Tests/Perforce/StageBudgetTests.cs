@@ -44,4 +44,40 @@ public sealed class StageBudgetTests
         Assert.Contains(sync, c => c.Str("event") == "command_timeout" && c["duration_ms"]!.GetValue<double>() < 2000);
         Assert.Equal("one\n", await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
     }
+
+    [Fact]
+    public async Task Sync_ActivityBudgetInput_OverridesTheConfiguredBudget()
+    {
+        using var depot = await SimDepot.CreateWithChangeOnMainAsync("one\n", "one\ntwo\n");
+        await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "latency", ["milliseconds"] = 2000 });
+        // The configured SYNC budget (600 s) would let it through; the workflow's sync activity says 3 s.
+        var orchestrator = new PerforceOrchestrator(new Dictionary<string, string>());
+        await orchestrator.InitializeAsync();
+        try
+        {
+            var definition = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(OrchestratorProcess.WorkflowsDir, "p4-integrate.json")))!;
+            definition["definitionId"] = "p4-integrate-budget";
+            definition["isPublished"] = true;
+            var sync = definition["root"]!["activities"]!.AsArray().Single(a => a!.Str("id") == "sync")!;
+            sync["inputs"]!["budget"] = new JsonObject { ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = 3 } };
+            using (var import = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/import", definition))
+                Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+            using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate-budget/runs", new JsonObject
+            {
+                ["source"] = "//depot/main/...",
+                ["target"] = "//depot/rel/...",
+                ["p4port"] = depot.Root,
+            });
+            var jobId = (await start.ReadJsonAsync()).Str("jobId");
+
+            var job = await orchestrator.WaitForEndAsync(jobId);
+
+            Assert.Equal("TIMEOUT", job["fault"]!.Str("errorClass"));
+            Assert.Contains("Stage SYNC used up its budget of 3 s (the activity's budget input)", job["fault"]!.Str("message"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await orchestrator.DisposeAsync();
+        }
+    }
 }

@@ -10,11 +10,17 @@ public abstract class P4Activity : JobActivity
     /// <summary>The output naming the agent that ran the activity's last command (absent when they ran in the orchestrator).</summary>
     public const string AgentOutput = "agent";
 
+    /// <summary>The activity's own stage budget, over perforce.stage_timeouts (see <see cref="StageBudget"/>).</summary>
+    [Input(Description = "Seconds its stage may take in all, its commands and retries (see perforce.stage_timeouts, which it overrides); empty: the configured budget.")]
+    public Input<int> Budget { get; } = new();
+
     public sealed override async Task<JobResult> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var p4 = new Session(context, context.Services.GetRequiredService<P4Client>(), cancellationToken);
         try
         {
+            var budget = context.Get(Budget);
+            if (budget is < 0 or > 7 * 86400) throw new ActivityInputException(Budget.Name, $"Input '{Budget.Name}' must be between 1 and {7 * 86400} seconds (got {budget}).");
+            var p4 = new Session(context, context.Services.GetRequiredService<P4Client>(), budget > 0 ? budget : null, cancellationToken);
             var result = await RunAsync(context, p4).ConfigureAwait(false);
             if (p4.Agent is not { } agent) return result;
             // Which agent ran the job's commands stays with the job after the agent's assignment ends (the job's page shows it).
@@ -41,7 +47,7 @@ public abstract class P4Activity : JobActivity
         [.. files.Select(f => new System.Text.Json.Nodes.JsonObject { ["file"] = f.Path, ["action"] = f.Action, ["rev"] = f.Rev, ["fromFile"] = f.FromFile })];
 
     /// <summary>The job's p4 connection: its workspace, its stage's timeout.</summary>
-    protected sealed class Session(JobContext context, P4Client client, CancellationToken cancellationToken)
+    protected sealed class Session(JobContext context, P4Client client, int? budget, CancellationToken cancellationToken)
     {
         public string ClientName => client.Options.ClientFor(context.JobId);
         public string User => client.ServerOf(context.Instance).Options.User;
@@ -49,9 +55,9 @@ public abstract class P4Activity : JobActivity
         /// <summary>The agent that ran the last command, when one did.</summary>
         public string? Agent { get; private set; }
 
-        public Task<P4Output> RunAsync(params string[] command) => Seen(client.RunAsync(context.Instance, context.Stage, context.Waits, command, null, cancellationToken));
+        public Task<P4Output> RunAsync(params string[] command) => Seen(client.RunAsync(context.Instance, context.Stage, context.Waits, command, null, cancellationToken, budget));
 
-        public Task<P4Output> RunWithInputAsync(string stdin, params string[] command) => Seen(client.RunAsync(context.Instance, context.Stage, context.Waits, command, stdin, cancellationToken));
+        public Task<P4Output> RunWithInputAsync(string stdin, params string[] command) => Seen(client.RunAsync(context.Instance, context.Stage, context.Waits, command, stdin, cancellationToken, budget));
 
         private async Task<P4Output> Seen(Task<P4Output> running)
         {
