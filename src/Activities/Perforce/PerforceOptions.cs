@@ -40,7 +40,7 @@ public sealed class PerforceOptions
     [ConfigurationKeyName("client_prefix")]
     public string ClientPrefix { get; set; } = "p4flow-";
 
-    /// <summary>Seconds a command may run, by stage (the seed's stage timeouts); others get <see cref="DefaultTimeout"/>.</summary>
+    /// <summary>Seconds a whole stage may take, by stage (the seed's stage timeouts; see <see cref="StageBudget"/>); commands of other stages get <see cref="DefaultTimeout"/> each.</summary>
     [ConfigurationKeyName("stage_timeouts")]
     public Dictionary<string, int> StageTimeouts { get; } = new(StringComparer.Ordinal)
     {
@@ -60,6 +60,10 @@ public sealed class PerforceOptions
 
     [ConfigurationKeyName("default_timeout")]
     public int DefaultTimeout { get; set; } = 600;
+
+    /// <summary>Seconds a job may wait in NEEDS_RESOLVE for a person before it fails TIMEOUT; 0: as long as it takes.</summary>
+    [ConfigurationKeyName("needs_resolve_deadline")]
+    public int NeedsResolveDeadline { get; set; }
 
     [ConfigurationKeyName(P4CircuitBreakerOptions.Section)]
     public P4CircuitBreakerOptions CircuitBreaker { get; set; } = new();

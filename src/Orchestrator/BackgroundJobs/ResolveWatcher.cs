@@ -4,6 +4,7 @@ using P4Flow.Activities.Perforce.Servers;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Orchestrator.Observability;
+using P4Flow.Workflows.Runtime;
 using P4Flow.Workflows.State;
 using P4Flow.Workflows.Stores;
 
@@ -25,6 +26,8 @@ internal sealed partial class ResolveWatcher(
     P4FlowMetrics metrics,
     IOptions<StateManagementOptions> options,
     ILogger<ResolveWatcher> logger,
+    WorkflowRuntime runtime,
+    TimeProvider clock,
     AgentRegistry? agents = null)
 {
     public const string JobName = "resolve-watcher";
@@ -47,6 +50,7 @@ internal sealed partial class ResolveWatcher(
             var due = new List<WorkflowInstance>(waiting.Jobs.Count);
             foreach (var job in waiting.Jobs)
             {
+                if (await PastDeadlineAsync(job, cancellationToken).ConfigureAwait(false)) continue;
                 var looked = schedule.Quiet(job) && await LookAsync(job, listings, cancellationToken).ConfigureAwait(false);
                 if (looked) looks++;
                 if (schedule.Due(job, looked)) due.Add(job);
@@ -119,6 +123,33 @@ internal sealed partial class ResolveWatcher(
             return null;
         }
     }
+
+    /// <summary>
+    /// perforce.needs_resolve_deadline: a job nobody settled in time fails TIMEOUT (its cleanup then runs as for any
+    /// failed job). True when it did, or when it left the stage meanwhile.
+    /// </summary>
+    private async Task<bool> PastDeadlineAsync(WorkflowInstance job, CancellationToken cancellationToken)
+    {
+        var deadline = p4.Options.NeedsResolveDeadline;
+        if (deadline <= 0 || job.StageHistory.LastOrDefault(h => h.Stage == ResolveContinuation.Stage)?.EnteredAt is not { } entered) return false;
+        var parkedFor = clock.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(entered, DateTimeKind.Utc);
+        if (parkedFor < TimeSpan.FromSeconds(deadline)) return false;
+        try
+        {
+            await runtime.FailAsync(job.Id, ResolveContinuation.Stage, new FaultInfo(
+                $"NEEDS_RESOLVE waited {parkedFor.TotalSeconds:0} s, past its deadline of {deadline} s (perforce.needs_resolve_deadline), without its conflicts settled.",
+                null, Activities.Perforce.P4ErrorClass.Timeout), cancellationToken).ConfigureAwait(false);
+            LogDeadlinePassed(logger, job.Id, deadline);
+        }
+        catch (WorkflowConflictException)
+        {
+            // Moved on or ended meanwhile (a Continue, a cancel): nothing to fail.
+        }
+        return true;
+    }
+
+    [LoggerMessage(1321, LogLevel.Warning, "Job {JobId} failed: it waited in NEEDS_RESOLVE past its deadline of {Deadline} s")]
+    private static partial void LogDeadlinePassed(ILogger logger, string jobId, int deadline);
 
     private async Task CheckAsync(WorkflowInstance job, CancellationToken cancellationToken)
     {

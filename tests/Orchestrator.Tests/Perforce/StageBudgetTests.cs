@@ -80,4 +80,28 @@ public sealed class StageBudgetTests
             await orchestrator.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task NeedsResolve_NobodySettlesBeforeTheDeadline_FailsTimeoutAndIsCleanedUp()
+    {
+        using var depot = await SimDepot.CreateDemoAsync();
+        var orchestrator = new PerforceOrchestrator(new Dictionary<string, string> { ["P4FLOW_perforce__needs_resolve_deadline"] = "3" });
+        await orchestrator.InitializeAsync();
+        try
+        {
+            var jobId = await orchestrator.IntegrateAsync(depot);
+            await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("stage") == "NEEDS_RESOLVE" || j.Str("status") is "Finished" or "Faulted", "to park on the conflict");
+
+            var job = await orchestrator.WaitForEndAsync(jobId);
+
+            Assert.Equal("Faulted", job.Str("status"));
+            Assert.Equal("TIMEOUT", job["fault"]!.Str("errorClass"));
+            Assert.Contains("past its deadline of 3 s (perforce.needs_resolve_deadline), without its conflicts settled", job["fault"]!.Str("message"), StringComparison.Ordinal);
+            Assert.Equal("DONE", (await orchestrator.WaitForCleanupAsync(jobId))["cleanup"]!.Str("status"));
+        }
+        finally
+        {
+            await orchestrator.DisposeAsync();
+        }
+    }
 }
