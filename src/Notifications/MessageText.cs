@@ -33,9 +33,19 @@ public static class MessageText
             Topics.AgentCircuitOpen => ($"Agent {JobPayload.Text(p["agent"])}: circuit open", [$"Commands to agent {JobPayload.Text(p["agent"])} failed too often; P4Flow sends it none until the circuit closes again."]),
             Topics.ServerCircuitOpen => ($"Perforce server {JobPayload.Text(p["server"])}: circuit open", [$"Commands to Perforce server {JobPayload.Text(p["server"])} failed too often; jobs using it wait until it answers again."]),
             Topics.Alert => Alert(p),
+            Topics.Incident => ($"Incident {JobPayload.Text(p["playbook"])}: {JobPayload.Text(p["outcome"])}", Incident(p)),
             _ => ($"{message.Topic}{flow}", Job(p)),
         };
         return new RenderedMessage("[P4Flow] " + subject, string.Join("\n", lines) + "\n");
+    }
+
+    /// <summary>What the playbook saw, then each step it took.</summary>
+    private static List<string> Incident(JsonObject p)
+    {
+        var lines = new List<string> { JobPayload.Text(p["summary"]) ?? "", "" };
+        foreach (var step in p["steps"]?.AsArray() ?? [])
+            lines.Add($"- {JobPayload.Text(step?["step"])} ({JobPayload.Text(step?["outcome"])}): {JobPayload.Text(step?["detail"])}");
+        return lines;
     }
 
     private static List<string> NeedsResolve(JsonObject p, string first)

@@ -16,7 +16,9 @@ public static class Topics
     public const string ServerCircuitOpen = "server_circuit_open";
     /// <summary>An alert Prometheus fired (or resolved), received from Alertmanager.</summary>
     public const string Alert = "alert";
+    /// <summary>A recovery playbook handled something (the orchestrator's unclean stop, ...): what it saw and did.</summary>
+    public const string Incident = "incident";
 
     public static readonly IReadOnlyList<string> All =
-        [NeedsResolve, ContinueConflicts, Reminder, Failed, Completed, AgentLost, AgentCircuitOpen, ServerCircuitOpen, Alert];
+        [NeedsResolve, ContinueConflicts, Reminder, Failed, Completed, AgentLost, AgentCircuitOpen, ServerCircuitOpen, Alert, Incident];
 }

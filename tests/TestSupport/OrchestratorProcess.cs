@@ -75,6 +75,13 @@ public sealed class OrchestratorProcess : IAsyncDisposable
     /// <summary>Stops it the hard way, as a crash or power loss would.</summary>
     public Task KillAsync() => _process.KillAsync();
 
+    /// <summary>Stops it as systemd would: SIGTERM, then waits for it to exit by itself.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        using (var term = Process.Start("kill", ["-TERM", _process.Pid.ToString(CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+        await _process.WaitForExitAsync(timeout);
+    }
+
     public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     public async ValueTask DisposeAsync()

@@ -39,6 +39,18 @@ public sealed class StateManagementOptions
     [ConfigurationKeyName("sqlite_path")]
     public string SqlitePath { get; set; } = "data/p4flow.db";
 
+    /// <summary>Written at start, removed by a clean stop: found at a start, the last run crashed (MASTER_CRASH).</summary>
+    [ConfigurationKeyName("run_file")]
+    public string RunFile { get; set; } = "data/orchestrator.run";
+
+    /// <summary>What the recovery playbooks handled, one JSON object per line.</summary>
+    [ConfigurationKeyName("incidents_file")]
+    public string IncidentsFile { get; set; } = "data/incidents.jsonl";
+
+    /// <summary>The operator's pause of every command, kept across restarts.</summary>
+    [ConfigurationKeyName("pause_file")]
+    public string PauseFile { get; set; } = "data/operator-pause.json";
+
     /// <summary>Seconds between ResolveWatcher checks of jobs in NEEDS_RESOLVE.</summary>
     [ConfigurationKeyName("resolve_check_interval")]
     public int ResolveCheckInterval { get; set; } = 30;

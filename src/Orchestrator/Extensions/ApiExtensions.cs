@@ -53,6 +53,7 @@ public static class ApiExtensions
         app.MapConflictEndpoints();
         app.MapNotificationEndpoints();
         Operations.OperatorEndpoints.MapOperatorEndpoints(app);
+        Incidents.IncidentEndpoints.MapIncidentEndpoints(app);
         return app;
     }
 }

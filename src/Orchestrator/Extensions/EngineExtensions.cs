@@ -26,6 +26,9 @@ public static class EngineExtensions
 
         // Registered before the Hangfire server (AddBackgroundJobs) so the store is ready before the first background job runs.
         services.AddHostedService<EngineStartup>();
+        // After the engine's startup: the crash it reports has been recovered from by then.
+        services.AddSingleton<Incidents.IncidentLog>();
+        services.AddHostedService<Incidents.MasterCrashPlaybook>();
         return builder;
     }
 }

@@ -61,6 +61,7 @@ public sealed partial class P4FlowMetrics
         AgentsConnected = factory.CreateGauge("p4_agents_connected", "Agents connected to the hub.");
         Agents = factory.CreateGauge("p4_agents", "Agents known to the hub, by health state.", "state");
         HubRefusals = factory.CreateCounter("p4_hub_refusals_total", "Agent connections the hub refused, by reason.", "reason");
+        Incidents = factory.CreateCounter("p4_incidents_total", "Incidents a recovery playbook handled, by playbook and outcome.", "playbook", "outcome");
         CircuitOpen = factory.CreateGauge("p4_circuit_open", "1 while a Perforce server's circuit breaker is open (its commands fail at once), 0 once it closed.", "server");
         AgentCircuitOpen = factory.CreateGauge("p4_agent_circuit_open", "1 while an agent's circuit breaker is open (it gets no new job), 0 once it closed.", "agent");
         WatcherPass = factory.CreateHistogram("p4_watcher_pass_seconds", "How long a resolve watcher pass over every parked job took (above resolve_check_interval, jobs are checked late).",
@@ -79,6 +80,7 @@ public sealed partial class P4FlowMetrics
     public CollectorRegistry Registry { get; }
 
     internal Counter JobsTotal { get; }
+    internal Counter Incidents { get; }
     internal Counter JobsSuccess { get; }
     internal Counter JobsFailed { get; }
     internal Counter JobsCancelled { get; }
@@ -134,6 +136,8 @@ public sealed partial class P4FlowMetrics
     public void AgentCircuitChanged(string agentId, bool open) => AgentCircuitOpen.WithLabels(agentId).Set(open ? 1 : 0);
 
     /// <summary>The hub refused an agent; <paramref name="reason"/> is one of <see cref="RefusalReasons"/> (anything else counts as other).</summary>
+    public void IncidentHandled(string playbook, string outcome) => Incidents.WithLabels(playbook, outcome).Inc();
+
     public void HubRefused(string reason) => HubRefusals.WithLabels(RefusalReasons.Contains(reason) ? reason : "other").Inc();
 
     /// <summary>

@@ -7,22 +7,22 @@ namespace P4Flow.Orchestrator.Operations;
 /// <summary>
 /// The operator's brake (POST /api/admin/pause): while paused no command is sent to an agent or a Perforce server;
 /// commands already running finish, and every job (new ones too) waits before its next command, in the stage it is
-/// in, until someone resumes. Kept in data/operator-pause.json so a restart stays paused; audited both ways.
+/// in, until someone resumes. Kept in state_management.pause_file (data/operator-pause.json) so a restart stays paused; audited both ways.
 /// </summary>
 public sealed class OperatorPause : IOperationsControl
 {
-    public const string FileName = "data/operator-pause.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock _lock = new();
-    private readonly string _path = Path.GetFullPath(FileName);
+    private readonly string _path;
     private readonly AuditLog _audit;
     private readonly TimeProvider _clock;
     private PauseInfo _state = new(false, null, null, null, 0);
     private TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waiting;
 
-    public OperatorPause(AuditLog audit, TimeProvider clock)
+    public OperatorPause(AuditLog audit, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Configuration.StateManagementOptions> options)
     {
+        _path = Path.GetFullPath(options.Value.PauseFile);
         _audit = audit;
         _clock = clock;
         if (File.Exists(_path) && JsonSerializer.Deserialize<PauseInfo>(File.ReadAllText(_path), Json) is { Paused: true } stored) _state = stored;

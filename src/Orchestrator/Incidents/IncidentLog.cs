@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using P4Flow.Notifications;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Orchestrator.Observability;
+
+namespace P4Flow.Orchestrator.Incidents;
+
+/// <summary>
+/// state_management.incidents_file (data/incidents.jsonl): every incident, one JSON object per line, appended when a playbook ends (the newest version
+/// of an id wins when read). Each one is counted in p4_incidents_total and raised as the `incident` notification.
+/// </summary>
+public sealed partial class IncidentLog(NotificationOutbox outbox, P4FlowMetrics metrics, IOptions<StateManagementOptions> options, ILogger<IncidentLog> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Lock _lock = new();
+    private readonly string _path = Path.GetFullPath(options.Value.IncidentsFile);
+
+    /// <summary>Whether an `incident` notification has a channel to go to (the playbook says so in its notify step).</summary>
+    public bool Notifies => outbox.Routes(Topics.Incident);
+
+    public async Task RecordAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        lock (_lock)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            File.AppendAllText(_path, JsonSerializer.Serialize(incident, Json) + "\n");
+        }
+        metrics.IncidentHandled(incident.Playbook, incident.Outcome);
+        LogRecorded(logger, incident.Playbook, incident.Id, incident.Outcome, incident.Summary);
+        if (Notifies)
+        {
+            var payload = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(incident, Json))!;
+            await outbox.RaiseAsync(Topics.Incident, $"incident/{incident.Id}", null, payload, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Newest first, at most <paramref name="limit"/>; optionally of one playbook.</summary>
+    public IReadOnlyList<Incident> List(string? playbook, int limit)
+    {
+        if (!File.Exists(_path)) return [];
+        var byId = new Dictionary<string, Incident>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var line in File.ReadLines(_path))
+            {
+                try
+                {
+                    if (line.Length > 0 && JsonSerializer.Deserialize<Incident>(line, Json) is { } incident) byId[incident.Id] = incident;
+                }
+                catch (JsonException)
+                {
+                    // A line cut short by a crash.
+                }
+            }
+        }
+        return [.. byId.Values.Where(i => playbook is null || i.Playbook == playbook).OrderByDescending(i => i.StartedAt).Take(limit)];
+    }
+
+    [LoggerMessage(7001, LogLevel.Warning, "Incident {Playbook} {IncidentId}: {Outcome}. {Summary}")]
+    private static partial void LogRecorded(ILogger logger, string playbook, string incidentId, string outcome, string summary);
+}
