@@ -61,7 +61,7 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData("notifications:channels:mail:from", "p4flow at example", "notifications.channels.mail.from must be an email address (got 'p4flow at example').")]
     [InlineData("notifications:channels:hook:url", "ftp://ci.example.com", "notifications.channels.hook.url must be an http or https address (got 'ftp://ci.example.com').")]
     [InlineData("notifications:events:needs_resolve:1", "pager", "notifications.events.needs_resolve names channel 'pager', which is not one of notifications.channels (chat, hook, mail).")]
-    [InlineData("notifications:events:merged:0", "mail", "notifications.events.merged is not an event; the events are needs_resolve, continue_conflicts, reminder, failed, completed, agent_lost, agent_circuit_open, server_circuit_open, alert.")]
+    [InlineData("notifications:events:merged:0", "mail", "notifications.events.merged is not an event; the events are needs_resolve, continue_conflicts, reminder, failed, completed, agent_lost, agent_circuit_open, server_circuit_open, alert, incident.")]
     [InlineData("notifications:people:bob", "bob", "notifications.people.bob must be an email address (got 'bob').")]
     [InlineData("notifications:reminders:1", "2m", "notifications.reminders[1] (2m) must come after 5m.")]
     [InlineData("notifications:reminders:1", "soon", "notifications.reminders[1] must be a duration above 0 such as 10m or 1h (got 'soon').")]
