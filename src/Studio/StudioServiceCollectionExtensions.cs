@@ -22,6 +22,7 @@ public static class StudioServiceCollectionExtensions
         services.TryAddSingleton<IAgentDirectory, EmptyAgentDirectory>();
         services.TryAddSingleton<IAgentEnrolment, UnavailableAgentEnrolment>();
         services.TryAddSingleton<IOperationsControl, NoOperationsControl>();
+        services.TryAddSingleton<IIncidentList, NoIncidents>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<StudioActions>();
         return services;

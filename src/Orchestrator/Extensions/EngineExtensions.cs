@@ -28,6 +28,7 @@ public static class EngineExtensions
         services.AddHostedService<EngineStartup>();
         // After the engine's startup: the crash it reports has been recovered from by then.
         services.AddSingleton<Incidents.IncidentLog>();
+        services.AddSingleton<P4Flow.Studio.Services.IIncidentList>(sp => sp.GetRequiredService<Incidents.IncidentLog>());
         services.AddHostedService<Incidents.MasterCrashPlaybook>();
         return builder;
     }

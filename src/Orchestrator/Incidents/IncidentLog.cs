@@ -11,6 +11,7 @@ namespace P4Flow.Orchestrator.Incidents;
 /// of an id wins when read). Each one is counted in p4_incidents_total and raised as the `incident` notification.
 /// </summary>
 public sealed partial class IncidentLog(NotificationOutbox outbox, P4FlowMetrics metrics, IOptions<StateManagementOptions> options, ILogger<IncidentLog> logger)
+    : P4Flow.Studio.Services.IIncidentList
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock _lock = new();
@@ -57,6 +58,11 @@ public sealed partial class IncidentLog(NotificationOutbox outbox, P4FlowMetrics
         }
         return [.. byId.Values.Where(i => playbook is null || i.Playbook == playbook).OrderByDescending(i => i.StartedAt).Take(limit)];
     }
+
+    /// <summary>For the Studio's Incidents page.</summary>
+    IReadOnlyList<P4Flow.Studio.Services.IncidentInfo> P4Flow.Studio.Services.IIncidentList.List(int limit) =>
+        [.. List(null, limit).Select(i => new P4Flow.Studio.Services.IncidentInfo(i.Id, i.Playbook, i.StartedAt, i.Outcome, i.Summary,
+            [.. i.Steps.Select(s => new P4Flow.Studio.Services.IncidentStepInfo(s.Step, s.At, s.Outcome, s.Detail))]))];
 
     [LoggerMessage(7001, LogLevel.Warning, "Incident {Playbook} {IncidentId}: {Outcome}. {Summary}")]
     private static partial void LogRecorded(ILogger logger, string playbook, string incidentId, string outcome, string summary);
