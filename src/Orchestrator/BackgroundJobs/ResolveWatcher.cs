@@ -28,7 +28,8 @@ internal sealed partial class ResolveWatcher(
     ILogger<ResolveWatcher> logger,
     WorkflowRuntime runtime,
     TimeProvider clock,
-    AgentRegistry? agents = null)
+    AgentRegistry? agents = null,
+    Operations.OperatorPause? pause = null)
 {
     public const string JobName = "resolve-watcher";
     private const int PageSize = 200;
@@ -37,6 +38,8 @@ internal sealed partial class ResolveWatcher(
     [Hangfire.AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // While the operator has paused every command, a pass would only hold a worker at the gate: the next one looks.
+        if (pause?.Current.Paused == true) return;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ResolveCheckConcurrency, CancellationToken = cancellationToken };
         var after = "";
         var parked = new HashSet<string>(StringComparer.Ordinal);
