@@ -26,7 +26,7 @@ public sealed class AgentDrainTests
             using (var unknown = await orchestrator.Client.PostAsync(new Uri("/api/agents/nobody/drain", UriKind.Relative), null))
                 Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-            var running = await StartAsync(orchestrator, first);
+            var running = await AgentPipelineTests.StartIntegrateAsync(orchestrator, first);
             await orchestrator.Client.WaitForJobAsync(running, j => j.Str("stage") == "INTEGRATE", "to be integrating on the agent");
             using (var drain = await orchestrator.Client.PostAsync(new Uri("/api/agents/builder/drain", UriKind.Relative), null))
             {
@@ -35,7 +35,7 @@ public sealed class AgentDrainTests
             }
 
             // What it was running goes on to the end; a job started now does not go to it.
-            var waiting = await StartAsync(orchestrator, second);
+            var waiting = await AgentPipelineTests.StartIntegrateAsync(orchestrator, second);
             var done = await orchestrator.Client.WaitForJobAsync(running, j => j.Str("status") is "Finished" or "Faulted", "to end on the drained agent", seconds: 180);
             Assert.Equal("Finished", done.Str("status"));
             await orchestrator.Client.WaitForJobAsync(waiting, j => j.Str("stage") == AgentCommandDispatcher.WaitingStage, "to wait for an agent");
@@ -65,17 +65,5 @@ public sealed class AgentDrainTests
             first.Dispose();
             second.Dispose();
         }
-    }
-
-    private static async Task<string> StartAsync(OrchestratorProcess orchestrator, SimDepot depot)
-    {
-        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
-        {
-            ["source"] = "//depot/main/...",
-            ["target"] = "//depot/rel/...",
-            ["p4port"] = depot.Root,
-        });
-        Assert.True(start.IsSuccessStatusCode, await start.Content.ReadAsStringAsync());
-        return (await start.ReadJsonAsync()).Str("jobId");
     }
 }

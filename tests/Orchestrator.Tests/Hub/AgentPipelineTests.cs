@@ -184,7 +184,8 @@ public sealed class AgentPipelineTests
     }
 
     /// <summary>Starts p4-integrate main -> rel on <paramref name="depot"/>; returns the job id.</summary>
-    private static async Task<string> StartIntegrateAsync(OrchestratorProcess orchestrator, SimDepot depot, string? description = null)
+    /// <summary>Starts p4-integrate of main into rel on <paramref name="depot"/> (a raw P4PORT); answers the job's id.</summary>
+    internal static async Task<string> StartIntegrateAsync(OrchestratorProcess orchestrator, SimDepot depot, string? description = null)
     {
         var input = new JsonObject { ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["p4port"] = depot.Root };
         if (description is not null) input["description"] = description;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Tests.Hub;
 using P4Flow.Orchestrator.Tests.Support;
 
 namespace P4Flow.Orchestrator.Tests.Operations;
@@ -36,7 +37,7 @@ public sealed class OperatorPauseTests
                 Assert.Equal(("bootstrap-admin", "server maintenance"), (state.Str("by"), state.Str("reason")));
             }
 
-            var jobId = await StartAsync(orchestrator, depot);
+            var jobId = await AgentPipelineTests.StartIntegrateAsync(orchestrator, depot);
             await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/admin/pause"), s => s["waiting"]!.GetValue<int>() == 1, TimeSpan.FromSeconds(60), "the job to wait at the pause");
             Assert.DoesNotContain(jobId, await depot.RunAsync("clients"), StringComparison.Ordinal);
 
@@ -66,17 +67,5 @@ public sealed class OperatorPauseTests
             await orchestrator.DisposeAsync();
             Directory.Delete(home, recursive: true);
         }
-    }
-
-    private static async Task<string> StartAsync(OrchestratorProcess orchestrator, SimDepot depot)
-    {
-        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
-        {
-            ["source"] = "//depot/main/...",
-            ["target"] = "//depot/rel/...",
-            ["p4port"] = depot.Root,
-        });
-        Assert.True(start.IsSuccessStatusCode, await start.Content.ReadAsStringAsync());
-        return (await start.ReadJsonAsync()).Str("jobId");
     }
 }
