@@ -61,6 +61,8 @@ internal sealed class Installation : IAsyncDisposable
             ["perforce__executable"] = P4,
             ["perforce__allow_job_ports"] = "true",
             ["agents__whitelist_poll_interval"] = "0.2",
+            // `p4flow jobs continue` is what moves a resolved job on here, not the watcher racing it.
+            ["state_management__resolve_check_interval"] = "3600",
             ["bootstrap__known_hosts"] = knownHosts,
             ["bootstrap__allowed_executables__0"] = P4,
         };

@@ -64,7 +64,20 @@ internal static class JobCommands
             {
                 var jobId = result.GetRequiredValue(id);
                 using var api = context.Api();
-                var check = await api.PostAsync($"/api/jobs/{Segment(jobId)}/continue", null, ct).ConfigureAwait(false);
+                JsonNode check;
+                try
+                {
+                    check = await api.PostAsync($"/api/jobs/{Segment(jobId)}/continue", null, ct).ConfigureAwait(false);
+                }
+                catch (CliException refused) when (refused.ExitCode == ExitCodes.Rejected)
+                {
+                    // The ResolveWatcher may have seen the workspace resolved first: then the job has gone on already.
+                    var job = await api.GetAsync($"/api/jobs/{Segment(jobId)}", ct).ConfigureAwait(false);
+                    if (job["stage"]?.ToString() == JobWatch.NeedsResolve || job["status"]?.ToString() is "Faulted" or "Cancelled") throw;
+                    if (result.GetValue(Wait)) return await Follow(context, api, result, jobId, ct).ConfigureAwait(false);
+                    context.Console.WriteLine($"{jobId} is past NEEDS_RESOLVE already (stage {job["stage"]}).");
+                    return ExitCodes.Ok;
+                }
                 if (check["conflictsResolved"]?.GetValue<bool>() != true)
                 {
                     if (result.GetValue(Json)) context.WriteJson(check);
