@@ -75,7 +75,8 @@ internal static class JobCommands
                     var job = await api.GetAsync($"/api/jobs/{Segment(jobId)}", ct).ConfigureAwait(false);
                     if (job["stage"]?.ToString() == JobWatch.NeedsResolve || job["status"]?.ToString() is "Faulted" or "Cancelled") throw;
                     if (result.GetValue(Wait)) return await Follow(context, api, result, jobId, ct).ConfigureAwait(false);
-                    context.Console.WriteLine($"{jobId} is past NEEDS_RESOLVE already (stage {job["stage"]}).");
+                    if (result.GetValue(Json)) context.WriteJson(job);
+                    else context.Console.WriteLine($"{jobId} is past NEEDS_RESOLVE already (stage {job["stage"]}).");
                     return ExitCodes.Ok;
                 }
                 if (check["conflictsResolved"]?.GetValue<bool>() != true)
