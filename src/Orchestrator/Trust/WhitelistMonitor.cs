@@ -48,6 +48,8 @@ public sealed partial class WhitelistMonitor : BackgroundService
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false)) Refresh();
     }
 
+    private bool _emptyOnce;
+
     private AgentWhitelist? Load(bool initial)
     {
         string? text;
@@ -61,6 +63,14 @@ public sealed partial class WhitelistMonitor : BackgroundService
             TrustLog.WhitelistInvalid(_logger, _path, ex.Message);
             return null;
         }
+        // An editor that truncates before it writes shows an empty file for a moment: taken for an empty list, it
+        // would disconnect every agent. An empty file counts only when the next tick still finds it empty.
+        if (!initial && text is { Length: 0 } && !string.Equals(text, _seen, StringComparison.Ordinal) && !_emptyOnce)
+        {
+            _emptyOnce = true;
+            return null;
+        }
+        _emptyOnce = false;
         if (!initial && string.Equals(text, _seen, StringComparison.Ordinal)) return null;
         _seen = text;
         if (text is null)
