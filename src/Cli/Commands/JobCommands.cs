@@ -73,7 +73,8 @@ internal static class JobCommands
                 {
                     // The ResolveWatcher may have seen the workspace resolved first: then the job has gone on already.
                     var job = await api.GetAsync($"/api/jobs/{Segment(jobId)}", ct).ConfigureAwait(false);
-                    if (job["stage"]?.ToString() == JobWatch.NeedsResolve || job["status"]?.ToString() is "Faulted" or "Cancelled") throw;
+                    var parked = job["history"]?.AsArray().Any(h => h?["stage"]?.ToString() == JobWatch.NeedsResolve) == true;
+                    if (!parked || job["stage"]?.ToString() == JobWatch.NeedsResolve || job["status"]?.ToString() is "Faulted" or "Cancelled") throw;
                     if (result.GetValue(Wait)) return await Follow(context, api, result, jobId, ct).ConfigureAwait(false);
                     if (result.GetValue(Json)) context.WriteJson(job);
                     else context.Console.WriteLine($"{jobId} is past NEEDS_RESOLVE already (stage {job["stage"]}).");

@@ -33,7 +33,7 @@ public sealed class LogArchive : FileLifecycleHooks, IDisposable
         MaxAge = maxAge;
         _clock = clock;
         Directory.CreateDirectory(Folder);
-        foreach (var left in Directory.EnumerateFiles(Folder, _name + ".*" + _extension)) _moved.Writer.TryWrite(left);
+        foreach (var left in Directory.EnumerateFiles(Folder, _name + ".*" + _extension)) Queue(left);
         _worker = Task.Run(CompressAsync);
     }
 
@@ -54,7 +54,7 @@ public sealed class LogArchive : FileLifecycleHooks, IDisposable
         try
         {
             File.Move(path, target);
-            _moved.Writer.TryWrite(target);
+            Queue(target);
         }
         catch (IOException ex)
         {
@@ -63,7 +63,7 @@ public sealed class LogArchive : FileLifecycleHooks, IDisposable
             try
             {
                 File.Copy(path, target, overwrite: false);
-                _moved.Writer.TryWrite(target);
+                Queue(target);
             }
             catch (Exception copy) when (copy is IOException or UnauthorizedAccessException)
             {
@@ -81,25 +81,33 @@ public sealed class LogArchive : FileLifecycleHooks, IDisposable
 
     private async Task CompressAsync()
     {
-        await foreach (var file in _moved.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var file in _moved.Reader.ReadAllAsync().ConfigureAwait(false)) Compress(file);
+    }
+
+    /// <summary>A moved file goes to the worker; once it has stopped (the host is shutting down and still logs), here and now.</summary>
+    private void Queue(string file)
+    {
+        if (!_moved.Writer.TryWrite(file)) Compress(file);
+    }
+
+    private void Compress(string file)
+    {
+        try
         {
-            try
-            {
-                var temp = file + Compressed + ".tmp";
-                await using (var source = File.OpenRead(file))
-                await using (var target = File.Create(temp))
-                await using (var gzip = new GZipStream(target, CompressionLevel.Optimal))
-                    await source.CopyToAsync(gzip).ConfigureAwait(false);
-                File.Move(temp, file + Compressed, overwrite: true);
-                File.Delete(file);
-                Interlocked.Increment(ref _archived);
-                Prune();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Left uncompressed in the archive: nothing is lost, and the next start tries again.
-                Serilog.Debugging.SelfLog.WriteLine("log archive: could not compress {0}: {1}", file, ex.Message);
-            }
+            var temp = file + Compressed + ".tmp";
+            using (var source = File.OpenRead(file))
+            using (var target = File.Create(temp))
+            using (var gzip = new GZipStream(target, CompressionLevel.Optimal))
+                source.CopyTo(gzip);
+            File.Move(temp, file + Compressed, overwrite: true);
+            File.Delete(file);
+            Interlocked.Increment(ref _archived);
+            Prune();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left uncompressed in the archive: nothing is lost, and the next start tries again.
+            Serilog.Debugging.SelfLog.WriteLine("log archive: could not compress {0}: {1}", file, ex.Message);
         }
     }
 
