@@ -1,3 +1,4 @@
+using P4Flow.Orchestrator.Admission;
 using P4Flow.Orchestrator.BackgroundJobs;
 using P4Flow.Orchestrator.Cli;
 using P4Flow.Orchestrator.Configuration;
@@ -23,6 +24,7 @@ try
     builder.AddObservability(textConsole: demo);
     builder.AddWorkflowEngine();
     builder.AddBackgroundJobs();
+    builder.AddAdmission();
     builder.AddPerforce();
     builder.AddNotifications();
     builder.AddAgentHub(demo);

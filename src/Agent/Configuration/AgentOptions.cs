@@ -39,6 +39,24 @@ public sealed class AgentOptions
     [ConfigurationKeyName("max_concurrent_commands")]
     public int MaxConcurrentCommands { get; set; } = 4;
 
+    /// <summary>Jobs the hub places here at once (a job parked for a person takes none); 0: twice the cores, as integrations mostly wait on the server.</summary>
+    [ConfigurationKeyName("max_jobs")]
+    public int MaxJobs { get; set; }
+
+    /// <summary>Cores the jobs placed here may declare in all; 0: this machine's.</summary>
+    [ConfigurationKeyName("cpu_cores")]
+    public double CpuCores { get; set; }
+
+    /// <summary>Memory in GB the jobs placed here may declare in all; 0: this machine's.</summary>
+    [ConfigurationKeyName("memory_gb")]
+    public double MemoryGb { get; set; }
+
+    public int EffectiveMaxJobs => MaxJobs > 0 ? MaxJobs : 2 * Environment.ProcessorCount;
+
+    public double EffectiveCpuCores => CpuCores > 0 ? CpuCores : Environment.ProcessorCount;
+
+    public double EffectiveMemoryGb => MemoryGb > 0 ? MemoryGb : Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1);
+
     /// <summary>The host name reported to the hub; empty: this machine's name.</summary>
     [ConfigurationKeyName("hostname")]
     public string Hostname { get; set; } = "";

@@ -10,7 +10,10 @@ internal sealed class AgentOptionsValidation : IValidateOptions<AgentOptions>
     public ValidateOptionsResult Validate(string? name, AgentOptions options) => Checks.Result(
         string.IsNullOrWhiteSpace(options.Workspace) ? "agent.workspace must name the workspace root." : null,
         string.IsNullOrWhiteSpace(options.StateDir) ? "agent.state_dir must name a folder." : null,
-        Checks.Range("agent.max_concurrent_commands", options.MaxConcurrentCommands, 1, 1024));
+        Checks.Range("agent.max_concurrent_commands", options.MaxConcurrentCommands, 1, 1024),
+        Checks.Range("agent.max_jobs", options.MaxJobs, 0, 10_000),
+        options.CpuCores is >= 0 and <= 1024 ? null : $"agent.cpu_cores must be between 0 (this machine's) and 1024 (got {options.CpuCores}).",
+        options.MemoryGb is >= 0 and <= 65_536 ? null : $"agent.memory_gb must be between 0 (this machine's) and 65536 (got {options.MemoryGb}).");
 }
 
 internal sealed class HubOptionsValidation : IValidateOptions<HubOptions>

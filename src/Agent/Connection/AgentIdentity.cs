@@ -33,6 +33,9 @@ internal sealed class AgentIdentity(IOptions<AgentOptions> agent, IOptions<HubOp
             MaxConcurrent = maxConcurrent,
             Hostname = string.IsNullOrWhiteSpace(options.Hostname) ? Environment.MachineName : options.Hostname,
             AgentVersion = AgentVersion,
+            MaxJobs = options.EffectiveMaxJobs,
+            CpuCores = options.EffectiveCpuCores,
+            MemoryGb = options.EffectiveMemoryGb,
         };
         hello.Capabilities.AddRange(options.Capabilities);
         hello.Labels.AddRange(options.Labels);

@@ -1,3 +1,4 @@
+using P4Flow.Studio.Services;
 using System.Security.Claims;
 using P4Flow.Activities.Perforce;
 using P4Flow.Orchestrator.Security;
@@ -16,7 +17,7 @@ internal static class JobEndpoints
     {
         var group = app.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(Roles.Viewer);
 
-        group.MapGet("/", async (string? status, string? stage, string? definitionId, int? page, int? pageSize, IWorkflowStore store, CancellationToken ct) =>
+        group.MapGet("/", async (string? status, string? stage, string? definitionId, int? page, int? pageSize, IWorkflowStore store, IQueuePositions queue, CancellationToken ct) =>
         {
             WorkflowStatus? parsed = null;
             if (status is not null)
@@ -28,13 +29,13 @@ internal static class JobEndpoints
             if (page is < 1) throw new WorkflowInputException("page", "page starts at 1.");
             if (pageSize is < 1 or > MaxPageSize) throw new WorkflowInputException("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
             var result = await store.QueryInstancesAsync(new InstanceQuery(parsed, stage, definitionId, page ?? 1, pageSize ?? 50), ct);
-            return new JobPage(result.Items.Select(i => JobView.From(i)).ToList(), result.Total, result.Page, result.PageSize);
+            return new JobPage(result.Items.Select(i => JobView.From(i) with { QueuePosition = queue.PositionOf(i.Id) }).ToList(), result.Total, result.Page, result.PageSize);
         }).WithSummary("Jobs, newest first; filter by status, stage and definition.");
 
-        group.MapGet("/{id}", async (string id, IWorkflowStore store, CancellationToken ct) =>
+        group.MapGet("/{id}", async (string id, IWorkflowStore store, IQueuePositions queue, CancellationToken ct) =>
         {
             var instance = await store.GetInstanceAsync(id, ct) ?? throw new WorkflowNotFoundException($"Job {id} does not exist.");
-            return JobView.From(instance, await store.ListExecutionsAsync(id, ct));
+            return JobView.From(instance, await store.ListExecutionsAsync(id, ct)) with { QueuePosition = queue.PositionOf(id) };
         }).WithSummary("A job with its stage history and activity executions.");
 
         group.MapPost("/{id}/cancel", async (string id, CancelRequest? request, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
@@ -42,11 +43,11 @@ internal static class JobEndpoints
             .RequireAuthorization(Roles.Operator);
 
         // As the Studio's Retry: a new job, not the old one moved back; the old one stays as it ended.
-        group.MapPost("/{id}/retry", async (string id, IWorkflowStore store, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
+        group.MapPost("/{id}/retry", async (string id, IWorkflowStore store, WorkflowRuntime runtime, IQueuePositions queue, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var old = await store.GetInstanceAsync(id, ct) ?? throw new WorkflowNotFoundException($"Job {id} does not exist.");
             var job = await actions.RunAsync(user, UserAction.Run, old.DefinitionId, old.Input.ToJsonString(), () => runtime.StartAsync(old.DefinitionId, old.Input.DeepClone().AsObject(), user.Identity?.Name, ct));
-            return Results.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id, job.Status));
+            return Results.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id, job.Status, job.CurrentStage, queue.PositionOf(job.Id)));
         }).RequireAuthorization(Roles.Operator).WithSummary("Starts a new job of the same workflow (its published version) with this job's inputs.");
 
         group.MapPost("/{id}/resume", async (string id, ResumeRequest request, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>

@@ -31,6 +31,9 @@ public sealed record JobView(
     JsonNode? Settled,
     IReadOnlyList<ActivityExecutionRecord>? Activities)
 {
+    /// <summary>Where the job stands while it waits in QUEUED (1: admitted next); null otherwise.</summary>
+    public int? QueuePosition { get; init; }
+
     public static JobView From(WorkflowInstance instance, IReadOnlyList<ActivityExecutionRecord>? executions = null) => new(
         instance.Id,
         instance.DefinitionId,
@@ -62,7 +65,8 @@ public sealed record BookmarkView(string Name, string ActivityId, BookmarkDispat
 
 public sealed record JobPage(IReadOnlyList<JobView> Items, int Total, int Page, int PageSize);
 
-public sealed record JobAccepted(string JobId, WorkflowStatus Status);
+/// <param name="Stage">QUEUED when it waits for admission, with its <paramref name="QueuePosition"/>.</param>
+public sealed record JobAccepted(string JobId, WorkflowStatus Status, string? Stage = null, int? QueuePosition = null);
 
 public sealed record ResumeRequest(string? Bookmark, JsonNode? Payload, string? ExpectedStage);
 

@@ -1,3 +1,4 @@
+using P4Flow.Studio.Services;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using P4Flow.Orchestrator.Security;
@@ -67,10 +68,10 @@ internal static class WorkflowDefinitionEndpoints
             return Results.File(json, "application/json", $"{definitionId}.v{definition.Version}.json");
         });
 
-        group.MapPost("/{definitionId}/runs", async (string definitionId, JsonObject? input, WorkflowRuntime runtime, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
+        group.MapPost("/{definitionId}/runs", async (string definitionId, JsonObject? input, WorkflowRuntime runtime, IQueuePositions queue, IUserActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var job = await actions.RunAsync(user, UserAction.Run, definitionId, input?.ToJsonString() ?? "{}", () => runtime.StartAsync(definitionId, input, user.Identity?.Name, ct));
-            return Results.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id, job.Status));
+            return Results.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id, job.Status, job.CurrentStage, queue.PositionOf(job.Id)));
         }).RequireAuthorization(Roles.Operator).WithSummary("Starts a job on the published version; the body holds the workflow's inputs.");
     }
 

@@ -137,8 +137,21 @@ public sealed class ResourcesOptions
 {
     public const string Section = "resources";
 
+    /// <summary>Jobs admitted at once across the process; the rest wait in QUEUED (a job parked for a person holds none).</summary>
     [ConfigurationKeyName("max_concurrent_jobs")]
     public int MaxConcurrentJobs { get; set; } = 10;
+
+    /// <summary>CPU cores the admitted jobs may declare in all (their `resources.cpu_cores`); 0: no limit but the agents'.</summary>
+    [ConfigurationKeyName("cpu_cores")]
+    public double CpuCores { get; set; }
+
+    /// <summary>Memory in GB the admitted jobs may declare in all; 0: no limit but the agents'.</summary>
+    [ConfigurationKeyName("memory_gb")]
+    public double MemoryGb { get; set; }
+
+    /// <summary>Seconds of waiting in QUEUED that raise a job one priority (low to default to high to urgent), so none waits forever.</summary>
+    [ConfigurationKeyName("priority_aging")]
+    public int PriorityAging { get; set; } = 300;
 
     [ConfigurationKeyName("max_agents")]
     public int MaxAgents { get; set; } = 100;

@@ -58,6 +58,9 @@ internal sealed class ResourcesOptionsValidation : IValidateOptions<ResourcesOpt
     public ValidateOptionsResult Validate(string? name, ResourcesOptions options) => Checks.Result(
         Checks.Range("resources.max_concurrent_jobs", options.MaxConcurrentJobs, 1, 10_000),
         Checks.Range("resources.max_agents", options.MaxAgents, 1, 100_000),
+        options.CpuCores is >= 0 and <= 1_000_000 ? null : $"resources.cpu_cores must be between 0 (no limit) and 1000000 (got {options.CpuCores}).",
+        options.MemoryGb is >= 0 and <= 1_000_000 ? null : $"resources.memory_gb must be between 0 (no limit) and 1000000 (got {options.MemoryGb}).",
+        Checks.Range("resources.priority_aging", options.PriorityAging, 1, 604_800),
         Checks.Range("resources.connection_timeout", options.ConnectionTimeout, 1, 86_400));
 }
 

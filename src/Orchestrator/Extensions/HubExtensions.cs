@@ -96,6 +96,8 @@ public static class HubExtensions
         services.AddSingleton<AgentCircuitBreakers>();
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<AgentDrain>();
+        // Admission gives each job its agent (a free slot, room for its demand) before it runs.
+        services.AddSingleton<Admission.IJobPlacement, HubJobPlacement>();
         services.AddSingleton<JobFolderReconciler>();
         services.AddSingleton<HubTls>();
         services.AddHostedService<AgentHealthMonitor>();

@@ -120,7 +120,7 @@ public sealed partial class AgentCommandDispatcher(
     private async Task<string> AssignAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         if (registry.AgentOf(request.JobId) is { } assigned) return assigned;
-        var requirements = await RequirementsAsync(request.JobId, cancellationToken).ConfigureAwait(false);
+        var (requirements, demand) = await RequirementsAsync(request.JobId, cancellationToken).ConfigureAwait(false);
         var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(options.Value.WaitTimeout);
         string? waitingFrom = null;
         try
@@ -128,7 +128,7 @@ public sealed partial class AgentCommandDispatcher(
             while (true)
             {
                 var changed = registry.Changed;
-                if (registry.TryAssign(request.JobId, requirements) is { } agentId) return agentId;
+                if (registry.TryAssign(request.JobId, requirements, demand) is { } agentId) return agentId;
                 var left = deadline - clock.GetUtcNow();
                 if (left <= TimeSpan.Zero)
                 {
@@ -151,15 +151,13 @@ public sealed partial class AgentCommandDispatcher(
         }
     }
 
-    private async Task<AgentRequirements> RequirementsAsync(string jobId, CancellationToken cancellationToken)
+    private async Task<(AgentRequirements Requirements, Admission.JobDemand Demand)> RequirementsAsync(string jobId, CancellationToken cancellationToken)
     {
-        // A job's server cleanup needs what the job needed (an agent that reaches its server).
-        var job = await store.GetInstanceAsync(BackgroundJobs.JobCleanupJobs.JobOfRun(jobId) ?? jobId, cancellationToken).ConfigureAwait(false);
-        if (job?.Input[RequirementsInput] is not JsonObject wanted) return AgentRequirements.None;
-        static IReadOnlyList<string> Strings(JsonNode? node) => node is JsonArray array
-            ? [.. array.OfType<JsonValue>().Select(v => v.ToString()).Where(s => s.Length > 0)]
-            : [];
-        return new AgentRequirements(Strings(wanted["capabilities"]), Strings(wanted["labels"]));
+        // A job's server cleanup needs what the job needed (an agent that reaches its server), but runs after it ended: no slot.
+        var ofJob = BackgroundJobs.JobCleanupJobs.JobOfRun(jobId);
+        var job = await store.GetInstanceAsync(ofJob ?? jobId, cancellationToken).ConfigureAwait(false);
+        if (job is null) return (AgentRequirements.None, default);
+        return (AgentRequirements.Of(job.Input), ofJob is null ? Admission.JobDemand.Of(job.Input) : default);
     }
 
     /// <returns>The stage the job was in, to return to; null when it was not moved.</returns>

@@ -18,7 +18,13 @@ public sealed class AgentRecord(string id)
     public List<PendingCommand> Unsent { get; } = [];
     /// <summary>Since when the agent has been disconnected or in TIMEOUT; null while healthy.</summary>
     public DateTimeOffset? GoneSince { get; set; }
-    public int ActiveJobs { get; set; }
+    /// <summary>The jobs placed here, with what each declared it needs (see Admission).</summary>
+    public Dictionary<string, Admission.JobDemand> Jobs { get; } = new(StringComparer.Ordinal);
+    public int ActiveJobs => Jobs.Count;
+    /// <summary>Jobs placed here at once (the agent's max_jobs); 0: no limit (an agent older than 1.3).</summary>
+    public int MaxJobs { get; set; }
+    public double CpuCores { get; set; }
+    public double MemoryGb { get; set; }
 
     public DateTimeOffset? ConnectedSince { get; set; }
     public DateTimeOffset? LastActive { get; set; }

@@ -1,3 +1,4 @@
+using P4Flow.Orchestrator.Admission;
 using P4Flow.Protocol.V1;
 
 namespace P4Flow.Orchestrator.Hub;
@@ -12,29 +13,70 @@ public sealed partial class AgentRegistry
     }
 
     /// <summary>
-    /// Gives the job the healthy agent with the lowest load that meets its requirements, whose circuit is not open
-    /// and that is not draining; null when none does.
+    /// Gives the job the healthy agent with the lowest load that meets its requirements, has a free slot (max_jobs) and
+    /// room for its <paramref name="demand"/>, whose circuit is not open and that is not draining; null when none does.
     /// </summary>
-    public string? TryAssign(string jobId, AgentRequirements requirements)
+    public string? TryAssign(string jobId, AgentRequirements requirements, JobDemand demand = default)
     {
         ArgumentNullException.ThrowIfNull(requirements);
         lock (_lock)
         {
             if (_jobAgents.TryGetValue(jobId, out var assigned)) return assigned;
-            var best = _agents.Values
-                .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a) && _circuits?.Admits(a.Id) != false && !_journal.Draining.Contains(a.Id))
-                .OrderBy(a => a.ActiveJobs + a.InFlight.Count + a.Unsent.Count)
+            var best = CandidatesLocked(requirements)
+                .Where(a => HasRoomLocked(a, demand))
+                .OrderBy(a => WorkingLocked(a) + a.InFlight.Count + a.Unsent.Count)
                 .ThenBy(a => a.Load)
                 .ThenBy(a => a.LastActive)
                 .FirstOrDefault();
             if (best is null) return null;
             _jobAgents[jobId] = best.Id;
-            best.ActiveJobs++;
+            best.Jobs[jobId] = demand;
             _journal.Assigned(jobId, best.Id);
             HubLog.JobAssigned(_logger, jobId, best.Id);
             return best.Id;
         }
     }
+
+    /// <summary>Whether any agent that could take a job with these requirements is connected (full or not).</summary>
+    public bool AnyCandidate(AgentRequirements requirements)
+    {
+        ArgumentNullException.ThrowIfNull(requirements);
+        lock (_lock) return CandidatesLocked(requirements).Any();
+    }
+
+    /// <summary>The job waits for a person (it holds no slot of its agent) or works again.</summary>
+    public void Park(string jobId, bool parked)
+    {
+        lock (_lock)
+        {
+            if (!_jobAgents.ContainsKey(jobId)) return;
+            if (parked ? _parked.Add(jobId) : _parked.Remove(jobId)) SignalLocked();
+        }
+    }
+
+    /// <summary>A job placed by a previous run (restored from the journal) gets back its demand and parked state.</summary>
+    public void Restore(string jobId, JobDemand demand, bool parked)
+    {
+        lock (_lock)
+        {
+            if (!_jobAgents.TryGetValue(jobId, out var agentId) || !_agents.TryGetValue(agentId, out var record)) return;
+            record.Jobs[jobId] = demand;
+            if (parked) _parked.Add(jobId);
+            else _parked.Remove(jobId);
+        }
+    }
+
+    private IEnumerable<AgentRecord> CandidatesLocked(AgentRequirements requirements) => _agents.Values
+        .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a) && _circuits?.Admits(a.Id) != false && !_journal.Draining.Contains(a.Id));
+
+    /// <summary>Its jobs that work (a job parked for a person holds no slot).</summary>
+    private int WorkingLocked(AgentRecord agent) => agent.Jobs.Keys.Count(j => !_parked.Contains(j));
+
+    private JobDemand UsedLocked(AgentRecord agent) =>
+        agent.Jobs.Where(j => !_parked.Contains(j.Key)).Aggregate(JobDemand.None, (sum, j) => sum + j.Value);
+
+    private bool HasRoomLocked(AgentRecord agent, JobDemand demand) =>
+        (agent.MaxJobs <= 0 || WorkingLocked(agent) < agent.MaxJobs) && demand.FitsBeside(UsedLocked(agent), agent.CpuCores, agent.MemoryGb);
 
     /// <summary>
     /// Drains an agent (no new job goes to it; the jobs it has run to their end) or takes it back into placement;
@@ -62,8 +104,9 @@ public sealed partial class AgentRegistry
         {
             if (!_jobAgents.Remove(jobId, out var agentId)) return;
             _journal.Released(jobId);
+            _parked.Remove(jobId);
             if (!_agents.TryGetValue(agentId, out var record)) return;
-            record.ActiveJobs = Math.Max(0, record.ActiveJobs - 1);
+            record.Jobs.Remove(jobId);
             record.Unsent.RemoveAll(p => p.JobId == jobId && p.Completion.TrySetCanceled());
             foreach (var pending in record.InFlight.Values.Where(p => p.JobId == jobId).ToList())
             {

@@ -20,6 +20,7 @@ public sealed partial class AgentRegistry
     private readonly Lock _lock = new();
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _jobAgents = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _parked = new(StringComparer.Ordinal);
     private readonly OrphanedResults _orphans;
     private readonly HubJournal _journal;
     private readonly AgentPoolAudit _audit;
@@ -48,7 +49,7 @@ public sealed partial class AgentRegistry
         {
             _jobAgents[job] = agent;
             var record = Record(agent);
-            record.ActiveJobs++;
+            record.Jobs[job] = Admission.JobDemand.None;
             record.GoneSince ??= now;
         }
         foreach (var restored in journal.InFlight())
@@ -130,6 +131,9 @@ public sealed partial class AgentRegistry
             record.Labels = [.. hello.Labels];
             record.Load = hello.Load;
             record.MaxConcurrent = hello.MaxConcurrent;
+            record.MaxJobs = hello.MaxJobs;
+            record.CpuCores = hello.CpuCores;
+            record.MemoryGb = hello.MemoryGb;
             record.Hostname = hello.Hostname;
             record.Address = session.Address.ToString();
             record.AgentVersion = hello.AgentVersion;
@@ -258,7 +262,8 @@ public sealed partial class AgentRegistry
         return new AgentView(
             a.Id, a.State.ToString().ToUpperInvariant(), a.Hostname, a.Address, a.Capabilities, a.Labels, a.Load, a.MaxConcurrent,
             a.Session is null ? null : a.ConnectedSince, a.LastActive, a.CommandsSent, a.BytesSent + (a.Session?.BytesSent ?? 0), a.BytesReceived,
-            a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion, circuit, until, _journal.Draining.Contains(a.Id));
+            a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion, circuit, until, _journal.Draining.Contains(a.Id),
+            a.MaxJobs, a.CpuCores, a.MemoryGb, WorkingLocked(a), UsedLocked(a).CpuCores, UsedLocked(a).MemoryGb);
     }
 
     private AgentRecord Record(string agentId)

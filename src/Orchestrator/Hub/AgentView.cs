@@ -24,4 +24,12 @@ public sealed record AgentView(
     string Circuit = AgentCircuitBreakers.Closed,
     DateTimeOffset? CircuitOpenUntil = null,
     /// <summary>An admin drained it: no new job goes to it; the jobs it has run to their end.</summary>
-    bool Draining = false);
+    bool Draining = false,
+    /// <summary>Jobs placed here at once (its max_jobs; 0: no limit), and its capacity (0: no limit).</summary>
+    int MaxJobs = 0,
+    double CpuCores = 0,
+    double MemoryGb = 0,
+    /// <summary>Its jobs that are working (not parked for a person), and what they declared they need.</summary>
+    int JobsWorking = 0,
+    double CpuCoresUsed = 0,
+    double MemoryGbUsed = 0);

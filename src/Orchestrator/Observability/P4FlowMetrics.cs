@@ -30,6 +30,9 @@ public sealed partial class P4FlowMetrics
     public static readonly IReadOnlyList<string> RefusalReasons =
         ["no_certificate", "bad_certificate", "not_whitelisted", "address_mismatch", "protocol_version", "hello_timeout", "protocol_error", "capacity", "evicted", "duplicate", "other"];
 
+    /// <summary>Admission's priorities (JobPriority).</summary>
+    public static readonly IReadOnlyList<string> Priorities = ["urgent", "high", "default", "low"];
+
     /// <summary>The states an agent can be in, as the hub reports them.</summary>
     public static readonly IReadOnlyList<string> AgentStates = ["healthy", "timeout", "disconnected"];
 
@@ -52,6 +55,9 @@ public sealed partial class P4FlowMetrics
         JobsNeedsResolve = factory.CreateGauge("p4_jobs_needs_resolve", "Jobs waiting in NEEDS_RESOLVE for conflicts to be resolved by hand.");
         NeedsResolveOldest = factory.CreateGauge("p4_needs_resolve_oldest_seconds", "Longest time any job has been waiting in NEEDS_RESOLVE (0 when none is).");
         OldestJobAge = factory.CreateGauge("p4_oldest_job_age_seconds", "Age of the oldest unfinished job that is not waiting in NEEDS_RESOLVE (0 when there is none).");
+        JobsQueued = factory.CreateCounter("p4_jobs_queued_total", "Jobs that had to wait in QUEUED for admission (resources), by priority.", "priority");
+        AdmissionWait = factory.CreateHistogram("p4_admission_wait_seconds", "Time from a job's creation to its admission (0 for a job admitted at once), by priority.",
+            ["priority"], new HistogramConfiguration { Buckets = [0.1, 1, 5, 15, 60, 300, 900, 3600, 14_400] });
         QueueDepth = factory.CreateGauge("p4_queue_depth", "Background work enqueued and not yet picked up, by Hangfire queue (priority).", "queue");
 
         Commands = factory.CreateCounter("p4_commands_total", "Commands that ended, by result and error class.", "result", "error_class");
@@ -71,6 +77,7 @@ public sealed partial class P4FlowMetrics
 
         // Known label values start at 0, so a rate or an alert sees them before the first event.
         foreach (var queue in P4Flow.Workflows.Runtime.WorkflowRuntime.Queues) QueueDepth.WithLabels(queue).Set(0);
+        foreach (var priority in Priorities) JobsQueued.WithLabels(priority).IncTo(0);
         foreach (var state in AgentStates) Agents.WithLabels(state).Set(0);
         foreach (var reason in RefusalReasons) HubRefusals.WithLabels(reason).IncTo(0);
         foreach (var errorClass in RetriedErrorClasses) JobRetries.WithLabels(errorClass).IncTo(0);
@@ -93,6 +100,8 @@ public sealed partial class P4FlowMetrics
     internal Gauge NeedsResolveOldest { get; }
     internal Gauge OldestJobAge { get; }
     internal Gauge QueueDepth { get; }
+    internal Counter JobsQueued { get; }
+    internal Histogram AdmissionWait { get; }
     internal Counter Commands { get; }
     internal Histogram CommandDuration { get; }
     internal Gauge AgentsConnected { get; }
@@ -136,6 +145,10 @@ public sealed partial class P4FlowMetrics
     public void AgentCircuitChanged(string agentId, bool open) => AgentCircuitOpen.WithLabels(agentId).Set(open ? 1 : 0);
 
     /// <summary>The hub refused an agent; <paramref name="reason"/> is one of <see cref="RefusalReasons"/> (anything else counts as other).</summary>
+    public void JobQueued(string priority) => JobsQueued.WithLabels(priority).Inc();
+
+    public void JobAdmitted(string priority, TimeSpan waited) => AdmissionWait.WithLabels(priority).Observe(waited.TotalSeconds);
+
     public void IncidentHandled(string playbook, string outcome) => Incidents.WithLabels(playbook, outcome).Inc();
 
     public void HubRefused(string reason) => HubRefusals.WithLabels(RefusalReasons.Contains(reason) ? reason : "other").Inc();

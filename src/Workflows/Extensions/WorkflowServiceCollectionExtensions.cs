@@ -34,6 +34,8 @@ public static class WorkflowServiceCollectionExtensions
         // A host's own scheduler (the orchestrator's is Hangfire) is registered before this call or replaces this one.
         services.TryAddSingleton<IBackgroundActivityScheduler, InProcessActivityScheduler>();
         services.TryAddSingleton<BackgroundActivityInvoker>();
+        // A host's admission control (the orchestrator's quotas and priorities) is registered before this call or replaces this one.
+        services.TryAddSingleton<IJobAdmission, UnlimitedAdmission>();
         services.AddActivity<Start>().AddActivity<Decision>().AddActivity<SetVariable>().AddActivity<Fail>()
             .AddActivity<Finish>().AddActivity<Delay>().AddActivity<WaitForSignal>();
         return services;

@@ -29,6 +29,8 @@ public sealed class FlowchartRunner(ActivityInputEvaluator inputs, TimeProvider 
         if (instance.Status.IsTerminal()) return;
         var queue = instance.Scheduler.Queue;
         instance.Status = WorkflowStatus.Running;
+        // Admitted: the job leaves QUEUED for the stage of its first staged activity.
+        if (instance.CurrentStage == WorkflowInstance.QueuedStage) instance.CurrentStage = null;
         var steps = 0;
         while (queue.Count > 0 && instance.Status == WorkflowStatus.Running)
         {

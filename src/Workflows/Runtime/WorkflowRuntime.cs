@@ -18,6 +18,7 @@ public sealed partial class WorkflowRuntime(
     FlowchartRunner runner,
     InstanceLocks locks,
     IBackgroundActivityScheduler scheduler,
+    IJobAdmission admission,
     IServiceProvider services,
     IEnumerable<IWorkflowObserver> observers,
     IEnumerable<IWorkflowEventSource> eventSources,
@@ -33,6 +34,17 @@ public sealed partial class WorkflowRuntime(
     public const string LastRetryOutput = "lastRetry";
 
     public static readonly IReadOnlySet<string> Queues = new HashSet<string>(StringComparer.Ordinal) { "high", "default", "low" };
+
+    /// <summary>The priority input's value that goes first within high.</summary>
+    public const string UrgentPriority = "urgent";
+
+    /// <summary>The background queue of a job whose priority input is <paramref name="priority"/>: urgent work is high work.</summary>
+    public static string QueueOf(string? priority) => priority switch
+    {
+        UrgentPriority => "high",
+        not null when Queues.Contains(priority) => priority,
+        _ => "default",
+    };
 
     /// <summary>Creates a job on the published version and hands it to a background worker.</summary>
     public Task<WorkflowInstance> StartAsync(string definitionId, JsonObject? input, CancellationToken cancellationToken) =>
@@ -55,7 +67,7 @@ public sealed partial class WorkflowRuntime(
             DefinitionVersion = definition.Version,
             Name = definition.Name,
             Status = WorkflowStatus.Pending,
-            Queue = bound["priority"] is JsonValue priority && priority.TryGetValue<string>(out var p) && Queues.Contains(p) ? p : "default",
+            Queue = QueueOf(bound["priority"] is JsonValue priority && priority.TryGetValue<string>(out var p) ? p : null),
             Input = bound,
             StartedBy = string.IsNullOrWhiteSpace(startedBy) ? null : startedBy,
             CreatedAt = now,
@@ -63,10 +75,25 @@ public sealed partial class WorkflowRuntime(
         };
         foreach (var variable in definition.Variables) instance.Variables[variable.Name] = variable.Value?.DeepClone();
         FlowchartRunner.Begin(instance, graphs.Get(definition));
-        await store.CreateInstanceAsync(instance, cancellationToken).ConfigureAwait(false);
+        var admitted = admission.TryAdmit(instance);
+        if (!admitted)
+        {
+            instance.CurrentStage = WorkflowInstance.QueuedStage;
+            instance.StageHistory.Add(new StageChange(WorkflowInstance.QueuedStage, now, "waiting for admission"));
+        }
+        try
+        {
+            await store.CreateInstanceAsync(instance, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (admitted) admission.Withdraw(instance.Id);
+            throw;
+        }
         WorkflowLog.JobCreated(logger, instance.Id, definition.DefinitionId, definition.Version);
         foreach (var observer in _observers) observer.JobCreated(instance);
-        scheduler.ScheduleRun(instance.Id, instance.Queue);
+        if (admitted) scheduler.ScheduleRun(instance.Id, instance.Queue);
+        else admission.Wait(instance);
         return instance;
     }
 
@@ -194,8 +221,17 @@ public sealed partial class WorkflowRuntime(
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
         var unfinished = await store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var instance in unfinished)
+        // Oldest first, so jobs that waited for admission keep their order.
+        foreach (var instance in unfinished.OrderBy(i => i.CreatedAt))
         {
+            // A job nothing of which has run goes through admission again (it keeps its age); the rest hold their share.
+            if (instance.Status is WorkflowStatus.Pending && instance.Scheduler.Runs.Count == 0)
+            {
+                if (admission.TryAdmit(instance)) scheduler.ScheduleRun(instance.Id, instance.Queue);
+                else admission.Wait(instance);
+                continue;
+            }
+            admission.Readmit(instance);
             if (instance.Status is WorkflowStatus.Pending or WorkflowStatus.Running) scheduler.ScheduleRun(instance.Id, instance.Queue);
             if (!options.Value.RedispatchOnRecovery) continue;
             foreach (var bookmark in instance.Bookmarks.Where(b => b.Dispatch != BookmarkDispatch.External))

@@ -8,6 +8,8 @@ public sealed class WorkflowInstance
     public const string FailedStage = "FAILED";
     public const string CompletedStage = "COMPLETED";
     public const string CancelledStage = "CANCELLED";
+    /// <summary>Created and waiting for admission (a free slot, an agent with room): nothing of it has run.</summary>
+    public const string QueuedStage = "QUEUED";
 
     public string Id { get; set; } = "";
     public string DefinitionId { get; set; } = "";
@@ -15,7 +17,7 @@ public sealed class WorkflowInstance
     public string Name { get; set; } = "";
     public WorkflowStatus Status { get; set; }
     public string? CurrentStage { get; set; }
-    /// <summary>Background queue for this job's work: high, default or low.</summary>
+    /// <summary>Background queue for this job's work: high (urgent jobs too), default or low.</summary>
     public string Queue { get; set; } = "default";
     public JsonObject Input { get; set; } = [];
     /// <summary>Who asked for the job (a user or an API key's name); null when the system started it.</summary>

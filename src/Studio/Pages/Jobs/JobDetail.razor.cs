@@ -50,6 +50,7 @@ public partial class JobDetail : IAsyncDisposable
     [Inject] private P4Flow.Notifications.Acknowledgements Acknowledgements { get; set; } = null!;
     [Inject] private JobEvents Events { get; set; } = null!;
     [Inject] private IAgentDirectory Agents { get; set; } = null!;
+    [Inject] private IQueuePositions Queue { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 

@@ -33,6 +33,7 @@ public partial class JobList : IDisposable
     [Inject] private IWorkflowStore Store { get; set; } = null!;
     [Inject] private JobEvents Events { get; set; } = null!;
     [Inject] private IAgentDirectory Agents { get; set; } = null!;
+    [Inject] private IQueuePositions Queue { get; set; } = null!;
 
     private bool HasFilters => _status is not null || !string.IsNullOrWhiteSpace(_stage) || _workflow is not null;
 

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using P4Flow.Orchestrator.Security;
+using P4Flow.Workflows.Definitions;
+using P4Flow.Workflows.Runtime;
+
+namespace P4Flow.Orchestrator.Admission;
+
+public static class AdmissionExtensions
+{
+    /// <summary>Admission control (resources section, bound by the master configuration) in place of the engine's admit-everything: quotas, agent slots, priorities, QUEUED.</summary>
+    public static IHostApplicationBuilder AddAdmission(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton<Studio.Services.IOperationsControl, Studio.Services.NoOperationsControl>();
+        services.AddSingleton<AdmissionControl>();
+        services.RemoveAll<IJobAdmission>();
+        services.AddSingleton<IJobAdmission>(sp => sp.GetRequiredService<AdmissionControl>());
+        services.AddSingleton<IWorkflowObserver, AdmissionObserver>();
+        services.AddSingleton<IJobInputCheck, JobDemandInputCheck>();
+        services.AddSingleton<Studio.Services.IQueuePositions>(sp => new StudioQueuePositions(sp.GetRequiredService<AdmissionControl>()));
+        services.AddHostedService<AdmissionPump>();
+        return builder;
+    }
+
+    public static void MapAdmissionEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/admission", (AdmissionControl admission) => admission.Snapshot())
+            .RequireAuthorization(Roles.Viewer).WithTags("Admission")
+            .WithSummary("Admission control: the limits, what the admitted jobs hold, and the jobs waiting in QUEUED in the order they will be admitted, each with why it waits.");
+
+    private sealed class StudioQueuePositions(AdmissionControl admission) : Studio.Services.IQueuePositions
+    {
+        public int? PositionOf(string jobId) => admission.PositionOf(jobId);
+    }
+}
