@@ -198,6 +198,7 @@ public sealed partial class AdmissionControl(
     private List<Waiting> OrderedLocked(DateTime now) => _waiting.Values
         .OrderBy(j => JobPriority.Effective(j.Rank, now - j.Since, Aging))
         .ThenBy(j => j.Since)
+        .ThenBy(j => j.Rank)
         .ThenBy(j => j.JobId, StringComparer.Ordinal)
         .ToList();
 

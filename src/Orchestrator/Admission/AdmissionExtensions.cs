@@ -7,12 +7,15 @@ namespace P4Flow.Orchestrator.Admission;
 
 public static class AdmissionExtensions
 {
-    /// <summary>Admission control (resources section, bound by the master configuration) in place of the engine's admit-everything: quotas, agent slots, priorities, QUEUED.</summary>
+    /// <summary>
+    /// Admission control (resources section, bound by the master configuration) in place of the engine's admit-everything:
+    /// quotas, agent slots, priorities, QUEUED. It reads the operator's pause (IOperationsControl, from the agent hub's
+    /// wiring; the Studio's never-paused one otherwise).
+    /// </summary>
     public static IHostApplicationBuilder AddAdmission(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.TryAddSingleton<Studio.Services.IOperationsControl, Studio.Services.NoOperationsControl>();
         services.AddSingleton<AdmissionControl>();
         services.RemoveAll<IJobAdmission>();
         services.AddSingleton<IJobAdmission>(sp => sp.GetRequiredService<AdmissionControl>());

@@ -5,13 +5,13 @@ using P4Flow.Orchestrator.Tests.Support;
 
 namespace P4Flow.Orchestrator.Tests.Operations;
 
-/// <summary>The operator's pause on a real orchestrator against the simulator: jobs hold before their next command, across a restart, until resumed.</summary>
+/// <summary>The operator's pause on a real orchestrator against the simulator: a job started while paused waits in QUEUED (nothing of it runs), across a restart, until resumed.</summary>
 public sealed class OperatorPauseTests
 {
     private const string Base = "one\ntwo\nthree\n";
 
     [Fact]
-    public async Task Pause_JobStartedWhilePaused_RunsNoCommandAcrossARestartThenFinishesOnResume()
+    public async Task Pause_JobStartedWhilePaused_WaitsInQueuedAcrossARestartThenFinishesOnResume()
     {
         using var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("two", "TWO", StringComparison.Ordinal));
         var home = OrchestratorProcess.CreateHome();
@@ -38,16 +38,16 @@ public sealed class OperatorPauseTests
             }
 
             var jobId = await AgentPipelineTests.StartIntegrateAsync(orchestrator, depot);
-            await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/admin/pause"), s => s["waiting"]!.GetValue<int>() == 1, TimeSpan.FromSeconds(60), "the job to wait at the pause");
+            await AssertQueuedWhilePausedAsync(orchestrator, jobId);
             Assert.DoesNotContain(jobId, await depot.RunAsync("clients"), StringComparison.Ordinal);
 
             // A restart stays paused; the recovered job waits again.
             await orchestrator.DisposeAsync();
             orchestrator = OrchestratorProcess.Start(home, environment: settings);
             await orchestrator.WaitReadyAsync();
-            var again = await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/admin/pause"), s => s["waiting"]!.GetValue<int>() == 1, TimeSpan.FromSeconds(60), "the recovered job to wait at the pause");
+            var again = await orchestrator.Client.GetJsonAsync("/api/admin/pause");
             Assert.Equal("server maintenance", again.Str("reason"));
-            Assert.NotEqual("Finished", (await orchestrator.Client.GetJsonAsync($"/api/jobs/{jobId}")).Str("status"));
+            await AssertQueuedWhilePausedAsync(orchestrator, jobId);
 
             using (var resume = await orchestrator.Client.PostAsync(new Uri("/api/admin/resume", UriKind.Relative), null))
                 Assert.False((await resume.ReadJsonAsync())["paused"]!.GetValue<bool>());
@@ -59,7 +59,7 @@ public sealed class OperatorPauseTests
                 .Where(l => l.Str("event_type") is "OPERATIONS_PAUSED" or "OPERATIONS_RESUMED").ToList();
             Assert.Equal(["OPERATIONS_PAUSED", "OPERATIONS_RESUMED"], audit.Select(l => l.Str("event_type")));
             Assert.Equal("server maintenance", audit[0].Str("reason"));
-            Assert.Equal("resumed; 1 command(s) were waiting", audit[1].Str("reason"));
+            Assert.Equal("resumed; 0 command(s) were waiting", audit[1].Str("reason"));
             Assert.All(audit, l => Assert.Equal("bootstrap-admin", l.Str("user")));
         }
         finally
@@ -67,5 +67,16 @@ public sealed class OperatorPauseTests
             await orchestrator.DisposeAsync();
             Directory.Delete(home, recursive: true);
         }
+    }
+
+    /// <summary>The job waits in QUEUED, first in line, saying it waits for the pause; admission shows it.</summary>
+    private static async Task AssertQueuedWhilePausedAsync(OrchestratorProcess orchestrator, string jobId)
+    {
+        var job = await orchestrator.Client.GetJsonAsync($"/api/jobs/{jobId}");
+        Assert.Equal(("Pending", "QUEUED", 1), (job.Str("status"), job.Str("stage"), job["queuePosition"]!.GetValue<int>()));
+        var admission = await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/admission"),
+            a => a["waiting"]!.AsArray().Count == 1 && a["waiting"]![0]!.Str("reason").StartsWith("P4Flow is paused by bootstrap-admin", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "admission to show the job waiting for the pause");
+        Assert.Equal((jobId, 1, true, 0), (admission["waiting"]![0]!.Str("jobId"), admission["waiting"]![0]!["position"]!.GetValue<int>(), admission["paused"]!.GetValue<bool>(), admission["admitted"]!.GetValue<int>()));
     }
 }
