@@ -19,7 +19,8 @@ public sealed record P4Target(P4Server Server, string Client, string JobId)
 /// Builds and sends the p4 commands of one job: always tagged JSON output, always the job's own workspace, on the
 /// server the job's `server` input names (else the default one), through that server's circuit breaker. It keeps the
 /// connection usable the way a careful person would: trusts an ssl: server only with its configured fingerprint, logs
-/// in again once when the ticket has expired, and tries the backup port when the server cannot be reached.
+/// in again once when the ticket has expired, and tries the backup port when the server cannot be reached (the backup
+/// first once the P4_SERVER_DOWN playbook has switched the server to it: <see cref="P4ServerStatus"/>).
 /// </summary>
 public sealed class P4Client(
     ICommandDispatcher dispatcher,
@@ -27,8 +28,12 @@ public sealed class P4Client(
     P4CircuitBreakers breakers,
     P4Logins logins,
     IEnumerable<IP4SecurityObserver> observers,
+    P4ServerStatus? status = null,
+    IEnumerable<IP4ServerObserver>? serverObservers = null,
     TimeProvider? clock = null)
 {
+    private readonly P4ServerStatus _status = status ?? new P4ServerStatus();
+    private readonly IP4ServerObserver[] _serverObservers = serverObservers?.ToArray() ?? [];
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public const string ServerInput = "server";
@@ -68,21 +73,42 @@ public sealed class P4Client(
     public async Task<P4Output> RunAsync(P4Target target, string? stage, IJobWaits? waits, IReadOnlyList<string> command, string? stdin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var server = target.Server.Options;
-        string[] ports = string.IsNullOrEmpty(server.BackupPort) ? [server.Port] : [server.Port, server.BackupPort];
+        var ports = _status.PortsOf(target.Server);
         for (var i = 0; ; i++)
         {
-            var last = i == ports.Length - 1;
+            var last = i == ports.Count - 1;
             try
             {
                 var output = await RunOnPortAsync(target, ports[i], stage, waits, command, stdin, cancellationToken).ConfigureAwait(false);
-                if (last || P4ErrorClass.Classify(output) != P4ErrorClass.NetworkError) return output;
+                if (P4ErrorClass.Classify(output) != P4ErrorClass.NetworkError) return output;
+                Unreachable(target, ports[i]);
+                if (last) return output;
             }
-            catch (P4CircuitOpenException) when (!last)
+            catch (P4CircuitOpenException)
             {
-                // The port is known to be down: straight on to the backup.
+                // The port is known to be down: straight on to the other one.
+                Unreachable(target, ports[i]);
+                if (last) throw;
             }
         }
+    }
+
+    /// <summary>
+    /// `p4 info` on one port, through no circuit breaker and with a short timeout: whether the server answers at all
+    /// (it needs no login). Run for <paramref name="target"/>'s job, on its agent.
+    /// </summary>
+    public async Task<P4Output> ProbeAsync(P4Target target, string port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (port.StartsWith('-')) throw new ActivityInputException(ServerInput, $"The port of Perforce server '{target.Server.Name}' must be a P4PORT, not an option (got '{port}').");
+        List<string> args = [options.Value.Executable, "-ztag", "-Mj", "-p", port, "-u", target.Server.Options.User, "info"];
+        var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["P4CONFIG"] = "", ["P4CHARSET"] = target.Server.Options.Charset };
+        return P4Output.Parse(await dispatcher.RunAsync(new CommandRequest(target.JobId, null, args, env, timeout, null, null), cancellationToken).ConfigureAwait(false));
+    }
+
+    private void Unreachable(P4Target target, string port)
+    {
+        foreach (var observer in _serverObservers) observer.Unreachable(target, port);
     }
 
     private async Task<P4Output> RunOnPortAsync(P4Target target, string port, string? stage, IJobWaits? waits, IReadOnlyList<string> command, string? stdin, CancellationToken cancellationToken)

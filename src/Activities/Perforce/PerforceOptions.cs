@@ -29,6 +29,10 @@ public sealed class PerforceOptions
     [ConfigurationKeyName("allow_job_ports")]
     public bool AllowJobPorts { get; set; }
 
+    /// <summary>Seconds between the P4_SERVER_DOWN playbook's `p4 info` looks at a server that is down, until it answers again.</summary>
+    [ConfigurationKeyName("recovery_check_interval")]
+    public int RecoveryCheckInterval { get; set; } = 15;
+
     /// <summary>Shorthand for a single server without a password: `port` and `user` make the server named "default".</summary>
     [ConfigurationKeyName("port")]
     public string? Port { get; set; }

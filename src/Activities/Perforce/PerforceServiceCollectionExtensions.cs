@@ -12,6 +12,7 @@ public static class PerforceServiceCollectionExtensions
     {
         services.AddOptions<PerforceOptions>();
         services.TryAddSingleton<P4CircuitBreakers>();
+        services.TryAddSingleton<Servers.P4ServerStatus>();
         services.TryAddSingleton<P4Client>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Servers.P4Logins>();

@@ -15,7 +15,7 @@ namespace P4Flow.Orchestrator.Admission;
 /// (<c>resources.cpu_cores</c>, <c>memory_gb</c>) and an agent that meets its requirements has a free slot and the
 /// capacity; otherwise it waits in QUEUED and is admitted, in <see cref="JobPriority"/> order, when room frees. What a
 /// job holds is released when it ends, whichever way, and while it is parked for a person. Nothing is admitted while
-/// an operator has paused P4Flow.
+/// an operator has paused P4Flow, nor a job a gate holds (its Perforce server is down: <see cref="IAdmissionGate"/>).
 /// </summary>
 /// <remarks>
 /// A waiting job that cannot use what is free (it needs a bigger or a busier agent) lets the ones behind it in, until it
@@ -28,6 +28,7 @@ public sealed partial class AdmissionControl(
     IBackgroundActivityScheduler scheduler,
     IEnumerable<IJobPlacement> placements,
     IOperationsControl operations,
+    IEnumerable<IAdmissionGate> gates,
     TimeProvider clock,
     ILogger<AdmissionControl> logger,
     P4FlowMetrics? metrics = null) : IJobAdmission
@@ -36,6 +37,7 @@ public sealed partial class AdmissionControl(
     private readonly Dictionary<string, Waiting> _waiting = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Holding> _holding = new(StringComparer.Ordinal);
     private readonly IJobPlacement? _placement = placements.LastOrDefault();
+    private readonly IAdmissionGate[] _gates = [.. gates];
 
     private sealed class Waiting(WorkflowInstance instance)
     {
@@ -214,6 +216,10 @@ public sealed partial class AdmissionControl(
         var used = working.Aggregate(JobDemand.None, (sum, h) => sum + h.Demand);
         if (!job.Demand.FitsBeside(used, limits.CpuCores, limits.MemoryGb))
             return string.Create(CultureInfo.InvariantCulture, $"its {job.Demand} do not fit beside the {used} admitted jobs declare (resources.cpu_cores {limits.CpuCores}, memory_gb {limits.MemoryGb})");
+        foreach (var gate in _gates)
+        {
+            if (gate.Holds(job.Input) is { } held) return held;
+        }
         if (_placement?.TryPlace(job.JobId, job.Input, job.Demand) == PlacementOutcome.Full)
             return string.Create(CultureInfo.InvariantCulture, $"every agent that meets its requirements is full (max_jobs, or no room for {job.Demand})");
         _holding[job.JobId] = new Holding(job.Demand, parked: false);

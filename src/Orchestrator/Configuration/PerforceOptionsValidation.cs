@@ -13,6 +13,7 @@ internal sealed partial class PerforceOptionsValidation : IValidateOptions<Perfo
             ? "perforce.port and perforce.user are the shorthand for one server; with perforce.servers, give port and user per server." : null,
         Name().IsMatch(options.ClientPrefix) ? null : $"perforce.client_prefix may hold letters, digits, '.', '_' and '-' (got '{options.ClientPrefix}').",
         Checks.Range("perforce.default_timeout", options.DefaultTimeout, 1, 86_400),
+        Checks.Range("perforce.recovery_check_interval", options.RecoveryCheckInterval, 1, 3_600),
         Checks.Range("perforce.needs_resolve_deadline", options.NeedsResolveDeadline, 0, 365 * 86_400),
         options.StageTimeouts.Where(t => t.Value is < 1 or > 86_400).Select(t => $"perforce.stage_timeouts.{t.Key} must be between 1 and 86400 (got {t.Value}).").FirstOrDefault(),
         DefaultServer(options),

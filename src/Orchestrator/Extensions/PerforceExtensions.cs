@@ -19,6 +19,10 @@ public static class PerforceExtensions
         services.AddSingleton<ICommandDispatcher, LocalCommandRunner>();
         services.AddSingleton<P4Flow.Activities.Perforce.Servers.IP4SecurityObserver, Audit.P4SecurityAudit>();
         services.TryAddSingleton<Audit.AuditLog>();
+        // P4_SERVER_DOWN: switch to the backup or hold the server's new jobs, and come back when it answers.
+        services.AddSingleton<Incidents.P4ServerDownPlaybook>();
+        services.AddSingleton<P4Flow.Activities.Perforce.Servers.IP4ServerObserver>(sp => sp.GetRequiredService<Incidents.P4ServerDownPlaybook>());
+        services.AddSingleton<Admission.IAdmissionGate, Incidents.P4ServerHold>();
         return builder;
     }
 }

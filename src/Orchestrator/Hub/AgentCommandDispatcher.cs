@@ -120,6 +120,8 @@ public sealed partial class AgentCommandDispatcher(
     private async Task<string> AssignAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         if (registry.AgentOf(request.JobId) is { } assigned) return assigned;
+        // A job's own extra commands (a probe of its server while it runs) go where the job is, taking no slot of their own.
+        if (BackgroundJobs.JobCleanupJobs.JobOfRun(request.JobId) is { } job && registry.AgentOf(job) is { } its) return its;
         var (requirements, demand) = await RequirementsAsync(request.JobId, cancellationToken).ConfigureAwait(false);
         var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(options.Value.WaitTimeout);
         string? waitingFrom = null;

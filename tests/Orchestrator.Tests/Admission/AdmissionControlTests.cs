@@ -20,7 +20,7 @@ public sealed class AdmissionControlTests
 
     private AdmissionControl Create(int cap = 2, double cpu = 0, int aging = 300, bool agents = false) => new(
         Options.Create(new ResourcesOptions { MaxConcurrentJobs = cap, CpuCores = cpu, PriorityAging = aging }),
-        _runs, agents ? [_placement] : [], _pause, _clock, NullLogger<AdmissionControl>.Instance);
+        _runs, agents ? [_placement] : [], _pause, [], _clock, NullLogger<AdmissionControl>.Instance);
 
     private WorkflowInstance Job(string id, string priority = "default", double cpu = 0)
     {
