@@ -8,6 +8,7 @@ using P4Flow.TestSupport;
 //   dotnet run -c Release --project bench/FaultMatrix -- --quick      the rows the test suite runs
 //   dotnet run -c Release --project bench/FaultMatrix -- agent-kill cut-10s   some rows by name
 //   ... --burst 20    jobs in the orchestrator-kill row's burst
+//   P4FLOW_MATRIX_KEEP=/tmp/rows dotnet run ...   keeps each row's home (database, logs) in /tmp/rows
 namespace P4Flow.FaultMatrix;
 
 // A named entry point: the test project references this one and the orchestrator, and two top-level `Program` classes would collide.

@@ -309,7 +309,9 @@ internal sealed partial class Rig : IAsyncDisposable
         Depot.Dispose();
         try
         {
-            Directory.Delete(Home, recursive: true);
+            // P4FLOW_MATRIX_KEEP=FOLDER keeps each row's home (database, logs, journal) there to read after a NOT OK.
+            if (Environment.GetEnvironmentVariable("P4FLOW_MATRIX_KEEP") is { Length: > 0 } keep) Directory.Move(Home, Path.Combine(keep, Path.GetFileName(Home)));
+            else Directory.Delete(Home, recursive: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

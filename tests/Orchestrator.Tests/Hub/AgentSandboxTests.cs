@@ -37,6 +37,8 @@ public abstract class SandboxedAgent(string launcher) : IAsyncLifetime
             ["P4FLOW_AGENT_execution__max_output_chars"] = "65536",
             ["P4FLOW_AGENT_execution__run_as"] = RunAs,
             ["P4FLOW_AGENT_execution__launcher"] = launcher,
+            // Each test runs its own job and none ends it, so the agent takes more jobs at once than its cores' default.
+            ["P4FLOW_AGENT_agent__max_jobs"] = "64",
         });
         await Hub.WaitForAgentAsync(Name, a => a.State == "HEALTHY", "the agent to connect");
     }

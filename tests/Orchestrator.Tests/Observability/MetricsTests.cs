@@ -80,7 +80,7 @@ public sealed class MetricsTests(ObservedOrchestrator orchestrator)
         var scrape = await orchestrator.ScrapeAsync();
 
         Assert.DoesNotContain(jobId, scrape.Text, StringComparison.Ordinal);
-        var allowed = new HashSet<string>(StringComparer.Ordinal) { "workflow", "stage", "result", "error_class", "queue", "state", "reason", "le", "generation" };
+        var allowed = new HashSet<string>(StringComparer.Ordinal) { "workflow", "stage", "result", "error_class", "queue", "priority", "state", "reason", "le", "generation" };
         foreach (var sample in scrape.Samples.Where(s => s.Name.StartsWith("p4_", StringComparison.Ordinal)))
             Assert.All(sample.Labels.Keys, label => Assert.Contains(label, allowed));
     }

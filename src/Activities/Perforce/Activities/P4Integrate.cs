@@ -57,6 +57,8 @@ public sealed class P4Integrate : P4Activity
             return JobResult.Failed($"p4 integrate could not open {string.Join(", ", result.ExclusiveBlocked)}: {output.Text}", P4ErrorClass.Locked);
         if (result.MustSync.Count > 0)
             return JobResult.Failed($"p4 integrate needs a sync first: {output.Text}", P4ErrorClass.Conflict);
+        if (result.Files.Count == 0 && result.AlreadyIntegrated)
+            result = result with { Files = await OpenedByAnEarlierAttemptAsync(p4).ConfigureAwait(false) };
         if (result.Files.Count == 0 && (result.AlreadyIntegrated || result.NoTargets))
             return JobResult.Done("NothingToIntegrate", new JsonObject { [Files.Name] = new JsonArray(), ["message"] = "Nothing to integrate: all revisions are already integrated." });
         if (output.Failed) return Failure("p4 integrate", output);
@@ -69,6 +71,19 @@ public sealed class P4Integrate : P4Activity
             [SourceChanges.Name] = provenance.Changes,
             ["virtual"] = isVirtual,
         });
+    }
+
+    /// <summary>
+    /// The files an earlier attempt of this activity opened for integration in the job's own workspace. An orchestrator
+    /// that stopped after the integrate ran but before the job recorded it runs the activity again; p4 then counts the
+    /// pending integration as done ("already integrated"), and without this the job would end with nothing to submit
+    /// while its files stay opened.
+    /// </summary>
+    private static async Task<IReadOnlyList<P4File>> OpenedByAnEarlierAttemptAsync(Session p4)
+    {
+        var opened = await p4.RunAsync("opened").ConfigureAwait(false);
+        if (opened.Failed) return [];
+        return [.. P4Parsers.Opened(opened).Files.Where(f => f.Action is "integrate" or "branch" or "delete" or "import" or "move/add")];
     }
 
     /// <summary>How many changes a description names one by one; a longer range says how many more.</summary>
