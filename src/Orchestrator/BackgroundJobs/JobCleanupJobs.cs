@@ -122,7 +122,7 @@ public sealed partial class JobCleanupJobs(
 
     private static int Attempts(WorkflowInstance job) => job.Outputs[OutputKey]?["attempts"]?.GetValue<int>() ?? 0;
 
-    private static HashSet<int> KeptShelves(WorkflowInstance job) => job.Variables[KeptShelvesVariable] is JsonArray kept
+    internal static HashSet<int> KeptShelves(WorkflowInstance job) => job.Variables[KeptShelvesVariable] is JsonArray kept
         ? [.. kept.OfType<JsonValue>().Select(v => v.TryGetValue<int>(out var n) ? n : 0).Where(n => n > 0)]
         : [];
 

@@ -101,6 +101,12 @@ public static class HubExtensions
         services.AddSingleton<JobFolderReconciler>();
         services.AddSingleton<HubTls>();
         services.AddHostedService<AgentHealthMonitor>();
+        // The orchestrator's answer to an agent marked TIMEOUT; a bare hub (as some tests host it) only marks it.
+        if (services.Any(d => d.ServiceType == typeof(Incidents.IncidentLog)))
+        {
+            services.AddSingleton<Incidents.AgentHangPlaybook>();
+            services.AddHostedService(sp => sp.GetRequiredService<Incidents.AgentHangPlaybook>());
+        }
         services.AddHostedService<WhitelistEnforcer>();
         services.AddSingleton<IWorkflowObserver, HubJobObserver>();
         services.Replace(ServiceDescriptor.Singleton<ICommandDispatcher, AgentCommandDispatcher>());

@@ -13,6 +13,8 @@ public sealed class AgentUnavailableException(string message, string errorClass)
 {
     public const string AgentLost = "AGENT_LOST";
     public const string NoAgent = "NO_AGENT";
+    /// <summary>The agent hung and the job starts over elsewhere: the attempt that waited on it ends with this.</summary>
+    public const string AgentHang = "AGENT_HANG";
 }
 
 /// <summary>
@@ -72,6 +74,8 @@ public sealed partial class AgentCommandDispatcher(
                         $"Agent {agentId} ended while cmd {pending.CmdId} '{string.Join(' ', request.Args.Take(8))}' ran, before it recorded a result: whether the command finished is unknown, and it is not run twice. Check the server's state (p4 opened, p4 changes), then start the job again.");
                     return new AgentAnswer(ToRun(result, agentId), AgentCircuitBreakers.FaultOf(result));
                 }
+                // Withdrawn from a hung agent: the job starts over elsewhere, and this attempt's end is not its end.
+                if (completion.IsFaulted) await completion.ConfigureAwait(false);
                 if (completion.IsCanceled) throw new OperationCanceledException($"Cmd {pending.CmdId} of job {request.JobId} was cancelled: the job ended.");
                 cancellationToken.ThrowIfCancellationRequested();
                 if (registry.GoneFor(agentId) is { } gone && gone >= grace)
@@ -120,8 +124,9 @@ public sealed partial class AgentCommandDispatcher(
     private async Task<string> AssignAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         if (registry.AgentOf(request.JobId) is { } assigned) return assigned;
-        // A job's own extra commands (a probe of its server while it runs) go where the job is, taking no slot of their own.
-        if (BackgroundJobs.JobCleanupJobs.JobOfRun(request.JobId) is { } job && registry.AgentOf(job) is { } its) return its;
+        // A job's own extra commands (a probe of its server while it runs) go where the job is, taking no slot of their
+        // own, unless that agent is away (a lookup for a parked job's message must not wait for a hung agent).
+        if (BackgroundJobs.JobCleanupJobs.JobOfRun(request.JobId) is { } job && registry.AgentOf(job) is { } its && registry.IsHealthy(its)) return its;
         var (requirements, demand) = await RequirementsAsync(request.JobId, cancellationToken).ConfigureAwait(false);
         var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(options.Value.WaitTimeout);
         string? waitingFrom = null;

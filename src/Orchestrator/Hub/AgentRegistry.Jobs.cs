@@ -98,7 +98,35 @@ public sealed partial class AgentRegistry
     /// The job ended: its agent is free of it, what it still had running there is cancelled, and the agent is told
     /// so it can remove the job's folder (an agent away at that moment keeps the folder).
     /// </summary>
-    public void ReleaseJob(string jobId, string reason, bool succeeded = false)
+    public void ReleaseJob(string jobId, string reason, bool succeeded = false) => Release(jobId, reason, succeeded, withdrawn: null);
+
+    /// <summary>
+    /// The job leaves its agent to start over elsewhere (the agent hung): the commands it was waiting for there fail
+    /// with <paramref name="reason"/> (class AGENT_HANG), and its next command is placed afresh. The agent, when it is
+    /// back, removes the job's folder as one no longer its own.
+    /// </summary>
+    public void Withdraw(string jobId, string reason) =>
+        Release(jobId, reason, succeeded: false, withdrawn: new AgentUnavailableException(reason, AgentUnavailableException.AgentHang));
+
+    /// <summary>Whether the agent is connected and answering pings.</summary>
+    public bool IsHealthy(string agentId)
+    {
+        lock (_lock) return _agents.GetValueOrDefault(agentId)?.Session is { IsClosed: false, State: AgentState.Healthy };
+    }
+
+    /// <summary>The jobs placed on the agent (cleanups and probes under a job's run id included).</summary>
+    public IReadOnlyList<string> JobsOf(string agentId)
+    {
+        lock (_lock) return [.. _jobAgents.Where(j => j.Value == agentId).Select(j => j.Key)];
+    }
+
+    /// <summary>Whether the job waits for a person (it holds no slot of its agent).</summary>
+    public bool IsParked(string jobId)
+    {
+        lock (_lock) return _parked.Contains(jobId);
+    }
+
+    private void Release(string jobId, string reason, bool succeeded, Exception? withdrawn)
     {
         lock (_lock)
         {
@@ -107,17 +135,19 @@ public sealed partial class AgentRegistry
             _parked.Remove(jobId);
             if (!_agents.TryGetValue(agentId, out var record)) return;
             record.Jobs.Remove(jobId);
-            record.Unsent.RemoveAll(p => p.JobId == jobId && p.Completion.TrySetCanceled());
+            record.Unsent.RemoveAll(p => p.JobId == jobId && End(p));
             foreach (var pending in record.InFlight.Values.Where(p => p.JobId == jobId).ToList())
             {
                 record.InFlight.Remove(pending.CmdId);
                 _journal.Done(record.Id, pending.CmdId);
                 record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
-                pending.Completion.TrySetCanceled();
+                End(pending);
             }
-            if (record.Session is { } session) session.TrySend(JobEndedFor(agentId, jobId, succeeded));
+            if (withdrawn is null && record.Session is { } session) session.TrySend(JobEndedFor(agentId, jobId, succeeded));
             SignalLocked();
         }
+
+        bool End(PendingCommand pending) => withdrawn is null ? pending.Completion.TrySetCanceled() : pending.Completion.TrySetException(withdrawn);
     }
 
     /// <summary>The signed JobEnded that has <paramref name="agentId"/> remove the job's folder.</summary>

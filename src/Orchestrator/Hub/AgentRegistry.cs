@@ -201,6 +201,9 @@ public sealed partial class AgentRegistry
         }
     }
 
+    /// <summary>An agent was marked TIMEOUT (the AGENT_HANG playbook starts from here); raised outside the registry's lock.</summary>
+    public event Action<string>? TimedOut;
+
     /// <summary>The health monitor found no pong three times in a row.</summary>
     public void MarkTimedOut(AgentSession session)
     {
@@ -212,6 +215,17 @@ public sealed partial class AgentRegistry
             HubLog.AgentTimedOut(_logger, record.Id, session.MissedPongs);
             SignalLocked();
         }
+        TimedOut?.Invoke(session.AgentId);
+    }
+
+    /// <summary>Ends the agent's stream from the hub's side (it hung); false when it has none. It may connect again.</summary>
+    public bool Disconnect(string agentId, string reason)
+    {
+        AgentSession? session;
+        lock (_lock) session = _agents.GetValueOrDefault(agentId)?.Session;
+        if (session is null) return false;
+        session.Close(reason, new HubMessage { Goodbye = new Goodbye { Reason = reason } });
+        return true;
     }
 
     /// <summary>The round trip of one ping on the agent's current stream.</summary>

@@ -89,6 +89,23 @@ public sealed class FlowchartRunner(ActivityInputEvaluator inputs, TimeProvider 
         EnterStage(run, WorkflowInstance.CancelledStage, reason);
     }
 
+    /// <summary>
+    /// Starts the job over from its first activities, in <paramref name="stage"/> until the first of them enters its
+    /// own: what was pending is dropped (a background worker still running it finds its bookmark gone), the loop counts
+    /// start again, and what already ran stays in the history and the execution records.
+    /// </summary>
+    public void Restart(WorkflowRun run, string stage, string reason)
+    {
+        var instance = run.Instance;
+        DropPendingWork(run);
+        instance.Scheduler.Connections.Clear();
+        instance.Scheduler.Runs.Clear();
+        instance.Scheduler.ClosedRaces.Clear();
+        Begin(instance, run.Graph);
+        instance.Status = WorkflowStatus.Running;
+        EnterStage(run, stage, reason);
+    }
+
     /// <summary>Ends the instance as faulted from outside its activities (e.g. a waiting job whose agent is lost).</summary>
     public void Fail(WorkflowRun run, FaultInfo fault) => FaultInstance(run, fault);
 

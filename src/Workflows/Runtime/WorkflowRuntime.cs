@@ -178,6 +178,32 @@ public sealed partial class WorkflowRuntime(
             await run.Commit!(run).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <summary>
+    /// Starts a job that has not ended over from its first activity (the agent that held its workspace hung):
+    /// <paramref name="beforeRun"/> runs once the restart is committed and before a worker picks the job up (to clear
+    /// what the first attempt left on a server), and the job is scheduled whether or not it succeeds.
+    /// </summary>
+    /// <exception cref="WorkflowConflictException">The job has ended.</exception>
+    public async Task<WorkflowInstance> RestartAsync(string instanceId, string stage, string reason, Func<CancellationToken, Task>? beforeRun, CancellationToken cancellationToken)
+    {
+        var instance = await WithInstanceAsync(instanceId, async run =>
+        {
+            if (run.Instance.Status.IsTerminal())
+                throw new WorkflowConflictException($"Job {instanceId} has ended ({run.Instance.Status}) and cannot be started over.");
+            runner.Restart(run, stage, reason);
+            await run.Commit!(run).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (beforeRun is not null) await beforeRun(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            scheduler.ScheduleRun(instance.Id, instance.Queue);
+        }
+        return instance;
+    }
+
     /// <summary>The door through which job <paramref name="instanceId"/>'s background work reports waiting on something outside the workflow.</summary>
     public IJobWaits WaitsOf(string instanceId) => new JobWaits(this, instanceId, logger);
 

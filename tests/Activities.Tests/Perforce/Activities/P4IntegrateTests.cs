@@ -35,12 +35,31 @@ public sealed class P4IntegrateTests
     [Fact]
     public async Task Run_AllRevisionsAlreadyIntegrated_TakesTheNothingToIntegratePort()
     {
-        var p4 = new ScriptedDispatcher().On("integrate", 0, "", "All revision(s) already integrated.\n");
+        var p4 = new ScriptedDispatcher()
+            .On("integrate", 0, "", "All revision(s) already integrated.\n")
+            .On("opened", 0, "", "File(s) not opened on this client.\n");
 
         var result = await p4.RunAsync(new P4Integrate(), new JsonObject { ["source"] = "//depot/main/...", ["target"] = "//depot/rel/..." }, "INTEGRATE");
 
         Assert.Null(result.Error);
         Assert.Equal("NothingToIntegrate", result.Outcome);
+    }
+
+    [Fact]
+    public async Task Run_AgainAfterACrash_TheFilesItsFirstAttemptOpenedAreItsIntegration()
+    {
+        // The orchestrator stopped after the first attempt's integrate and before the job recorded it: p4 counts the
+        // pending integration as done, and the job's own workspace holds it.
+        var p4 = new ScriptedDispatcher()
+            .On("integrate", 0, "", "All revision(s) already integrated.\n")
+            .On("opened", 0, "//depot/rel/a.c#1 - integrate default change (text)\n//depot/rel/b.c#1 - edit default change (text)\n")
+            .On("changes", 0, "");
+
+        var result = await p4.RunAsync(new P4Integrate(), new JsonObject { ["source"] = "//depot/main/...", ["target"] = "//depot/rel/..." }, "INTEGRATE");
+
+        Assert.Equal("Integrated", result.Outcome);
+        var files = result.Outputs!["files"]!.AsArray();
+        Assert.Equal("//depot/rel/a.c", Assert.Single(files)!["file"]!.GetValue<string>());
     }
 
     [Fact]
