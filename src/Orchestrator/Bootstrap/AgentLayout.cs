@@ -92,11 +92,15 @@ public sealed record AgentLayout(string Name, string User, string Home, bool AsR
 
     /// <summary>
     /// Stops a detached agent (SIGTERM lets it drain, SIGKILL after 60 s); nothing to do when none runs. A stopped
-    /// (frozen) agent gets SIGCONT after the SIGTERM, so it acts on it at once instead of at the SIGKILL.
+    /// (frozen) agent gets SIGCONT after the SIGTERM, so it acts on it at once instead of at the SIGKILL; so does its
+    /// process group, where runuser (which stops itself when its child stops) must wake to reap it: a zombie counts as gone.
     /// </summary>
     public string DetachedStop() =>
-        $"if [ -f {Sh.Quote(PidFile)} ]; then pid=$(cat {Sh.Quote(PidFile)}); if kill -0 \"$pid\" 2>/dev/null; then kill -TERM \"$pid\"; kill -CONT \"$pid\"; "
-        + "i=0; while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL \"$pid\" 2>/dev/null; fi; "
+        $"if [ -f {Sh.Quote(PidFile)} ]; then pid=$(cat {Sh.Quote(PidFile)}); "
+        + "alive() { kill -0 \"$pid\" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' /proc/\"$pid\"/status 2>/dev/null; }; "
+        + "if alive; then pgid=$(ps -o pgid= -p \"$pid\" 2>/dev/null | tr -d ' '); kill -TERM \"$pid\"; kill -CONT \"$pid\"; "
+        + "[ -n \"$pgid\" ] && kill -CONT -- \"-$pgid\" 2>/dev/null; "
+        + "i=0; while alive && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL \"$pid\" 2>/dev/null; fi; "
         + $"rm -f {Sh.Quote(PidFile)}; fi; true";
 
     private static string Yaml(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

@@ -91,6 +91,17 @@ public sealed class BootstrapTests(SshHostFixture ssh)
         }
         Assert.NotEqual(beforeRestart, await ProgramRun.ShellAsync($"cat {agentBase}/agent.pid"));
 
+        // Frozen (SIGSTOP): the AGENT_HANG playbook sees it miss its pongs and restarts it over SSH by itself.
+        var frozenPid = await ProgramRun.ShellAsync($"cat {agentBase}/agent.pid");
+        await ProgramRun.ShellAsync($"kill -STOP {frozenPid}");
+        var hang = await Eventually.Until(() => client.GetJsonAsync("/api/incidents?playbook=AGENT_HANG"), l => l.AsArray().Count == 1, TimeSpan.FromSeconds(180), "the AGENT_HANG incident");
+        var steps = hang.AsArray()[0]!["steps"]!.AsArray().ToDictionary(s => s!.Str("step"), s => s!.Str("outcome"));
+        Assert.True(steps["restart_over_ssh"] == "done", hang.ToJsonString() + await ProgramRun.ShellAsync($"tail -n 40 {agentBase}/agent.log; ps -ef | grep -i p4flow.agen[t]"));
+        Assert.Equal("recovered", hang.AsArray()[0]!.Str("outcome"));
+        Assert.NotEqual(frozenPid, await ProgramRun.ShellAsync($"cat {agentBase}/agent.pid"));
+        Assert.Equal("", await ProgramRun.ShellAsync($"kill -0 {frozenPid} 2>/dev/null && echo still-running"));
+        await Eventually.Until(() => AgentAsync(client, name), a => a?.Str("state") == "HEALTHY", TimeSpan.FromSeconds(60), "the restarted agent to answer");
+
         var attempts = AuditLines(orchestrator.Home).Where(l => l.Str("event_type") == BootstrapService.AttemptEvent).ToList();
         Assert.Equal(2, attempts.Count);
         Assert.All(attempts, a =>
@@ -139,6 +150,9 @@ public sealed class BootstrapTests(SshHostFixture ssh)
             ["P4FLOW_perforce__allow_job_ports"] = "true",
             ["P4FLOW_perforce__user"] = "p4flow",
             ["P4FLOW_agents__whitelist_poll_interval"] = "0.2",
+            // A frozen agent is seen within seconds (three pings missed three seconds each), a live one never is.
+            ["P4FLOW_agents__ping_interval"] = "0.5",
+            ["P4FLOW_agents__pong_timeout"] = "3",
             ["P4FLOW_bootstrap__known_hosts"] = ssh.KnownHosts,
             ["P4FLOW_bootstrap__agent_package"] = ssh.Bundle.Path,
             ["P4FLOW_bootstrap__allowed_executables__0"] = SimDepot.Launcher,
