@@ -8,6 +8,7 @@ using P4Flow.Hub.Benchmarks;
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- bootstrap [--count 5] [--package PUBLISHED_AGENT_OR_TAR_GZ]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- integration [--count 20] [--runner agents|local|both]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- transfer [--files 10000] [--changed 10] [--count 3]
+//   dotnet run -c Release --project bench/Hub.Benchmarks -- admission [--count 20000]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- parked [--count 10000] [--servers 10] [--spread-hours 72] [--quiet 120] [--scrape 15]
 var mode = args.FirstOrDefault() ?? "latency";
 int Option(string name, int fallback)
@@ -23,12 +24,13 @@ return mode switch
     "bootstrap" => await BootstrapBenchmark.RunAsync(Option("--count", 5), Array.IndexOf(args, "--package") is var p && p >= 0 && p + 1 < args.Length ? args[p + 1] : null),
     "integration" => await IntegrationBenchmark.RunAsync(Option("--count", 20), Array.IndexOf(args, "--runner") is var r && r >= 0 && r + 1 < args.Length ? args[r + 1] : "both"),
     "transfer" => await TransferBenchmark.RunAsync(Option("--files", 10_000), Option("--changed", 10), Option("--count", 3)),
+    "admission" => await AdmissionBenchmark.RunAsync(Option("--count", 20_000)),
     "parked" => await ParkedJobsBenchmark.RunAsync(Option("--count", 10_000), Option("--servers", 10), Option("--spread-hours", 72), Option("--quiet", 120), Option("--scrape", 15)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH] | integration [--count N] [--runner agents|local|both] | transfer [--files N] [--changed N] [--count N] | parked [--count N] [--servers N] [--spread-hours H] [--quiet SECONDS] [--scrape SECONDS]");
+    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH] | integration [--count N] [--runner agents|local|both] | transfer [--files N] [--changed N] [--count N] | admission [--count N] | parked [--count N] [--servers N] [--spread-hours H] [--quiet SECONDS] [--scrape SECONDS]");
     return 64;
 }
