@@ -61,6 +61,18 @@ public sealed partial class BackgroundActivityInvoker(
 
         // The work's own log events (its commands) belong to the job, like the engine's.
         using var scope = logger.BeginScope(new JobLogScope(instance));
+        if (Planned(record) is { } planned)
+        {
+            // A retry planned before a restart keeps its count, and its time: a scheduler that forgot it (in-memory
+            // storage; the engine's recovery dispatched the work at once) is owed the rest of the delay, not a run now.
+            retriesSoFar = Math.Max(retriesSoFar, planned.Retry.Retry);
+            var early = planned.DueAt - clock.GetUtcNow().UtcDateTime;
+            if (mayRetry && early > TimeSpan.Zero)
+            {
+                LogRetryKept(logger, instanceId, bookmark.ActivityId, planned.Retry.Retry, early.TotalSeconds);
+                return planned.Retry with { Delay = early };
+            }
+        }
         JobResult result;
         try
         {
@@ -84,6 +96,23 @@ public sealed partial class BackgroundActivityInvoker(
         }
         await runtime.ResumeBookmarkAsync(instanceId, bookmarkId, Serialize(Report(record, result, retriesSoFar)), cancellationToken).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>The retry <see cref="WorkflowRuntime.NoteRetryAsync"/> recorded on the execution (its count and when it is due), or null.</summary>
+    private static (ActivityRetry Retry, DateTime DueAt)? Planned(ActivityExecutionRecord record)
+    {
+        if (record.Outputs?[WorkflowRuntime.LastRetryOutput] is not JsonObject last) return null;
+        try
+        {
+            var retry = new ActivityRetry(record.ActivityId, last["errorClass"]!.GetValue<string>(), last["retry"]!.GetValue<int>(), last["attempts"]!.GetValue<int>(),
+                TimeSpan.FromSeconds(last["delaySeconds"]!.GetValue<double>()), last["error"]?.GetValue<string>() ?? "");
+            var due = last["dueAt"]!.GetValue<DateTime>();
+            return (retry, due.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(due, DateTimeKind.Utc) : due.ToUniversalTime());
+        }
+        catch (Exception ex) when (ex is NullReferenceException or InvalidOperationException or FormatException)
+        {
+            return null; // written by a version that kept less: run as a first attempt would
+        }
     }
 
     /// <summary>The retry a failure earns by its error class's policy, or null.</summary>
@@ -126,6 +155,9 @@ public sealed partial class BackgroundActivityInvoker(
 
     [LoggerMessage(1101, LogLevel.Warning, "Job work of activity {ActivityId} in job {JobId} threw")]
     private static partial void LogJobFailed(ILogger logger, Exception exception, string jobId, string activityId);
+
+    [LoggerMessage(1103, LogLevel.Information, "Job {JobId}: activity {ActivityId}'s retry {Retry} was planned before a restart; it runs when due, in {DelaySeconds} s")]
+    private static partial void LogRetryKept(ILogger logger, string jobId, string activityId, int retry, double delaySeconds);
 
     [LoggerMessage(1102, LogLevel.Warning, "Job {JobId}: activity {ActivityId} failed with {ErrorClass}; retry {Retry} of {Attempts} in {DelaySeconds} s")]
     private static partial void LogRetryScheduled(ILogger logger, string jobId, string activityId, string errorClass, int retry, int attempts, double delaySeconds);

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Tests.Support;
+
+namespace P4Flow.Orchestrator.Tests.Perforce;
+
+/// <summary>
+/// A delayed retry survives a crash of the orchestrator on the embedded default (Hangfire in memory): the restarted
+/// engine runs it when it was due, not at once and not never, and with its count.
+/// </summary>
+public sealed class RetryRestartTests
+{
+    [Fact]
+    public async Task RetryPlanned_OrchestratorKilledAndRestarted_RunsWhenDueWithItsCount()
+    {
+        var depot = await SimDepot.CreateWithChangeOnMainAsync("one\n", "one\ntwo\n");
+        await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "unreachable" });
+        var home = OrchestratorProcess.CreateHome();
+        var environment = new Dictionary<string, string>
+        {
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__allow_job_ports"] = "true",
+            ["P4FLOW_perforce__user"] = "p4flow",
+            ["P4FLOW_commands__runner"] = "local",
+            // Long enough that a restart lands well inside the delay.
+            ["P4FLOW_retries__NETWORK_ERROR__attempts"] = "2",
+            ["P4FLOW_retries__NETWORK_ERROR__backoff"] = "fixed",
+            ["P4FLOW_retries__NETWORK_ERROR__delay"] = "12",
+        };
+        string jobId;
+        JsonNode planned;
+        await using (var before = OrchestratorProcess.Start(home, environment: environment))
+        {
+            await before.WaitReadyAsync();
+            using var start = await before.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
+            {
+                ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["p4port"] = depot.Root,
+            });
+            jobId = (await start.ReadJsonAsync()).Str("jobId");
+            planned = LastRetry(await before.Client.WaitForJobAsync(jobId, j => LastRetryOrNull(j) is not null, "the first attempt to fail and a retry to be planned"));
+            await before.KillAsync();
+        }
+        File.Delete(Path.Combine(depot.Root, "faults.json"));
+
+        await using var after = OrchestratorProcess.Start(home, environment: environment);
+        await after.WaitReadyAsync();
+        var job = await after.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 180);
+
+        Assert.True(job.Str("status") == "Finished", job.ToJsonString());
+        Assert.Equal("submitted", job["result"]!.Str("status"));
+        // The retry ran when it was due, not when recovery dispatched the work.
+        var dueAt = planned["dueAt"]!.GetValue<DateTime>().ToUniversalTime();
+        var commands = (await File.ReadAllLinesAsync(Path.Combine(home, "logs", "commands.jsonl"))).Select(l => JsonNode.Parse(l)!).Where(c => c.Str("job_id") == jobId).ToList();
+        var firstSuccess = commands.First(c => c.Str("event") == "command_completed");
+        var ranAt = DateTime.Parse(firstSuccess.Str("timestamp"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime();
+        Assert.True(ranAt >= dueAt - TimeSpan.FromSeconds(firstSuccess["duration_ms"]!.GetValue<double>() / 1000),
+            $"the retry ran at {ranAt:HH:mm:ss.fff}, before it was due at {dueAt:HH:mm:ss.fff}");
+        Assert.Single(commands, c => c.Str("event") == "command_failed");
+        // It stayed retry 1 of 2: the restart neither added one nor started the count again.
+        Assert.Equal(1, LastRetry(job)["retry"]!.GetValue<int>());
+        Assert.Contains(await File.ReadAllLinesAsync(Path.Combine(home, "logs", "p4flow.jsonl")), l => l.Contains("\"event_id\":1103", StringComparison.Ordinal) && l.Contains(jobId, StringComparison.Ordinal));
+    }
+
+    private static JsonNode? LastRetryOrNull(JsonNode job) => job["activities"]?.AsArray().Select(a => a!["outputs"]?["lastRetry"]).FirstOrDefault(r => r is not null);
+
+    private static JsonNode LastRetry(JsonNode job) => LastRetryOrNull(job)!;
+}
