@@ -117,6 +117,29 @@ public sealed class NotificationPipelineTests
     }
 
     [Fact]
+    public async Task ReminderDueAfterACrash_SentByTheRestartedOrchestratorWhenDue_Once()
+    {
+        await using var fixture = await NotifyingOrchestrator.StartAsync(smtpUp: true,
+            ("P4FLOW_notifications__events__reminder__0", "hook"),
+            ("P4FLOW_notifications__reminders__0", "12s"),
+            ("P4FLOW_notifications__reminder_repeat", "0"),
+            ("P4FLOW_notifications__reminder_check_interval", "1"));
+        var jobId = await fixture.StartJobAsync();
+        var parked = await fixture.WaitParkedAsync(jobId);
+        var parkedAt = parked["history"]!.AsArray().Last(h => h!.Str("stage") == "NEEDS_RESOLVE")!["enteredAt"]!.GetValue<DateTime>().ToUniversalTime();
+
+        // Killed before the reminder is due; nothing of the process is left to remember it but the store.
+        await fixture.Process.KillAsync();
+        Assert.Empty(ReminderCalls(fixture, jobId));
+        await fixture.RestartAsync();
+
+        var reminders = await Eventually.Until(() => Task.FromResult(ReminderCalls(fixture, jobId)), r => r.Count > 0, TimeSpan.FromSeconds(120), "the reminder after the restart");
+        var sentAt = (await fixture.NotificationsAsync($"jobId={jobId}&event=reminder")).Select(n => n!["createdAt"]!.GetValue<DateTime>().ToUniversalTime()).Single();
+        Assert.True(sentAt >= parkedAt.AddSeconds(12), $"the reminder was raised at {sentAt:HH:mm:ss.fff}, before it was due ({parkedAt.AddSeconds(12):HH:mm:ss.fff})");
+        Assert.Equal(1, Body(Assert.Single(reminders))["reminder"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task OrchestratorKilledWhileTheWebhookCallIsInFlight_SentAgainUnderTheSameKeyAfterRestart_Once()
     {
         await using var fixture = await NotifyingOrchestrator.StartAsync(smtpUp: true,
