@@ -1,5 +1,6 @@
 using P4Flow.Orchestrator.Admission;
 using P4Flow.Orchestrator.BackgroundJobs;
+using P4Flow.Orchestrator.Branches;
 using P4Flow.Orchestrator.Cli;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Demo;
@@ -23,6 +24,7 @@ try
     }
     builder.AddObservability(textConsole: demo);
     builder.AddWorkflowEngine();
+    builder.AddBranches();
     builder.AddBackgroundJobs();
     builder.AddAdmission();
     builder.AddPerforce();
@@ -35,6 +37,7 @@ try
 
     var app = builder.Build();
     app.MapHttpApi();
+    app.MapBranches();
     app.MapBackgroundJobs();
     app.MapAgentHub();
     app.MapBootstrap();

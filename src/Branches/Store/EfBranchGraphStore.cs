@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using P4Flow.Branches.Graph;
+using P4Flow.Workflows.State;
+
+namespace P4Flow.Branches.Store;
+
+/// <summary>The graph in the orchestrator's database (table branch_graph, one row), beside the engine's tables.</summary>
+internal sealed class EfBranchGraphStore(IDbContextFactory<BranchDbContext> contexts, TimeProvider clock) : IBranchGraphStore
+{
+    private const int GraphId = 1;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        // The engine made the database; EnsureCreated does nothing to one that exists, so the table is made if missing.
+        foreach (var statement in db.Database.GenerateCreateScript().Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            await db.Database.ExecuteSqlRawAsync(statement.Replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StoredGraph> GetAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Graphs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == GraphId, cancellationToken).ConfigureAwait(false);
+        return row is null ? new StoredGraph(BranchGraph.Empty, 0, DateTime.MinValue, null, null) : ToStored(row);
+    }
+
+    public async Task<StoredGraph> SaveAsync(BranchGraph graph, int? expectedRevision, string? by, string? sourceHash, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Graphs.FirstOrDefaultAsync(r => r.Id == GraphId, cancellationToken).ConfigureAwait(false);
+        var revision = row?.Revision ?? 0;
+        if (expectedRevision is { } expected && expected != revision)
+            throw new WorkflowConflictException($"The branch graph is at revision {revision}, not {expected}: someone saved it meanwhile; read it again.");
+        if (row is null) db.Graphs.Add(row = new BranchGraphRow { Id = GraphId });
+        row.Json = JsonSerializer.Serialize(graph, Json);
+        row.Revision = revision + 1;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        row.UpdatedBy = by;
+        row.SourceHash = sourceHash;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException) when (expectedRevision is not null)
+        {
+            throw new WorkflowConflictException("The branch graph was saved by someone else meanwhile; read it again.");
+        }
+        return ToStored(row);
+    }
+
+    private static StoredGraph ToStored(BranchGraphRow row) =>
+        new(JsonSerializer.Deserialize<BranchGraph>(row.Json, Json) ?? BranchGraph.Empty, row.Revision, DateTime.SpecifyKind(row.UpdatedAt, DateTimeKind.Utc), row.UpdatedBy, row.SourceHash);
+}
+
+internal sealed class BranchGraphRow
+{
+    public int Id { get; set; }
+    public string Json { get; set; } = "";
+    public int Revision { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public string? UpdatedBy { get; set; }
+    public string? SourceHash { get; set; }
+}
+
+internal sealed class BranchDbContext(DbContextOptions<BranchDbContext> options) : DbContext(options)
+{
+    public DbSet<BranchGraphRow> Graphs => Set<BranchGraphRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<BranchGraphRow>(e =>
+        {
+            e.ToTable("branch_graph");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.Revision).IsConcurrencyToken();
+        });
+}

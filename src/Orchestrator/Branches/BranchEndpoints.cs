@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using System.Text;
+using P4Flow.Branches;
+using P4Flow.Branches.Graph;
+using P4Flow.Branches.Store;
+using P4Flow.Orchestrator.Security;
+using P4Flow.Workflows.State;
+
+namespace P4Flow.Orchestrator.Branches;
+
+/// <summary>The branch graph over HTTP: read, replace, import and export as YAML, pause and resume an edge.</summary>
+internal static class BranchEndpoints
+{
+    public const string YamlType = "application/yaml";
+
+    /// <summary>The graph as the API shows it; <see cref="Revision"/> goes back with a change so two editors never overwrite each other.</summary>
+    public sealed record GraphView(int Revision, DateTime? UpdatedAt, string? UpdatedBy, IReadOnlyList<BranchNode> Nodes, IReadOnlyList<EdgeView> Edges)
+    {
+        public static GraphView Of(StoredGraph stored) => new(stored.Revision, stored.Revision == 0 ? null : stored.UpdatedAt, stored.UpdatedBy,
+            stored.Graph.Nodes, [.. stored.Graph.Edges.Select(e => new EdgeView(e.Id, e))]);
+    }
+
+    public sealed record EdgeView(string Id, BranchEdge Edge);
+
+    /// <param name="Revision">The revision read; a save over a newer one answers 409.</param>
+    public sealed record GraphRequest(int? Revision, IReadOnlyList<BranchNode>? Nodes, IReadOnlyList<BranchEdge>? Edges);
+
+    public static void MapBranchEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/branches").WithTags("Branches");
+        group.MapGet("/", async (BranchGraphService graphs, CancellationToken ct) => GraphView.Of(await graphs.GetAsync(ct)))
+            .RequireAuthorization(Roles.Viewer).WithSummary("The branch graph: its nodes (depot paths on a server) and edges, with its revision.");
+
+        group.MapPut("/", async (GraphRequest? request, BranchGraphService graphs, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            if (request is null) throw new WorkflowInputException("body", "the graph is required: {\"revision\", \"nodes\", \"edges\"}.");
+            var graph = new BranchGraph(request.Nodes ?? [], request.Edges ?? []);
+            return GraphView.Of(await graphs.SaveAsync(graph, request.Revision, user.Identity?.Name, ct));
+        }).RequireAuthorization(Roles.Designer).WithSummary("Replaces the graph; 400 naming each broken rule's edge and field, 409 when it changed since the revision read.");
+
+        group.MapGet("/export", async (BranchGraphService graphs, CancellationToken ct) => Results.Text(await graphs.ExportAsync(ct), YamlType, Encoding.UTF8))
+            .RequireAuthorization(Roles.Viewer).WithSummary("The graph as YAML, as config/branches.yaml holds it.");
+
+        group.MapPost("/import", async (HttpRequest request, int? revision, BranchGraphService graphs, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var buffer = new char[BranchGraphYaml.MaxChars + 1];
+            var read = await reader.ReadBlockAsync(buffer, ct);
+            if (read > BranchGraphYaml.MaxChars) throw new WorkflowInputException("yaml", $"a graph is at most {BranchGraphYaml.MaxChars} characters.");
+            return GraphView.Of(await graphs.ImportAsync(new string(buffer, 0, read), revision, user.Identity?.Name, ct));
+        }).RequireAuthorization(Roles.Designer).WithSummary("Replaces the graph with a YAML one (the export's format); 400 naming the line, or the edge and field.");
+
+        group.MapPost("/edges/{source}/{target}/pause", (string source, string target, BranchGraphService graphs, ClaimsPrincipal user, CancellationToken ct) =>
+            SetPausedAsync(graphs, source, target, paused: true, user, ct))
+            .RequireAuthorization(Roles.Operator).WithSummary("Pauses an edge: no change moves along it until it is resumed.");
+        group.MapPost("/edges/{source}/{target}/resume", (string source, string target, BranchGraphService graphs, ClaimsPrincipal user, CancellationToken ct) =>
+            SetPausedAsync(graphs, source, target, paused: false, user, ct))
+            .RequireAuthorization(Roles.Operator).WithSummary("Resumes a paused edge.");
+    }
+
+    private static async Task<GraphView> SetPausedAsync(BranchGraphService graphs, string source, string target, bool paused, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var id = BranchEdge.IdOf(source, target);
+        return GraphView.Of(await graphs.SetPausedAsync(id, paused, user.Identity?.Name, ct)
+            ?? throw new WorkflowNotFoundException($"The branch graph has no edge {id}."));
+    }
+}

@@ -1,0 +1,24 @@
+using P4Flow.Branches;
+using P4Flow.Orchestrator.Configuration;
+
+namespace P4Flow.Orchestrator.Branches;
+
+public static class BranchesExtensions
+{
+    /// <summary>The branch graph (src/Branches) in the engine's database, or in memory with it.</summary>
+    public static IHostApplicationBuilder AddBranches(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var state = builder.Configuration.Section<StateManagementOptions, StateManagementOptionsValidation>(StateManagementOptions.Section);
+        builder.Services.AddBranches(state.Type == "memory" ? null : Path.GetFullPath(state.SqlitePath));
+        builder.Services.AddSingleton<IBranchGraphContext, BranchGraphHostContext>();
+        return builder;
+    }
+
+    public static WebApplication MapBranches(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapBranchEndpoints();
+        return app;
+    }
+}

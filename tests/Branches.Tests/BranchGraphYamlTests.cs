@@ -1,0 +1,121 @@
+using P4Flow.Branches.Graph;
+using P4Flow.Workflows.State;
+
+namespace P4Flow.Branches.Tests;
+
+/// <summary>The graph as people write it: read, checked against every rule with errors named by line or field, written back.</summary>
+public sealed class BranchGraphYamlTests
+{
+    private const string Demo = """
+        nodes:
+          main: { path: "//depot/main/..." }
+          rel: { path: "//depot/rel/...", server: "main-server" }
+          feature: { path: "//depot/feature/..." }
+        edges:
+          - source: main
+            target: rel
+            gate: { counter: main-good }
+            exclusions: { paths: ["//depot/main/docs/..."], authors: [buildbot], description: "^\\[no-merge\\]" }
+            window: { from: "22:00", to: "06:00", days: [mon, tue] }
+            agent_requirements: { capabilities: [p4], labels: [linux] }
+          - { source: main, target: feature, flow: manual, paused: true }
+        """;
+
+    private static readonly GraphContext Known = new(new HashSet<string> { "main-server" }, new HashSet<string> { "p4-integrate" });
+
+    [Fact]
+    public void Read_ThenWriteThenReadAgain_SameGraph()
+    {
+        var graph = BranchGraphYaml.Read(Demo, Known);
+
+        Assert.Equal(["main", "rel", "feature"], graph.Nodes.Select(n => n.Name));
+        Assert.Equal("main-server", graph.Node("rel")!.Server);
+        var toRel = graph.Edge("main -> rel")!;
+        Assert.Equal(BranchEdge.DefaultWorkflow, toRel.Workflow);
+        Assert.Equal(BranchEdge.Automatic, toRel.Flow);
+        Assert.Equal("main-good", toRel.Gate!.Counter);
+        Assert.Equal(["buildbot"], toRel.Exclusions!.Authors!);
+        Assert.Equal("22:00", toRel.Window!.From);
+        Assert.Equal(["linux"], toRel.AgentRequirements!.Labels!);
+        var toFeature = graph.Edge("main -> feature")!;
+        Assert.True(toFeature.Paused);
+        Assert.Equal(BranchEdge.Manual, toFeature.Flow);
+
+        var again = BranchGraphYaml.Read(BranchGraphYaml.Write(graph), Known);
+        Assert.Equal(graph.Nodes, again.Nodes);
+        Assert.Equal(graph.Edges.Select(e => e.Id), again.Edges.Select(e => e.Id));
+        Assert.Equal(BranchGraphYaml.Write(graph), BranchGraphYaml.Write(again));
+    }
+
+    [Fact]
+    public void Read_NotYaml_ErrorNamesTheLine()
+    {
+        var error = Assert.Throws<WorkflowInputException>(() => BranchGraphYaml.Read("nodes:\n  main: { path: \"//depot/main/...\"\n", Known));
+
+        Assert.StartsWith("line ", Assert.Single(error.Errors).Key, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_UnknownKey_SaidPlainlyWithItsLine()
+    {
+        var error = Assert.Throws<WorkflowInputException>(() => BranchGraphYaml.Read("edges:\n  - source: a\n    target: b\n    flwo: manual\n", Known));
+
+        var (line, messages) = Assert.Single(error.Errors);
+        Assert.Equal("line 4", line);
+        Assert.Equal("unknown key 'flwo' in edge", Assert.Single(messages));
+    }
+
+    [Fact]
+    public void Read_BrokenRules_EachNamedByItsEdgeAndField()
+    {
+        const string yaml = """
+            nodes:
+              main: { path: "//depot/main/..." }
+              rel: { path: "depot/rel", server: "nowhere" }
+              "bad name": { path: "//depot/x/..." }
+            edges:
+              - { source: main, target: rel, flow: sometimes, workflow: nope }
+              - { source: main, target: main }
+              - { source: main, target: ghost, gate: { counter: c, url: "http://x" } }
+              - { source: rel, target: main, window: { from: "25:00", to: "06:00", days: [someday] }, exclusions: { description: "([" } }
+            """;
+
+        var errors = Assert.Throws<WorkflowInputException>(() => BranchGraphYaml.Read(yaml, Known)).Errors;
+
+        Assert.Contains("nodes[rel].path", errors.Keys);
+        Assert.Contains("'nowhere' is not one of perforce.servers (main-server).", errors["nodes[rel].server"]);
+        Assert.Contains("nodes[bad name].name", errors.Keys);
+        Assert.Contains("flow is automatic or manual (got 'sometimes').", errors["edges[main -> rel].flow"]);
+        Assert.Contains("no published workflow is named 'nope'.", errors["edges[main -> rel].workflow"]);
+        Assert.Contains("an edge goes from one branch to another, not to itself.", errors["edges[main -> main].target"]);
+        Assert.Contains("no node is named 'ghost'.", errors["edges[main -> ghost].target"]);
+        Assert.Contains("a gate is either a counter or a url.", errors["edges[main -> ghost].gate"]);
+        Assert.Contains("edges[rel -> main].window.from", errors.Keys);
+        Assert.Contains("edges[rel -> main].window.days", errors.Keys);
+        Assert.Contains("edges[rel -> main].exclusions.description", errors.Keys);
+    }
+
+    [Theory]
+    [InlineData("//depot/main/...", true)]
+    [InlineData("//streams/main", true)]
+    [InlineData("//depot/...", true)]
+    [InlineData("//depot", false)]
+    [InlineData("//depot/main/*.c", false)]
+    [InlineData("//depot/.../x/...", false)]
+    [InlineData("depot/main/...", false)]
+    [InlineData("//depot/main/...@42", false)]
+    public void IsBranchPath_DepotPathsAndStreamsOnly(string path, bool expected) => Assert.Equal(expected, BranchGraphRules.IsBranchPath(path));
+
+    [Fact]
+    public void Check_TheSameEdgeTwiceAndTwoNodesOnOnePath_Refused()
+    {
+        var graph = new BranchGraph(
+            [new BranchNode("a", "//depot/a/..."), new BranchNode("b", "//depot/b/..."), new BranchNode("b2", "//depot/b/...")],
+            [new BranchEdge("a", "b"), new BranchEdge("a", "b", Flow: BranchEdge.Manual)]);
+
+        var errors = BranchGraphRules.Check(graph, Known);
+
+        Assert.Equal(["this edge is there twice."], errors["edges[a -> b]"]);
+        Assert.Equal(["node 'b' is //depot/b/... on the same server already."], errors["nodes[b2].path"]);
+    }
+}
