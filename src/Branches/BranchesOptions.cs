@@ -7,7 +7,7 @@ public sealed class BranchesOptions
 {
     public const string Section = "branches";
 
-    /// <summary>The graph loaded at start when it changed since it was last loaded (like workflows/); missing: nothing is loaded.</summary>
+    /// <summary>The graph loaded at start when it changed since it was last loaded (like workflows/); missing or empty: nothing is loaded.</summary>
     [ConfigurationKeyName("file")]
     public string File { get; set; } = "config/branches.yaml";
 }

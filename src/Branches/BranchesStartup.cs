@@ -15,6 +15,7 @@ internal sealed partial class BranchesStartup(IBranchGraphStore store, BranchGra
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrWhiteSpace(options.Value.File)) return;
         var path = Path.GetFullPath(options.Value.File);
         try
         {

@@ -119,3 +119,33 @@ public sealed class BranchGraphYamlTests
         Assert.Equal(["node 'b' is //depot/b/... on the same server already."], errors["nodes[b2].path"]);
     }
 }
+
+/// <summary>The graphs the repository ships: the template (empty, its example in comments) and the demo's main -> rel.</summary>
+public sealed class ShippedGraphTests
+{
+    private static readonly GraphContext Published = new(null, new HashSet<string> { "p4-integrate" });
+
+    [Fact]
+    public void ConfigBranchesYaml_IsAnEmptyGraph_AndItsCommentedExampleIsAGoodOne()
+    {
+        var text = File.ReadAllText(Path.Combine(P4Flow.TestSupport.OrchestratorBuild.RepositoryRoot, "config", "branches.yaml"));
+        Assert.Empty(BranchGraphYaml.Read(text, Published).Edges);
+
+        // The example, uncommented, is read as it says.
+        var example = string.Join('\n', text.Split('\n').Where(l => l.StartsWith("# ", StringComparison.Ordinal) && l.Length > 2 && (l[2] == ' ' || l[2..].StartsWith("nodes:", StringComparison.Ordinal) || l[2..].StartsWith("edges:", StringComparison.Ordinal)))
+            .Select(l => l[2..]));
+        var graph = BranchGraphYaml.Read(example, new GraphContext(new HashSet<string> { "main" }, Published.Workflows));
+        Assert.Equal(["main -> rel", "main -> dev"], graph.Edges.Select(e => e.Id));
+        Assert.Equal(["mon", "tue", "wed", "thu", "fri"], graph.Edge("main -> rel")!.Window!.Days!);
+    }
+
+    [Fact]
+    public void ConfigBranchesDemoYaml_MainFlowsToRel()
+    {
+        var graph = BranchGraphYaml.Read(File.ReadAllText(Path.Combine(P4Flow.TestSupport.OrchestratorBuild.RepositoryRoot, "config", "branches.demo.yaml")), Published);
+
+        var edge = Assert.Single(graph.Edges);
+        Assert.Equal(("//depot/main/...", "//depot/rel/..."), (graph.Node(edge.Source)!.Path, graph.Node(edge.Target)!.Path));
+        Assert.Equal(BranchEdge.Automatic, edge.Flow);
+    }
+}

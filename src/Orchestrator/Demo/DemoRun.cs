@@ -49,7 +49,12 @@ internal sealed partial class DemoRun(WorkflowRuntime runtime, IServer server, I
         [$"notifications:events:failed:0"] = NotificationsChannel,
         [$"notifications:events:completed:0"] = NotificationsChannel,
         [$"notifications:events:agent_lost:0"] = NotificationsChannel,
+        // The demo's branch graph: //depot/main -> //depot/rel on the simulated server.
+        ["branches:file"] = BranchesFile,
     };
+
+    /// <summary>The demo's branch graph, loaded at start like config/branches.yaml.</summary>
+    public const string BranchesFile = "config/branches.demo.yaml";
 
     public const string NotificationsChannel = "demo-file";
     /// <summary>Where the demo's notifications are written, one JSON object per line.</summary>

@@ -19,6 +19,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("state_management:type", "memory");
         builder.UseSetting("state_management:workflows_dir", OrchestratorProcess.WorkflowsDir);
         builder.UseSetting("commands:runner", "local");
+        // The branch graph starts empty here, whatever folder the tests run in.
+        builder.UseSetting("branches:file", Path.Combine(Home, "config", "branches.yaml"));
         builder.UseSetting("monitoring:metrics_port", Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         TestCredentials.Use(builder, Home);
     }
