@@ -23,6 +23,7 @@ public static class StudioServiceCollectionExtensions
         services.TryAddSingleton<IAgentEnrolment, UnavailableAgentEnrolment>();
         services.TryAddSingleton<IOperationsControl, NoOperationsControl>();
         services.TryAddSingleton<IIncidentList, NoIncidents>();
+        services.TryAddSingleton<IBranchGraphView, NoBranchGraph>();
         services.TryAddSingleton<IQueuePositions, NoQueuePositions>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<StudioActions>();

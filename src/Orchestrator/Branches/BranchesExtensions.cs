@@ -12,6 +12,7 @@ public static class BranchesExtensions
         var state = builder.Configuration.Section<StateManagementOptions, StateManagementOptionsValidation>(StateManagementOptions.Section);
         builder.Services.AddBranches(state.Type == "memory" ? null : Path.GetFullPath(state.SqlitePath));
         builder.Services.AddSingleton<IBranchGraphContext, BranchGraphHostContext>();
+        builder.Services.AddSingleton<P4Flow.Studio.Services.IBranchGraphView, StudioBranchGraph>();
         return builder;
     }
 
