@@ -10,4 +10,8 @@ public sealed class BranchesOptions
     /// <summary>The graph loaded at start when it changed since it was last loaded (like workflows/); missing or empty: nothing is loaded.</summary>
     [ConfigurationKeyName("file")]
     public string File { get; set; } = "config/branches.yaml";
+
+    /// <summary>Seconds between two looks at every edge's source for new submitted changes (a change-commit trigger's poke comes sooner).</summary>
+    [ConfigurationKeyName("poll_interval")]
+    public int PollInterval { get; set; } = 30;
 }

@@ -1,27 +1,38 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using P4Flow.Branches.Store;
+using P4Flow.Branches.Watch;
 
 namespace P4Flow.Branches;
 
 public static class BranchesServiceCollectionExtensions
 {
-    /// <summary>The branch graph, kept in the SQLite database at <paramref name="sqlitePath"/>, or in memory when it is null.</summary>
+    /// <summary>
+    /// The branch graph and the bot's ledger, in the SQLite database at <paramref name="sqlitePath"/>; with none, in a
+    /// SQLite database in memory that lives as long as the process (state_management.type: memory).
+    /// </summary>
     public static IServiceCollection AddBranches(this IServiceCollection services, string? sqlitePath)
     {
         services.AddOptions<BranchesOptions>().BindConfiguration(BranchesOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         if (sqlitePath is null)
         {
-            services.AddSingleton<IBranchGraphStore, MemoryBranchGraphStore>();
+            // A shared in-memory database exists while one connection to it is open: this one, held by the container.
+            var keeper = new SqliteConnection($"Data Source=file:p4flow-branches-{Guid.NewGuid():N}?mode=memory&cache=shared");
+            keeper.Open();
+            services.AddSingleton(keeper);
+            services.AddPooledDbContextFactory<BranchDbContext>(o => o.UseSqlite(keeper.ConnectionString));
         }
         else
         {
             services.AddPooledDbContextFactory<BranchDbContext>(o => o.UseSqlite($"Data Source={sqlitePath};Pooling=True;Default Timeout=30"));
-            services.AddSingleton<IBranchGraphStore, EfBranchGraphStore>();
         }
+        services.AddSingleton<IBranchGraphStore, EfBranchGraphStore>();
+        services.AddSingleton<BranchLedger>();
         services.AddSingleton<BranchGraphService>();
+        services.AddSingleton<BranchWatcher>();
         services.AddHostedService<BranchesStartup>();
         return services;
     }

@@ -14,9 +14,15 @@ internal sealed class EfBranchGraphStore(IDbContextFactory<BranchDbContext> cont
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        // The engine made the database; EnsureCreated does nothing to one that exists, so the table is made if missing.
+        // The engine made the database; EnsureCreated does nothing to one that exists, so each table and index is made if missing.
         foreach (var statement in db.Database.GenerateCreateScript().Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            await db.Database.ExecuteSqlRawAsync(statement.Replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+        {
+            var conditional = statement
+                .Replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", StringComparison.Ordinal)
+                .Replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", StringComparison.Ordinal)
+                .Replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", StringComparison.Ordinal);
+            await db.Database.ExecuteSqlRawAsync(conditional, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<StoredGraph> GetAsync(CancellationToken cancellationToken)
@@ -52,28 +58,4 @@ internal sealed class EfBranchGraphStore(IDbContextFactory<BranchDbContext> cont
 
     private static StoredGraph ToStored(BranchGraphRow row) =>
         new(JsonSerializer.Deserialize<BranchGraph>(row.Json, Json) ?? BranchGraph.Empty, row.Revision, DateTime.SpecifyKind(row.UpdatedAt, DateTimeKind.Utc), row.UpdatedBy, row.SourceHash);
-}
-
-internal sealed class BranchGraphRow
-{
-    public int Id { get; set; }
-    public string Json { get; set; } = "";
-    public int Revision { get; set; }
-    public DateTime UpdatedAt { get; set; }
-    public string? UpdatedBy { get; set; }
-    public string? SourceHash { get; set; }
-}
-
-internal sealed class BranchDbContext(DbContextOptions<BranchDbContext> options) : DbContext(options)
-{
-    public DbSet<BranchGraphRow> Graphs => Set<BranchGraphRow>();
-
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.Entity<BranchGraphRow>(e =>
-        {
-            e.ToTable("branch_graph");
-            e.HasKey(r => r.Id);
-            e.Property(r => r.Id).ValueGeneratedNever();
-            e.Property(r => r.Revision).IsConcurrencyToken();
-        });
 }

@@ -2,7 +2,9 @@ using System.Security.Claims;
 using System.Text;
 using P4Flow.Branches;
 using P4Flow.Branches.Graph;
+using Hangfire;
 using P4Flow.Branches.Store;
+using P4Flow.Branches.Watch;
 using P4Flow.Orchestrator.Security;
 using P4Flow.Workflows.State;
 
@@ -56,6 +58,38 @@ internal static class BranchEndpoints
         group.MapPost("/edges/{source}/{target}/resume", (string source, string target, BranchGraphService graphs, ClaimsPrincipal user, CancellationToken ct) =>
             SetPausedAsync(graphs, source, target, paused: false, user, ct))
             .RequireAuthorization(Roles.Operator).WithSummary("Resumes a paused edge.");
+    }
+
+    /// <summary>An edge's changes as the bot recorded them, and the last change of its source it has seen.</summary>
+    public sealed record EdgeChangesView(string Edge, int? Cursor, IReadOnlyList<EdgeChange> Changes);
+
+    /// <summary>Where one submitted change has gone: on each edge that saw it, its status, the job, the change on the target.</summary>
+    public sealed record ChangeView(string Server, int Change, IReadOnlyList<EdgeChange> Edges);
+
+    public static void MapChangeEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/branches/edges/{source}/{target}/changes", async (string source, string target, string? status, int? limit, BranchGraphService graphs, BranchLedger ledger, CancellationToken ct) =>
+        {
+            var id = BranchEdge.IdOf(source, target);
+            if ((await graphs.GetAsync(ct)).Graph.Edge(id) is null) throw new WorkflowNotFoundException($"The branch graph has no edge {id}.");
+            if (limit is < 1 or > 1000) throw new WorkflowInputException("limit", "limit must be between 1 and 1000.");
+            var statuses = status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return new EdgeChangesView(id, await ledger.CursorAsync(id, ct), await ledger.ListAsync(id, statuses, limit ?? 200, ct));
+        }).WithTags("Branches").RequireAuthorization(Roles.Viewer).WithSummary("An edge's changes in changelist order (pending, integrating, integrated, skipped, failed) and its cursor.");
+
+        app.MapGet("/api/changes/{server}/{change:int}", async (string server, int change, BranchLedger ledger, CancellationToken ct) =>
+        {
+            var edges = await ledger.OfChangeAsync(server, change, ct);
+            if (edges.Count == 0) throw new WorkflowNotFoundException($"No edge has seen change {change} of server {server}.");
+            return new ChangeView(server, change, edges);
+        }).WithTags("Branches").RequireAuthorization(Roles.Viewer).WithSummary("Where a submitted change has gone: each edge, its status, its job and the change it became on the target.");
+
+        app.MapPost("/api/branches/poke", (IBackgroundJobClient jobs) =>
+        {
+            jobs.Enqueue<BranchWatcher>(w => w.RunAsync(CancellationToken.None));
+            return Results.Accepted();
+        }).WithTags("Branches").RequireAuthorization(Roles.Operator)
+            .WithSummary("Looks for new submitted changes now (a Perforce change-commit trigger calls it, so a change starts within seconds).");
     }
 
     private static async Task<GraphView> SetPausedAsync(BranchGraphService graphs, string source, string target, bool paused, ClaimsPrincipal user, CancellationToken ct)

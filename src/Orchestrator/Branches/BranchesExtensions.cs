@@ -13,6 +13,10 @@ public static class BranchesExtensions
         builder.Services.AddBranches(state.Type == "memory" ? null : Path.GetFullPath(state.SqlitePath));
         builder.Services.AddSingleton<IBranchGraphContext, BranchGraphHostContext>();
         builder.Services.AddSingleton<P4Flow.Studio.Services.IBranchGraphView, StudioBranchGraph>();
+        builder.Services.AddSingleton<P4Flow.Branches.Watch.IBranchServer, P4BranchServer>();
+        builder.Services.AddSingleton<P4Flow.Branches.Watch.IBranchJobs, WorkflowBranchJobs>();
+        builder.Services.AddSingleton<P4Flow.Workflows.Runtime.IWorkflowObserver, BranchJobObserver>();
+        builder.Services.AddHostedService<BranchWatchSchedule>();
         return builder;
     }
 
@@ -20,6 +24,7 @@ public static class BranchesExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapBranchEndpoints();
+        app.MapChangeEndpoints();
         return app;
     }
 }

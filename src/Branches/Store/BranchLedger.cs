@@ -1,0 +1,105 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace P4Flow.Branches.Store;
+
+/// <summary>Where a change stands on one edge.</summary>
+public static class ChangeStatus
+{
+    /// <summary>Seen, waiting for its turn.</summary>
+    public const string Pending = "pending";
+    /// <summary>On a manual edge: waits until someone approves it.</summary>
+    public const string AwaitingApproval = "awaiting_approval";
+    /// <summary>Its job runs (or waits for a person).</summary>
+    public const string Integrating = "integrating";
+    /// <summary>Submitted on the target, or found there already.</summary>
+    public const string Integrated = "integrated";
+    /// <summary>Never integrated along this edge, with the reason why (kept, never lost).</summary>
+    public const string Skipped = "skipped";
+    /// <summary>Its job failed: the edge holds the changes after it until someone acts.</summary>
+    public const string Failed = "failed";
+}
+
+/// <summary>A change as an edge sees it.</summary>
+public sealed record EdgeChange(string EdgeId, int Change, string Server, string User, string Description, string Status, string? JobId, int? TargetChange, string? Reason, DateTime RecordedAt, DateTime UpdatedAt);
+
+/// <summary>A submitted change as the watcher reads it from the source.</summary>
+public sealed record SubmittedChange(int Number, string User, string Description);
+
+/// <summary>
+/// Each edge's cursor and the changes it saw. The cursor moves in the same transaction that records the changes, so a
+/// restart neither loses nor repeats one.
+/// </summary>
+public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, TimeProvider clock)
+{
+    public const int MaxDescription = 4000;
+
+    public async Task<int?> CursorAsync(string edgeId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return (await db.Cursors.AsNoTracking().FirstOrDefaultAsync(c => c.EdgeId == edgeId, cancellationToken).ConfigureAwait(false))?.LastChange;
+    }
+
+    /// <summary>Records <paramref name="changes"/> (each with its status and reason) and moves the cursor to <paramref name="cursor"/>, in one transaction.</summary>
+    public async Task RecordAsync(string edgeId, string server, int cursor, IReadOnlyList<(SubmittedChange Change, string Status, string? Reason)> changes, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var row = await db.Cursors.FirstOrDefaultAsync(c => c.EdgeId == edgeId, cancellationToken).ConfigureAwait(false);
+        if (row is null) db.Cursors.Add(row = new EdgeCursorRow { EdgeId = edgeId });
+        // A cursor never goes back: a late or repeated poll records nothing twice.
+        if (cursor <= row.LastChange && row.UpdatedAt != default) return;
+        row.LastChange = cursor;
+        row.UpdatedAt = now;
+        foreach (var (change, status, reason) in changes.Where(c => c.Change.Number > 0))
+        {
+            db.Changes.Add(new EdgeChangeRow
+            {
+                EdgeId = edgeId, Change = change.Number, Server = server, User = change.User,
+                Description = change.Description.Length > MaxDescription ? change.Description[..MaxDescription] : change.Description,
+                Status = status, Reason = reason, RecordedAt = now, UpdatedAt = now,
+            });
+        }
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The edge's changes in changelist order, optionally of some statuses only.</summary>
+    public async Task<IReadOnlyList<EdgeChange>> ListAsync(string edgeId, IReadOnlyCollection<string>? statuses, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = db.Changes.AsNoTracking().Where(c => c.EdgeId == edgeId);
+        if (statuses is not null) rows = rows.Where(c => statuses.Contains(c.Status));
+        return [.. (await rows.OrderBy(c => c.Change).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(ToChange)];
+    }
+
+    /// <summary>Where one change of a server went, on every edge that saw it.</summary>
+    public async Task<IReadOnlyList<EdgeChange>> OfChangeAsync(string server, int change, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return [.. (await db.Changes.AsNoTracking().Where(c => c.Server == server && c.Change == change).OrderBy(c => c.EdgeId).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(ToChange)];
+    }
+
+    public async Task<EdgeChange?> OfJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Changes.AsNoTracking().FirstOrDefaultAsync(c => c.JobId == jobId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToChange(row);
+    }
+
+    /// <summary>Moves the change to <paramref name="status"/> if it is in <paramref name="from"/>; false when it was not.</summary>
+    public async Task<bool> MoveAsync(string edgeId, int change, string from, string status, string? jobId, int? targetChange, string? reason, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Changes.FirstOrDefaultAsync(c => c.EdgeId == edgeId && c.Change == change, cancellationToken).ConfigureAwait(false);
+        if (row is null || row.Status != from) return false;
+        row.Status = status;
+        row.JobId = jobId ?? row.JobId;
+        row.TargetChange = targetChange ?? row.TargetChange;
+        row.Reason = reason;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static EdgeChange ToChange(EdgeChangeRow r) => new(r.EdgeId, r.Change, r.Server, r.User, r.Description, r.Status, r.JobId, r.TargetChange, r.Reason,
+        DateTime.SpecifyKind(r.RecordedAt, DateTimeKind.Utc), DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc));
+}

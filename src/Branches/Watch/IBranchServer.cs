@@ -1,0 +1,30 @@
+using P4Flow.Branches.Store;
+
+namespace P4Flow.Branches.Watch;
+
+/// <summary>The Perforce side the bot needs (the host runs the commands, on an agent).</summary>
+public interface IBranchServer
+{
+    /// <summary>
+    /// Submitted changes to <paramref name="path"/> on <paramref name="server"/> (null: the default) after
+    /// <paramref name="after"/>, oldest first; with <paramref name="after"/> null, only the newest one (none on an empty branch).
+    /// </summary>
+    Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken);
+
+    /// <summary>The server's name as jobs and GET /api/changes name it (the default server's for null).</summary>
+    string NameOf(string? server);
+}
+
+/// <summary>Starting the job that integrates one change along an edge (the host starts the edge's workflow).</summary>
+public interface IBranchJobs
+{
+    /// <returns>The job's id.</returns>
+    Task<string> StartAsync(Graph.BranchEdge edge, Graph.BranchNode source, Graph.BranchNode target, EdgeChange change, CancellationToken cancellationToken);
+
+    /// <summary>How the job ended; null while it runs or waits for a person.</summary>
+    Task<JobOutcome?> OutcomeAsync(string jobId, CancellationToken cancellationToken);
+}
+
+/// <param name="TargetChange">The change it submitted on the target, if it submitted one.</param>
+/// <param name="Reason">Why it failed, or what it found (nothing to integrate).</param>
+public sealed record JobOutcome(bool Succeeded, int? TargetChange, string? Reason);

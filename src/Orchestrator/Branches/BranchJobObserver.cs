@@ -1,0 +1,20 @@
+using Hangfire;
+using P4Flow.Branches.Watch;
+using P4Flow.Workflows.Runtime;
+using P4Flow.Workflows.State;
+
+namespace P4Flow.Orchestrator.Branches;
+
+/// <summary>A bot's job that ended lets its edge's next change start now, not at the next poll.</summary>
+internal sealed class BranchJobObserver(IBackgroundJobClient jobs) : IWorkflowObserver
+{
+    public void JobCreated(WorkflowInstance instance)
+    {
+    }
+
+    public void StepCommitted(WorkflowInstance instance, JobSnapshot before, StepChanges changes)
+    {
+        if (instance.StartedBy == WorkflowBranchJobs.StartedBy && instance.Status.IsTerminal() && !before.Status.IsTerminal())
+            jobs.Enqueue<BranchWatcher>(w => w.RunAsync(CancellationToken.None));
+    }
+}

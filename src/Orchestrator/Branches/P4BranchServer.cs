@@ -1,0 +1,41 @@
+using P4Flow.Activities.Perforce;
+using P4Flow.Activities.Perforce.Parsers;
+using P4Flow.Branches.Store;
+using P4Flow.Branches.Watch;
+using P4Flow.Orchestrator.Hub;
+
+namespace P4Flow.Orchestrator.Branches;
+
+/// <summary>The bot's `p4 changes`, run like a job's commands (on an agent when the hub is on), under a run id of its own.</summary>
+internal sealed class P4BranchServer(P4Client p4, IServiceProvider services) : IBranchServer
+{
+    /// <summary>What the watcher's commands run under: their folder on an agent, their line in the command log.</summary>
+    public const string RunId = "branch-watch";
+    private const string Stage = "WATCH";
+
+    public string NameOf(string? server) => p4.Options.ServerFor(server)?.Name ?? server ?? "default";
+
+    public async Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken)
+    {
+        var target = new P4Target(p4.Options.ServerFor(server) ?? throw new InvalidOperationException($"No Perforce server is named '{server}'."),
+            p4.Options.ClientFor(RunId), RunId);
+        string[] command = after is { } cursor
+            ? ["changes", "-s", "submitted", "-l", $"{path}@>{cursor}"]
+            : ["changes", "-s", "submitted", "-l", "-m", "1", path];
+        try
+        {
+            var output = await p4.RunAsync(target, Stage, null, command, null, cancellationToken).ConfigureAwait(false);
+            if (output.Failed && P4ErrorClass.Classify(output) != P4ErrorClass.NothingToDo)
+                throw new InvalidOperationException($"p4 {string.Join(' ', command)} failed on {target.Server.Name}: {output.Text.Trim()}");
+            return [.. P4Parsers.Changes(output).Changes.Where(c => c.Status == "submitted" || c.Status.Length == 0)
+                .Select(c => new SubmittedChange(c.Number, c.User ?? "", (c.Description ?? "").TrimEnd()))
+                .OrderBy(c => c.Number)];
+        }
+        finally
+        {
+            // The watcher holds no agent between passes.
+            if (services.GetService<AgentRegistry>() is { } registry && registry.AgentOf(RunId) is not null)
+                registry.ReleaseJob(RunId, "branch watch pass ended", succeeded: true);
+        }
+    }
+}

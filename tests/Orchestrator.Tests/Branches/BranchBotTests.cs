@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Tests.Support;
+
+namespace P4Flow.Orchestrator.Tests.Branches;
+
+/// <summary>
+/// The integration bot on a real orchestrator (SQLite, Hangfire) and the simulator: graph main -> rel and rel -> main.
+/// Every change submitted on main after the bot started watching flows to rel, one job per change in changelist order;
+/// what it submitted on rel never comes back to main; a restart neither loses nor repeats a change.
+/// </summary>
+public sealed class BranchBotTests
+{
+    private const string Graph = """
+        nodes:
+          main: { path: "//depot/main/...", server: main }
+          rel: { path: "//depot/rel/...", server: main }
+        edges:
+          - { source: main, target: rel }
+          - { source: rel, target: main }
+        """;
+
+    [Fact]
+    public async Task ChangesOnMain_EachFlowsToRelInOrder_NoneComesBack_NoneLostOrRepeatedAcrossARestart()
+    {
+        var depot = await SimDepot.CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", "a\n", null), ("main/b.txt", "b\n", null), ("main/c.txt", "c\n", null));
+        await depot.BranchAsync();
+        var home = OrchestratorProcess.CreateHome();
+        await File.WriteAllTextAsync(Path.Combine(home, "config", "branches.yaml"), Graph);
+        var environment = new Dictionary<string, string>
+        {
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__servers__main__port"] = depot.Root,
+            ["P4FLOW_perforce__servers__main__user"] = "p4flow",
+            ["P4FLOW_branches__poll_interval"] = "1",
+        };
+        var changes = new List<int>();
+        await using (var first = OrchestratorProcess.Start(home, environment: environment))
+        {
+            await first.WaitReadyAsync();
+            // Watching starts at the newest change: the branching itself is not integrated back.
+            await Eventually.Until(() => first.Client.GetJsonAsync("/api/branches/edges/main/rel/changes"), e => e["cursor"] is not null, TimeSpan.FromSeconds(60), "main -> rel to start watching");
+            await Eventually.Until(() => first.Client.GetJsonAsync("/api/branches/edges/rel/main/changes"), e => e["cursor"] is not null, TimeSpan.FromSeconds(60), "rel -> main to start watching");
+            foreach (var file in new[] { "a", "b", "c" })
+            {
+                await depot.SubmitAsync($"Fix {file}", ($"main/{file}.txt", $"{file}\n{file} fixed\n", null));
+                changes.Add(await NewestChangeAsync(depot));
+            }
+            await WaitIntegratedAsync(first.Client, changes);
+            await first.KillAsync();
+        }
+
+        // One more after a kill -9: it flows too, and nothing before it runs again.
+        await depot.SubmitAsync("Fix a again", ("main/a.txt", "a\na fixed\na again\n", null));
+        changes.Add(await NewestChangeAsync(depot));
+        await using var second = OrchestratorProcess.Start(home, environment: environment);
+        await second.WaitReadyAsync();
+        var edge = await WaitIntegratedAsync(second.Client, changes);
+
+        Assert.Equal(changes, edge.Select(c => c!["change"]!.GetValue<int>()));
+        Assert.Equal("a\na fixed\na again\n", await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
+        Assert.Equal("c\nc fixed\n", await depot.RunAsync("print", "-q", "//depot/rel/c.txt"));
+        // One job per change, started in changelist order, each by the bot.
+        var jobs = new List<JsonNode>();
+        foreach (var change in edge) jobs.Add(await second.Client.GetJsonAsync($"/api/jobs/{change!.Str("jobId")}"));
+        Assert.Equal(changes.Count, jobs.Select(j => j.Str("id")).Distinct().Count());
+        Assert.All(jobs, j => Assert.Equal("p4flow-bot", j.Str("startedBy")));
+        var started = jobs.Select(j => j["createdAt"]!.GetValue<DateTime>()).ToList();
+        Assert.Equal(started.Order(), started);
+        var page = await second.Client.GetJsonAsync("/api/jobs?pageSize=100");
+        Assert.Equal(changes.Count, page["total"]!.GetValue<int>());
+
+        // Where each change went, and what the change on rel says of it.
+        foreach (var change in changes)
+        {
+            var where = await second.Client.GetJsonAsync($"/api/changes/main/{change}");
+            var toRel = where["edges"]!.AsArray().Single(e => e!.Str("edgeId") == "main -> rel")!;
+            Assert.Equal("integrated", toRel.Str("status"));
+            var submitted = toRel["targetChange"]!.GetValue<int>();
+            Assert.Contains($"#p4flow-source: CL {change} in //depot/main/...", await depot.RunAsync("describe", "-s", submitted.ToString(CultureInfo.InvariantCulture)), StringComparison.Ordinal);
+            // rel -> main saw the change P4Flow submitted on rel and passed it over, saying why.
+            var back = await Eventually.Until(() => second.Client.GetJsonAsync($"/api/changes/main/{submitted}"), w => w["edges"]!.AsArray().Count > 0, TimeSpan.FromSeconds(60), $"rel -> main to see CL {submitted}");
+            var skipped = back["edges"]!.AsArray().Single()!;
+            Assert.Equal(("rel -> main", "skipped"), (skipped.Str("edgeId"), skipped.Str("status")));
+            Assert.Contains("never integrated back", skipped.Str("reason"), StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<int> NewestChangeAsync(SimDepot depot)
+    {
+        var line = await depot.RunAsync("changes", "-m", "1", "-s", "submitted");
+        return int.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<JsonArray> WaitIntegratedAsync(HttpClient client, List<int> changes)
+    {
+        var edge = await Eventually.Until(() => client.GetJsonAsync("/api/branches/edges/main/rel/changes"),
+            e => e["changes"]!.AsArray().Count == changes.Count && e["changes"]!.AsArray().All(c => c!.Str("status") is "integrated" or "failed"),
+            TimeSpan.FromMinutes(4), $"changes {string.Join(", ", changes)} to be integrated to rel");
+        var list = edge["changes"]!.AsArray();
+        Assert.All(list, c => Assert.True(c!.Str("status") == "integrated", c!.ToJsonString()));
+        return list;
+    }
+}
