@@ -149,3 +149,36 @@ public sealed class ShippedGraphTests
         Assert.Equal(BranchEdge.Automatic, edge.Flow);
     }
 }
+
+/// <summary>What an edge does with each change it sees, and why.</summary>
+public sealed class ChangeRulesTests
+{
+    private static readonly BranchNode Rel = new("rel", "//depot/rel/...");
+    private static readonly BranchEdge ToRel = new("main", "rel", Exclusions: new EdgeExclusions(Authors: ["buildbot"], Description: "^\\[no-merge\\]"));
+    private static readonly BranchEdge ManualToRel = new("main", "rel", Flow: BranchEdge.Manual);
+
+    private static (string Status, string? Reason) Decide(string description, BranchEdge? edge = null, string user = "alice") =>
+        P4Flow.Branches.Watch.ChangeRules.Decide(new P4Flow.Branches.Store.SubmittedChange(42, user, description), edge ?? ToRel, Rel);
+
+    [Theory]
+    [InlineData("Fix the build", "pending", null)]
+    [InlineData("Fix\n\n#p4flow ignore", "skipped", "tagged #p4flow ignore: integrated nowhere")]
+    [InlineData("Fix\n#p4flow deadend", "skipped", "tagged #p4flow deadend: it stays on its branch")]
+    [InlineData("Fix\n#p4flow -rel", "skipped", "tagged #p4flow -rel: not to rel")]
+    [InlineData("Fix\n#p4flow -dev", "pending", null)]
+    [InlineData("[no-merge] local tweak", "skipped", "its description matches this edge's exclusions.description (^\\[no-merge\\])")]
+    [InlineData("Integrate\n#p4flow-source: CL 7 in //depot/rel/...\n#p4flow-job: x", "skipped", "P4Flow brought it from //depot/rel/...: it is never integrated back there")]
+    [InlineData("Integrate\n#p4flow-source: CL 7 in //depot/dev/...", "pending", null)]
+    public void Decide_AutomaticEdge(string description, string status, string? reason) => Assert.Equal((status, reason), Decide(description));
+
+    [Fact]
+    public void Decide_ExcludedAuthor_Skipped() =>
+        Assert.Equal(("skipped", "its author buildbot is excluded on this edge (exclusions.authors)"), Decide("Bump version", user: "buildbot"));
+
+    [Fact]
+    public void Decide_ManualEdge_WaitsForApprovalUnlessTaggedForIt()
+    {
+        Assert.Equal(("awaiting_approval", null), Decide("Fix", ManualToRel));
+        Assert.Equal(("pending", "tagged #p4flow rel: sent down this manual edge"), Decide("Fix\n#p4flow rel", ManualToRel));
+    }
+}

@@ -100,6 +100,38 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
         return true;
     }
 
+    /// <summary>What a person may do with a change on an edge, from which statuses, to which.</summary>
+    public static readonly IReadOnlyDictionary<string, (string[] From, string To)> Actions = new Dictionary<string, (string[], string)>(StringComparer.Ordinal)
+    {
+        ["approve"] = ([ChangeStatus.AwaitingApproval], ChangeStatus.Pending),
+        ["skip"] = ([ChangeStatus.Pending, ChangeStatus.AwaitingApproval, ChangeStatus.Failed], ChangeStatus.Skipped),
+        ["retry"] = ([ChangeStatus.Failed], ChangeStatus.Pending),
+    };
+
+    /// <summary>A person's action on a change; the change as it is after it.</summary>
+    /// <exception cref="P4Flow.Workflows.State.WorkflowNotFoundException">The edge never saw that change.</exception>
+    /// <exception cref="P4Flow.Workflows.State.WorkflowConflictException">The change is not where the action applies.</exception>
+    public async Task<EdgeChange> ActAsync(string edgeId, int change, string action, string? by, string? reason, CancellationToken cancellationToken)
+    {
+        var (from, to) = Actions[action];
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Changes.FirstOrDefaultAsync(c => c.EdgeId == edgeId && c.Change == change, cancellationToken).ConfigureAwait(false)
+            ?? throw new P4Flow.Workflows.State.WorkflowNotFoundException($"Edge {edgeId} has not seen change {change}.");
+        if (!from.Contains(row.Status))
+            throw new P4Flow.Workflows.State.WorkflowConflictException($"Change {change} on edge {edgeId} is {row.Status}; {action} applies to a change that is {string.Join(" or ", from)}.");
+        row.Status = to;
+        row.Reason = action switch
+        {
+            "skip" => $"skipped by {by ?? "someone"}: {reason}",
+            "approve" => $"approved by {by ?? "someone"}",
+            _ => $"retried by {by ?? "someone"} (was: {row.Reason})",
+        };
+        if (action == "retry") row.JobId = null;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return ToChange(row);
+    }
+
     private static EdgeChange ToChange(EdgeChangeRow r) => new(r.EdgeId, r.Change, r.Server, r.User, r.Description, r.Status, r.JobId, r.TargetChange, r.Reason,
         DateTime.SpecifyKind(r.RecordedAt, DateTimeKind.Utc), DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc));
 }

@@ -8,8 +8,7 @@ namespace P4Flow.Branches.Watch;
 /// The integration bot's loop. Poll: for each edge, the source's submitted changes after the edge's cursor are recorded
 /// (the cursor moves with them); an edge seen for the first time starts at the source's newest change, so only what is
 /// submitted from then on flows. Dispatch: each edge integrates one change at a time, in changelist order; the next
-/// starts when the job of the one before has ended. A change P4Flow brought from the edge's target is never integrated
-/// back there.
+/// starts when the job of the one before has ended. What an edge does with each change is <see cref="ChangeRules"/>'.
 /// </summary>
 public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, ILogger<BranchWatcher> logger) : IDisposable
 {
@@ -26,7 +25,7 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
             var recorded = 0;
             foreach (var edge in graph.Edges.Where(e => !e.Paused))
                 recorded += await PollAsync(graph, edge, cancellationToken).ConfigureAwait(false);
-            foreach (var edge in graph.Edges.Where(e => !e.Paused && e.Flow == BranchEdge.Automatic))
+            foreach (var edge in graph.Edges.Where(e => !e.Paused))
                 await DispatchAsync(graph, edge, cancellationToken).ConfigureAwait(false);
             return recorded;
         }
@@ -54,18 +53,14 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         var changes = await server.ChangesAsync(source.Server, source.Path, cursor, cancellationToken).ConfigureAwait(false);
         var fresh = changes.Where(c => c.Number > cursor).OrderBy(c => c.Number).ToList();
         if (fresh.Count == 0) return 0;
-        var status = edge.Flow == BranchEdge.Manual ? ChangeStatus.AwaitingApproval : ChangeStatus.Pending;
-        await ledger.RecordAsync(edge.Id, serverName, fresh[^1].Number, [.. fresh.Select(c => Classify(c, target, status))], cancellationToken).ConfigureAwait(false);
+        await ledger.RecordAsync(edge.Id, serverName, fresh[^1].Number, [.. fresh.Select(c =>
+        {
+            var (status, reason) = ChangeRules.Decide(c, edge, target);
+            return (c, status, reason);
+        })], cancellationToken).ConfigureAwait(false);
         LogRecorded(logger, edge.Id, fresh.Count, fresh[0].Number, fresh[^1].Number);
         return fresh.Count;
     }
-
-    /// <summary>A change P4Flow submitted from the target (its description says so) goes no further back than where it came from.</summary>
-    private static (SubmittedChange, string, string?) Classify(SubmittedChange change, BranchNode target, string status) =>
-        change.Description.Split('\n').Any(l => l.TrimStart().StartsWith("#p4flow-source:", StringComparison.Ordinal) && l.TrimEnd().EndsWith(" in " + target.Path, StringComparison.Ordinal)
-            || l.Contains($" in {target.Path} via ", StringComparison.Ordinal) || l.Contains($" in {target.Path} (", StringComparison.Ordinal))
-            ? (change, ChangeStatus.Skipped, $"P4Flow brought it from {target.Path}: it is never integrated back there")
-            : (change, status, null);
 
     private async Task DispatchAsync(BranchGraph graph, BranchEdge edge, CancellationToken cancellationToken)
     {

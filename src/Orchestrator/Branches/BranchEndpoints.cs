@@ -61,6 +61,8 @@ internal static class BranchEndpoints
     }
 
     /// <summary>An edge's changes as the bot recorded them, and the last change of its source it has seen.</summary>
+    public sealed record ChangeActionRequest(string? Reason);
+
     public sealed record EdgeChangesView(string Edge, int? Cursor, IReadOnlyList<EdgeChange> Changes);
 
     /// <summary>Where one submitted change has gone: on each edge that saw it, its status, the job, the change on the target.</summary>
@@ -83,6 +85,21 @@ internal static class BranchEndpoints
             if (edges.Count == 0) throw new WorkflowNotFoundException($"No edge has seen change {change} of server {server}.");
             return new ChangeView(server, change, edges);
         }).WithTags("Branches").RequireAuthorization(Roles.Viewer).WithSummary("Where a submitted change has gone: each edge, its status, its job and the change it became on the target.");
+
+        app.MapPost("/api/branches/edges/{source}/{target}/changes/{change:int}/{action}", async (string source, string target, int change, string action, ChangeActionRequest? request,
+            BranchGraphService graphs, BranchLedger ledger, IBackgroundJobClient jobs, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var id = BranchEdge.IdOf(source, target);
+            if (!BranchLedger.Actions.ContainsKey(action)) throw new WorkflowNotFoundException($"There is no action '{action}' on a change: {string.Join(", ", BranchLedger.Actions.Keys)}.");
+            if ((await graphs.GetAsync(ct)).Graph.Edge(id) is null) throw new WorkflowNotFoundException($"The branch graph has no edge {id}.");
+            var reason = request?.Reason?.Trim();
+            if (action == "skip" && string.IsNullOrEmpty(reason)) throw new WorkflowInputException("reason", "a skip says why: it is kept on the edge for good.");
+            if (reason is { Length: > 500 }) throw new WorkflowInputException("reason", "reason is at most 500 characters.");
+            var after = await ledger.ActAsync(id, change, action, user.Identity?.Name, reason, ct);
+            jobs.Enqueue<BranchWatcher>(w => w.RunAsync(CancellationToken.None));
+            return after;
+        }).WithTags("Branches").RequireAuthorization(Roles.Operator)
+            .WithSummary("A person's action on a change of an edge: approve (a manual edge's change goes), skip with a reason (kept for good), retry (a failed one goes again).");
 
         app.MapPost("/api/branches/poke", (IBackgroundJobClient jobs) =>
         {

@@ -87,6 +87,75 @@ public sealed class BranchBotTests
         }
     }
 
+    [Fact]
+    public async Task TagsExclusionsAndAManualEdge_EachChangeGoesWhereItSays_ApprovedOnesFlow_SkipsKeepTheirReason()
+    {
+        var depot = await SimDepot.CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", "a\n", null), ("main/b.txt", "b\n", null), ("main/c.txt", "c\n", null), ("main/d.txt", "d\n", null));
+        await depot.BranchAsync();
+        await depot.BranchAsync("//depot/main/...", "//depot/dev/...");
+        var home = OrchestratorProcess.CreateHome();
+        await File.WriteAllTextAsync(Path.Combine(home, "config", "branches.yaml"), """
+            nodes:
+              main: { path: "//depot/main/...", server: main }
+              rel: { path: "//depot/rel/...", server: main }
+              dev: { path: "//depot/dev/...", server: main }
+            edges:
+              - { source: main, target: rel, exclusions: { description: "^\\[no-merge\\]" } }
+              - { source: main, target: dev, flow: manual }
+            """);
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
+        {
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__servers__main__port"] = depot.Root,
+            ["P4FLOW_perforce__servers__main__user"] = "p4flow",
+            ["P4FLOW_branches__poll_interval"] = "1",
+        });
+        await orchestrator.WaitReadyAsync();
+        var client = orchestrator.Client;
+        foreach (var edge in new[] { "main/rel", "main/dev" })
+            await Eventually.Until(() => client.GetJsonAsync($"/api/branches/edges/{edge}/changes"), e => e["cursor"] is not null, TimeSpan.FromSeconds(60), $"{edge} to start watching");
+
+        await depot.SubmitAsync("Experiment\n\n#p4flow ignore", ("main/a.txt", "a\nignored\n", null));
+        var ignored = await NewestChangeAsync(depot);
+        await depot.SubmitAsync("Only for dev\n\n#p4flow -rel", ("main/b.txt", "b\nfor dev\n", null));
+        var notToRel = await NewestChangeAsync(depot);
+        await depot.SubmitAsync("[no-merge] local tweak", ("main/c.txt", "c\ntweak\n", null));
+        var excluded = await NewestChangeAsync(depot);
+        await depot.SubmitAsync("Fix d everywhere\n\n#p4flow dev", ("main/d.txt", "d\nfixed\n", null));
+        var everywhere = await NewestChangeAsync(depot);
+
+        // rel: only the last one flows; the others are skipped, each saying why.
+        var rel = await Eventually.Until(() => client.GetJsonAsync("/api/branches/edges/main/rel/changes"),
+            e => e["changes"]!.AsArray().Count == 4 && e["changes"]!.AsArray().All(c => c!.Str("status") is "integrated" or "skipped" or "failed"), TimeSpan.FromMinutes(3), "rel to settle");
+        Assert.Equal(["skipped", "skipped", "skipped", "integrated"], rel["changes"]!.AsArray().Select(c => c!.Str("status")));
+        Assert.Equal(["tagged #p4flow ignore: integrated nowhere", "tagged #p4flow -rel: not to rel", "its description matches this edge's exclusions.description (^\\[no-merge\\])"],
+            rel["changes"]!.AsArray().Take(3).Select(c => c!.Str("reason")));
+        // dev (manual): the tagged one went at once; the others wait for a person.
+        var dev = await Eventually.Until(() => client.GetJsonAsync($"/api/changes/main/{everywhere}"),
+            w => w["edges"]!.AsArray().Any(e => e!.Str("edgeId") == "main -> dev" && e!.Str("status") == "integrated"), TimeSpan.FromMinutes(3), "the tagged change to reach dev");
+        Assert.Equal("awaiting_approval", (await client.GetJsonAsync($"/api/changes/main/{notToRel}"))["edges"]!.AsArray().Single(e => e!.Str("edgeId") == "main -> dev")!.Str("status"));
+
+        // Someone approves one for dev and skips another, saying why; a skip needs a reason; ignored stays ignored.
+        using (var approve = await client.PostAsync(new Uri($"/api/branches/edges/main/dev/changes/{notToRel}/approve", UriKind.Relative), null))
+            Assert.Equal(System.Net.HttpStatusCode.OK, approve.StatusCode);
+        using (var noReason = await client.PostJsonAsync($"/api/branches/edges/main/dev/changes/{excluded}/skip", new JsonObject()))
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, noReason.StatusCode);
+        using (var skip = await client.PostJsonAsync($"/api/branches/edges/main/dev/changes/{excluded}/skip", new JsonObject { ["reason"] = "a local tweak, not for dev" }))
+            Assert.Equal("skipped by bootstrap-admin: a local tweak, not for dev", (await skip.ReadJsonAsync()).Str("reason"));
+        using (var again = await client.PostAsync(new Uri($"/api/branches/edges/main/dev/changes/{ignored}/approve", UriKind.Relative), null))
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, again.StatusCode);
+        await Eventually.Until(() => client.GetJsonAsync($"/api/changes/main/{notToRel}"),
+            w => w["edges"]!.AsArray().Any(e => e!.Str("edgeId") == "main -> dev" && e!.Str("status") == "integrated"), TimeSpan.FromMinutes(3), "the approved change to reach dev");
+
+        Assert.Equal("d\nfixed\n", await depot.RunAsync("print", "-q", "//depot/rel/d.txt"));
+        Assert.Equal("b\n", await depot.RunAsync("print", "-q", "//depot/rel/b.txt"));
+        Assert.Equal("b\nfor dev\n", await depot.RunAsync("print", "-q", "//depot/dev/b.txt"));
+        Assert.Equal("c\n", await depot.RunAsync("print", "-q", "//depot/dev/c.txt"));
+        Assert.Equal("a\n", await depot.RunAsync("print", "-q", "//depot/dev/a.txt"));
+        Assert.NotNull(dev);
+    }
+
     private static async Task<int> NewestChangeAsync(SimDepot depot)
     {
         var line = await depot.RunAsync("changes", "-m", "1", "-s", "submitted");
