@@ -59,6 +59,8 @@ public sealed class EdgeChangeRow
     public string Server { get; set; } = "";
     public string User { get; set; } = "";
     public string Description { get; set; } = "";
+    /// <summary>The depot files it touched, one per line; "*" when there were too many to keep (it overlaps everything).</summary>
+    public string Files { get; set; } = "";
     public string Status { get; set; } = "";
     public string? JobId { get; set; }
     public int? TargetChange { get; set; }

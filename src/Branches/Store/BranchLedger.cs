@@ -9,8 +9,10 @@ public static class ChangeStatus
     public const string Pending = "pending";
     /// <summary>On a manual edge: waits until someone approves it.</summary>
     public const string AwaitingApproval = "awaiting_approval";
-    /// <summary>Its job runs (or waits for a person).</summary>
+    /// <summary>Its job runs.</summary>
     public const string Integrating = "integrating";
+    /// <summary>Its job waits for a person to resolve conflicts: later changes touching its files wait behind it, the others go on.</summary>
+    public const string NeedsResolve = "needs_resolve";
     /// <summary>Submitted on the target, or found there already.</summary>
     public const string Integrated = "integrated";
     /// <summary>Never integrated along this edge, with the reason why (kept, never lost).</summary>
@@ -20,7 +22,11 @@ public static class ChangeStatus
 }
 
 /// <summary>A change as an edge sees it.</summary>
-public sealed record EdgeChange(string EdgeId, int Change, string Server, string User, string Description, string Status, string? JobId, int? TargetChange, string? Reason, DateTime RecordedAt, DateTime UpdatedAt);
+public sealed record EdgeChange(string EdgeId, int Change, string Server, string User, string Description, string Status, string? JobId, int? TargetChange, string? Reason, DateTime RecordedAt, DateTime UpdatedAt)
+{
+    /// <summary>The depot files it touched; null when there were too many to keep (it overlaps every change).</summary>
+    public IReadOnlyList<string>? Files { get; init; }
+}
 
 /// <summary>A submitted change as the watcher reads it from the source.</summary>
 public sealed record SubmittedChange(int Number, string User, string Description);
@@ -40,7 +46,7 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
     }
 
     /// <summary>Records <paramref name="changes"/> (each with its status and reason) and moves the cursor to <paramref name="cursor"/>, in one transaction.</summary>
-    public async Task RecordAsync(string edgeId, string server, int cursor, IReadOnlyList<(SubmittedChange Change, string Status, string? Reason)> changes, CancellationToken cancellationToken)
+    public async Task RecordAsync(string edgeId, string server, int cursor, IReadOnlyList<(SubmittedChange Change, string Status, string? Reason, IReadOnlyList<string>? Files)> changes, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -50,12 +56,13 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
         if (cursor <= row.LastChange && row.UpdatedAt != default) return;
         row.LastChange = cursor;
         row.UpdatedAt = now;
-        foreach (var (change, status, reason) in changes.Where(c => c.Change.Number > 0))
+        foreach (var (change, status, reason, files) in changes.Where(c => c.Change.Number > 0))
         {
             db.Changes.Add(new EdgeChangeRow
             {
                 EdgeId = edgeId, Change = change.Number, Server = server, User = change.User,
                 Description = change.Description.Length > MaxDescription ? change.Description[..MaxDescription] : change.Description,
+                Files = files is null ? "*" : string.Join('\n', files),
                 Status = status, Reason = reason, RecordedAt = now, UpdatedAt = now,
             });
         }
@@ -133,5 +140,8 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
     }
 
     private static EdgeChange ToChange(EdgeChangeRow r) => new(r.EdgeId, r.Change, r.Server, r.User, r.Description, r.Status, r.JobId, r.TargetChange, r.Reason,
-        DateTime.SpecifyKind(r.RecordedAt, DateTimeKind.Utc), DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc));
+        DateTime.SpecifyKind(r.RecordedAt, DateTimeKind.Utc), DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc))
+    {
+        Files = r.Files == "*" ? null : r.Files.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+    };
 }

@@ -6,9 +6,9 @@ namespace P4Flow.Branches.Watch;
 
 /// <summary>
 /// The integration bot's loop. Poll: for each edge, the source's submitted changes after the edge's cursor are recorded
-/// (the cursor moves with them); an edge seen for the first time starts at the source's newest change, so only what is
-/// submitted from then on flows. Dispatch: each edge integrates one change at a time, in changelist order; the next
-/// starts when the job of the one before has ended. What an edge does with each change is <see cref="ChangeRules"/>'.
+/// with the files they touched (the cursor moves with them); an edge seen for the first time starts at the source's
+/// newest change, so only what is submitted from then on flows. Dispatch: each edge runs one job at a time, in
+/// changelist order, past the changes parked for a person unless they share files (see DispatchAsync). What an edge does with each change is <see cref="ChangeRules"/>'.
 /// </summary>
 public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, ILogger<BranchWatcher> logger) : IDisposable
 {
@@ -53,33 +53,85 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         var changes = await server.ChangesAsync(source.Server, source.Path, cursor, cancellationToken).ConfigureAwait(false);
         var fresh = changes.Where(c => c.Number > cursor).OrderBy(c => c.Number).ToList();
         if (fresh.Count == 0) return 0;
-        await ledger.RecordAsync(edge.Id, serverName, fresh[^1].Number, [.. fresh.Select(c =>
+        var decided = new List<(SubmittedChange, string, string?, IReadOnlyList<string>?)>();
+        foreach (var change in fresh)
         {
-            var (status, reason) = ChangeRules.Decide(c, edge, target);
-            return (c, status, reason);
-        })], cancellationToken).ConfigureAwait(false);
+            var (status, reason) = ChangeRules.Decide(change, edge, target);
+            // The files decide the lanes: only a change that may still be integrated needs them.
+            IReadOnlyList<string>? files = [];
+            if (status != ChangeStatus.Skipped)
+            {
+                var touched = await server.FilesAsync(source.Server, change.Number, MaxFiles + 1, cancellationToken).ConfigureAwait(false);
+                files = touched.Count > MaxFiles ? null : touched;
+            }
+            decided.Add((change, status, reason, files));
+        }
+        await ledger.RecordAsync(edge.Id, serverName, fresh[^1].Number, decided, cancellationToken).ConfigureAwait(false);
         LogRecorded(logger, edge.Id, fresh.Count, fresh[0].Number, fresh[^1].Number);
         return fresh.Count;
     }
 
+    /// <summary>
+    /// The edge's lanes: its jobs' states are brought up to date (ended: integrated or failed; parked: needs_resolve);
+    /// then, with no job running, the first pending change in changelist order that touches no file of a change parked,
+    /// failed or waiting before it starts. A change that does touch one waits behind it, and its files are held too, so
+    /// per-file order is kept while the rest of the edge flows.
+    /// </summary>
     private async Task DispatchAsync(BranchGraph graph, BranchEdge edge, CancellationToken cancellationToken)
     {
-        // One change at a time, in order: a change in flight or a failure holds the edge.
-        string[] open = [ChangeStatus.Integrating, ChangeStatus.Failed, ChangeStatus.Pending];
-        var first = await ledger.ListAsync(edge.Id, open, 1, cancellationToken).ConfigureAwait(false);
-        if (first is [{ Status: ChangeStatus.Integrating, JobId: { } running } current])
+        string[] open = [ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed, ChangeStatus.Pending];
+        var changes = await ledger.ListAsync(edge.Id, open, MaxOpen, cancellationToken).ConfigureAwait(false);
+        var running = false;
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        var holdsAll = false;
+        foreach (var change in changes)
         {
-            // Its job's end, whenever it came (this pass is also what a job's end starts, and what a restart runs).
-            if (await jobs.OutcomeAsync(running, cancellationToken).ConfigureAwait(false) is not { } ended) return;
-            await ledger.MoveAsync(edge.Id, current.Change, ChangeStatus.Integrating, ended.Succeeded ? ChangeStatus.Integrated : ChangeStatus.Failed,
-                null, ended.TargetChange, ended.Reason, cancellationToken).ConfigureAwait(false);
-            first = await ledger.ListAsync(edge.Id, open, 1, cancellationToken).ConfigureAwait(false);
+            var status = change.Status;
+            if (status is ChangeStatus.Integrating or ChangeStatus.NeedsResolve && change.JobId is { } jobId)
+            {
+                var state = await jobs.StateAsync(jobId, cancellationToken).ConfigureAwait(false);
+                var now = state.Outcome is { } ended ? (ended.Succeeded ? ChangeStatus.Integrated : ChangeStatus.Failed)
+                    : state.Parked ? ChangeStatus.NeedsResolve : ChangeStatus.Integrating;
+                if (now != status)
+                {
+                    await ledger.MoveAsync(edge.Id, change.Change, status, now, null, state.Outcome?.TargetChange, state.Outcome?.Reason ?? (state.Parked ? "its job waits for a person to resolve conflicts" : null), cancellationToken).ConfigureAwait(false);
+                    status = now;
+                }
+            }
+            switch (status)
+            {
+                case ChangeStatus.Integrating:
+                    running = true;
+                    break;
+                case ChangeStatus.NeedsResolve or ChangeStatus.Failed:
+                    Hold(change);
+                    break;
+                case ChangeStatus.Pending when Overlaps(change):
+                    Hold(change);
+                    break;
+                case ChangeStatus.Pending when !running:
+                    var started = await jobs.StartAsync(edge, graph.Node(edge.Source)!, graph.Node(edge.Target)!, change, cancellationToken).ConfigureAwait(false);
+                    await ledger.MoveAsync(edge.Id, change.Change, ChangeStatus.Pending, ChangeStatus.Integrating, started, null, null, cancellationToken).ConfigureAwait(false);
+                    LogDispatched(logger, edge.Id, change.Change, started);
+                    running = true;
+                    break;
+            }
         }
-        if (first is not [{ Status: ChangeStatus.Pending } next]) return;
-        var jobId = await jobs.StartAsync(edge, graph.Node(edge.Source)!, graph.Node(edge.Target)!, next, cancellationToken).ConfigureAwait(false);
-        await ledger.MoveAsync(edge.Id, next.Change, ChangeStatus.Pending, ChangeStatus.Integrating, jobId, null, null, cancellationToken).ConfigureAwait(false);
-        LogDispatched(logger, edge.Id, next.Change, jobId);
+
+        void Hold(EdgeChange change)
+        {
+            if (change.Files is null) holdsAll = true;
+            else held.UnionWith(change.Files);
+        }
+
+        bool Overlaps(EdgeChange change) => holdsAll || change.Files is null ? held.Count > 0 || holdsAll : change.Files.Any(held.Contains);
     }
+
+    /// <summary>A change touching more files than this is kept as touching everything: it holds its whole edge when it parks.</summary>
+    public const int MaxFiles = 10_000;
+
+    /// <summary>How many open changes of an edge one pass looks at.</summary>
+    private const int MaxOpen = 1_000;
 
     [LoggerMessage(8101, LogLevel.Information, "Edge {Edge}: watching from change {Change} on")]
     private static partial void LogStarted(ILogger logger, string edge, int change);

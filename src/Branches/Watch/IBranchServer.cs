@@ -11,6 +11,9 @@ public interface IBranchServer
     /// </summary>
     Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken);
 
+    /// <summary>The depot files a submitted change touched (p4 describe -s), at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken);
+
     /// <summary>The server's name as jobs and GET /api/changes name it (the default server's for null).</summary>
     string NameOf(string? server);
 }
@@ -21,9 +24,13 @@ public interface IBranchJobs
     /// <returns>The job's id.</returns>
     Task<string> StartAsync(Graph.BranchEdge edge, Graph.BranchNode source, Graph.BranchNode target, EdgeChange change, CancellationToken cancellationToken);
 
-    /// <summary>How the job ended; null while it runs or waits for a person.</summary>
-    Task<JobOutcome?> OutcomeAsync(string jobId, CancellationToken cancellationToken);
+    /// <summary>Where the job is: running, parked for a person (NEEDS_RESOLVE), or ended and how.</summary>
+    Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken);
 }
+
+/// <param name="Parked">Waiting for a person to resolve its conflicts.</param>
+/// <param name="Outcome">How it ended; null while it has not.</param>
+public sealed record JobState(bool Parked, JobOutcome? Outcome);
 
 /// <param name="TargetChange">The change it submitted on the target, if it submitted one.</param>
 /// <param name="Reason">Why it failed, or what it found (nothing to integrate).</param>

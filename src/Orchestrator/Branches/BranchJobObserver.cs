@@ -5,7 +5,7 @@ using P4Flow.Workflows.State;
 
 namespace P4Flow.Orchestrator.Branches;
 
-/// <summary>A bot's job that ended lets its edge's next change start now, not at the next poll.</summary>
+/// <summary>A bot's job that ended or parked lets its edge's next change start now, not at the next poll.</summary>
 internal sealed class BranchJobObserver(IBackgroundJobClient jobs) : IWorkflowObserver
 {
     public void JobCreated(WorkflowInstance instance)
@@ -14,7 +14,10 @@ internal sealed class BranchJobObserver(IBackgroundJobClient jobs) : IWorkflowOb
 
     public void StepCommitted(WorkflowInstance instance, JobSnapshot before, StepChanges changes)
     {
-        if (instance.StartedBy == WorkflowBranchJobs.StartedBy && instance.Status.IsTerminal() && !before.Status.IsTerminal())
-            jobs.Enqueue<BranchWatcher>(w => w.RunAsync(CancellationToken.None));
+        if (instance.StartedBy != WorkflowBranchJobs.StartedBy) return;
+        // Ended, or parked for a person: either way its edge's next change may go (unless it shares files with it).
+        var ended = instance.Status.IsTerminal() && !before.Status.IsTerminal();
+        var parked = instance.CurrentStage == WorkflowBranchJobs.NeedsResolveStage && before.Stage != WorkflowBranchJobs.NeedsResolveStage;
+        if (ended || parked) jobs.Enqueue<BranchWatcher>(w => w.RunAsync(CancellationToken.None));
     }
 }

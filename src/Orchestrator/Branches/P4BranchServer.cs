@@ -15,27 +15,41 @@ internal sealed class P4BranchServer(P4Client p4, IServiceProvider services) : I
 
     public string NameOf(string? server) => p4.Options.ServerFor(server)?.Name ?? server ?? "default";
 
+    public async Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken)
+    {
+        string[] command = ["describe", "-s", change.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        var output = await RunAsync(server, command, cancellationToken).ConfigureAwait(false);
+        // Tagged: depotFile0, depotFile1, ... in one record.
+        return [.. output.Records.SelectMany(r => r.Where(f => f.Key.StartsWith("depotFile", StringComparison.Ordinal)).Select(f => f.Value)).Distinct(StringComparer.Ordinal).Take(max)];
+    }
+
     public async Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken)
     {
-        var target = new P4Target(p4.Options.ServerFor(server) ?? throw new InvalidOperationException($"No Perforce server is named '{server}'."),
-            p4.Options.ClientFor(RunId), RunId);
         string[] command = after is { } cursor
             ? ["changes", "-s", "submitted", "-l", $"{path}@>{cursor}"]
             : ["changes", "-s", "submitted", "-l", "-m", "1", path];
+        var output = await RunAsync(server, command, cancellationToken).ConfigureAwait(false);
+        return [.. P4Parsers.Changes(output).Changes.Where(c => c.Status == "submitted" || c.Status.Length == 0)
+            .Select(c => new SubmittedChange(c.Number, c.User ?? "", (c.Description ?? "").TrimEnd()))
+            .OrderBy(c => c.Number)];
+    }
+
+    private async Task<P4Output> RunAsync(string? server, string[] command, CancellationToken cancellationToken)
+    {
+        var target = new P4Target(p4.Options.ServerFor(server) ?? throw new InvalidOperationException($"No Perforce server is named '{server}'."),
+            p4.Options.ClientFor(RunId), RunId);
         try
         {
             var output = await p4.RunAsync(target, Stage, null, command, null, cancellationToken).ConfigureAwait(false);
             if (output.Failed && P4ErrorClass.Classify(output) != P4ErrorClass.NothingToDo)
                 throw new InvalidOperationException($"p4 {string.Join(' ', command)} failed on {target.Server.Name}: {output.Text.Trim()}");
-            return [.. P4Parsers.Changes(output).Changes.Where(c => c.Status == "submitted" || c.Status.Length == 0)
-                .Select(c => new SubmittedChange(c.Number, c.User ?? "", (c.Description ?? "").TrimEnd()))
-                .OrderBy(c => c.Number)];
+            return output;
         }
         finally
         {
-            // The watcher holds no agent between passes.
+            // The watcher holds no agent between commands.
             if (services.GetService<AgentRegistry>() is { } registry && registry.AgentOf(RunId) is not null)
-                registry.ReleaseJob(RunId, "branch watch pass ended", succeeded: true);
+                registry.ReleaseJob(RunId, "branch watch command ended", succeeded: true);
         }
     }
 }

@@ -38,15 +38,18 @@ internal sealed class WorkflowBranchJobs(WorkflowRuntime runtime, IWorkflowStore
         return job.Id;
     }
 
-    public async Task<JobOutcome?> OutcomeAsync(string jobId, CancellationToken cancellationToken)
+    public async Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken)
     {
         var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false);
-        if (job is null) return new JobOutcome(false, null, $"job {jobId} is gone");
+        if (job is null) return new JobState(false, new JobOutcome(false, null, $"job {jobId} is gone"));
         return job.Status switch
         {
-            WorkflowStatus.Finished => new JobOutcome(true, job.Result?["change"] is JsonValue c && c.TryGetValue<int>(out var n) ? n : null, job.Result?["status"]?.ToString()),
-            WorkflowStatus.Faulted or WorkflowStatus.Cancelled => new JobOutcome(false, null, job.Fault?.Message ?? job.Status.ToString()),
-            _ => null,
+            WorkflowStatus.Finished => new JobState(false, new JobOutcome(true, job.Result?["change"] is JsonValue c && c.TryGetValue<int>(out var n) ? n : null, job.Result?["status"]?.ToString())),
+            WorkflowStatus.Faulted or WorkflowStatus.Cancelled => new JobState(false, new JobOutcome(false, null, job.Fault?.Message ?? job.Status.ToString())),
+            _ => new JobState(job.Status == WorkflowStatus.Suspended && job.CurrentStage == NeedsResolveStage, null),
         };
     }
+
+    /// <summary>The stage a job waits in for a person to resolve conflicts.</summary>
+    public const string NeedsResolveStage = "NEEDS_RESOLVE";
 }

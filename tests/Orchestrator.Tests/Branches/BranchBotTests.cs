@@ -80,8 +80,8 @@ public sealed class BranchBotTests
             var submitted = toRel["targetChange"]!.GetValue<int>();
             Assert.Contains($"#p4flow-source: CL {change} in //depot/main/...", await depot.RunAsync("describe", "-s", submitted.ToString(CultureInfo.InvariantCulture)), StringComparison.Ordinal);
             // rel -> main saw the change P4Flow submitted on rel and passed it over, saying why.
-            var back = await Eventually.Until(() => second.Client.GetJsonAsync($"/api/changes/main/{submitted}"), w => w["edges"]!.AsArray().Count > 0, TimeSpan.FromSeconds(60), $"rel -> main to see CL {submitted}");
-            var skipped = back["edges"]!.AsArray().Single()!;
+            var back = await Eventually.Until(() => ChangeAsync(second.Client, submitted), w => w is not null, TimeSpan.FromSeconds(60), $"rel -> main to see CL {submitted}");
+            var skipped = back!["edges"]!.AsArray().Single()!;
             Assert.Equal(("rel -> main", "skipped"), (skipped.Str("edgeId"), skipped.Str("status")));
             Assert.Contains("never integrated back", skipped.Str("reason"), StringComparison.Ordinal);
         }
@@ -132,8 +132,8 @@ public sealed class BranchBotTests
         Assert.Equal(["tagged #p4flow ignore: integrated nowhere", "tagged #p4flow -rel: not to rel", "its description matches this edge's exclusions.description (^\\[no-merge\\])"],
             rel["changes"]!.AsArray().Take(3).Select(c => c!.Str("reason")));
         // dev (manual): the tagged one went at once; the others wait for a person.
-        var dev = await Eventually.Until(() => client.GetJsonAsync($"/api/changes/main/{everywhere}"),
-            w => w["edges"]!.AsArray().Any(e => e!.Str("edgeId") == "main -> dev" && e!.Str("status") == "integrated"), TimeSpan.FromMinutes(3), "the tagged change to reach dev");
+        var dev = await Eventually.Until(() => ChangeAsync(client, everywhere),
+            w => w is not null && w["edges"]!.AsArray().Any(e => e!.Str("edgeId") == "main -> dev" && e!.Str("status") == "integrated"), TimeSpan.FromMinutes(3), "the tagged change to reach dev");
         Assert.Equal("awaiting_approval", (await client.GetJsonAsync($"/api/changes/main/{notToRel}"))["edges"]!.AsArray().Single(e => e!.Str("edgeId") == "main -> dev")!.Str("status"));
 
         // Someone approves one for dev and skips another, saying why; a skip needs a reason; ignored stays ignored.
@@ -145,8 +145,8 @@ public sealed class BranchBotTests
             Assert.Equal("skipped by bootstrap-admin: a local tweak, not for dev", (await skip.ReadJsonAsync()).Str("reason"));
         using (var again = await client.PostAsync(new Uri($"/api/branches/edges/main/dev/changes/{ignored}/approve", UriKind.Relative), null))
             Assert.Equal(System.Net.HttpStatusCode.Conflict, again.StatusCode);
-        await Eventually.Until(() => client.GetJsonAsync($"/api/changes/main/{notToRel}"),
-            w => w["edges"]!.AsArray().Any(e => e!.Str("edgeId") == "main -> dev" && e!.Str("status") == "integrated"), TimeSpan.FromMinutes(3), "the approved change to reach dev");
+        await Eventually.Until(() => ChangeAsync(client, notToRel),
+            w => w is not null && w["edges"]!.AsArray().Any(e => e!.Str("edgeId") == "main -> dev" && e!.Str("status") == "integrated"), TimeSpan.FromMinutes(3), "the approved change to reach dev");
 
         Assert.Equal("d\nfixed\n", await depot.RunAsync("print", "-q", "//depot/rel/d.txt"));
         Assert.Equal("b\n", await depot.RunAsync("print", "-q", "//depot/rel/b.txt"));
@@ -154,6 +154,70 @@ public sealed class BranchBotTests
         Assert.Equal("c\n", await depot.RunAsync("print", "-q", "//depot/dev/c.txt"));
         Assert.Equal("a\n", await depot.RunAsync("print", "-q", "//depot/dev/a.txt"));
         Assert.NotNull(dev);
+    }
+
+    [Fact]
+    public async Task ConflictParked_DisjointChangesKeepFlowing_AnOverlappingOneWaitsBehindIt_UntilItIsSkipped()
+    {
+        const string Base = "one\ntwo\nthree\nfour\nfive\n";
+        var depot = await SimDepot.CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null), ("main/b.txt", "b\n", null));
+        await depot.BranchAsync();
+        await depot.SubmitAsync("Local fix on rel", ("rel/a.txt", Base.Replace("two", "deux", StringComparison.Ordinal), null));
+        var home = OrchestratorProcess.CreateHome();
+        await File.WriteAllTextAsync(Path.Combine(home, "config", "branches.yaml"), """
+            nodes:
+              main: { path: "//depot/main/...", server: main }
+              rel: { path: "//depot/rel/...", server: main }
+            edges:
+              - { source: main, target: rel }
+            """);
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
+        {
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__servers__main__port"] = depot.Root,
+            ["P4FLOW_perforce__servers__main__user"] = "p4flow",
+            ["P4FLOW_branches__poll_interval"] = "1",
+            ["P4FLOW_state_management__resolve_check_interval"] = "3600",
+        });
+        await orchestrator.WaitReadyAsync();
+        var client = orchestrator.Client;
+        await Eventually.Until(() => client.GetJsonAsync("/api/branches/edges/main/rel/changes"), e => e["cursor"] is not null, TimeSpan.FromSeconds(60), "main -> rel to start watching");
+
+        await depot.SubmitAsync("TWO on main", ("main/a.txt", Base.Replace("two", "TWO", StringComparison.Ordinal), null));
+        var conflicting = await NewestChangeAsync(depot);
+        var parked = (await Eventually.Until(() => ChangeAsync(client, conflicting), w => w?["edges"]![0]!.Str("status") == "needs_resolve",
+            TimeSpan.FromMinutes(3), "the conflicting change to park"))!;
+        await depot.SubmitAsync("b on main", ("main/b.txt", "b\nmore\n", null));
+        var disjoint = await NewestChangeAsync(depot);
+        await depot.SubmitAsync("FIVE on main", ("main/a.txt", Base.Replace("two", "TWO", StringComparison.Ordinal).Replace("five", "FIVE", StringComparison.Ordinal), null));
+        var overlapping = await NewestChangeAsync(depot);
+
+        // The lane: b.txt's change goes past the parked one; a.txt's waits behind it.
+        await Eventually.Until(() => ChangeAsync(client, disjoint), w => w?["edges"]![0]!.Str("status") == "integrated", TimeSpan.FromMinutes(3), "the disjoint change to flow");
+        Assert.Equal("b\nmore\n", await depot.RunAsync("print", "-q", "//depot/rel/b.txt"));
+        var waiting = await client.GetJsonAsync($"/api/changes/main/{overlapping}");
+        Assert.Equal("pending", waiting["edges"]![0]!.Str("status"));
+        Assert.Equal("needs_resolve", (await client.GetJsonAsync($"/api/changes/main/{conflicting}"))["edges"]![0]!.Str("status"));
+
+        // Its job cancelled, the change holds its lane as failed; skipped with a reason, the lane opens.
+        using (var cancel = await client.PostJsonAsync($"/api/jobs/{parked["edges"]![0]!.Str("jobId")}/cancel", new JsonObject { ["reason"] = "not this one" }))
+            cancel.EnsureSuccessStatusCode();
+        await Eventually.Until(() => ChangeAsync(client, conflicting), w => w?["edges"]![0]!.Str("status") == "failed", TimeSpan.FromMinutes(1), "the cancelled change to fail");
+        Assert.Equal("pending", (await client.GetJsonAsync($"/api/changes/main/{overlapping}"))["edges"]![0]!.Str("status"));
+        using (var skip = await client.PostJsonAsync($"/api/branches/edges/main/rel/changes/{conflicting}/skip", new JsonObject { ["reason"] = "rel keeps deux" }))
+            skip.EnsureSuccessStatusCode();
+        await Eventually.Until(() => ChangeAsync(client, overlapping), w => w?["edges"]![0]!.Str("status") == "integrated", TimeSpan.FromMinutes(3), "the waiting change to flow");
+        Assert.Equal("one\ndeux\nthree\nfour\nFIVE\n", await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
+        Assert.Equal("skipped by bootstrap-admin: rel keeps deux", (await client.GetJsonAsync($"/api/changes/main/{conflicting}"))["edges"]![0]!.Str("reason"));
+    }
+
+    /// <summary>GET /api/changes/main/N, or null while no edge has seen the change (404).</summary>
+    private static async Task<JsonNode?> ChangeAsync(HttpClient client, int change)
+    {
+        using var response = await client.GetAsync(new Uri($"/api/changes/main/{change}", UriKind.Relative));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return null;
+        return await response.ReadJsonAsync();
     }
 
     private static async Task<int> NewestChangeAsync(SimDepot depot)
