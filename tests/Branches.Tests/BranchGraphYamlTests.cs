@@ -182,3 +182,20 @@ public sealed class ChangeRulesTests
         Assert.Equal(("pending", "tagged #p4flow rel: sent down this manual edge"), Decide("Fix\n#p4flow rel", ManualToRel));
     }
 }
+
+/// <summary>An edge's integration window, in UTC.</summary>
+public sealed class IntegrationWindowTests
+{
+    [Theory]
+    [InlineData("09:00", "17:00", null, "2026-12-07T08:59:00Z", false)]
+    [InlineData("09:00", "17:00", null, "2026-12-07T09:00:00Z", true)]
+    [InlineData("09:00", "17:00", null, "2026-12-07T17:00:00Z", false)]
+    [InlineData("22:00", "06:00", null, "2026-12-07T23:30:00Z", true)]
+    [InlineData("22:00", "06:00", null, "2026-12-08T05:59:00Z", true)]
+    [InlineData("22:00", "06:00", null, "2026-12-08T06:00:00Z", false)]
+    [InlineData("22:00", "06:00", "mon", "2026-12-08T01:00:00Z", true)]   // opened Monday night, now Tuesday
+    [InlineData("22:00", "06:00", "tue", "2026-12-08T01:00:00Z", false)]
+    [InlineData("09:00", "17:00", "sat,sun", "2026-12-07T10:00:00Z", false)] // a Monday
+    public void Contains(string from, string to, string? days, string at, bool expected) =>
+        Assert.Equal(expected, new IntegrationWindow(from, to, days?.Split(',')).Contains(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
+}

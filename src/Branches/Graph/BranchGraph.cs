@@ -54,6 +54,28 @@ public sealed record EdgeExclusions(IReadOnlyList<string>? Paths = null, IReadOn
 /// <param name="From">HH:mm, UTC.</param>
 /// <param name="To">HH:mm, UTC; before From: the window spans midnight.</param>
 /// <param name="Days">mon..sun; empty: every day.</param>
-public sealed record IntegrationWindow(string From, string To, IReadOnlyList<string>? Days = null);
+public sealed record IntegrationWindow(string From, string To, IReadOnlyList<string>? Days = null)
+{
+    /// <summary>Whether <paramref name="at"/> (taken in UTC) falls in the window; a window past midnight belongs to the day it opened.</summary>
+    public bool Contains(DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        var from = TimeOnly.ParseExact(From, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var to = TimeOnly.ParseExact(To, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var time = TimeOnly.FromDateTime(utc);
+        DateTime opened;
+        if (from < to)
+        {
+            if (time < from || time >= to) return false;
+            opened = utc.Date;
+        }
+        else
+        {
+            if (time < from && time >= to) return false;
+            opened = time >= from ? utc.Date : utc.Date.AddDays(-1);
+        }
+        return Days is not { Count: > 0 } days || days.Contains(opened.DayOfWeek.ToString()[..3].ToLowerInvariant());
+    }
+}
 
 public sealed record EdgeRequirements(IReadOnlyList<string>? Capabilities = null, IReadOnlyList<string>? Labels = null);

@@ -8,11 +8,15 @@ namespace P4Flow.Branches.Watch;
 /// The integration bot's loop. Poll: for each edge, the source's submitted changes after the edge's cursor are recorded
 /// with the files they touched (the cursor moves with them); an edge seen for the first time starts at the source's
 /// newest change, so only what is submitted from then on flows. Dispatch: each edge runs one job at a time, in
-/// changelist order, past the changes parked for a person unless they share files (see DispatchAsync). What an edge does with each change is <see cref="ChangeRules"/>'.
+/// changelist order, past the changes parked for a person unless they share files (see DispatchAsync), inside the
+/// edge's window and up to its gate's counter. What an edge does with each change is <see cref="ChangeRules"/>'.
 /// </summary>
-public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, ILogger<BranchWatcher> logger) : IDisposable
+public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, TimeProvider clock, ILogger<BranchWatcher> logger) : IDisposable
 {
     private readonly SemaphoreSlim _once = new(1, 1);
+
+    /// <summary>When the last pass ended (null before the first): how fresh what the API shows is.</summary>
+    public DateTimeOffset? LastPass { get; private set; }
 
     /// <summary>One pass: poll every edge that is not paused, then start what may start. Passes never overlap.</summary>
     /// <returns>How many changes were recorded.</returns>
@@ -27,6 +31,7 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
                 recorded += await PollAsync(graph, edge, cancellationToken).ConfigureAwait(false);
             foreach (var edge in graph.Edges.Where(e => !e.Paused))
                 await DispatchAsync(graph, edge, cancellationToken).ConfigureAwait(false);
+            LastPass = clock.GetUtcNow();
             return recorded;
         }
         finally
@@ -82,6 +87,11 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         string[] open = [ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed, ChangeStatus.Pending];
         var changes = await ledger.ListAsync(edge.Id, open, MaxOpen, cancellationToken).ConfigureAwait(false);
         var running = false;
+        // Outside its window, or past its gate, an edge starts nothing: its changes wait in order.
+        var closed = edge.Window is { } window && !window.Contains(clock.GetUtcNow());
+        int? gate = edge.Gate?.Counter is { Length: > 0 } counter
+            ? await server.CounterAsync(graph.Node(edge.Source)!.Server, counter, cancellationToken).ConfigureAwait(false)
+            : null;
         var held = new HashSet<string>(StringComparer.Ordinal);
         var holdsAll = false;
         foreach (var change in changes)
@@ -109,7 +119,7 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
                 case ChangeStatus.Pending when Overlaps(change):
                     Hold(change);
                     break;
-                case ChangeStatus.Pending when !running:
+                case ChangeStatus.Pending when !running && !closed && (gate is null || change.Change <= gate):
                     var started = await jobs.StartAsync(edge, graph.Node(edge.Source)!, graph.Node(edge.Target)!, change, cancellationToken).ConfigureAwait(false);
                     await ledger.MoveAsync(edge.Id, change.Change, ChangeStatus.Pending, ChangeStatus.Integrating, started, null, null, cancellationToken).ConfigureAwait(false);
                     LogDispatched(logger, edge.Id, change.Change, started);

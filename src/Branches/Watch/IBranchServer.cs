@@ -14,6 +14,9 @@ public interface IBranchServer
     /// <summary>The depot files a submitted change touched (p4 describe -s), at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken);
 
+    /// <summary>A counter's value (p4 counter NAME); 0 when it is not set.</summary>
+    Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken);
+
     /// <summary>The server's name as jobs and GET /api/changes name it (the default server's for null).</summary>
     string NameOf(string? server);
 }

@@ -63,20 +63,21 @@ internal static class BranchEndpoints
     /// <summary>An edge's changes as the bot recorded them, and the last change of its source it has seen.</summary>
     public sealed record ChangeActionRequest(string? Reason);
 
-    public sealed record EdgeChangesView(string Edge, int? Cursor, IReadOnlyList<EdgeChange> Changes);
+    /// <param name="LastPass">When the bot last looked at every edge and started what could start.</param>
+    public sealed record EdgeChangesView(string Edge, int? Cursor, DateTimeOffset? LastPass, IReadOnlyList<EdgeChange> Changes);
 
     /// <summary>Where one submitted change has gone: on each edge that saw it, its status, the job, the change on the target.</summary>
     public sealed record ChangeView(string Server, int Change, IReadOnlyList<EdgeChange> Edges);
 
     public static void MapChangeEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/branches/edges/{source}/{target}/changes", async (string source, string target, string? status, int? limit, BranchGraphService graphs, BranchLedger ledger, CancellationToken ct) =>
+        app.MapGet("/api/branches/edges/{source}/{target}/changes", async (string source, string target, string? status, int? limit, BranchGraphService graphs, BranchLedger ledger, BranchWatcher watcher, CancellationToken ct) =>
         {
             var id = BranchEdge.IdOf(source, target);
             if ((await graphs.GetAsync(ct)).Graph.Edge(id) is null) throw new WorkflowNotFoundException($"The branch graph has no edge {id}.");
             if (limit is < 1 or > 1000) throw new WorkflowInputException("limit", "limit must be between 1 and 1000.");
             var statuses = status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return new EdgeChangesView(id, await ledger.CursorAsync(id, ct), await ledger.ListAsync(id, statuses, limit ?? 200, ct));
+            return new EdgeChangesView(id, await ledger.CursorAsync(id, ct), watcher.LastPass, await ledger.ListAsync(id, statuses, limit ?? 200, ct));
         }).WithTags("Branches").RequireAuthorization(Roles.Viewer).WithSummary("An edge's changes in changelist order (pending, integrating, integrated, skipped, failed) and its cursor.");
 
         app.MapGet("/api/changes/{server}/{change:int}", async (string server, int change, BranchLedger ledger, CancellationToken ct) =>

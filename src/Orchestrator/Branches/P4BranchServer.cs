@@ -23,6 +23,13 @@ internal sealed class P4BranchServer(P4Client p4, IServiceProvider services) : I
         return [.. output.Records.SelectMany(r => r.Where(f => f.Key.StartsWith("depotFile", StringComparison.Ordinal)).Select(f => f.Value)).Distinct(StringComparer.Ordinal).Take(max)];
     }
 
+    public async Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken)
+    {
+        var output = await RunAsync(server, ["counter", name], cancellationToken).ConfigureAwait(false);
+        var value = output.Records.Select(r => r.GetValueOrDefault("value")).FirstOrDefault(v => v is not null) ?? output.Text.Trim();
+        return int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+    }
+
     public async Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken)
     {
         string[] command = after is { } cursor

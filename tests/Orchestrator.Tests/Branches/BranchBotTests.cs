@@ -212,6 +212,49 @@ public sealed class BranchBotTests
         Assert.Equal("skipped by bootstrap-admin: rel keeps deux", (await client.GetJsonAsync($"/api/changes/main/{conflicting}"))["edges"]![0]!.Str("reason"));
     }
 
+    [Fact]
+    public async Task GateAtACounter_ChangesPastItWait_RaisingItLetsThemFlow()
+    {
+        var depot = await SimDepot.CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", "a\n", null), ("main/b.txt", "b\n", null));
+        await depot.BranchAsync();
+        var home = OrchestratorProcess.CreateHome();
+        await File.WriteAllTextAsync(Path.Combine(home, "config", "branches.yaml"), """
+            nodes:
+              main: { path: "//depot/main/...", server: main }
+              rel: { path: "//depot/rel/...", server: main }
+            edges:
+              - { source: main, target: rel, gate: { counter: main-good } }
+            """);
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
+        {
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__servers__main__port"] = depot.Root,
+            ["P4FLOW_perforce__servers__main__user"] = "p4flow",
+            ["P4FLOW_branches__poll_interval"] = "1",
+        });
+        await orchestrator.WaitReadyAsync();
+        var client = orchestrator.Client;
+        await Eventually.Until(() => client.GetJsonAsync("/api/branches/edges/main/rel/changes"), e => e["cursor"] is not null, TimeSpan.FromSeconds(60), "main -> rel to start watching");
+        await depot.SubmitAsync("Good a", ("main/a.txt", "a\ngood\n", null));
+        var good = await NewestChangeAsync(depot);
+        await depot.SubmitAsync("Untested b", ("main/b.txt", "b\nuntested\n", null));
+        var untested = await NewestChangeAsync(depot);
+        await depot.RunAsync("counter", "main-good", good.ToString(CultureInfo.InvariantCulture));
+
+        await Eventually.Until(() => ChangeAsync(client, good), w => w?["edges"]![0]!.Str("status") == "integrated", TimeSpan.FromMinutes(3), "the change the gate marks good to flow");
+        // Passes that began after it ended (the one its end started among them) leave the change past the gate waiting.
+        var integratedAt = (await ChangeAsync(client, good))!["edges"]![0]!["updatedAt"]!.GetValue<DateTime>().ToUniversalTime();
+        await Eventually.Until(() => client.GetJsonAsync("/api/branches/edges/main/rel/changes"),
+            e => e["lastPass"] is { } pass && pass.GetValue<DateTime>().ToUniversalTime() > integratedAt.AddSeconds(3), TimeSpan.FromSeconds(60), "passes after the gated change's turn");
+        Assert.Equal("pending", (await ChangeAsync(client, untested))!["edges"]![0]!.Str("status"));
+        Assert.Equal("b\n", await depot.RunAsync("print", "-q", "//depot/rel/b.txt"));
+
+        await depot.RunAsync("counter", "main-good", untested.ToString(CultureInfo.InvariantCulture));
+        await Eventually.Until(() => ChangeAsync(client, untested), w => w?["edges"]![0]!.Str("status") == "integrated", TimeSpan.FromMinutes(3), "the change to flow once the gate passes it");
+        Assert.Equal("b\nuntested\n", await depot.RunAsync("print", "-q", "//depot/rel/b.txt"));
+    }
+
     /// <summary>GET /api/changes/main/N, or null while no edge has seen the change (404).</summary>
     private static async Task<JsonNode?> ChangeAsync(HttpClient client, int change)
     {
