@@ -111,7 +111,8 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
     public static readonly IReadOnlyDictionary<string, (string[] From, string To)> Actions = new Dictionary<string, (string[], string)>(StringComparer.Ordinal)
     {
         ["approve"] = ([ChangeStatus.AwaitingApproval], ChangeStatus.Pending),
-        ["skip"] = ([ChangeStatus.Pending, ChangeStatus.AwaitingApproval, ChangeStatus.Failed], ChangeStatus.Skipped),
+        // A running or parked change is skipped once its job is cancelled (BranchChangeActions does both).
+        ["skip"] = ([ChangeStatus.Pending, ChangeStatus.AwaitingApproval, ChangeStatus.Failed, ChangeStatus.NeedsResolve, ChangeStatus.Integrating], ChangeStatus.Skipped),
         ["retry"] = ([ChangeStatus.Failed], ChangeStatus.Pending),
     };
 

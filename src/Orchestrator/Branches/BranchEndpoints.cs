@@ -88,19 +88,13 @@ internal static class BranchEndpoints
         }).WithTags("Branches").RequireAuthorization(Roles.Viewer).WithSummary("Where a submitted change has gone: each edge, its status, its job and the change it became on the target.");
 
         app.MapPost("/api/branches/edges/{source}/{target}/changes/{change:int}/{action}", async (string source, string target, int change, string action, ChangeActionRequest? request,
-            BranchGraphService graphs, BranchLedger ledger, IBackgroundJobClient jobs, ClaimsPrincipal user, CancellationToken ct) =>
+            BranchGraphService graphs, BranchChangeActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var id = BranchEdge.IdOf(source, target);
-            if (!BranchLedger.Actions.ContainsKey(action)) throw new WorkflowNotFoundException($"There is no action '{action}' on a change: {string.Join(", ", BranchLedger.Actions.Keys)}.");
             if ((await graphs.GetAsync(ct)).Graph.Edge(id) is null) throw new WorkflowNotFoundException($"The branch graph has no edge {id}.");
-            var reason = request?.Reason?.Trim();
-            if (action == "skip" && string.IsNullOrEmpty(reason)) throw new WorkflowInputException("reason", "a skip says why: it is kept on the edge for good.");
-            if (reason is { Length: > 500 }) throw new WorkflowInputException("reason", "reason is at most 500 characters.");
-            var after = await ledger.ActAsync(id, change, action, user.Identity?.Name, reason, ct);
-            jobs.Enqueue<BranchWatcher>(w => w.RunAsync(CancellationToken.None));
-            return after;
+            return await actions.ActAsync(id, change, action, user.Identity?.Name, request?.Reason, ct);
         }).WithTags("Branches").RequireAuthorization(Roles.Operator)
-            .WithSummary("A person's action on a change of an edge: approve (a manual edge's change goes), skip with a reason (kept for good), retry (a failed one goes again).");
+            .WithSummary("A person's action on a change of an edge: approve (a manual edge's change goes), skip with a reason (kept for good; a running or parked job is cancelled), retry (a failed one goes again).");
 
         app.MapPost("/api/branches/poke", (IBackgroundJobClient jobs) =>
         {

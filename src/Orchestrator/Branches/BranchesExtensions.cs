@@ -17,6 +17,7 @@ public static class BranchesExtensions
         builder.Services.AddSingleton<P4Flow.Branches.Watch.IBranchJobs, WorkflowBranchJobs>();
         builder.Services.AddSingleton<P4Flow.Workflows.Runtime.IWorkflowObserver, BranchJobObserver>();
         builder.Services.AddHostedService<BranchWatchSchedule>();
+        builder.Services.AddSingleton<BranchChangeActions>();
         return builder;
     }
 

@@ -1,24 +1,40 @@
 using P4Flow.Branches;
+using P4Flow.Branches.Store;
 using P4Flow.Studio.Services;
 using P4Flow.Workflows.State;
 
 namespace P4Flow.Orchestrator.Branches;
 
 /// <summary>The branch graph for the Studio's Branches page.</summary>
-internal sealed class StudioBranchGraph(BranchGraphService graphs) : IBranchGraphView
+internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger ledger, BranchChangeActions actions) : IBranchGraphView
 {
     public async Task<BranchGraphInfo> GetAsync(CancellationToken cancellationToken)
     {
         var stored = await graphs.GetAsync(cancellationToken).ConfigureAwait(false);
-        return new BranchGraphInfo(stored.Revision,
-            [.. stored.Graph.Nodes.Select(n => new BranchNodeInfo(n.Name, n.Path, n.Server))],
-            [.. stored.Graph.Edges.Select(e => new BranchEdgeInfo(e.Id, e.Source, e.Target, e.Workflow, e.Flow,
-                e.Gate is { Counter: { Length: > 0 } counter } ? $"counter {counter}" : e.Gate?.Url is { Length: > 0 } url ? $"url {url}" : null, e.Paused))]);
+        var edges = new List<BranchEdgeInfo>();
+        foreach (var e in stored.Graph.Edges)
+        {
+            var open = await ledger.ListAsync(e.Id, OpenStatuses, 1000, cancellationToken).ConfigureAwait(false);
+            var blocking = open.FirstOrDefault(c => c.Status is ChangeStatus.NeedsResolve or ChangeStatus.Failed);
+            edges.Add(new BranchEdgeInfo(e.Id, e.Source, e.Target, e.Workflow, e.Flow,
+                e.Gate is { Counter: { Length: > 0 } counter } ? $"counter {counter}" : e.Gate?.Url is { Length: > 0 } url ? $"url {url}" : null, e.Paused)
+            {
+                Open = open.Count,
+                Blocked = blocking is null ? null : new BlockingChange(blocking.Change, blocking.User, blocking.Status, blocking.UpdatedAt),
+            });
+        }
+        return new BranchGraphInfo(stored.Revision, [.. stored.Graph.Nodes.Select(n => new BranchNodeInfo(n.Name, n.Path, n.Server))], edges);
     }
+
+    private static readonly string[] OpenStatuses =
+        [ChangeStatus.Pending, ChangeStatus.AwaitingApproval, ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed];
 
     public async Task SetPausedAsync(string edgeId, bool paused, string? by, CancellationToken cancellationToken)
     {
         if (await graphs.SetPausedAsync(edgeId, paused, by, cancellationToken).ConfigureAwait(false) is null)
             throw new WorkflowNotFoundException($"The branch graph has no edge {edgeId}.");
     }
+
+    public Task SkipAsync(string edgeId, int change, string? reason, string? by, CancellationToken cancellationToken) =>
+        actions.ActAsync(edgeId, change, "skip", by, reason, cancellationToken);
 }

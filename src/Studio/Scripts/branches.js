@@ -8,6 +8,7 @@ const NODE_HEIGHT = 52;
 
 function edgeStyle(edge) {
   if (edge.paused) return { stroke: '#757575', dash: '6 4', label: `${edge.flow} · paused` };
+  if (edge.blocked) return { stroke: '#B71C1C', dash: '', label: `${edge.blocked} · ${edge.open} open` };
   if (edge.flow === 'manual') return { stroke: '#8A3A00', dash: '4 3', label: 'manual' };
   return { stroke: '#1B5E20', dash: '', label: edge.gate ? `gate: ${edge.gate}` : 'automatic' };
 }

@@ -3,7 +3,20 @@ namespace P4Flow.Studio.Services;
 public sealed record BranchNodeInfo(string Name, string Path, string? Server);
 
 /// <param name="Gate">"counter main-good", "url https://...", or null.</param>
-public sealed record BranchEdgeInfo(string Id, string Source, string Target, string Workflow, string Flow, string? Gate, bool Paused);
+public sealed record BranchEdgeInfo(string Id, string Source, string Target, string Workflow, string Flow, string? Gate, bool Paused)
+{
+    /// <summary>Changes seen and not yet integrated or skipped (waiting, running, parked or failed).</summary>
+    public int Open { get; init; }
+
+    /// <summary>The oldest change that holds others (parked for a person, or failed), if any.</summary>
+    public BlockingChange? Blocked { get; init; }
+
+    /// <summary>The state at a glance: paused, blocked or flowing.</summary>
+    public string State => Paused ? "paused" : Blocked is not null ? "blocked" : "flowing";
+}
+
+/// <summary>A change that holds later ones on its edge: which, whose, since when, why.</summary>
+public sealed record BlockingChange(int Change, string User, string Status, DateTime Since);
 
 public sealed record BranchGraphInfo(int Revision, IReadOnlyList<BranchNodeInfo> Nodes, IReadOnlyList<BranchEdgeInfo> Edges);
 
@@ -14,6 +27,11 @@ public interface IBranchGraphView
 
     /// <exception cref="P4Flow.Workflows.State.WorkflowNotFoundException">The graph has no such edge (any more).</exception>
     Task SetPausedAsync(string edgeId, bool paused, string? by, CancellationToken cancellationToken);
+
+    /// <summary>Skips a change of the edge with a reason (kept on the edge; a running or parked job is cancelled).</summary>
+    /// <exception cref="P4Flow.Workflows.State.WorkflowInputException">No reason.</exception>
+    /// <exception cref="P4Flow.Workflows.State.WorkflowConflictException">The change is not one that can be skipped.</exception>
+    Task SkipAsync(string edgeId, int change, string? reason, string? by, CancellationToken cancellationToken);
 }
 
 /// <summary>A host without a branch graph: nothing to show.</summary>
@@ -22,5 +40,8 @@ public sealed class NoBranchGraph : IBranchGraphView
     public Task<BranchGraphInfo> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new BranchGraphInfo(0, [], []));
 
     public Task SetPausedAsync(string edgeId, bool paused, string? by, CancellationToken cancellationToken) =>
+        throw new P4Flow.Workflows.State.WorkflowNotFoundException($"The branch graph has no edge {edgeId}.");
+
+    public Task SkipAsync(string edgeId, int change, string? reason, string? by, CancellationToken cancellationToken) =>
         throw new P4Flow.Workflows.State.WorkflowNotFoundException($"The branch graph has no edge {edgeId}.");
 }

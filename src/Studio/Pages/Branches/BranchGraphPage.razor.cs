@@ -37,13 +37,45 @@ public partial class BranchGraphPage : IAsyncDisposable
             _drawing = await _module.InvokeAsync<IJSObjectReference>("renderBranchGraph", _canvas, new
             {
                 nodes = _graph.Nodes.Select(n => new { name = n.Name, path = n.Path }),
-                edges = _graph.Edges.Select(e => new { id = e.Id, source = e.Source, target = e.Target, flow = e.Flow, gate = e.Gate, paused = e.Paused }),
+                edges = _graph.Edges.Select(e => new { id = e.Id, source = e.Source, target = e.Target, flow = e.Flow, gate = e.Gate, paused = e.Paused, blocked = e.Blocked is { } b ? $"blocked: CL {b.Change} by {b.User}" : null, open = e.Open }),
             });
         }
         if (!_ready && _graph is not null)
         {
             _ready = true;
             StateHasChanged();
+        }
+    }
+
+    private (string Edge, int Change)? _skipping;
+    private string? _skipReason;
+
+    private void StartSkip(string edgeId, int change)
+    {
+        _skipping = (edgeId, change);
+        _skipReason = null;
+    }
+
+    /// <summary>Skips the blocking change with the reason given; the edge's lane opens.</summary>
+    private async Task SkipAsync()
+    {
+        if (_skipping is not { } skipping) return;
+        _busy = true;
+        _error = null;
+        try
+        {
+            await Graphs.SkipAsync(skipping.Edge, skipping.Change, _skipReason, await Actions.UserNameAsync(), CancellationToken.None);
+            _skipping = null;
+            _graph = await Graphs.GetAsync(CancellationToken.None);
+            _drawn = false;
+        }
+        catch (Exception ex) when (ex is WorkflowNotFoundException or WorkflowConflictException or WorkflowInputException)
+        {
+            _error = ex.Message;
+        }
+        finally
+        {
+            _busy = false;
         }
     }
 
