@@ -28,6 +28,9 @@ public sealed record EdgeChange(string EdgeId, int Change, string Server, string
     public IReadOnlyList<string>? Files { get; init; }
 }
 
+/// <summary>How many of an edge's changes are in one status, the oldest of them seen when, and in that status since when.</summary>
+public sealed record EdgeStatusCount(string EdgeId, string Status, int Count, DateTime OldestSeen, DateTime OldestSince);
+
 /// <summary>A submitted change as the watcher reads it from the source.</summary>
 public sealed record SubmittedChange(int Number, string User, string Description);
 
@@ -105,6 +108,18 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>Per edge and open status: how many changes, the oldest seen, the oldest in that status since (for metrics).</summary>
+    public async Task<IReadOnlyList<EdgeStatusCount>> SummaryAsync(CancellationToken cancellationToken)
+    {
+        string[] open = [ChangeStatus.Pending, ChangeStatus.AwaitingApproval, ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed];
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Changes.AsNoTracking().Where(c => open.Contains(c.Status))
+            .GroupBy(c => new { c.EdgeId, c.Status })
+            .Select(g => new { g.Key.EdgeId, g.Key.Status, Count = g.Count(), OldestSeen = g.Min(c => c.RecordedAt), OldestSince = g.Min(c => c.UpdatedAt) })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => new EdgeStatusCount(r.EdgeId, r.Status, r.Count, DateTime.SpecifyKind(r.OldestSeen, DateTimeKind.Utc), DateTime.SpecifyKind(r.OldestSince, DateTimeKind.Utc)))];
     }
 
     /// <summary>What a person may do with a change on an edge, from which statuses, to which.</summary>

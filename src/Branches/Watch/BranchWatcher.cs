@@ -11,7 +11,7 @@ namespace P4Flow.Branches.Watch;
 /// changelist order, past the changes parked for a person unless they share files (see DispatchAsync), inside the
 /// edge's window and up to its gate's counter. What an edge does with each change is <see cref="ChangeRules"/>'.
 /// </summary>
-public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, TimeProvider clock, ILogger<BranchWatcher> logger) : IDisposable
+public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, IEnumerable<IBranchObserver> observers, TimeProvider clock, ILogger<BranchWatcher> logger) : IDisposable
 {
     private readonly SemaphoreSlim _once = new(1, 1);
 
@@ -105,6 +105,8 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
                 if (now != status)
                 {
                     await ledger.MoveAsync(edge.Id, change.Change, status, now, null, state.Outcome?.TargetChange, state.Outcome?.Reason ?? (state.Parked ? "its job waits for a person to resolve conflicts" : null), cancellationToken).ConfigureAwait(false);
+                    if (now == ChangeStatus.Integrated)
+                        foreach (var observer in observers) observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
                     status = now;
                 }
             }

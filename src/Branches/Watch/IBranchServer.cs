@@ -38,3 +38,10 @@ public sealed record JobState(bool Parked, JobOutcome? Outcome);
 /// <param name="TargetChange">The change it submitted on the target, if it submitted one.</param>
 /// <param name="Reason">Why it failed, or what it found (nothing to integrate).</param>
 public sealed record JobOutcome(bool Succeeded, int? TargetChange, string? Reason);
+
+/// <summary>Told when a change reached its target (metrics hang here). Keep it quick, never throw.</summary>
+public interface IBranchObserver
+{
+    /// <param name="seenAt">When the bot first recorded it on its source.</param>
+    void Integrated(string edgeId, int change, DateTime seenAt, DateTime integratedAt);
+}

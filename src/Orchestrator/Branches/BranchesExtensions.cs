@@ -18,6 +18,13 @@ public static class BranchesExtensions
         builder.Services.AddSingleton<P4Flow.Workflows.Runtime.IWorkflowObserver, BranchJobObserver>();
         builder.Services.AddHostedService<BranchWatchSchedule>();
         builder.Services.AddSingleton<BranchChangeActions>();
+        // Metrics where the host has them (it registers P4FlowMetrics before the branches).
+        if (builder.Services.Any(d => d.ServiceType == typeof(Observability.P4FlowMetrics)))
+        {
+            builder.Services.AddSingleton<BranchMetrics>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<BranchMetrics>());
+            builder.Services.AddSingleton<P4Flow.Branches.Watch.IBranchObserver>(sp => sp.GetRequiredService<BranchMetrics>());
+        }
         return builder;
     }
 

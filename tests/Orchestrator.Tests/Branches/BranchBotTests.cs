@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Tests.Observability;
 using P4Flow.Orchestrator.Tests.Support;
 
 namespace P4Flow.Orchestrator.Tests.Branches;
@@ -160,6 +161,7 @@ public sealed class BranchBotTests
     public async Task ConflictParked_DisjointChangesKeepFlowing_AnOverlappingOneWaitsBehindIt_UntilItIsSkipped()
     {
         const string Base = "one\ntwo\nthree\nfour\nfive\n";
+        var metricsPort = Loopback.FreePort();
         var depot = await SimDepot.CreateAsync();
         await depot.SubmitAsync("Initial", ("main/a.txt", Base, null), ("main/b.txt", "b\n", null));
         await depot.BranchAsync();
@@ -179,6 +181,7 @@ public sealed class BranchBotTests
             ["P4FLOW_perforce__servers__main__user"] = "p4flow",
             ["P4FLOW_branches__poll_interval"] = "1",
             ["P4FLOW_state_management__resolve_check_interval"] = "3600",
+            ["P4FLOW_monitoring__metrics_port"] = metricsPort.ToString(CultureInfo.InvariantCulture),
         });
         await orchestrator.WaitReadyAsync();
         var client = orchestrator.Client;
@@ -199,6 +202,13 @@ public sealed class BranchBotTests
         var waiting = await client.GetJsonAsync($"/api/changes/main/{overlapping}");
         Assert.Equal("pending", waiting["edges"]![0]!.Str("status"));
         Assert.Equal("needs_resolve", (await client.GetJsonAsync($"/api/changes/main/{conflicting}"))["edges"]![0]!.Str("status"));
+        // The edge's metrics say so: one change parked, one waiting, blocked for some seconds; one integrated.
+        var scrape = await PrometheusText.ScrapeAsync(metricsPort);
+        Assert.Equal(1, scrape.Value("p4_branch_changes", ("edge", "main -> rel"), ("status", "needs_resolve")));
+        Assert.Equal(1, scrape.Value("p4_branch_changes", ("edge", "main -> rel"), ("status", "pending")));
+        Assert.True(scrape.Value("p4_branch_blocked_seconds", ("edge", "main -> rel")) > 0);
+        Assert.True(scrape.Value("p4_branch_lag_seconds", ("edge", "main -> rel")) > 0);
+        Assert.Equal(1, scrape.Value("p4_branch_propagation_seconds_count", ("edge", "main -> rel")));
 
         // Its job cancelled, the change holds its lane as failed; skipped with a reason, the lane opens.
         using (var cancel = await client.PostJsonAsync($"/api/jobs/{parked["edges"]![0]!.Str("jobId")}/cancel", new JsonObject { ["reason"] = "not this one" }))
