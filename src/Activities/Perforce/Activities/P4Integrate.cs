@@ -86,6 +86,15 @@ public sealed class P4Integrate : P4Activity
         return [.. P4Parsers.Opened(opened).Files.Where(f => f.Action is "integrate" or "branch" or "delete" or "import" or "move/add")];
     }
 
+    private const string SourceTag = "#p4flow-source: ";
+
+    private static string? ShortDescription(string? description)
+    {
+        if (description is null) return null;
+        var flat = description.TrimEnd().Replace('\n', ' ');
+        return flat.Length > 31 ? flat[..31] : flat;
+    }
+
     /// <summary>How many changes a description names one by one; a longer range says how many more.</summary>
     private const int MaxNamed = 50;
 
@@ -93,27 +102,36 @@ public sealed class P4Integrate : P4Activity
         string.IsNullOrWhiteSpace(text) ? null : ChangeRange.TryParse(text, out var error) ?? throw new ActivityInputException("changes", error!);
 
     /// <summary>
-    /// One "#p4flow-source: CL N in SOURCE" line per submitted change the integration carries, so anyone reading the
+    /// One "#p4flow-source: CL N in SOURCE" line per submitted change the integration carries (and, for a change P4Flow
+    /// itself brought to the source, its origin "... via CL N"), so anyone reading the
     /// target's history can trace a change back (and the integration bot never carries it back where it came from).
     /// Without a range, the source's newest change stands for everything up to it.
     /// </summary>
     private static async Task<(string Lines, JsonArray Changes, P4Output? Failed)> ProvenanceAsync(Session p4, string source, ChangeRange? range)
     {
+        // -l: whole descriptions, where a change P4Flow itself submitted names where it came from.
         var output = range?.From is not null
-            ? await p4.RunAsync("changes", "-s", "submitted", source + range.RevisionRange).ConfigureAwait(false)
-            : await p4.RunAsync("changes", "-s", "submitted", "-m", "1", source + range?.RevisionRange).ConfigureAwait(false);
+            ? await p4.RunAsync("changes", "-s", "submitted", "-l", source + range.RevisionRange).ConfigureAwait(false)
+            : await p4.RunAsync("changes", "-s", "submitted", "-l", "-m", "1", source + range?.RevisionRange).ConfigureAwait(false);
         if (output.Failed) return ("", [], output);
         var described = P4Parsers.Changes(output).Changes.OrderBy(c => c.Number).ToList();
         var owners = new JsonArray([.. described.TakeLast(MaxNamed).Select(c => new JsonObject
         {
             ["change"] = c.Number,
             ["user"] = c.User,
-            ["description"] = c.Description?.TrimEnd(),
+            // As `p4 changes` without -l shows it (the first 31 characters, lines joined): what a message quotes.
+            ["description"] = ShortDescription(c.Description),
         })]);
         var changes = described.Select(c => c.Number).ToList();
         var lines = changes.Take(MaxNamed).Select(n => $"#p4flow-source: CL {n} in {source}").ToList();
         if (changes.Count > MaxNamed) lines.Add($"#p4flow-source: and {changes.Count - MaxNamed} more changes up to CL {changes[^1]} in {source}");
         if (range?.From is null && changes.Count == 1) lines[0] += " (and every change before it)";
+        // A change P4Flow brought to the source from elsewhere carries its origin on: "CL 42 in //depot/main/... via CL 57".
+        lines.AddRange(described.TakeLast(MaxNamed)
+            .SelectMany(c => (c.Description ?? "").Split('\n').Select(l => l.Trim())
+                .Where(l => l.StartsWith(SourceTag + "CL ", StringComparison.Ordinal))
+                .Select(l => $"{l} via CL {c.Number}"))
+            .Distinct(StringComparer.Ordinal).Take(MaxNamed));
         return (string.Join("\n", lines), owners, null);
     }
 

@@ -104,7 +104,19 @@ public sealed class P4IntegrateTests
 
         Assert.Equal("Integrated", result.Outcome);
         Assert.Equal("integrate -b main-rel //depot/rel/...@42,@42", p4.Sent[0]);
-        Assert.Equal("changes -s submitted //depot/main/...@42,@42", p4.Sent[1]);
+        Assert.Equal("changes -s submitted -l //depot/main/...@42,@42", p4.Sent[1]);
         Assert.Equal("#p4flow-source: CL 42 in //depot/main/...", result.Outputs!["provenance"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Run_AChangeP4FlowBroughtToTheSource_ItsOriginCarriedOnViaIt()
+    {
+        var p4 = new ScriptedDispatcher()
+            .On("integrate", 0, "//depot/dev/a.c#1 - integrate from //depot/rel/a.c#3\n")
+            .On("changes", 0, "{\"change\":\"57\",\"client\":\"p4flow-x\",\"status\":\"submitted\",\"user\":\"p4flow\",\"desc\":\"Integrate CL 42\\n\\n#p4flow-source: CL 42 in //depot/main/...\\n#p4flow-job: j\\n\",\"time\":\"1\",\"changeType\":\"public\"}\n");
+
+        var result = await p4.RunAsync(new P4Integrate(), new JsonObject { ["source"] = "//depot/rel/...", ["target"] = "//depot/dev/...", ["changes"] = "57" }, "INTEGRATE");
+
+        Assert.Equal("#p4flow-source: CL 57 in //depot/rel/...\n#p4flow-source: CL 42 in //depot/main/... via CL 57", result.Outputs!["provenance"]!.GetValue<string>());
     }
 }
