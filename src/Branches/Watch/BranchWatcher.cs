@@ -11,36 +11,75 @@ namespace P4Flow.Branches.Watch;
 /// changelist order, past the changes parked for a person unless they share files (see DispatchAsync), inside the
 /// edge's window and up to its gate's counter. What an edge does with each change is <see cref="ChangeRules"/>'.
 /// </summary>
-public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, IEnumerable<IBranchObserver> observers, TimeProvider clock, ILogger<BranchWatcher> logger) : IDisposable
+public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, IEnumerable<IBranchObserver> observers, TimeProvider clock, ILogger<BranchWatcher> logger)
 {
-    private readonly SemaphoreSlim _once = new(1, 1);
+    private readonly Lock _gate = new();
+    private bool _running;
+    private bool _again;
 
     /// <summary>When the last pass ended (null before the first): how fresh what the API shows is.</summary>
     public DateTimeOffset? LastPass { get; private set; }
 
-    /// <summary>One pass: poll every edge that is not paused, then start what may start. Passes never overlap.</summary>
-    /// <returns>How many changes were recorded.</returns>
+    /// <summary>
+    /// One pass: poll every edge that is not paused, then start what may start. Passes never overlap, and never queue
+    /// up behind one another (a pass can wait minutes for an agent): one asked for while another runs is run by that
+    /// one, once more, when it is done.
+    /// </summary>
+    /// <returns>How many changes were recorded (0 when the pass was left to the one running).</returns>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        await _once.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_running)
+            {
+                _again = true;
+                return 0;
+            }
+            _running = true;
+        }
+        var recorded = 0;
         try
         {
-            var graph = (await graphs.GetAsync(cancellationToken).ConfigureAwait(false)).Graph;
-            var recorded = 0;
-            foreach (var edge in graph.Edges.Where(e => !e.Paused))
-                recorded += await PollAsync(graph, edge, cancellationToken).ConfigureAwait(false);
-            foreach (var edge in graph.Edges.Where(e => !e.Paused))
-                await DispatchAsync(graph, edge, cancellationToken).ConfigureAwait(false);
-            LastPass = clock.GetUtcNow();
-            return recorded;
+            for (var pass = 0; ; pass++)
+            {
+                recorded += await PassAsync(cancellationToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    if (!_again || pass >= MaxPassesInARow)
+                    {
+                        _running = false;
+                        _again = false;
+                        return recorded;
+                    }
+                    _again = false;
+                }
+            }
         }
-        finally
+        catch
         {
-            _once.Release();
+            lock (_gate)
+            {
+                _running = false;
+                _again = false;
+            }
+            throw;
         }
     }
 
-    public void Dispose() => _once.Dispose();
+    /// <summary>Passes one run makes for requests that came while it ran; the recurring pass picks up after that.</summary>
+    private const int MaxPassesInARow = 10;
+
+    private async Task<int> PassAsync(CancellationToken cancellationToken)
+    {
+        var graph = (await graphs.GetAsync(cancellationToken).ConfigureAwait(false)).Graph;
+        var recorded = 0;
+        foreach (var edge in graph.Edges.Where(e => !e.Paused))
+            recorded += await PollAsync(graph, edge, cancellationToken).ConfigureAwait(false);
+        foreach (var edge in graph.Edges.Where(e => !e.Paused))
+            await DispatchAsync(graph, edge, cancellationToken).ConfigureAwait(false);
+        LastPass = clock.GetUtcNow();
+        return recorded;
+    }
 
     private async Task<int> PollAsync(BranchGraph graph, BranchEdge edge, CancellationToken cancellationToken)
     {

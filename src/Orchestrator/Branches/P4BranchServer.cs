@@ -12,6 +12,7 @@ internal sealed class P4BranchServer(P4Client p4, IServiceProvider services) : I
     /// <summary>What the watcher's commands run under: their folder on an agent, their line in the command log.</summary>
     public const string RunId = "branch-watch";
     private const string Stage = "WATCH";
+    private static readonly TimeSpan CommandPatience = TimeSpan.FromMinutes(2);
 
     public string NameOf(string? server) => p4.Options.ServerFor(server)?.Name ?? server ?? "default";
 
@@ -45,9 +46,12 @@ internal sealed class P4BranchServer(P4Client p4, IServiceProvider services) : I
     {
         var target = new P4Target(p4.Options.ServerFor(server) ?? throw new InvalidOperationException($"No Perforce server is named '{server}'."),
             p4.Options.ClientFor(RunId), RunId);
+        // A pass does not wait long for an agent (agents.wait_timeout is a job's patience): the next pass tries again.
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(CommandPatience);
         try
         {
-            var output = await p4.RunAsync(target, Stage, null, command, null, cancellationToken).ConfigureAwait(false);
+            var output = await p4.RunAsync(target, Stage, null, command, null, patience.Token).ConfigureAwait(false);
             if (output.Failed && P4ErrorClass.Classify(output) != P4ErrorClass.NothingToDo)
                 throw new InvalidOperationException($"p4 {string.Join(' ', command)} failed on {target.Server.Name}: {output.Text.Trim()}");
             return output;

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using P4Flow.Branches.Graph;
+using P4Flow.Branches.Store;
+using P4Flow.Branches.Watch;
+
+namespace P4Flow.Branches.Tests;
+
+/// <summary>The bot's passes on a ledger in SQLite (in memory), with the server and the jobs played by the test.</summary>
+public sealed class BranchWatcherTests : IAsyncLifetime
+{
+    private readonly Server _server = new();
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddBranches(sqlitePath: null);
+        services.AddSingleton<IBranchGraphContext, AnyContext>();
+        services.AddSingleton<IBranchServer>(_server);
+        services.AddSingleton<IBranchJobs, NoJobs>();
+        _services = services.BuildServiceProvider();
+        await _services.GetRequiredService<IBranchGraphStore>().InitializeAsync(CancellationToken.None);
+        await _services.GetRequiredService<BranchGraphService>().SaveAsync(new BranchGraph(
+            [new BranchNode("main", "//depot/main/..."), new BranchNode("rel", "//depot/rel/...")], [new BranchEdge("main", "rel")]), null, "test", CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    [Fact]
+    public async Task Run_AskedAgainWhileAPassRuns_NeverOverlaps_TheRunningOneDoesOneMorePass()
+    {
+        var watcher = _services.GetRequiredService<BranchWatcher>();
+        _server.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var first = watcher.RunAsync(CancellationToken.None);
+        await _server.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // Asked twice while the first waits on the server: both left to it, at once.
+        Assert.Equal(0, await watcher.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await watcher.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, _server.Calls);
+
+        _server.Hold.SetResult();
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Its own pass and one more for the requests: never two at once.
+        Assert.Equal(2, _server.Calls);
+        Assert.Equal(1, _server.MostAtOnce);
+    }
+
+    private sealed class Server : IBranchServer
+    {
+        private int _inside;
+        public TaskCompletionSource? Hold { get; set; }
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Calls { get; private set; }
+        public int MostAtOnce { get; private set; }
+
+        public async Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken)
+        {
+            MostAtOnce = Math.Max(MostAtOnce, Interlocked.Increment(ref _inside));
+            Calls++;
+            Entered.TrySetResult();
+            if (Hold is { } hold) await hold.Task.ConfigureAwait(false);
+            Interlocked.Decrement(ref _inside);
+            return [];
+        }
+
+        public Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+        public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
+
+        public string NameOf(string? server) => server ?? "default";
+    }
+
+    private sealed class NoJobs : IBranchJobs
+    {
+        public Task<string> StartAsync(BranchEdge edge, BranchNode source, BranchNode target, EdgeChange change, CancellationToken cancellationToken) => Task.FromResult("job-" + change.Change);
+
+        public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult(new JobState(false, null));
+    }
+
+    private sealed class AnyContext : IBranchGraphContext
+    {
+        public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
+    }
+}
