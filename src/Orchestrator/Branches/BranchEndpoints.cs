@@ -80,19 +80,20 @@ internal static class BranchEndpoints
             return new EdgeChangesView(id, await ledger.CursorAsync(id, ct), watcher.LastPass, await ledger.ListAsync(id, statuses, limit ?? 200, ct));
         }).WithTags("Branches").RequireAuthorization(Roles.Viewer).WithSummary("An edge's changes in changelist order (pending, integrating, integrated, skipped, failed) and its cursor.");
 
-        app.MapGet("/api/changes/{server}/{change:int}", async (string server, int change, BranchLedger ledger, CancellationToken ct) =>
+        app.MapGet("/api/changes/{server}/{change}", async (string server, string change, BranchLedger ledger, CancellationToken ct) =>
         {
-            var edges = await ledger.OfChangeAsync(server, change, ct);
-            if (edges.Count == 0) throw new WorkflowNotFoundException($"No edge has seen change {change} of server {server}.");
-            return new ChangeView(server, change, edges);
+            var number = ChangeNumber(change);
+            var edges = await ledger.OfChangeAsync(server, number, ct);
+            if (edges.Count == 0) throw new WorkflowNotFoundException($"No edge has seen change {number} of server {server}.");
+            return new ChangeView(server, number, edges);
         }).WithTags("Branches").RequireAuthorization(Roles.Viewer).WithSummary("Where a submitted change has gone: each edge, its status, its job and the change it became on the target.");
 
-        app.MapPost("/api/branches/edges/{source}/{target}/changes/{change:int}/{action}", async (string source, string target, int change, string action, ChangeActionRequest? request,
+        app.MapPost("/api/branches/edges/{source}/{target}/changes/{change}/{action}", async (string source, string target, string change, string action, ChangeActionRequest? request,
             BranchGraphService graphs, BranchChangeActions actions, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var id = BranchEdge.IdOf(source, target);
             if ((await graphs.GetAsync(ct)).Graph.Edge(id) is null) throw new WorkflowNotFoundException($"The branch graph has no edge {id}.");
-            return await actions.ActAsync(id, change, action, user.Identity?.Name, request?.Reason, ct);
+            return await actions.ActAsync(id, ChangeNumber(change), action, user.Identity?.Name, request?.Reason, ct);
         }).WithTags("Branches").RequireAuthorization(Roles.Operator)
             .WithSummary("A person's action on a change of an edge: approve (a manual edge's change goes), skip with a reason (kept for good; a running or parked job is cancelled), retry (a failed one goes again).");
 
@@ -103,6 +104,12 @@ internal static class BranchEndpoints
         }).WithTags("Branches").RequireAuthorization(Roles.Operator)
             .WithSummary("Looks for new submitted changes now (a Perforce change-commit trigger calls it, so a change starts within seconds).");
     }
+
+    /// <summary>A changelist number from the route: a 400 naming it rather than a route that is not found.</summary>
+    private static int ChangeNumber(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new WorkflowInputException("change", $"a change is a changelist number (got '{text}').");
 
     private static async Task<GraphView> SetPausedAsync(BranchGraphService graphs, string source, string target, bool paused, ClaimsPrincipal user, CancellationToken ct)
     {
