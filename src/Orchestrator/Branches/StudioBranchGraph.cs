@@ -37,4 +37,8 @@ internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger 
 
     public Task SkipAsync(string edgeId, int change, string? reason, string? by, CancellationToken cancellationToken) =>
         actions.ActAsync(edgeId, change, "skip", by, reason, cancellationToken);
+
+    public async Task<IReadOnlyList<BranchChangeInfo>> ChangesAsync(string edgeId, int limit, CancellationToken cancellationToken) =>
+        [.. (await ledger.ListAsync(edgeId, null, limit, cancellationToken).ConfigureAwait(false))
+            .Select(c => new BranchChangeInfo(c.Change, c.User, c.Description.Split('\n', 2)[0].Trim(), c.Status, c.JobId, c.TargetChange, c.Reason, c.UpdatedAt))];
 }

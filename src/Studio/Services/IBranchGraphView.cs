@@ -15,6 +15,9 @@ public sealed record BranchEdgeInfo(string Id, string Source, string Target, str
     public string State => Paused ? "paused" : Blocked is not null ? "blocked" : "flowing";
 }
 
+/// <summary>A change as one edge saw it: where it stands, its job, the change it became on the target, why.</summary>
+public sealed record BranchChangeInfo(int Change, string User, string Summary, string Status, string? JobId, int? TargetChange, string? Reason, DateTime UpdatedAt);
+
 /// <summary>A change that holds later ones on its edge: which, whose, since when, why.</summary>
 public sealed record BlockingChange(int Change, string User, string Status, DateTime Since);
 
@@ -27,6 +30,9 @@ public interface IBranchGraphView
 
     /// <exception cref="P4Flow.Workflows.State.WorkflowNotFoundException">The graph has no such edge (any more).</exception>
     Task SetPausedAsync(string edgeId, bool paused, string? by, CancellationToken cancellationToken);
+
+    /// <summary>The edge's changes in changelist order, newest last (at most <paramref name="limit"/>).</summary>
+    Task<IReadOnlyList<BranchChangeInfo>> ChangesAsync(string edgeId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Skips a change of the edge with a reason (kept on the edge; a running or parked job is cancelled).</summary>
     /// <exception cref="P4Flow.Workflows.State.WorkflowInputException">No reason.</exception>
@@ -44,4 +50,7 @@ public sealed class NoBranchGraph : IBranchGraphView
 
     public Task SkipAsync(string edgeId, int change, string? reason, string? by, CancellationToken cancellationToken) =>
         throw new P4Flow.Workflows.State.WorkflowNotFoundException($"The branch graph has no edge {edgeId}.");
+
+    public Task<IReadOnlyList<BranchChangeInfo>> ChangesAsync(string edgeId, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<BranchChangeInfo>>([]);
 }

@@ -56,7 +56,7 @@ public sealed class BlockedEdgeFixture : StudioFixture
     }
 }
 
-/// <summary>A blocked edge shows whose change holds it; skipping that change with a reason unblocks it.</summary>
+/// <summary>A blocked edge shows whose change holds it; skipping that change with a reason unblocks it, and the edge's page keeps it.</summary>
 public sealed class BlockedEdgeTests(BlockedEdgeFixture studio) : IClassFixture<BlockedEdgeFixture>
 {
     [Fact]
@@ -83,8 +83,17 @@ public sealed class BlockedEdgeTests(BlockedEdgeFixture studio) : IClassFixture<
             Assert.Equal("skipped", edge["status"]!.GetValue<string>());
             Assert.Equal("skipped by admin: rel keeps its own fix", edge["reason"]!.GetValue<string>());
             // Its parked job was cancelled with the skip, saying so.
-            var job = await studio.Orchestrator.GetJsonAsync($"/api/jobs/{edge["jobId"]!.GetValue<string>()}");
+            var jobId = edge["jobId"]!.GetValue<string>();
+            var job = await studio.Orchestrator.GetJsonAsync($"/api/jobs/{jobId}");
             Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
+
+            // The edge's page keeps the skipped change in its history, with its reason and its job.
+            await row.Locator("[data-edge-link]").ClickAsync();
+            await page.WaitReadyAsync("branch-edge");
+            var history = page.Locator($"tr[data-change='{studio.Conflicting}']");
+            await Assertions.Expect(history).ToHaveAttributeAsync("data-status", "skipped");
+            await Assertions.Expect(history.Locator("[data-reason]")).ToHaveTextAsync("skipped by admin: rel keeps its own fix");
+            await Assertions.Expect(history.Locator("[data-job-link]")).ToHaveAttributeAsync("href", $"jobs/{jobId}");
         });
     }
 }
