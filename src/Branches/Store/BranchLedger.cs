@@ -19,6 +19,9 @@ public static class ChangeStatus
     public const string Skipped = "skipped";
     /// <summary>Its job failed: the edge holds the changes after it until someone acts.</summary>
     public const string Failed = "failed";
+
+    /// <summary>Seen and not yet integrated or skipped.</summary>
+    public static readonly IReadOnlyList<string> Open = [Pending, AwaitingApproval, Integrating, NeedsResolve, Failed];
 }
 
 /// <summary>A change as an edge sees it.</summary>
@@ -113,7 +116,7 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
     /// <summary>Per edge and open status: how many changes, the oldest seen, the oldest in that status since (for metrics).</summary>
     public async Task<IReadOnlyList<EdgeStatusCount>> SummaryAsync(CancellationToken cancellationToken)
     {
-        string[] open = [ChangeStatus.Pending, ChangeStatus.AwaitingApproval, ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed];
+        var open = ChangeStatus.Open;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var rows = await db.Changes.AsNoTracking().Where(c => open.Contains(c.Status))
             .GroupBy(c => new { c.EdgeId, c.Status })

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using P4Flow.Branches.Graph;
 using P4Flow.Workflows.State;
+using P4Flow.Workflows.Stores.Ef;
 
 namespace P4Flow.Branches.Store;
 
@@ -14,15 +15,8 @@ internal sealed class EfBranchGraphStore(IDbContextFactory<BranchDbContext> cont
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        // The engine made the database; EnsureCreated does nothing to one that exists, so each table and index is made if missing.
-        foreach (var statement in db.Database.GenerateCreateScript().Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var conditional = statement
-                .Replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", StringComparison.Ordinal)
-                .Replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", StringComparison.Ordinal)
-                .Replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", StringComparison.Ordinal);
-            await db.Database.ExecuteSqlRawAsync(conditional, cancellationToken).ConfigureAwait(false);
-        }
+        // The engine made the database: the bot's tables go beside its own.
+        await SchemaUpgrade.CreateMissingAsync(db, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredGraph> GetAsync(CancellationToken cancellationToken)

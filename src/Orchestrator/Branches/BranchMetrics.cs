@@ -12,7 +12,6 @@ namespace P4Flow.Orchestrator.Branches;
 /// </summary>
 internal sealed class BranchMetrics : IHostedService, IBranchObserver
 {
-    private static readonly string[] Statuses = [ChangeStatus.Pending, ChangeStatus.AwaitingApproval, ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed];
     private readonly P4FlowMetrics _metrics;
     private readonly BranchLedger _ledger;
     private readonly TimeProvider _clock;
@@ -64,7 +63,7 @@ internal sealed class BranchMetrics : IHostedService, IBranchObserver
             foreach (var edge in _edgesSeen)
             {
                 var mine = summary.Where(s => s.EdgeId == edge).ToList();
-                foreach (var status in Statuses) _changes.WithLabels(edge, status).Set(mine.Where(s => s.Status == status).Sum(s => s.Count));
+                foreach (var status in ChangeStatus.Open) _changes.WithLabels(edge, status).Set(mine.Where(s => s.Status == status).Sum(s => s.Count));
                 var blocking = mine.Where(s => s.Status is ChangeStatus.NeedsResolve or ChangeStatus.Failed).ToList();
                 _blocked.WithLabels(edge).Set(blocking.Count == 0 ? 0 : Math.Max(0, (now - blocking.Min(s => s.OldestSince)).TotalSeconds));
                 _lag.WithLabels(edge).Set(mine.Count == 0 ? 0 : Math.Max(0, (now - mine.Min(s => s.OldestSeen)).TotalSeconds));

@@ -59,8 +59,7 @@ internal sealed class P4BranchServer(P4Client p4, IServiceProvider services) : I
         finally
         {
             // The watcher holds no agent between commands.
-            if (services.GetService<AgentRegistry>() is { } registry && registry.AgentOf(RunId) is not null)
-                registry.ReleaseJob(RunId, "branch watch command ended", succeeded: true);
+            services.GetService<AgentRegistry>()?.ReleaseJob(RunId, "branch watch command ended", succeeded: true);
         }
     }
 }

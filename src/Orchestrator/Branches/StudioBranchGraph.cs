@@ -14,7 +14,7 @@ internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger 
         var edges = new List<BranchEdgeInfo>();
         foreach (var e in stored.Graph.Edges)
         {
-            var open = await ledger.ListAsync(e.Id, OpenStatuses, 1000, cancellationToken).ConfigureAwait(false);
+            var open = await ledger.ListAsync(e.Id, ChangeStatus.Open, 1000, cancellationToken).ConfigureAwait(false);
             var blocking = open.FirstOrDefault(c => c.Status is ChangeStatus.NeedsResolve or ChangeStatus.Failed);
             edges.Add(new BranchEdgeInfo(e.Id, e.Source, e.Target, e.Workflow, e.Flow,
                 e.Gate is { Counter: { Length: > 0 } counter } ? $"counter {counter}" : e.Gate?.Url is { Length: > 0 } url ? $"url {url}" : null, e.Paused)
@@ -25,9 +25,6 @@ internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger 
         }
         return new BranchGraphInfo(stored.Revision, [.. stored.Graph.Nodes.Select(n => new BranchNodeInfo(n.Name, n.Path, n.Server))], edges);
     }
-
-    private static readonly string[] OpenStatuses =
-        [ChangeStatus.Pending, ChangeStatus.AwaitingApproval, ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed];
 
     public async Task SetPausedAsync(string edgeId, bool paused, string? by, CancellationToken cancellationToken)
     {

@@ -29,13 +29,7 @@ public sealed class BranchBotTests
         await depot.BranchAsync();
         var home = OrchestratorProcess.CreateHome();
         await File.WriteAllTextAsync(Path.Combine(home, "config", "branches.yaml"), Graph);
-        var environment = new Dictionary<string, string>
-        {
-            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
-            ["P4FLOW_perforce__servers__main__port"] = depot.Root,
-            ["P4FLOW_perforce__servers__main__user"] = "p4flow",
-            ["P4FLOW_branches__poll_interval"] = "1",
-        };
+        var environment = BotSettings(depot);
         var changes = new List<int>();
         await using (var first = OrchestratorProcess.Start(home, environment: environment))
         {
@@ -105,13 +99,7 @@ public sealed class BranchBotTests
               - { source: main, target: rel, exclusions: { description: "^\\[no-merge\\]" } }
               - { source: main, target: dev, flow: manual }
             """);
-        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
-        {
-            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
-            ["P4FLOW_perforce__servers__main__port"] = depot.Root,
-            ["P4FLOW_perforce__servers__main__user"] = "p4flow",
-            ["P4FLOW_branches__poll_interval"] = "1",
-        });
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: BotSettings(depot));
         await orchestrator.WaitReadyAsync();
         var client = orchestrator.Client;
         foreach (var edge in new[] { "main/rel", "main/dev" })
@@ -174,15 +162,9 @@ public sealed class BranchBotTests
             edges:
               - { source: main, target: rel }
             """);
-        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
-        {
-            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
-            ["P4FLOW_perforce__servers__main__port"] = depot.Root,
-            ["P4FLOW_perforce__servers__main__user"] = "p4flow",
-            ["P4FLOW_branches__poll_interval"] = "1",
-            ["P4FLOW_state_management__resolve_check_interval"] = "3600",
-            ["P4FLOW_monitoring__metrics_port"] = metricsPort.ToString(CultureInfo.InvariantCulture),
-        });
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: BotSettings(depot,
+            ("P4FLOW_state_management__resolve_check_interval", "3600"),
+            ("P4FLOW_monitoring__metrics_port", metricsPort.ToString(CultureInfo.InvariantCulture))));
         await orchestrator.WaitReadyAsync();
         var client = orchestrator.Client;
         await Eventually.Until(() => client.GetJsonAsync("/api/branches/edges/main/rel/changes"), e => e["cursor"] is not null, TimeSpan.FromSeconds(60), "main -> rel to start watching");
@@ -236,13 +218,7 @@ public sealed class BranchBotTests
             edges:
               - { source: main, target: rel, gate: { counter: main-good } }
             """);
-        await using var orchestrator = OrchestratorProcess.Start(home, environment: new Dictionary<string, string>
-        {
-            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
-            ["P4FLOW_perforce__servers__main__port"] = depot.Root,
-            ["P4FLOW_perforce__servers__main__user"] = "p4flow",
-            ["P4FLOW_branches__poll_interval"] = "1",
-        });
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: BotSettings(depot));
         await orchestrator.WaitReadyAsync();
         var client = orchestrator.Client;
         await Eventually.Until(() => client.GetJsonAsync("/api/branches/edges/main/rel/changes"), e => e["cursor"] is not null, TimeSpan.FromSeconds(60), "main -> rel to start watching");
@@ -263,6 +239,20 @@ public sealed class BranchBotTests
         await depot.RunAsync("counter", "main-good", untested.ToString(CultureInfo.InvariantCulture));
         await Eventually.Until(() => ChangeAsync(client, untested), w => w?["edges"]![0]!.Str("status") == "integrated", TimeSpan.FromMinutes(3), "the change to flow once the gate passes it");
         Assert.Equal("b\nuntested\n", await depot.RunAsync("print", "-q", "//depot/rel/b.txt"));
+    }
+
+    /// <summary>An orchestrator whose server "main" is the simulated depot, the bot looking every second.</summary>
+    private static Dictionary<string, string> BotSettings(SimDepot depot, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__servers__main__port"] = depot.Root,
+            ["P4FLOW_perforce__servers__main__user"] = "p4flow",
+            ["P4FLOW_branches__poll_interval"] = "1",
+        };
+        foreach (var (key, value) in more) settings[key] = value;
+        return settings;
     }
 
     /// <summary>GET /api/changes/main/N, or null while no edge has seen the change (404).</summary>

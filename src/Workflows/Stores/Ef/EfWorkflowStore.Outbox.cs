@@ -100,23 +100,6 @@ internal sealed partial class EfWorkflowStore : IOutboxStore
         return new OutboxPage(page.Select(ToMessage).ToList(), total, query.Page, query.PageSize);
     }
 
-    /// <summary>
-    /// Creates the tables a newer version added to a database an older one made (EnsureCreated does nothing to an
-    /// existing database): each CREATE of the model's script, made conditional.
-    /// </summary>
-    private static async Task AddMissingTablesAsync(WorkflowDbContext db, CancellationToken cancellationToken)
-    {
-        var script = db.Database.GenerateCreateScript();
-        foreach (var statement in script.Split(";", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var conditional = statement
-                .Replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", StringComparison.Ordinal)
-                .Replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", StringComparison.Ordinal)
-                .Replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", StringComparison.Ordinal);
-            await db.Database.ExecuteSqlRawAsync(conditional, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private static OutboxRow ToRow(OutboxMessage message) => new()
     {
         Id = message.Id,

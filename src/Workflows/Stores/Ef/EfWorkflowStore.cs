@@ -17,7 +17,7 @@ internal sealed partial class EfWorkflowStore(IDbContextFactory<WorkflowDbContex
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         }
         if (!await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false))
-            await AddMissingTablesAsync(db, cancellationToken).ConfigureAwait(false);
+            await SchemaUpgrade.CreateMissingAsync(db, cancellationToken).ConfigureAwait(false);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
     }
