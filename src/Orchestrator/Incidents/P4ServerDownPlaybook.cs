@@ -137,6 +137,12 @@ internal sealed partial class P4ServerDownPlaybook(
         {
             return (false, ex.Message);
         }
+        catch (OperationCanceledException ex) when (!stopping.IsCancellationRequested)
+        {
+            // The probe runs under the job's cleanup id: the job's cleanup ending releases it and cancels the probe
+            // in flight. That look got no answer; the next one asks again, rather than the playbook stopping unrecovered.
+            return (false, ex.Message);
+        }
         finally
         {
             // The probe ran on the job's agent under the job's run id: that agent need not keep it.
