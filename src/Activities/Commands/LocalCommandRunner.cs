@@ -40,9 +40,17 @@ public sealed class LocalCommandRunner(IOptions<LocalRunnerOptions> options) : I
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        if (request.Stdin is { } input)
-            await process.StandardInput.WriteAsync(CommandWorkDir.Expand(input, workDir)).ConfigureAwait(false);
-        process.StandardInput.Close();
+        try
+        {
+            if (request.Stdin is { } input)
+                await process.StandardInput.WriteAsync(CommandWorkDir.Expand(input, workDir)).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program exited without reading its input (p4 that cannot reach its server does); as on the agent,
+            // its exit code and output tell the rest, so the failure is classified rather than thrown.
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(request.Timeout);
