@@ -45,6 +45,14 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
 {
     public const int MaxDescription = 4000;
 
+    /// <summary>
+    /// Raised with the edge's id after a write to its changes or cursor commits (live views hang here). Handlers must be
+    /// quick and must not throw: they run on the writer's thread.
+    /// </summary>
+    public event Action<string>? Changed;
+
+    private void Raise(string edgeId) => Changed?.Invoke(edgeId);
+
     public async Task<int?> CursorAsync(string edgeId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -73,6 +81,7 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
             });
         }
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        Raise(edgeId);
     }
 
     /// <summary>The edge's changes in changelist order, optionally of some statuses only.</summary>
@@ -110,6 +119,7 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
         row.Reason = reason;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        Raise(edgeId);
         return true;
     }
 
@@ -155,6 +165,7 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
         if (action == "retry") row.JobId = null;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        Raise(edgeId);
         return ToChange(row);
     }
 
