@@ -14,4 +14,14 @@ public sealed class BranchesOptions
     /// <summary>Seconds between two looks at every edge's source for new submitted changes (a change-commit trigger's poke comes sooner).</summary>
     [ConfigurationKeyName("poll_interval")]
     public int PollInterval { get; set; } = 30;
+
+    /// <summary>
+    /// Who owns a change's conflicts instead of its author: author -> owner (a contractor's lead, a build account's
+    /// team). Owners are told, and a shelf made for the owner is theirs.
+    /// </summary>
+    [ConfigurationKeyName("owners")]
+    public Dictionary<string, string> Owners { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The owner of a change by <paramref name="author"/>: the owners map's entry, else the author.</summary>
+    public string OwnerOf(string author) => Owners.TryGetValue(author, out var owner) && !string.IsNullOrWhiteSpace(owner) ? owner.Trim() : author;
 }

@@ -32,6 +32,7 @@ public static class BranchesServiceCollectionExtensions
         services.AddSingleton<IBranchGraphStore, EfBranchGraphStore>();
         services.AddSingleton<BranchLedger>();
         services.AddSingleton<BranchGraphService>();
+        services.TryAddSingleton<IUrlGate, HttpUrlGate>();
         services.AddSingleton<BranchWatcher>();
         services.AddHostedService<BranchesStartup>();
         return services;

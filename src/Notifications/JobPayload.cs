@@ -21,7 +21,9 @@ public static class JobPayload
         var source = Text(job.Input["source"]);
         var target = Text(job.Input["target"]);
         var sourceChanges = SourceChanges(job);
-        var owners = sourceChanges.Select(c => Text(c?["user"])).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        // The job's declared owner (the bot's owners map) stands for the changes' authors; else each author owns their change.
+        var owners = Text(job.Input["owner"]) is { Length: > 0 } owner ? [owner]
+            : sourceChanges.Select(c => Text(c?["user"])).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var payload = new JsonObject
         {
             ["job"] = new JsonObject

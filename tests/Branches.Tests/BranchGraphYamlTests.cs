@@ -169,6 +169,7 @@ public sealed class ChangeRulesTests
     [InlineData("[no-merge] local tweak", "skipped", "its description matches this edge's exclusions.description (^\\[no-merge\\])")]
     [InlineData("Integrate\n#p4flow-source: CL 7 in //depot/rel/...\n#p4flow-job: x", "skipped", "P4Flow brought it from //depot/rel/...: it is never integrated back there")]
     [InlineData("Integrate\n#p4flow-source: CL 7 in //depot/dev/...", "pending", null)]
+    [InlineData("Revert a rel-only fix\n#p4flow !rel", "pending", "tagged #p4flow !rel: recorded as integrated with nothing merged")]
     public void Decide_AutomaticEdge(string description, string status, string? reason) => Assert.Equal((status, reason), Decide(description));
 
     [Fact]
@@ -180,6 +181,82 @@ public sealed class ChangeRulesTests
     {
         Assert.Equal(("awaiting_approval", null), Decide("Fix", ManualToRel));
         Assert.Equal(("pending", "tagged #p4flow rel: sent down this manual edge"), Decide("Fix\n#p4flow rel", ManualToRel));
+        Assert.Equal(("pending", "tagged #p4flow !rel: recorded as integrated with nothing merged"), Decide("Fix\n#p4flow !rel", ManualToRel));
+    }
+
+    [Fact]
+    public void IsNullMerge_OnlyForTheTaggedTarget()
+    {
+        Assert.True(P4Flow.Branches.Watch.ChangeRules.IsNullMerge("Fix\n#p4flow !REL", Rel));
+        Assert.False(P4Flow.Branches.Watch.ChangeRules.IsNullMerge("Fix\n#p4flow !dev", Rel));
+        Assert.False(P4Flow.Branches.Watch.ChangeRules.IsNullMerge("Fix\n#p4flow -rel", Rel));
+    }
+
+    private static readonly BranchEdge DocsExcluded = new("main", "rel", Exclusions: new EdgeExclusions(Paths: ["//depot/main/docs/...", "//depot/main/*.md"]));
+
+    [Fact]
+    public void DecideByFiles_EveryFileExcluded_Skipped() =>
+        Assert.Equal(("skipped", "it touches only paths this edge excludes (exclusions.paths: //depot/main/docs/..., //depot/main/*.md)"),
+            P4Flow.Branches.Watch.ChangeRules.DecideByFiles(["//depot/main/docs/a/guide.txt", "//depot/main/README.md"], DocsExcluded));
+
+    [Fact]
+    public void DecideByFiles_AnyFileOutsideTheExclusions_LeftToIntegrate()
+    {
+        Assert.Null(P4Flow.Branches.Watch.ChangeRules.DecideByFiles(["//depot/main/docs/guide.txt", "//depot/main/src/a.c"], DocsExcluded));
+        // '*' stays within a folder: a .md deeper down is not excluded.
+        Assert.Null(P4Flow.Branches.Watch.ChangeRules.DecideByFiles(["//depot/main/sub/notes.md"], DocsExcluded));
+        // Too many files to keep (null): never skipped on paths.
+        Assert.Null(P4Flow.Branches.Watch.ChangeRules.DecideByFiles(null, DocsExcluded));
+    }
+}
+
+/// <summary>A URL gate's answer: a changelist as the whole body or as {"change": N}; anything else is no answer.</summary>
+public sealed class UrlGateTests
+{
+    [Theory]
+    [InlineData("1234", 1234)]
+    [InlineData(" 1234\n", 1234)]
+    [InlineData("{\"change\": 77}", 77)]
+    [InlineData("{\"change\": \"78\"}", 78)]
+    [InlineData("{\"change\": -1}", null)]
+    [InlineData("-5", null)]
+    [InlineData("<html>ok</html>", null)]
+    [InlineData("{\"last\": 5}", null)]
+    [InlineData("", null)]
+    public void Parse(string body, int? expected) => Assert.Equal(expected, P4Flow.Branches.Watch.HttpUrlGate.Parse(body));
+
+    [Fact]
+    public async Task LastGood_FromARealHttpServer_ReadsTheNumberAndRefusesAnError()
+    {
+        using var listener = new System.Net.HttpListener();
+        var port = FreePort();
+        var prefix = $"http://127.0.0.1:{port}/";
+        listener.Prefixes.Add(prefix);
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var context = await listener.GetContextAsync();
+                var good = context.Request.Url!.AbsolutePath == "/good";
+                context.Response.StatusCode = good ? 200 : 503;
+                await using (var writer = new StreamWriter(context.Response.OutputStream))
+                    await writer.WriteAsync(good ? "{\"change\": 41}" : "down");
+            }
+        });
+        using var gate = new P4Flow.Branches.Watch.HttpUrlGate();
+
+        Assert.Equal(41, await gate.LastGoodAsync(new Uri(prefix + "good"), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<P4Flow.Branches.Watch.UrlGateException>(() => gate.LastGoodAsync(new Uri(prefix + "down"), CancellationToken.None));
+        Assert.Contains("answered 503", refused.Message, StringComparison.Ordinal);
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        socket.Start();
+        return ((System.Net.IPEndPoint)socket.LocalEndpoint).Port;
     }
 }
 

@@ -11,7 +11,7 @@ namespace P4Flow.Branches.Watch;
 /// changelist order, past the changes parked for a person unless they share files (see DispatchAsync), inside the
 /// edge's window and up to its gate's counter. What an edge does with each change is <see cref="ChangeRules"/>'.
 /// </summary>
-public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, IEnumerable<IBranchObserver> observers, TimeProvider clock, ILogger<BranchWatcher> logger)
+public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, IUrlGate urlGate, IEnumerable<IBranchObserver> observers, TimeProvider clock, ILogger<BranchWatcher> logger)
 {
     private readonly Lock _gate = new();
     private bool _running;
@@ -101,12 +101,13 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         foreach (var change in fresh)
         {
             var (status, reason) = ChangeRules.Decide(change, edge, target);
-            // The files decide the lanes: only a change that may still be integrated needs them.
+            // The files decide the lanes and the path exclusions: only a change that may still be integrated needs them.
             IReadOnlyList<string>? files = [];
             if (status != ChangeStatus.Skipped)
             {
                 var touched = await server.FilesAsync(source.Server, change.Number, MaxFiles + 1, cancellationToken).ConfigureAwait(false);
                 files = touched.Count > MaxFiles ? null : touched;
+                if (ChangeRules.DecideByFiles(files, edge) is { } byFiles) (status, reason) = byFiles;
             }
             decided.Add((change, status, reason, files));
         }
@@ -128,9 +129,7 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         var running = false;
         // Outside its window, or past its gate, an edge starts nothing: its changes wait in order.
         var closed = edge.Window is { } window && !window.Contains(clock.GetUtcNow());
-        int? gate = edge.Gate?.Counter is { Length: > 0 } counter
-            ? await server.CounterAsync(graph.Node(edge.Source)!.Server, counter, cancellationToken).ConfigureAwait(false)
-            : null;
+        var gate = await GateAsync(graph, edge, cancellationToken).ConfigureAwait(false);
         var held = new HashSet<string>(StringComparer.Ordinal);
         var holdsAll = false;
         foreach (var change in changes)
@@ -178,6 +177,26 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         bool Overlaps(EdgeChange change) => holdsAll || change.Files is null ? held.Count > 0 || holdsAll : change.Files.Any(held.Contains);
     }
 
+    /// <summary>
+    /// The last change the edge's gate lets through (null: no gate). A URL that cannot be read lets nothing through
+    /// (0): a gate fails closed, and the next pass asks again.
+    /// </summary>
+    private async Task<int?> GateAsync(BranchGraph graph, BranchEdge edge, CancellationToken cancellationToken)
+    {
+        if (edge.Gate?.Counter is { Length: > 0 } counter)
+            return await server.CounterAsync(graph.Node(edge.Source)!.Server, counter, cancellationToken).ConfigureAwait(false);
+        if (edge.Gate?.Url is not { Length: > 0 } url) return null;
+        try
+        {
+            return await urlGate.LastGoodAsync(new Uri(url), cancellationToken).ConfigureAwait(false);
+        }
+        catch (UrlGateException ex)
+        {
+            LogGateUnread(logger, edge.Id, ex.Message);
+            return 0;
+        }
+    }
+
     /// <summary>A change touching more files than this is kept as touching everything: it holds its whole edge when it parks.</summary>
     public const int MaxFiles = 10_000;
 
@@ -189,6 +208,9 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
 
     [LoggerMessage(8102, LogLevel.Information, "Edge {Edge}: {Count} new change(s), {First} to {Last}")]
     private static partial void LogRecorded(ILogger logger, string edge, int count, int first, int last);
+
+    [LoggerMessage(8104, LogLevel.Warning, "Edge {Edge}: its gate could not be read, nothing starts until it can: {Reason}")]
+    private static partial void LogGateUnread(ILogger logger, string edge, string reason);
 
     [LoggerMessage(8103, LogLevel.Information, "Edge {Edge}: change {Change} integrates in job {JobId}")]
     private static partial void LogDispatched(ILogger logger, string edge, int change, string jobId);

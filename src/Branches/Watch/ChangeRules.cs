@@ -9,8 +9,10 @@ namespace P4Flow.Branches.Watch;
 /// <list type="bullet">
 /// <item>a change P4Flow brought from the edge's target (its `#p4flow-source: ... in TARGET` line) is never integrated back;</item>
 /// <item>description tags, one `#p4flow` line each: `#p4flow ignore` (integrated nowhere), `#p4flow deadend` (stays on its
-/// branch), `#p4flow -rel` (not to rel), `#p4flow rel` (down a manual edge to rel without waiting for approval);</item>
-/// <item>the edge's exclusions: its authors and its description pattern;</item>
+/// branch), `#p4flow -rel` (not to rel), `#p4flow !rel` (to rel with nothing merged: the integration is recorded, the
+/// target keeps its content), `#p4flow rel` (down a manual edge to rel without waiting for approval);</item>
+/// <item>the edge's exclusions: its authors, its description pattern, and (once the files are known, <see cref="DecideByFiles"/>)
+/// its paths;</item>
 /// <item>on a manual edge, the rest waits for approval.</item>
 /// </list>
 /// </summary>
@@ -28,9 +30,7 @@ public static class ChangeRules
                 && (l.EndsWith(" in " + target.Path, StringComparison.Ordinal) || l.Contains($" in {target.Path} ", StringComparison.Ordinal))))
             return (ChangeStatus.Skipped, $"P4Flow brought it from {target.Path}: it is never integrated back there");
 
-        var tags = lines.Where(l => l.StartsWith(TagPrefix, StringComparison.OrdinalIgnoreCase))
-            .SelectMany(l => l[TagPrefix.Length..].Split([' ', ','], StringSplitOptions.RemoveEmptyEntries))
-            .Select(t => t.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var tags = Tags(change.Description);
         if (tags.Contains("ignore")) return (ChangeStatus.Skipped, "tagged #p4flow ignore: integrated nowhere");
         if (tags.Contains("deadend")) return (ChangeStatus.Skipped, "tagged #p4flow deadend: it stays on its branch");
         var name = target.Name.ToLowerInvariant();
@@ -44,10 +44,50 @@ public static class ChangeRules
                 return (ChangeStatus.Skipped, $"its description matches this edge's exclusions.description ({excluded.Description})");
         }
 
+        var nullMerge = tags.Contains("!" + name) ? $"tagged #p4flow !{target.Name}: recorded as integrated with nothing merged" : null;
         if (edge.Flow == BranchEdge.Manual)
+        {
+            if (nullMerge is not null) return (ChangeStatus.Pending, nullMerge);
             return tags.Contains(name) ? (ChangeStatus.Pending, $"tagged #p4flow {target.Name}: sent down this manual edge") : (ChangeStatus.AwaitingApproval, null);
-        return (ChangeStatus.Pending, null);
+        }
+        return (ChangeStatus.Pending, nullMerge);
     }
+
+    /// <summary>
+    /// The second look, once the change's files are known (null: too many to keep): a change whose every file is under
+    /// the edge's exclusions.paths is skipped. A change that touches any other file is integrated whole (p4 integrates a
+    /// changelist, not part of one).
+    /// </summary>
+    public static (string Status, string? Reason)? DecideByFiles(IReadOnlyList<string>? files, BranchEdge edge)
+    {
+        ArgumentNullException.ThrowIfNull(edge);
+        if (files is not { Count: > 0 } || edge.Exclusions?.Paths is not { Count: > 0 } paths) return null;
+        return files.All(f => paths.Any(p => DepotPathMatches(p, f)))
+            ? (ChangeStatus.Skipped, $"it touches only paths this edge excludes (exclusions.paths: {string.Join(", ", paths)})")
+            : null;
+    }
+
+    /// <summary>Whether the change asks to reach <paramref name="target"/> with nothing merged (`#p4flow !rel`).</summary>
+    public static bool IsNullMerge(string description, BranchNode target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Tags(description).Contains("!" + target.Name.ToLowerInvariant());
+    }
+
+    /// <summary>A Perforce path pattern: `...` matches anything, `*` anything but '/', the rest literally (case-sensitive, as on a Unix server).</summary>
+    public static bool DepotPathMatches(string pattern, string file)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(file);
+        var regex = "^" + Regex.Escape(pattern).Replace(@"\.\.\.", ".*", StringComparison.Ordinal).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$";
+        return Regex.IsMatch(file, regex, RegexOptions.None, TimeSpan.FromMilliseconds(100));
+    }
+
+    private static HashSet<string> Tags(string description) =>
+        description.Split('\n').Select(l => l.Trim())
+            .Where(l => l.StartsWith(TagPrefix, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(l => l[TagPrefix.Length..].Split([' ', ','], StringSplitOptions.RemoveEmptyEntries))
+            .Select(t => t.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
 
     private static bool Matches(string pattern, string text)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using P4Flow.Branches;
 using P4Flow.Branches.Graph;
 using P4Flow.Branches.Store;
 using P4Flow.Branches.Watch;
@@ -10,7 +11,7 @@ using P4Flow.Workflows.Stores;
 namespace P4Flow.Orchestrator.Branches;
 
 /// <summary>A change's integration along an edge as a job of the edge's workflow, started by the bot.</summary>
-internal sealed class WorkflowBranchJobs(WorkflowRuntime runtime, IWorkflowStore store) : IBranchJobs
+internal sealed class WorkflowBranchJobs(WorkflowRuntime runtime, IWorkflowStore store, Microsoft.Extensions.Options.IOptions<BranchesOptions> options) : IBranchJobs
 {
     /// <summary>Who the bot's jobs say started them.</summary>
     public const string StartedBy = "p4flow-bot";
@@ -26,6 +27,8 @@ internal sealed class WorkflowBranchJobs(WorkflowRuntime runtime, IWorkflowStore
             ["description"] = $"Integrate CL {change.Change} by {change.User} from {source.Name} to {target.Name}: {summary}",
         };
         if (!string.IsNullOrEmpty(source.Server)) input["server"] = source.Server;
+        if (ChangeRules.IsNullMerge(change.Description, target)) input["nullMerge"] = true;
+        if (options.Value.OwnerOf(change.User) is var owner && owner != change.User) input["owner"] = owner;
         if (edge.AgentRequirements is { } requirements)
         {
             input["agentRequirements"] = new JsonObject
