@@ -19,9 +19,14 @@ public static class ChangeStatus
     public const string Skipped = "skipped";
     /// <summary>Its job failed: the edge holds the changes after it until someone acts.</summary>
     public const string Failed = "failed";
+    /// <summary>
+    /// Handed to its owner as a shelf (its target change is the shelf's pending change): it holds its files' lane, like a
+    /// parked change, until the owner submits it with its `#p4flow-source` line.
+    /// </summary>
+    public const string Shelved = "shelved";
 
     /// <summary>Seen and not yet integrated or skipped.</summary>
-    public static readonly IReadOnlyList<string> Open = [Pending, AwaitingApproval, Integrating, NeedsResolve, Failed];
+    public static readonly IReadOnlyList<string> Open = [Pending, AwaitingApproval, Integrating, NeedsResolve, Failed, Shelved];
 }
 
 /// <summary>A change as an edge sees it.</summary>
@@ -142,31 +147,56 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
         // A running or parked change is skipped once its job is cancelled (BranchChangeActions does both).
         ["skip"] = ([ChangeStatus.Pending, ChangeStatus.AwaitingApproval, ChangeStatus.Failed, ChangeStatus.NeedsResolve, ChangeStatus.Integrating], ChangeStatus.Skipped),
         ["retry"] = ([ChangeStatus.Failed], ChangeStatus.Pending),
+        // A parked change's owner: takes it (reminders stop), takes theirs for every file (the job moves on), or has it
+        // shelved for them (its job ends; the shelf holds the lane until they submit it).
+        ["acknowledge"] = ([ChangeStatus.NeedsResolve], ChangeStatus.NeedsResolve),
+        ["stomp"] = ([ChangeStatus.NeedsResolve], ChangeStatus.NeedsResolve),
+        ["shelve"] = ([ChangeStatus.NeedsResolve], ChangeStatus.Shelved),
     };
 
     /// <summary>A person's action on a change; the change as it is after it.</summary>
     /// <exception cref="P4Flow.Workflows.State.WorkflowNotFoundException">The edge never saw that change.</exception>
     /// <exception cref="P4Flow.Workflows.State.WorkflowConflictException">The change is not where the action applies.</exception>
-    public async Task<EdgeChange> ActAsync(string edgeId, int change, string action, string? by, string? reason, CancellationToken cancellationToken)
+    /// <param name="targetChange">For shelve: the shelf's pending change.</param>
+    public async Task<EdgeChange> ActAsync(string edgeId, int change, string action, string? by, string? reason, CancellationToken cancellationToken, int? targetChange = null)
     {
-        var (from, to) = Actions[action];
+        var to = Actions[action].To;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var row = await db.Changes.FirstOrDefaultAsync(c => c.EdgeId == edgeId && c.Change == change, cancellationToken).ConfigureAwait(false)
-            ?? throw new P4Flow.Workflows.State.WorkflowNotFoundException($"Edge {edgeId} has not seen change {change}.");
-        if (!from.Contains(row.Status))
-            throw new P4Flow.Workflows.State.WorkflowConflictException($"Change {change} on edge {edgeId} is {row.Status}; {action} applies to a change that is {string.Join(" or ", from)}.");
-        row.Status = to;
+        var row = await db.Changes.FirstOrDefaultAsync(c => c.EdgeId == edgeId && c.Change == change, cancellationToken).ConfigureAwait(false);
+        Check(edgeId, change, action, row);
+        row!.Status = to;
         row.Reason = action switch
         {
             "skip" => $"skipped by {by ?? "someone"}: {reason}",
             "approve" => $"approved by {by ?? "someone"}",
-            _ => $"retried by {by ?? "someone"} (was: {row.Reason})",
+            "retry" => $"retried by {by ?? "someone"} (was: {row.Reason})",
+            _ => $"{reason ?? action} ({action} by {by ?? "someone"})",
         };
+        row.TargetChange = targetChange ?? row.TargetChange;
         if (action == "retry") row.JobId = null;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         Raise(edgeId);
         return ToChange(row);
+    }
+
+    /// <summary>The change as it is, if <paramref name="action"/> applies to it now (an action with work before it asks first).</summary>
+    /// <exception cref="P4Flow.Workflows.State.WorkflowNotFoundException">The edge never saw that change.</exception>
+    /// <exception cref="P4Flow.Workflows.State.WorkflowConflictException">The change is not where the action applies.</exception>
+    public async Task<EdgeChange> ActionableAsync(string edgeId, int change, string action, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Changes.AsNoTracking().FirstOrDefaultAsync(c => c.EdgeId == edgeId && c.Change == change, cancellationToken).ConfigureAwait(false);
+        Check(edgeId, change, action, row);
+        return ToChange(row!);
+    }
+
+    private static void Check(string edgeId, int change, string action, EdgeChangeRow? row)
+    {
+        if (row is null) throw new P4Flow.Workflows.State.WorkflowNotFoundException($"Edge {edgeId} has not seen change {change}.");
+        var from = Actions[action].From;
+        if (!from.Contains(row.Status))
+            throw new P4Flow.Workflows.State.WorkflowConflictException($"Change {change} on edge {edgeId} is {row.Status}; {action} applies to a change that is {string.Join(" or ", from)}.");
     }
 
     private static EdgeChange ToChange(EdgeChangeRow r) => new(r.EdgeId, r.Change, r.Server, r.User, r.Description, r.Status, r.JobId, r.TargetChange, r.Reason,

@@ -124,8 +124,9 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
     /// </summary>
     private async Task DispatchAsync(BranchGraph graph, BranchEdge edge, CancellationToken cancellationToken)
     {
-        string[] open = [ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed, ChangeStatus.Pending];
+        string[] open = [ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed, ChangeStatus.Pending, ChangeStatus.Shelved];
         var changes = await ledger.ListAsync(edge.Id, open, MaxOpen, cancellationToken).ConfigureAwait(false);
+        var landed = await LandedShelvesAsync(graph, edge, changes, cancellationToken).ConfigureAwait(false);
         var running = false;
         // Outside its window, or past its gate, an edge starts nothing: its changes wait in order.
         var closed = edge.Window is { } window && !window.Contains(clock.GetUtcNow());
@@ -148,12 +149,19 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
                     status = now;
                 }
             }
+            if (status == ChangeStatus.Shelved && landed.TryGetValue(change.Change, out var submitted))
+            {
+                await ledger.MoveAsync(edge.Id, change.Change, status, ChangeStatus.Integrated, null, submitted.Number, $"its owner submitted the shelf as change {submitted.Number}", cancellationToken).ConfigureAwait(false);
+                foreach (var observer in observers) observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
+                LogShelfLanded(logger, edge.Id, change.Change, submitted.Number, submitted.User);
+                continue;
+            }
             switch (status)
             {
                 case ChangeStatus.Integrating:
                     running = true;
                     break;
-                case ChangeStatus.NeedsResolve or ChangeStatus.Failed:
+                case ChangeStatus.NeedsResolve or ChangeStatus.Failed or ChangeStatus.Shelved:
                     Hold(change);
                     break;
                 case ChangeStatus.Pending when Overlaps(change):
@@ -175,6 +183,28 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         }
 
         bool Overlaps(EdgeChange change) => holdsAll || change.Files is null ? held.Count > 0 || holdsAll : change.Files.Any(held.Contains);
+    }
+
+    /// <summary>
+    /// Which of the edge's shelved changes their owners have submitted: one look at the target's submitted changes
+    /// since the oldest shelf, for a description carrying the change's own `#p4flow-source: CL N in SOURCE` line (the
+    /// shelf's description has it, and the owner submits with it).
+    /// </summary>
+    private async Task<Dictionary<int, SubmittedChange>> LandedShelvesAsync(BranchGraph graph, BranchEdge edge, IReadOnlyList<EdgeChange> changes, CancellationToken cancellationToken)
+    {
+        var shelved = changes.Where(c => c.Status == ChangeStatus.Shelved).ToList();
+        var landed = new Dictionary<int, SubmittedChange>();
+        if (shelved.Count == 0 || graph.Node(edge.Source) is not { } source || graph.Node(edge.Target) is not { } target) return landed;
+        // A shelf's pending change is numbered before anything submitted from it.
+        var since = shelved.Min(c => c.TargetChange ?? 0);
+        var submitted = await server.ChangesAsync(target.Server, target.Path, since, cancellationToken).ConfigureAwait(false);
+        foreach (var change in shelved)
+        {
+            var line = $"{ChangeRules.SourceTag}CL {change.Change} in {source.Path}";
+            var found = submitted.FirstOrDefault(s => s.Description.Split('\n').Select(l => l.Trim()).Any(l => l == line || l.StartsWith(line + " (", StringComparison.Ordinal)));
+            if (found is not null) landed[change.Change] = found;
+        }
+        return landed;
     }
 
     /// <summary>
@@ -208,6 +238,9 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
 
     [LoggerMessage(8102, LogLevel.Information, "Edge {Edge}: {Count} new change(s), {First} to {Last}")]
     private static partial void LogRecorded(ILogger logger, string edge, int count, int first, int last);
+
+    [LoggerMessage(8105, LogLevel.Information, "Edge {Edge}: change {Change}, shelved for its owner, landed as change {Submitted} by {User}")]
+    private static partial void LogShelfLanded(ILogger logger, string edge, int change, int submitted, string user);
 
     [LoggerMessage(8104, LogLevel.Warning, "Edge {Edge}: its gate could not be read, nothing starts until it can: {Reason}")]
     private static partial void LogGateUnread(ILogger logger, string edge, string reason);

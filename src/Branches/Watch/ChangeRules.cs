@@ -20,13 +20,16 @@ public static class ChangeRules
 {
     public const string TagPrefix = "#p4flow ";
 
+    /// <summary>How a description names a change it carries: `#p4flow-source: CL 42 in //depot/main/...`.</summary>
+    public const string SourceTag = "#p4flow-source: ";
+
     public static (string Status, string? Reason) Decide(SubmittedChange change, BranchEdge edge, BranchNode target)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(edge);
         ArgumentNullException.ThrowIfNull(target);
         var lines = change.Description.Split('\n').Select(l => l.Trim()).ToList();
-        if (lines.Any(l => l.StartsWith("#p4flow-source:", StringComparison.Ordinal)
+        if (lines.Any(l => l.StartsWith(SourceTag, StringComparison.Ordinal)
                 && (l.EndsWith(" in " + target.Path, StringComparison.Ordinal) || l.Contains($" in {target.Path} ", StringComparison.Ordinal))))
             return (ChangeStatus.Skipped, $"P4Flow brought it from {target.Path}: it is never integrated back there");
 

@@ -122,8 +122,12 @@ public sealed partial class JobCleanupJobs(
 
     private static int Attempts(WorkflowInstance job) => job.Outputs[OutputKey]?["attempts"]?.GetValue<int>() ?? 0;
 
-    internal static HashSet<int> KeptShelves(WorkflowInstance job) => job.Variables[KeptShelvesVariable] is JsonArray kept
-        ? [.. kept.OfType<JsonValue>().Select(v => v.TryGetValue<int>(out var n) ? n : 0).Where(n => n > 0)]
+    /// <summary>Changes the job keeps for a person: named by its workflow (a variable) or by the shelf made for its owner (an output).</summary>
+    internal static HashSet<int> KeptShelves(WorkflowInstance job) =>
+        [.. Numbers(job.Variables[KeptShelvesVariable]), .. Numbers(job.Outputs[P4Flow.Activities.Perforce.Conflicts.ConflictDesk.KeptShelvesOutput])];
+
+    private static IEnumerable<int> Numbers(JsonNode? list) => list is JsonArray kept
+        ? kept.OfType<JsonValue>().Select(v => v.TryGetValue<int>(out var n) ? n : 0).Where(n => n > 0)
         : [];
 
     /// <summary>Only a job that ran a Perforce activity can have left something on a server.</summary>

@@ -95,7 +95,7 @@ internal static class BranchEndpoints
             if ((await graphs.GetAsync(ct)).Graph.Edge(id) is null) throw new WorkflowNotFoundException($"The branch graph has no edge {id}.");
             return await actions.ActAsync(id, ChangeNumber(change), action, user.Identity?.Name, request?.Reason, ct);
         }).WithTags("Branches").RequireAuthorization(Roles.Operator)
-            .WithSummary("A person's action on a change of an edge: approve (a manual edge's change goes), skip with a reason (kept for good; a running or parked job is cancelled), retry (a failed one goes again).");
+            .WithSummary("A person's action on a change of an edge: approve (a manual edge's change goes), skip with a reason (kept for good; a running or parked job is cancelled), retry (a failed one goes again); for a change parked in NEEDS_RESOLVE: acknowledge (its owner has it, reminders stop), stomp (theirs for every file, the job submits), shelve (the integration with its conflicts shelved in a pending change given to the owner; the lane waits until they submit it).");
 
         app.MapPost("/api/branches/poke", (IBackgroundJobClient jobs) =>
         {

@@ -19,7 +19,7 @@ public sealed record ConflictView(ConflictedFile File, ThreeWayText? Text, strin
 /// the agent's built-in <see cref="BuiltInCommands.WriteFile"/>). Every command is the job's, signed and run on its
 /// agent like any other; when the last file is settled the job moves on as after Continue.
 /// </summary>
-public sealed class ConflictDesk(WorkflowRuntime runtime, P4Client p4, ResolveContinuation continuation, ICommandDispatcher dispatcher)
+public sealed partial class ConflictDesk(WorkflowRuntime runtime, P4Client p4, ResolveContinuation continuation, ICommandDispatcher dispatcher)
 {
     /// <summary>The largest file shown and edited on the page; larger ones are settled by choosing a side.</summary>
     public const int MaxTextBytes = 1024 * 1024;
@@ -68,6 +68,22 @@ public sealed class ConflictDesk(WorkflowRuntime runtime, P4Client p4, ResolveCo
             var file = Find(job, await ListAsync(job, withSourceChanges: false, cancellationToken).ConfigureAwait(false), depotFile);
             await SettleAsync(job, file, choice, merged, by, cancellationToken).ConfigureAwait(false);
             // Still held: no other check can move the job on between the settlement and this answer.
+            return await continuation.ContinueHeldAsync(jobId, by, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Settles every file left with one side (theirs: a "stomp", as integration bots call taking the source's binary
+    /// files over the target's), then checks the job as Continue does: one action for a conflict of many files.
+    /// </summary>
+    public async Task<ContinueResult> SettleAllAsync(string jobId, SettleChoice choice, string by, CancellationToken cancellationToken)
+    {
+        if (choice == SettleChoice.Edit) throw new WorkflowInputException("choice", "every file at once takes theirs or yours; an edit is made one file at a time.");
+        await using (await continuation.HoldAsync(jobId, cancellationToken).ConfigureAwait(false))
+        {
+            var job = await continuation.ParkedAsync(jobId, cancellationToken).ConfigureAwait(false);
+            foreach (var file in await ListAsync(job, withSourceChanges: false, cancellationToken).ConfigureAwait(false))
+                await SettleAsync(job, file, choice, null, by, cancellationToken).ConfigureAwait(false);
             return await continuation.ContinueHeldAsync(jobId, by, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -223,12 +239,12 @@ public sealed class ConflictDesk(WorkflowRuntime runtime, P4Client p4, ResolveCo
     /// One p4 command in the job's workspace; a server or agent that cannot answer now is a 409, and the job keeps
     /// waiting where it is (no waits are given: a person's look or choice never moves the job to WAITING_FOR_AGENT).
     /// </summary>
-    private async Task<P4Output> RunAsync(WorkflowInstance job, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    private async Task<P4Output> RunAsync(WorkflowInstance job, IReadOnlyList<string> command, CancellationToken cancellationToken, string? stdin = null)
     {
         P4Output output;
         try
         {
-            output = await p4.RunAsync(p4.TargetOf(job), ResolveContinuation.Stage, null, command, null, cancellationToken).ConfigureAwait(false);
+            output = await p4.RunAsync(p4.TargetOf(job), ResolveContinuation.Stage, null, command, stdin, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ActivityInputException or P4CircuitOpenException or JobFailedException)
         {
