@@ -66,20 +66,28 @@ public sealed class SimDepot : IDisposable
     }
 
     /// <summary>Adds (or edits) files and submits them as one change.</summary>
-    public async Task SubmitAsync(string description, params (string Path, string Content, string? Type)[] files)
+    public Task SubmitAsync(string description, params (string Path, string Content, string? Type)[] files) => SubmitAsAsync(User, description, files);
+
+    /// <summary>As <see cref="SubmitAsync"/>, by <paramref name="user"/> (from the developer's client): the change's author.</summary>
+    public async Task SubmitAsAsync(string user, string description, params (string Path, string Content, string? Type)[] files)
     {
+        Task<string> As(params string[] args) => RunProcessAsync(Workspace, ["-p", Root, "-u", user, "-c", Client, .. args], null);
         foreach (var (path, content, type) in files)
         {
             var local = Path.Combine(Workspace, path);
             var depotPath = "//depot/" + path;
             var exists = File.Exists(local);
-            if (exists) await RunAsync("edit", depotPath);
+            if (exists) await As("edit", depotPath);
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
             await File.WriteAllTextAsync(local, content);
-            if (!exists) await (type is null ? RunAsync("add", depotPath) : RunAsync("add", "-t", type, depotPath));
+            if (!exists) await (type is null ? As("add", depotPath) : As("add", "-t", type, depotPath));
         }
-        await RunAsync("submit", "-d", description);
+        await As("submit", "-d", description);
     }
+
+    /// <summary>p4 as <paramref name="user"/> in client <paramref name="client"/> rooted at <paramref name="workDir"/> (another person's workspace).</summary>
+    public Task<string> RunAsAsync(string workDir, string user, string client, string? stdin, params string[] args) =>
+        RunProcessAsync(workDir, ["-p", Root, "-u", user, "-c", client, .. args], stdin);
 
     /// <summary>Branches main into rel, as the history every integration starts from.</summary>
     public async Task BranchAsync(string from = "//depot/main/...", string to = "//depot/rel/...")
