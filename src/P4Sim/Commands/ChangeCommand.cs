@@ -4,7 +4,7 @@ using P4Flow.P4Sim.Output;
 
 namespace P4Flow.P4Sim.Commands;
 
-/// <summary>p4 change -o / -i / -d: pending changelists and which opened files they hold.</summary>
+/// <summary>p4 change -o / -i / -d / -U: pending changelists and which opened files they hold.</summary>
 internal static class ChangeCommand
 {
     private const string Placeholder = "<enter description here>";
@@ -27,7 +27,7 @@ internal static class ChangeCommand
 
     public static void Run(CommandContext context)
     {
-        var args = new CommandArguments(context.Arguments, "");
+        var args = new CommandArguments(context.Arguments, "U");
         if (args.Has("-i"))
         {
             Save(context, SpecForm.Parse(context.Input.ReadToEnd()));
@@ -38,6 +38,12 @@ internal static class ChangeCommand
         if (args.Has("-d") || args.Has("-df") || args.Has("-fd"))
         {
             Delete(context, number, args.Has("-f") || args.Has("-df") || args.Has("-fd"));
+            return;
+        }
+
+        if (args.Value('U') is { } newUser)
+        {
+            ChangeUser.Run(context, args.Files.Count > 0 ? number : null, newUser, args.Has("-f"));
             return;
         }
 

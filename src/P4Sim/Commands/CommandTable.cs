@@ -24,6 +24,7 @@ internal static class CommandTable
         ["integrate"] = IntegrateCommand.Run,
         ["resolve"] = ResolveCommand.Run,
         ["shelve"] = ShelveCommand.Run,
+        ["unshelve"] = UnshelveCommand.Run,
         ["submit"] = SubmitCommand.Run,
         ["fstat"] = FstatCommand.Run,
         ["print"] = PrintCommand.Run,

@@ -33,12 +33,12 @@ internal static class IntegrationHistory
 
         if (openTarget is not null)
         {
-            foreach (var pending in openTarget.Unresolved.Where(p => p.FromFile == source))
+            foreach (var pending in openTarget.Unresolved.Where(p => p.FromFile == source && p.ShelfChange == 0))
             {
                 AddRange(pending.StartFromRev, pending.EndFromRev);
             }
 
-            foreach (var done in openTarget.Resolved.Where(d => d.FromFile == source))
+            foreach (var done in openTarget.Resolved.Where(d => d.FromFile == source && d.ShelfChange == 0))
             {
                 AddRange(done.StartFromRev, done.EndFromRev);
             }

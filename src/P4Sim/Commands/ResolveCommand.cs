@@ -68,13 +68,14 @@ internal static class ResolveCommand
     {
         var local = workspace.LocalPath(open.DepotPath)!;
         var clientPath = workspace.ClientPath(open.DepotPath)!;
-        var source = context.State.File(pending.FromFile)!;
-        var theirsRevision = source.At(pending.EndFromRev)!;
-        var theirs = context.Content(theirsRevision.Blob);
+        // A shelf resolve (unshelve over an open edit) takes "theirs" from the shelved content, not a revision.
+        var theirsRevision = pending.ShelfChange > 0 ? null : context.State.File(pending.FromFile)!.At(pending.EndFromRev)!;
+        var theirs = context.Content(theirsRevision is null ? pending.ShelfBlob : theirsRevision.Blob);
+        var theirsType = theirsRevision?.Type ?? open.Type;
         var yours = LocalFiles.Read(local) ?? [];
         var baseRevision = pending.BaseRev > 0 ? context.State.File(pending.BaseFile)?.At(pending.BaseRev) : null;
-        var twoWay = FileTypes.IsBinary(open.Type) || FileTypes.IsBinary(theirsRevision.Type) || baseRevision is null;
-        var range = Revisions.Range(pending.StartFromRev, pending.EndFromRev);
+        var twoWay = FileTypes.IsBinary(open.Type) || FileTypes.IsBinary(theirsType) || baseRevision is null;
+        var range = Revisions.Source(pending);
 
         if (mode != Mode.Preview && open.Action == "integrate" && open.Resolved.Count == 0 && IsTampered(context, open, yours))
         {
@@ -126,6 +127,7 @@ internal static class ResolveCommand
             BaseFile = pending.BaseFile,
             BaseRev = pending.BaseRev,
             How = how,
+            ShelfChange = pending.ShelfChange,
         });
         context.MarkDirty();
         context.Out.Record(
@@ -136,7 +138,8 @@ internal static class ResolveCommand
 
     private static (string How, byte[]? Result)? ThreeWay(CommandContext context, PendingResolve pending, byte[] yours, byte[] theirs, Revision baseRevision, string clientPath, Mode mode)
     {
-        var labels = new MergeLabels($"{pending.BaseFile}#{pending.BaseRev}", $"{pending.FromFile}#{pending.EndFromRev}", clientPath);
+        var theirsLabel = pending.ShelfChange > 0 ? $"{pending.FromFile}@={pending.ShelfChange}" : $"{pending.FromFile}#{pending.EndFromRev}";
+        var labels = new MergeLabels($"{pending.BaseFile}#{pending.BaseRev}", theirsLabel, clientPath);
         var merge = ThreeWayMerge.Merge(Text(context.Content(baseRevision.Blob)), Text(yours), Text(theirs), labels);
         context.Out.Info(merge.Summary);
         switch (mode)

@@ -9,6 +9,10 @@ internal static class Revisions
     public static string Range(int startExclusive, int end) =>
         startExclusive + 1 >= end ? $"#{end}" : $"#{startExclusive + 1},#{end}";
 
+    /// <summary>What a scheduled resolve takes from: "#2,#5" of its source, or "@=7" for a shelved file.</summary>
+    public static string Source(PendingResolve pending) =>
+        pending.ShelfChange > 0 ? $"@={pending.ShelfChange}" : Range(pending.StartFromRev, pending.EndFromRev);
+
     public static string Tag(int rev) => rev == 0 ? "none" : rev.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The revision an opened file is shown at: the next one for new files.</summary>

@@ -50,7 +50,7 @@ internal static class ShelveCommand
         {
             foreach (var pending in open.Unresolved)
             {
-                context.Out.Error($"{open.DepotPath} - must resolve {pending.FromFile}{Revisions.Range(pending.StartFromRev, pending.EndFromRev)} before shelving", GenericCode.NotYet);
+                context.Out.Error($"{open.DepotPath} - must resolve {pending.FromFile}{Revisions.Source(pending)} before shelving", GenericCode.None);
                 problems = true;
             }
 

@@ -198,7 +198,8 @@ internal static class SubmitCommand
                 Size = item.Content?.Length ?? 0,
                 Time = context.Now,
             });
-            state.Integrations.AddRange(item.Resolved.Select(r => new IntegrationRecord
+            // A resolve against a shelved file merged content but integrated nothing.
+            state.Integrations.AddRange(item.Resolved.Where(r => r.ShelfChange == 0).Select(r => new IntegrationRecord
             {
                 ToFile = item.DepotPath,
                 ToRev = rev,

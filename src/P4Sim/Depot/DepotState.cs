@@ -230,6 +230,12 @@ internal sealed class PendingResolve
 
     /// <summary>0 when there is no merge base.</summary>
     public int BaseRev { get; set; }
+
+    /// <summary>The shelved change whose file is "theirs" (unshelve over an open edit); 0 for a depot source.</summary>
+    public int ShelfChange { get; set; }
+
+    /// <summary>For a shelf resolve: the shelved content, kept here so deleting the shelf does not lose it.</summary>
+    public string? ShelfBlob { get; set; }
 }
 
 internal sealed class DoneResolve
@@ -248,6 +254,9 @@ internal sealed class DoneResolve
 
     /// <summary>"copy from", "merge from", "edit from", "ignored", "branch from", "delete from".</summary>
     public string How { get; set; } = "";
+
+    /// <summary>Non-zero for a resolve against a shelved file: not an integration, so submit records no history for it.</summary>
+    public int ShelfChange { get; set; }
 }
 
 /// <summary>Submitted integration history: which source revisions reached which target revision.</summary>

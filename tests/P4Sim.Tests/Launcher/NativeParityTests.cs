@@ -155,6 +155,29 @@ public sealed class NativeParityTests : IDisposable
     }
 
     [NativeFact]
+    public async Task UnshelveAndChangeUser_ShelfForOwner_SameOutputAndDepot()
+    {
+        Write("a.c", SimHarness.TenLines());
+        await Same("add", "//depot/a.c");
+        await Same("submit", "-d", "add");
+        await Same("edit", "//depot/a.c");
+        Write("a.c", SimHarness.TenLines((2, "shelved")));
+        await SameWithInput("Change:\tnew\n\nDescription:\n\tFor alice\n\nFiles:\n\t//depot/a.c\n", "change", "-i");
+        await Same("shelve", "-c", "2");
+        await Same("-s", "change", "-U", "alice", "2");
+        Write("a.c", SimHarness.TenLines((9, "mine")));
+        await Same("-ztag", "-Mj", "unshelve", "-s", "2");
+        await Same("-ztag", "-Mj", "resolve", "-n");
+        await Same("resolve", "-am");
+        await Same("revert", "-k", "//depot/a.c");
+        await Same("-ztag", "-Mj", "change", "-U", "alice", "2");
+        await Same("-s", "unshelve", "-s", "2", "-n");
+        await Same("unshelve", "-f", "-s", "2");
+        await Same("-ztag", "-Mj", "describe", "-S", "2");
+        SameDepotFile("depot.json");
+    }
+
+    [NativeFact]
     public async Task Faults_EnvironmentAndFile_SameOutputAndCountdown()
     {
         Write("a.c", "one\n");
