@@ -37,7 +37,8 @@ public sealed class BranchScenarioTests
     {
         var depot = await SimDepot.CreateAsync();
         await depot.SubmitAsync("Initial", [.. Enumerable.Range(1, 8).Select(i => ($"main/f{i}.txt", $"f{i}\n", (string?)null)),
-            ("main/c.txt", Lines, null), ("main/d.txt", Lines, null), ("main/g.txt", "g\n", null), ("main/h.txt", "h\n", null)]);
+            ("main/c.txt", Lines, null), ("main/d.txt", Lines, null),
+            .. new[] { "g", "h", "i", "e", "n" }.Select(f => ($"main/{f}.txt", f + "\n", (string?)null))]);
         await depot.BranchAsync();
         await depot.BranchAsync("//depot/main/...", "//depot/feature/...");
         // rel's own fixes to c.txt and d.txt: main's edits to the same line conflict there.
@@ -130,7 +131,12 @@ public sealed class BranchScenarioTests
             foreach (var branch in new[] { "rel", "dev" })
             {
                 foreach (var file in Enumerable.Range(1, 8).Select(i => $"f{i}.txt"))
-                    Assert.Equal(script.Expected(file, branch), await depot.RunAsync("print", "-q", $"//depot/{branch}/{file}"));
+                    Assert.Equal(script.Main(file), await depot.RunAsync("print", "-q", $"//depot/{branch}/{file}"));
+                // Ignored and deadend: not there; the null merge: recorded, rel's text kept; the feature ones: there.
+                Assert.Equal("i\n", await depot.RunAsync("print", "-q", $"//depot/{branch}/i.txt"));
+                Assert.Equal("e\n", await depot.RunAsync("print", "-q", $"//depot/{branch}/e.txt"));
+                Assert.Equal("n\n", await depot.RunAsync("print", "-q", $"//depot/{branch}/n.txt"));
+                Assert.Equal("g\ntagged for feature\n", await depot.RunAsync("print", "-q", $"//depot/{branch}/g.txt"));
                 Assert.Equal("one\nTWO deux\nthree\nfour\nFIVE\n", await depot.RunAsync("print", "-q", $"//depot/{branch}/c.txt"));
                 Assert.Equal("one\ndeux\nthree\nfour\nFIVE\n", await depot.RunAsync("print", "-q", $"//depot/{branch}/d.txt"));
             }
@@ -140,13 +146,13 @@ public sealed class BranchScenarioTests
 
             // None twice, in order per file: each main change named once on rel, and rel's changes in main's order per file.
             var relHistory = await HistoryAsync(depot, "//depot/rel/...");
-            foreach (var i in Enumerable.Range(1, 30).Where(i => script.ReachesRel(i)))
+            foreach (var i in Enumerable.Range(1, 30).Where(i => Scenario.ReachesRel(i)))
                 Assert.Single(relHistory, c => c.Description.Contains($"#p4flow-source: CL {script.Change(i)} in //depot/main/...", StringComparison.Ordinal));
-            foreach (var i in Enumerable.Range(1, 30).Where(i => !script.ReachesRel(i)))
+            foreach (var i in Enumerable.Range(1, 30).Where(i => !Scenario.ReachesRel(i)))
                 Assert.DoesNotContain(relHistory, c => c.Description.Contains($"#p4flow-source: CL {script.Change(i)} in //depot/main/...\n", StringComparison.Ordinal));
-            foreach (var file in script.Files)
+            foreach (var file in Scenario.Files)
             {
-                var order = Enumerable.Range(1, 30).Where(i => script.ReachesRel(i) && script.FileOf(i) == file).Select(i => TargetOf(rel, script.Change(i))).ToList();
+                var order = Enumerable.Range(1, 30).Where(i => Scenario.ReachesRel(i) && Scenario.FileOf(i) == file).Select(i => TargetOf(rel, script.Change(i))).ToList();
                 Assert.Equal(order.Order(), order);
             }
             // Each change P4Flow made on dev names the change on rel it carries, once, and main's origin via it.
@@ -173,30 +179,34 @@ public sealed class BranchScenarioTests
         }
     }
 
-    /// <summary>The thirty changes: which file each touches, how, by whom; what each branch should end with.</summary>
+    /// <summary>The thirty changes: which file each touches, how, by whom. Each special change has a file of its own:
+    /// a change kept off rel (ignored, deadend, null merge) would make main's next edit of that file a conflict there.</summary>
     private sealed class Scenario(SimDepot depot)
     {
         private readonly Dictionary<int, int> _numbers = [];
         private readonly Dictionary<string, string> _main = Enumerable.Range(1, 8).ToDictionary(i => $"f{i}.txt", i => $"f{i}\n");
-        private readonly Dictionary<(string File, string Branch), string> _expected = [];
 
-        public IEnumerable<string> Files => [.. Enumerable.Range(1, 8).Select(i => $"f{i}.txt"), "c.txt", "d.txt"];
+        public static IEnumerable<string> Files => [.. Enumerable.Range(1, 8).Select(i => $"f{i}.txt"), "c.txt", "d.txt", "g.txt", "h.txt", "n.txt"];
 
         public int Change(int i) => _numbers[i];
 
-        public string FileOf(int i) => i switch
+        public static string FileOf(int i) => i switch
         {
             4 or 6 => "c.txt",
             9 or 11 => "d.txt",
+            7 => "i.txt",
+            8 => "e.txt",
+            10 => "n.txt",
             18 => "g.txt",
             20 => "h.txt",
             _ => $"f{(i % 8) + 1}.txt",
         };
 
         /// <summary>Whether main's change i ends on rel (and so on dev): not the ignored, the deadend or the skipped one.</summary>
-        public bool ReachesRel(int i) => i is not (7 or 8 or 9);
+        public static bool ReachesRel(int i) => i is not (7 or 8 or 9);
 
-        public string Expected(string file, string branch) => _expected.GetValueOrDefault((file, branch)) ?? $"{file[..^4]}\n";
+        /// <summary>main's text of an f file: every edit made to it, which rel and dev end with too.</summary>
+        public string Main(string file) => _main[file];
 
         public async Task SubmitAsync(int i)
         {
@@ -208,37 +218,16 @@ public sealed class BranchScenarioTests
                 6 => (Lines.Replace("two", "TWO", StringComparison.Ordinal).Replace("five", "FIVE", StringComparison.Ordinal), "FIVE in c"),
                 9 => (Lines.Replace("two", "TWO", StringComparison.Ordinal), "TWO in d"),
                 11 => (Lines.Replace("two", "TWO", StringComparison.Ordinal).Replace("five", "FIVE", StringComparison.Ordinal), "FIVE in d"),
+                7 => ("i\nexperiment\n", "Experiment\n\n#p4flow ignore"),
+                8 => ("e\nmain only\n", "Main only\n\n#p4flow deadend"),
+                10 => ("n\nmain's way\n", "Main's way, rel keeps its own\n\n#p4flow !rel"),
                 18 => ("g\ntagged for feature\n", "For feature too\n\n#p4flow feature"),
                 20 => ("h\napproved for feature\n", "For feature if approved"),
-                _ => (_main[file] + $"change {i} by {author}\n", i switch
-                {
-                    7 => "Experiment\n\n#p4flow ignore",
-                    8 => "Main only\n\n#p4flow deadend",
-                    10 => "Main's way, rel keeps its own\n\n#p4flow !rel",
-                    _ => $"Edit {file} ({i})",
-                }),
+                _ => (_main[file] + $"change {i} by {author}\n", $"Edit {file} ({i})"),
             };
             await depot.SubmitAsAsync(author, description, ($"main/{file}", content, null));
             _numbers[i] = await NewestAsync(depot);
-            if (file.StartsWith('f'))
-            {
-                _main[file] = content;
-                // The null merge records the integration and keeps rel's text (and so dev's); the others carry main's.
-                if (ReachesRel(i) && i != 10)
-                {
-                    var kept = Expected(file, "rel");
-                    var merged = kept + content[_main[file].Length..];
-                    _expected[(file, "rel")] = _expected[(file, "dev")] = AppendedSinceNullMerge(file, content, kept);
-                    _ = merged;
-                }
-            }
-        }
-
-        /// <summary>rel's text after main's edit: rel has every line main appended, except those a null merge kept out.</summary>
-        private string AppendedSinceNullMerge(string file, string content, string kept)
-        {
-            var added = content.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
-            return kept + added + "\n";
+            if (_main.ContainsKey(file)) _main[file] = content;
         }
     }
 
@@ -268,18 +257,16 @@ public sealed class BranchScenarioTests
 
     private sealed record Submitted(int Number, string Description);
 
+    /// <summary>`p4 changes -l`: a "Change N on ..." line, then the description's lines, each indented by a tab.</summary>
     private static async Task<List<Submitted>> HistoryAsync(SimDepot depot, string path)
     {
-        var text = await depot.RunAsync("-ztag", "changes", "-s", "submitted", "-l", path);
         var list = new List<Submitted>();
-        foreach (var record in text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in (await depot.RunAsync("changes", "-s", "submitted", "-l", path)).Split('\n'))
         {
-            var lines = record.Split('\n');
-            var change = lines.FirstOrDefault(l => l.StartsWith("... change ", StringComparison.Ordinal));
-            if (change is null) continue;
-            var at = Array.FindIndex(lines, l => l.StartsWith("... desc ", StringComparison.Ordinal));
-            var desc = at < 0 ? "" : string.Join("\n", [lines[at]["... desc ".Length..], .. lines.Skip(at + 1).TakeWhile(l => !l.StartsWith("... ", StringComparison.Ordinal))]);
-            list.Add(new Submitted(int.Parse(change["... change ".Length..], CultureInfo.InvariantCulture), desc + "\n"));
+            if (line.StartsWith("Change ", StringComparison.Ordinal))
+                list.Add(new Submitted(int.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture), ""));
+            else if (line.StartsWith('\t') && list.Count > 0)
+                list[^1] = list[^1] with { Description = list[^1].Description + line[1..] + "\n" };
         }
         return list;
     }
@@ -299,7 +286,7 @@ public sealed class BranchScenarioTests
 
     private static int TargetOf(JsonNode edge, int change) => edge["changes"]!.AsArray().Single(c => c!["change"]!.GetValue<int>() == change)!["targetChange"]!.GetValue<int>();
 
-    private static Task WaitStatusAsync(HttpClient client, string edge, int change, string status) =>
+    private static Task<JsonNode?> WaitStatusAsync(HttpClient client, string edge, int change, string status) =>
         Eventually.Until(() => Tolerant(client, $"/api/branches/edges/{edge}/changes"),
             e => e?["changes"]?.AsArray().Any(c => c!["change"]!.GetValue<int>() == change && c.Str("status") == status) == true,
             TimeSpan.FromMinutes(4), $"change {change} to be {status} on {edge}");
