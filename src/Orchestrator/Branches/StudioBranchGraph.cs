@@ -5,7 +5,7 @@ using P4Flow.Workflows.State;
 
 namespace P4Flow.Orchestrator.Branches;
 
-/// <summary>The branch graph for the Studio's Branches page.</summary>
+/// <summary>The branch graph for the Studio's Branches pages: the graph, each edge's changes, a person's actions on them.</summary>
 internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger ledger, BranchChangeActions actions) : IBranchGraphView
 {
     public async Task<BranchGraphInfo> GetAsync(CancellationToken cancellationToken)
@@ -32,8 +32,8 @@ internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger 
             throw new WorkflowNotFoundException($"The branch graph has no edge {edgeId}.");
     }
 
-    public Task SkipAsync(string edgeId, int change, string? reason, string? by, CancellationToken cancellationToken) =>
-        actions.ActAsync(edgeId, change, "skip", by, reason, cancellationToken);
+    public Task ActAsync(string edgeId, int change, string action, string? reason, string? by, CancellationToken cancellationToken) =>
+        actions.ActAsync(edgeId, change, action, by, reason, cancellationToken);
 
     public async Task<IReadOnlyList<BranchChangeInfo>> ChangesAsync(string edgeId, int limit, CancellationToken cancellationToken) =>
         [.. (await ledger.ListAsync(edgeId, null, limit, cancellationToken).ConfigureAwait(false))

@@ -64,7 +64,7 @@ public partial class BranchGraphPage : IAsyncDisposable
         _error = null;
         try
         {
-            await Graphs.SkipAsync(skipping.Edge, skipping.Change, _skipReason, await Actions.UserNameAsync(), CancellationToken.None);
+            await Graphs.ActAsync(skipping.Edge, skipping.Change, BranchChangeActionNames.Skip, _skipReason, await Actions.UserNameAsync(), CancellationToken.None);
             _skipping = null;
             _graph = await Graphs.GetAsync(CancellationToken.None);
             _drawn = false;
