@@ -42,6 +42,13 @@ public interface IBranchGraphView
     /// <exception cref="P4Flow.Workflows.State.WorkflowConflictException">The change is not where the action applies.</exception>
     /// <exception cref="P4Flow.Workflows.State.WorkflowNotFoundException">No such action, edge or change.</exception>
     Task ActAsync(string edgeId, int change, string action, string? reason, string? by, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="edgeChanged"/> with an edge's id after its changes moved (recorded, started, parked, ended, acted on)
+    /// until the subscription is disposed.
+    /// </summary>
+    /// <remarks>It runs on the writer's thread: it must only queue work (e.g. a page's InvokeAsync), never wait or throw.</remarks>
+    IDisposable Subscribe(Action<string> edgeChanged);
 }
 
 /// <summary>The actions a person may take on a change of an edge, and which apply to a change in a given status.</summary>
@@ -78,6 +85,18 @@ public sealed class NoBranchGraph : IBranchGraphView
 
     public Task ActAsync(string edgeId, int change, string action, string? reason, string? by, CancellationToken cancellationToken) =>
         throw new P4Flow.Workflows.State.WorkflowNotFoundException($"The branch graph has no edge {edgeId}.");
+
+    /// <summary>Nothing ever changes here: the subscription is a no-op.</summary>
+    public IDisposable Subscribe(Action<string> edgeChanged) => NoSubscription.Instance;
+
+    private sealed class NoSubscription : IDisposable
+    {
+        public static readonly NoSubscription Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 
     public Task<IReadOnlyList<BranchChangeInfo>> ChangesAsync(string edgeId, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<BranchChangeInfo>>([]);
