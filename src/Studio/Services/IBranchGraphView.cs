@@ -16,7 +16,13 @@ public sealed record BranchEdgeInfo(string Id, string Source, string Target, str
 }
 
 /// <summary>A change as one edge saw it: where it stands, its job, the change it became on the target, why.</summary>
-public sealed record BranchChangeInfo(int Change, string User, string Summary, string Status, string? JobId, int? TargetChange, string? Reason, DateTime UpdatedAt);
+/// <param name="User">Its author.</param>
+/// <param name="UpdatedAt">Since when it is in its status.</param>
+public sealed record BranchChangeInfo(int Change, string User, string Summary, string Status, string? JobId, int? TargetChange, string? Reason, DateTime UpdatedAt)
+{
+    /// <summary>Who owns it when it parks for a person (its conflicts, a shelf made for it); null when that is its author.</summary>
+    public string? Owner { get; init; }
+}
 
 /// <summary>A change that holds later ones on its edge: which, whose, since when, why.</summary>
 public sealed record BlockingChange(int Change, string User, string Status, DateTime Since);

@@ -12,6 +12,7 @@ public sealed class BranchChangeActionNamesTests
     [InlineData("integrating", "skip")]
     [InlineData("integrated", "")]
     [InlineData("skipped", "")]
+    [InlineData("shelved", "")]
     public void For_EachStatus_TheActionsThatApply(string status, string actions) =>
         Assert.Equal(actions, string.Join(",", BranchChangeActionNames.For(status)));
 }
