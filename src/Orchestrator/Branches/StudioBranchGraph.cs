@@ -5,7 +5,7 @@ using P4Flow.Workflows.State;
 
 namespace P4Flow.Orchestrator.Branches;
 
-/// <summary>The branch graph for the Studio's Branches page.</summary>
+/// <summary>The branch graph for the Studio's Branches pages: the graph, each edge's changes, a person's actions on them, and their moves as they happen.</summary>
 internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger ledger, BranchChangeActions actions) : IBranchGraphView
 {
     public async Task<BranchGraphInfo> GetAsync(CancellationToken cancellationToken)
@@ -32,8 +32,37 @@ internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger 
             throw new WorkflowNotFoundException($"The branch graph has no edge {edgeId}.");
     }
 
-    public Task SkipAsync(string edgeId, int change, string? reason, string? by, CancellationToken cancellationToken) =>
-        actions.ActAsync(edgeId, change, "skip", by, reason, cancellationToken);
+    public Task ActAsync(string edgeId, int change, string action, string? reason, string? by, CancellationToken cancellationToken) =>
+        actions.ActAsync(edgeId, change, action, by, reason, cancellationToken);
+
+    /// <summary>The ledger's writes (the bot's and people's): every move of a change, a job's start and end among them.</summary>
+    public IDisposable Subscribe(Action<string> edgeChanged)
+    {
+        ArgumentNullException.ThrowIfNull(edgeChanged);
+        void Handler(string edgeId)
+        {
+            try
+            {
+                edgeChanged(edgeId);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+            {
+                // The circuit went away between its last render and this write: the writer must not fail for it.
+            }
+        }
+        ledger.Changed += Handler;
+        return new Subscription(() => ledger.Changed -= Handler);
+    }
+
+    private sealed class Subscription(Action unsubscribe) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) unsubscribe();
+        }
+    }
 
     public async Task<IReadOnlyList<BranchChangeInfo>> ChangesAsync(string edgeId, int limit, CancellationToken cancellationToken) =>
         [.. (await ledger.ListAsync(edgeId, null, limit, cancellationToken).ConfigureAwait(false))
