@@ -6,7 +6,7 @@ using P4Flow.Workflows.State;
 namespace P4Flow.Orchestrator.Branches;
 
 /// <summary>The branch graph for the Studio's Branches pages: the graph, each edge's changes, a person's actions on them, and their moves as they happen.</summary>
-internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger ledger, BranchChangeActions actions) : IBranchGraphView
+internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger ledger, BranchChangeActions actions, Microsoft.Extensions.Options.IOptions<BranchesOptions> options) : IBranchGraphView
 {
     public async Task<BranchGraphInfo> GetAsync(CancellationToken cancellationToken)
     {
@@ -15,12 +15,13 @@ internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger 
         foreach (var e in stored.Graph.Edges)
         {
             var open = await ledger.ListAsync(e.Id, ChangeStatus.Open, 1000, cancellationToken).ConfigureAwait(false);
-            var blocking = open.FirstOrDefault(c => c.Status is ChangeStatus.NeedsResolve or ChangeStatus.Failed);
+            // A change parked, failed or shelved for its owner holds its lane: the edge is blocked on it.
+            var blocking = open.FirstOrDefault(c => c.Status is ChangeStatus.NeedsResolve or ChangeStatus.Failed or ChangeStatus.Shelved);
             edges.Add(new BranchEdgeInfo(e.Id, e.Source, e.Target, e.Workflow, e.Flow,
                 e.Gate is { Counter: { Length: > 0 } counter } ? $"counter {counter}" : e.Gate?.Url is { Length: > 0 } url ? $"url {url}" : null, e.Paused)
             {
                 Open = open.Count,
-                Blocked = blocking is null ? null : new BlockingChange(blocking.Change, blocking.User, blocking.Status, blocking.UpdatedAt),
+                Blocked = blocking is null ? null : new BlockingChange(blocking.Change, options.Value.OwnerOf(blocking.User), blocking.Status, blocking.UpdatedAt),
             });
         }
         return new BranchGraphInfo(stored.Revision, [.. stored.Graph.Nodes.Select(n => new BranchNodeInfo(n.Name, n.Path, n.Server))], edges);
@@ -66,5 +67,5 @@ internal sealed class StudioBranchGraph(BranchGraphService graphs, BranchLedger 
 
     public async Task<IReadOnlyList<BranchChangeInfo>> ChangesAsync(string edgeId, int limit, CancellationToken cancellationToken) =>
         [.. (await ledger.ListAsync(edgeId, null, limit, cancellationToken).ConfigureAwait(false))
-            .Select(c => new BranchChangeInfo(c.Change, c.User, c.Description.Split('\n', 2)[0].Trim(), c.Status, c.JobId, c.TargetChange, c.Reason, c.UpdatedAt))];
+            .Select(c => new BranchChangeInfo(c.Change, c.User, c.Description.Split('\n', 2)[0].Trim(), c.Status, c.JobId, c.TargetChange, c.Reason, c.UpdatedAt) { Owner = options.Value.OwnerOf(c.User) })];
 }
