@@ -24,7 +24,21 @@ internal sealed class DepotStore(string root)
         {
             try
             {
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                return Open(lockPath, FileAccess.ReadWrite);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // The lock file is another user's (the developer's p4 beside an agent's, which runs as nobody): the lock
+                // is the flock, not the write, so a read-only handle takes it as well.
+                try
+                {
+                    return Open(lockPath, FileAccess.Read);
+                }
+                catch (IOException)
+                {
+                    cancellationToken.WaitHandle.WaitOne(15);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
             catch (IOException)
             {
@@ -34,6 +48,9 @@ internal sealed class DepotStore(string root)
             }
         }
     }
+
+    private static FileStream Open(string path, FileAccess access) =>
+        new(path, FileMode.OpenOrCreate, access, FileShare.None, 1, FileOptions.DeleteOnClose);
 
     public DepotState Load()
     {
