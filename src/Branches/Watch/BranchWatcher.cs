@@ -144,6 +144,9 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
                 if (now != status)
                 {
                     await ledger.MoveAsync(edge.Id, change.Change, status, now, null, state.Outcome?.TargetChange, state.Outcome?.Reason ?? (state.Parked ? "its job waits for a person to resolve conflicts" : null), cancellationToken).ConfigureAwait(false);
+                    // UpdatedAt of a parked change is when it parked (an acknowledgement or a stomp notes it again, a little later).
+                    if (status == ChangeStatus.NeedsResolve)
+                        foreach (var observer in observers) observer.Resolved(edge.Id, change.Change, change.UpdatedAt, clock.GetUtcNow().UtcDateTime);
                     if (now == ChangeStatus.Integrated)
                         foreach (var observer in observers) observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
                     status = now;
@@ -152,7 +155,11 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
             if (status == ChangeStatus.Shelved && landed.TryGetValue(change.Change, out var submitted))
             {
                 await ledger.MoveAsync(edge.Id, change.Change, status, ChangeStatus.Integrated, null, submitted.Number, $"its owner submitted the shelf as change {submitted.Number}", cancellationToken).ConfigureAwait(false);
-                foreach (var observer in observers) observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
+                foreach (var observer in observers)
+                {
+                    observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
+                    observer.Resolved(edge.Id, change.Change, change.UpdatedAt, clock.GetUtcNow().UtcDateTime);
+                }
                 LogShelfLanded(logger, edge.Id, change.Change, submitted.Number, submitted.User);
                 continue;
             }

@@ -44,4 +44,8 @@ public interface IBranchObserver
 {
     /// <param name="seenAt">When the bot first recorded it on its source.</param>
     void Integrated(string edgeId, int change, DateTime seenAt, DateTime integratedAt);
+
+    /// <summary>A change that held its lane for a person (parked, or shelved for its owner) moved on.</summary>
+    /// <param name="parkedAt">When it parked.</param>
+    void Resolved(string edgeId, int change, DateTime parkedAt, DateTime resolvedAt);
 }

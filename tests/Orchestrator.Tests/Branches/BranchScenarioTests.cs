@@ -56,6 +56,7 @@ public sealed class BranchScenarioTests
         await File.WriteAllTextAsync(Path.Combine(home, "config", "agent_whitelist.yaml"), HubHost.Whitelist([("left", "127.0.0.0/8"), ("right", "127.0.0.0/8")]));
         var hubPort = Loopback.FreePort();
         var notifications = Path.Combine(home, "data", "notifications.jsonl");
+        var metricsPort = Loopback.FreePort();
         (string, string)[] settings =
         [
             ("P4FLOW_perforce__servers__main__port", depot.Root),
@@ -67,6 +68,7 @@ public sealed class BranchScenarioTests
             ("P4FLOW_notifications__events__needs_resolve__0", "log"),
             .. Authors.Select(a => ($"P4FLOW_notifications__people__{a}", $"{a}@example.com")),
             ("P4FLOW_notifications__people__p4flow-bot", "bot@example.com"),
+            ("P4FLOW_monitoring__metrics_port", metricsPort.ToString(CultureInfo.InvariantCulture)),
         ];
         var orchestrator = await AgentPipelineTests.StartOrchestratorAsync(home, hubPort, settings);
         try
@@ -113,6 +115,9 @@ public sealed class BranchScenarioTests
             await OwnerSubmitsTheShelfAsync(depot, "bob", shelf, "one\nTWO deux\nthree\nfour\nfive\n");
 
             rel = await SettledAsync(client, "main/rel", c => c.Str("status") is "integrated" or "skipped", Enumerable.Range(1, 30).Select(script.Change), "every change to settle on rel");
+            // The shelf's landing counts as the conflict's resolution, in the edge's time-to-resolve.
+            var scrape = await P4Flow.Orchestrator.Tests.Observability.PrometheusText.ScrapeAsync(metricsPort);
+            Assert.Equal(1, scrape.Value("p4_branch_resolve_seconds_count", ("edge", "main -> rel")));
             // dev is gated at the branching change: nothing has reached it yet.
             var dev = await client.GetJsonAsync("/api/branches/edges/rel/dev/changes");
             Assert.DoesNotContain(dev["changes"]!.AsArray(), c => c!.Str("status") is "integrated" or "integrating");
@@ -226,7 +231,8 @@ public sealed class BranchScenarioTests
                 _ => (_main[file] + $"change {i} by {author}\n", $"Edit {file} ({i})"),
             };
             await depot.SubmitAsAsync(author, description, ($"main/{file}", content, null));
-            _numbers[i] = await NewestAsync(depot);
+            // Only this test submits to main (P4Flow submits to the other branches meanwhile).
+            _numbers[i] = await NewestAsync(depot, "//depot/main/...");
             if (_main.ContainsKey(file)) _main[file] = content;
         }
     }
