@@ -88,3 +88,96 @@ public sealed class BranchWatcherTests : IAsyncLifetime
         public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
     }
 }
+
+/// <summary>An edge gated by a URL starts only what the URL marks good, and nothing while the URL cannot be read.</summary>
+public sealed class UrlGatedWatcherTests : IAsyncLifetime
+{
+    private readonly Gate _gate = new();
+    private readonly Jobs _jobs = new();
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<IUrlGate>(_gate);
+        services.AddBranches(sqlitePath: null);
+        services.AddSingleton<IBranchGraphContext, AnyContext>();
+        services.AddSingleton<IBranchServer, ThreeChanges>();
+        services.AddSingleton<IBranchJobs>(_jobs);
+        _services = services.BuildServiceProvider();
+        await _services.GetRequiredService<IBranchGraphStore>().InitializeAsync(CancellationToken.None);
+        await _services.GetRequiredService<BranchGraphService>().SaveAsync(new BranchGraph(
+            [new BranchNode("main", "//depot/main/..."), new BranchNode("rel", "//depot/rel/...")],
+            [new BranchEdge("main", "rel", Gate: new EdgeGate(Url: "https://ci.example.com/last-good"))]), null, "test", CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    [Fact]
+    public async Task Dispatch_GateUnreadable_StartsNothing_ThenOnlyUpToWhatItMarksGood()
+    {
+        var watcher = _services.GetRequiredService<BranchWatcher>();
+        ThreeChanges.Started = false;
+        await watcher.RunAsync(CancellationToken.None); // starts watching at the newest change (10)
+        ThreeChanges.Started = true;                    // 11, 12 and 13 are submitted
+
+        _gate.Answer = null;
+        await watcher.RunAsync(CancellationToken.None);
+        Assert.Empty(_jobs.Started);
+
+        _gate.Answer = 12;
+        for (var pass = 0; pass < 5; pass++) await watcher.RunAsync(CancellationToken.None);
+        Assert.Equal([11, 12], _jobs.Started);
+        Assert.Equal("https://ci.example.com/last-good", _gate.Asked?.ToString());
+    }
+
+    private sealed class Gate : IUrlGate
+    {
+        public int? Answer { get; set; }
+        public Uri? Asked { get; private set; }
+
+        public Task<int> LastGoodAsync(Uri url, CancellationToken cancellationToken)
+        {
+            Asked = url;
+            return Answer is { } n ? Task.FromResult(n) : throw new UrlGateException($"{url} answered 503 Service Unavailable");
+        }
+    }
+
+    private sealed class ThreeChanges : IBranchServer
+    {
+        public static bool Started { get; set; }
+
+        public Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<SubmittedChange>>(after is null || !Started
+                ? [new SubmittedChange(10, "alice", "Before")]
+                : [.. new[] { 11, 12, 13 }.Where(n => n > after).Select(n => new SubmittedChange(n, "alice", $"Change {n}"))]);
+
+        public Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>([$"//depot/main/f{change}.txt"]);
+
+        public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
+
+        public string NameOf(string? server) => server ?? "default";
+    }
+
+    /// <summary>Jobs that end as soon as they are asked about, so the edge's next change may start.</summary>
+    private sealed class Jobs : IBranchJobs
+    {
+        public List<int> Started { get; } = [];
+
+        public Task<string> StartAsync(BranchEdge edge, BranchNode source, BranchNode target, EdgeChange change, CancellationToken cancellationToken)
+        {
+            Started.Add(change.Change);
+            return Task.FromResult("job-" + change.Change);
+        }
+
+        public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult(new JobState(false, new JobOutcome(true, 100, "submitted")));
+    }
+
+    private sealed class AnyContext : IBranchGraphContext
+    {
+        public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
+    }
+}

@@ -31,7 +31,6 @@ internal sealed class BranchChangeActions(
         if (reason is { Length: > 500 }) throw new WorkflowInputException("reason", "reason is at most 500 characters.");
         var current = await ledger.ActionableAsync(edgeId, change, action, cancellationToken).ConfigureAwait(false);
         var who = by ?? "someone";
-        int? targetChange = null;
         switch (action)
         {
             case "skip" when current is { Status: ChangeStatus.NeedsResolve or ChangeStatus.Integrating, JobId: { } running }:
@@ -44,18 +43,22 @@ internal sealed class BranchChangeActions(
                 reason = $"its owner has it: acknowledged by {who}";
                 break;
             case "stomp":
+                // Noted first: once settled, the job may submit and a pass move the change on before this returns.
+                var stomping = await ledger.ActAsync(edgeId, change, action, by, $"taking theirs for every file (stomp) by {who}", cancellationToken).ConfigureAwait(false);
                 await desk.SettleAllAsync(Job(current), SettleChoice.Theirs, who, cancellationToken).ConfigureAwait(false);
-                reason = $"taking theirs for every file (stomp) by {who}";
-                break;
+                jobs.Enqueue<BranchWatcher>(w => w.RunAsync(CancellationToken.None));
+                return stomping;
             case "shelve":
                 var owner = options.Value.OwnerOf(current.User);
                 var shelf = await desk.ShelveForOwnerAsync(Job(current), owner, who, cancellationToken).ConfigureAwait(false);
+                // Recorded before the job is cancelled: a pass that sees the cancelled job must find the change shelved, not fail it.
+                var shelved = await ledger.ActAsync(edgeId, change, action, by,
+                    $"shelved for {owner} in pending change {shelf.Change}: waits until they submit it", cancellationToken, shelf.Change).ConfigureAwait(false);
                 await CancelAsync(Job(current), $"shelved for {owner} in change {shelf.Change} by {who}", cancellationToken).ConfigureAwait(false);
-                targetChange = shelf.Change;
-                reason = $"shelved for {owner} in pending change {shelf.Change}: waits until they submit it";
-                break;
+                jobs.Enqueue<BranchWatcher>(w => w.RunAsync(CancellationToken.None));
+                return shelved;
         }
-        var after = await ledger.ActAsync(edgeId, change, action, by, reason, cancellationToken, targetChange).ConfigureAwait(false);
+        var after = await ledger.ActAsync(edgeId, change, action, by, reason, cancellationToken).ConfigureAwait(false);
         jobs.Enqueue<BranchWatcher>(w => w.RunAsync(CancellationToken.None));
         return after;
     }

@@ -205,6 +205,54 @@ public sealed class BranchBotTests
     }
 
     [Fact]
+    public async Task ParkedChange_AcknowledgedThenStomped_ItsJobTakesTheirsForEveryFileAndSubmits()
+    {
+        const string Base = "one\ntwo\nthree\n";
+        var depot = await SimDepot.CreateAsync();
+        await depot.SubmitAsync("Initial", ("main/a.txt", Base, null));
+        await depot.BranchAsync();
+        await depot.SubmitAsync("Local fix on rel", ("rel/a.txt", Base.Replace("two", "deux", StringComparison.Ordinal), null));
+        var home = OrchestratorProcess.CreateHome();
+        await File.WriteAllTextAsync(Path.Combine(home, "config", "branches.yaml"), """
+            nodes:
+              main: { path: "//depot/main/...", server: main }
+              rel: { path: "//depot/rel/...", server: main }
+            edges:
+              - { source: main, target: rel }
+            """);
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: BotSettings(depot, ("P4FLOW_state_management__resolve_check_interval", "3600")));
+        await orchestrator.WaitReadyAsync();
+        var client = orchestrator.Client;
+        await Eventually.Until(() => client.GetJsonAsync("/api/branches/edges/main/rel/changes"), e => e["cursor"] is not null, TimeSpan.FromSeconds(60), "main -> rel to start watching");
+        var theirs = Base.Replace("two", "TWO", StringComparison.Ordinal);
+        await depot.SubmitAsync("TWO on main", ("main/a.txt", theirs, null));
+        var change = await NewestChangeAsync(depot);
+        var parked = (await Eventually.Until(() => ChangeAsync(client, change), w => w?["edges"]![0]!.Str("status") == "needs_resolve", TimeSpan.FromMinutes(3), "the change to park"))!;
+        var jobId = parked["edges"]![0]!.Str("jobId");
+
+        // Actions apply where they say: approve is for a manual edge's waiting change.
+        using (var approve = await client.PostAsync(new Uri($"/api/branches/edges/main/rel/changes/{change}/approve", UriKind.Relative), null))
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, approve.StatusCode);
+        // Its owner takes it: the job records who, and the reminders stop; the change still holds its lane.
+        using (var acknowledge = await client.PostAsync(new Uri($"/api/branches/edges/main/rel/changes/{change}/acknowledge", UriKind.Relative), null))
+        {
+            var body = await acknowledge.ReadJsonAsync();
+            Assert.Equal("needs_resolve", body.Str("status"));
+            Assert.StartsWith("its owner has it: acknowledged by bootstrap-admin", body.Str("reason"), StringComparison.Ordinal);
+        }
+        Assert.Equal("bootstrap-admin", (await client.GetJsonAsync($"/api/jobs/{jobId}"))["acknowledged"]!.Str("by"));
+
+        // Theirs for every file: the same job settles, submits, and the change is integrated with main's text.
+        using (var stomp = await client.PostAsync(new Uri($"/api/branches/edges/main/rel/changes/{change}/stomp", UriKind.Relative), null))
+            Assert.Equal(System.Net.HttpStatusCode.OK, stomp.StatusCode);
+        var integrated = await Eventually.Until(() => ChangeAsync(client, change), w => w?["edges"]![0]!.Str("status") == "integrated", TimeSpan.FromMinutes(3), "the stomped change to be integrated");
+        Assert.Equal(jobId, integrated!["edges"]![0]!.Str("jobId"));
+        Assert.Equal(theirs, await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
+        using (var again = await client.PostAsync(new Uri($"/api/branches/edges/main/rel/changes/{change}/stomp", UriKind.Relative), null))
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
     public async Task GateAtACounter_ChangesPastItWait_RaisingItLetsThemFlow()
     {
         var depot = await SimDepot.CreateAsync();
