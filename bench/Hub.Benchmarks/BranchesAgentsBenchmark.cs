@@ -20,6 +20,7 @@ namespace P4Flow.Hub.Benchmarks;
 internal static class BranchesAgentsBenchmark
 {
     private const string JwtSecret = "bench-jwt-secret-0123456789abcdef0123456789";
+    private const int IdleSeconds = 20;
 
     public static async Task<int> RunAsync(int edges, int perEdge, int agentCount)
     {
@@ -51,12 +52,15 @@ internal static class BranchesAgentsBenchmark
         await File.WriteAllTextAsync(Path.Combine(home, "config", "agent_whitelist.yaml"),
             "allowed_agents:\n" + string.Concat(agentIds.Select(id => $"  - hostname: \"localhost\"\n    cert_cn: \"{id}\"\n    ip_range: \"127.0.0.0/8\"\n")));
         var agents = new List<CapturedProcess>();
+        var agentsDir = home + "-agents";
         OrchestratorProcess? orchestrator = null;
         try
         {
             orchestrator = OrchestratorProcess.Start(home, environment: environment);
             await orchestrator.WaitReadyAsync();
-            foreach (var id in agentIds) agents.Add(IntegrationBenchmark.StartAgent(home, hubPort, id, JwtSecret, "agent-" + id));
+            // The agents' folders outside the orchestrator's home, as on machines of their own: the orchestrator watches its
+            // content root (appsettings reload), and the jobs' folders coming and going there would be counted as its CPU.
+            foreach (var id in agentIds) agents.Add(IntegrationBenchmark.StartAgent(home, hubPort, id, JwtSecret, Path.Combine(agentsDir, id)));
             await Eventually.Until(() => orchestrator.Client.GetFromJsonAsync<JsonArray>(new Uri("/api/agents", UriKind.Relative)),
                 a => agentIds.All(id => a!.Any(x => x!["id"]!.GetValue<string>() == id && x["state"]!.GetValue<string>() == "HEALTHY")), TimeSpan.FromSeconds(120), "the agents to connect");
             for (var e = 0; e < edges; e++)
@@ -68,6 +72,16 @@ internal static class BranchesAgentsBenchmark
             Console.WriteLine($"branches agents: {edges} edges sN -> tN on the simulator, {agentCount} agents, poll_interval 1 s; every edge watching; submitting {perEdge} changes per edge ({total} in all)");
 
             var pid = ProcessCpu.PidWithWorkingDirectory(home);
+            // Nothing submitted yet: what the pollers cost the orchestrator, each edge's `p4 changes` every second sent to
+            // an agent through the hub (the in-process idle mode leaves p4 and the hub out); then the same with every edge
+            // paused (the pass still runs, it polls nothing): the difference is the pollers'.
+            var watching = await IdleShareAsync(pid);
+            for (var e = 0; e < edges; e++) await PostAsync(orchestrator, $"/api/branches/edges/s{e}/t{e}/pause");
+            var paused = await IdleShareAsync(pid);
+            for (var e = 0; e < edges; e++) await PostAsync(orchestrator, $"/api/branches/edges/s{e}/t{e}/resume");
+            var pollers = watching - paused;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  idle, nothing submitted ({IdleSeconds} s each): orchestrator CPU {watching * 100:0.0} % of one core with the {edges} edges polled every 1 s, {paused * 100:0.0} % with them paused: the pollers {pollers * 100:0.0} % ({pollers * 1000 / edges:0.00} ms per edge per poll; {pollers * 100 / 30:0.000} % at poll_interval 30 s)"));
             var cpuBefore = ProcessCpu.Of(pid);
             var agentCpuBefore = agents.Sum(a => ProcessCpu.Of(a.Pid).TotalSeconds);
             var firstSubmit = DateTime.UtcNow;
@@ -76,8 +90,7 @@ internal static class BranchesAgentsBenchmark
                 for (var e = 0; e < edges; e++)
                     await depot.SubmitAsync($"Change {k + 1} on s{e}", ($"s{e}/f{k}.txt", Line(e, k, 1), null));
             var submitted = clock.Elapsed;
-            using (var poke = await orchestrator.Client.PostAsync(new Uri("/api/branches/poke", UriKind.Relative), null))
-                if (!poke.IsSuccessStatusCode) throw new InvalidOperationException($"poke answered {(int)poke.StatusCode}");
+            await PostAsync(orchestrator, "/api/branches/poke");
 
             // Every change of every edge integrated (or a failure to report), looking once a second.
             var patience = TimeSpan.FromMinutes(Math.Max(10, total * 0.25));
@@ -128,12 +141,28 @@ internal static class BranchesAgentsBenchmark
             try
             {
                 Directory.Delete(home, recursive: true);
+                if (Directory.Exists(agentsDir)) Directory.Delete(agentsDir, recursive: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // A file still held open; the temp folder is cleaned some other day.
             }
         }
+    }
+
+    /// <summary>The orchestrator's CPU over <see cref="IdleSeconds"/>, as a share of one core.</summary>
+    private static async Task<double> IdleShareAsync(int? pid)
+    {
+        var before = ProcessCpu.Of(pid);
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(IdleSeconds));
+        return (ProcessCpu.Of(pid) - before).TotalSeconds / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task PostAsync(OrchestratorProcess orchestrator, string path)
+    {
+        using var answer = await orchestrator.Client.PostAsync(new Uri(path, UriKind.Relative), null);
+        if (!answer.IsSuccessStatusCode) throw new InvalidOperationException($"POST {path} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
     }
 
     private static string EdgePath(int edge) => $"/api/branches/edges/s{edge}/t{edge}/changes";
