@@ -33,6 +33,7 @@ public static class BranchesServiceCollectionExtensions
         services.AddSingleton<BranchLedger>();
         services.AddSingleton<BranchGraphService>();
         services.TryAddSingleton<IUrlGate, HttpUrlGate>();
+        services.AddSingleton<BranchJobMoves>();
         services.AddSingleton<BranchWatcher>();
         services.AddHostedService<BranchesStartup>();
         return services;

@@ -11,7 +11,7 @@ namespace P4Flow.Branches.Watch;
 /// changelist order, past the changes parked for a person unless they share files (see DispatchAsync), inside the
 /// edge's window and up to its gate's counter. What an edge does with each change is <see cref="ChangeRules"/>'.
 /// </summary>
-public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, IUrlGate urlGate, IEnumerable<IBranchObserver> observers, TimeProvider clock, ILogger<BranchWatcher> logger)
+public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedger ledger, IBranchServer server, IBranchJobs jobs, BranchJobMoves moves, IUrlGate urlGate, IEnumerable<IBranchObserver> observers, TimeProvider clock, ILogger<BranchWatcher> logger)
 {
     private readonly Lock _gate = new();
     private bool _running;
@@ -69,14 +69,22 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
     /// <summary>Passes one run makes for requests that came while it ran; the recurring pass picks up after that.</summary>
     private const int MaxPassesInARow = 10;
 
+    /// <summary>How often a pass asks about every parked change's job, not only those noted as moved.</summary>
+    private static readonly TimeSpan FullLookEvery = TimeSpan.FromMinutes(10);
+
+    private DateTimeOffset? _fullLookAt;
+
     private async Task<int> PassAsync(CancellationToken cancellationToken)
     {
         var graph = (await graphs.GetAsync(cancellationToken).ConfigureAwait(false)).Graph;
         var recorded = 0;
         foreach (var edge in graph.Edges.Where(e => !e.Paused))
             recorded += await PollAsync(graph, edge, cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var fullLook = _fullLookAt is not { } last || now - last >= FullLookEvery;
+        if (fullLook) _fullLookAt = now;
         foreach (var edge in graph.Edges.Where(e => !e.Paused))
-            await DispatchAsync(graph, edge, cancellationToken).ConfigureAwait(false);
+            await DispatchAsync(graph, edge, fullLook, cancellationToken).ConfigureAwait(false);
         LastPass = clock.GetUtcNow();
         return recorded;
     }
@@ -122,7 +130,8 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
     /// failed or waiting before it starts. A change that does touch one waits behind it, and its files are held too, so
     /// per-file order is kept while the rest of the edge flows.
     /// </summary>
-    private async Task DispatchAsync(BranchGraph graph, BranchEdge edge, CancellationToken cancellationToken)
+    /// <param name="fullLook">Ask about every parked change's job; otherwise only about those <see cref="BranchJobMoves"/> noted.</param>
+    private async Task DispatchAsync(BranchGraph graph, BranchEdge edge, bool fullLook, CancellationToken cancellationToken)
     {
         string[] open = [ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed, ChangeStatus.Pending, ChangeStatus.Shelved];
         var changes = await ledger.ListAsync(edge.Id, open, MaxOpen, cancellationToken).ConfigureAwait(false);
@@ -136,7 +145,7 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         foreach (var change in changes)
         {
             var status = change.Status;
-            if (status is ChangeStatus.Integrating or ChangeStatus.NeedsResolve && change.JobId is { } jobId)
+            if ((status == ChangeStatus.Integrating || (status == ChangeStatus.NeedsResolve && (moves.Take(change.JobId ?? "") || fullLook))) && change.JobId is { } jobId)
             {
                 var state = await jobs.StateAsync(jobId, cancellationToken).ConfigureAwait(false);
                 var now = state.Outcome is { } ended ? (ended.Succeeded ? ChangeStatus.Integrated : ChangeStatus.Failed)
