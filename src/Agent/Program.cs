@@ -11,7 +11,13 @@ internal static class AgentProgram
     {
         try
         {
-            var builder = Host.CreateApplicationBuilder(args);
+            // No appsettings.json is read, so nothing is reloaded on change: left on, the host watches its content root
+            // (the agent's folder, job workspaces included) recursively, and every file a job writes wakes a watcher.
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = args,
+                Configuration = new Microsoft.Extensions.Configuration.ConfigurationManager { ["hostBuilder:reloadConfigOnChange"] = "false" },
+            });
             builder.AddAgentConfiguration(args);
             builder.AddAgent();
             using var host = builder.Build();

@@ -15,7 +15,9 @@ try
     if (args is ["certs", .. var certs]) return await CertsCommand.RunAsync(certs);
     if (args is ["agents", .. var agents]) return await AgentsCommand.RunAsync(agents);
 
-    var builder = WebApplication.CreateBuilder(args.Where(a => a != "demo").ToArray());
+    // No appsettings.json is read, so nothing is reloaded on change: left on, the host watches the whole home (its
+    // content root) recursively, and every log line and database write there wakes a file watcher.
+    var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "demo"), "--hostBuilder:reloadConfigOnChange=false"]);
     builder.AddMasterConfiguration();
     if (demo)
     {
