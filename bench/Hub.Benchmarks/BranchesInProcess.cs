@@ -233,6 +233,10 @@ internal sealed class BranchesInProcess : IAsyncDisposable
         public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
 
         public string NameOf(string? server) => server ?? "bench";
+
+        public void PassEnded()
+        {
+        }
     }
 
     /// <summary>Jobs that end, submitted, the first time they are asked after their start.</summary>

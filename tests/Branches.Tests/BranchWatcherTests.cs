@@ -74,6 +74,10 @@ public sealed class BranchWatcherTests : IAsyncLifetime
         public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
 
         public string NameOf(string? server) => server ?? "default";
+
+        public void PassEnded()
+        {
+        }
     }
 
     private sealed class NoJobs : IBranchJobs
@@ -160,6 +164,10 @@ public sealed class UrlGatedWatcherTests : IAsyncLifetime
         public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
 
         public string NameOf(string? server) => server ?? "default";
+
+        public void PassEnded()
+        {
+        }
     }
 
     /// <summary>Jobs that end as soon as they are asked about, so the edge's next change may start.</summary>

@@ -42,7 +42,14 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         {
             for (var pass = 0; ; pass++)
             {
-                recorded += await PassAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    recorded += await PassAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    server.PassEnded();
+                }
                 lock (_gate)
                 {
                     if (!_again || pass >= MaxPassesInARow)

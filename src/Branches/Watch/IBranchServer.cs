@@ -19,6 +19,9 @@ public interface IBranchServer
 
     /// <summary>The server's name as jobs and GET /api/changes name it (the default server's for null).</summary>
     string NameOf(string? server);
+
+    /// <summary>A pass is over, whatever way it ended: let go of what its commands held between them (an agent's slot).</summary>
+    void PassEnded();
 }
 
 /// <summary>Starting the job that integrates one change along an edge (the host starts the edge's workflow).</summary>

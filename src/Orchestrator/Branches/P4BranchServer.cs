@@ -6,7 +6,7 @@ using P4Flow.Orchestrator.Hub;
 
 namespace P4Flow.Orchestrator.Branches;
 
-/// <summary>The bot's `p4 changes`, run like a job's commands (on an agent when the hub is on), under a run id of its own.</summary>
+/// <summary>The bot's `p4 changes`, run like a job's commands (on an agent when the hub is on), under a run id of its own held for a pass.</summary>
 internal sealed class P4BranchServer(P4Client p4, IServiceProvider services) : IBranchServer
 {
     /// <summary>What the watcher's commands run under: their folder on an agent, their line in the command log.</summary>
@@ -49,17 +49,15 @@ internal sealed class P4BranchServer(P4Client p4, IServiceProvider services) : I
         // A pass does not wait long for an agent (agents.wait_timeout is a job's patience): the next pass tries again.
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         patience.CancelAfter(CommandPatience);
-        try
-        {
-            var output = await p4.RunAsync(target, Stage, null, command, null, patience.Token).ConfigureAwait(false);
-            if (output.Failed && P4ErrorClass.Classify(output) != P4ErrorClass.NothingToDo)
-                throw new InvalidOperationException($"p4 {string.Join(' ', command)} failed on {target.Server.Name}: {output.Text.Trim()}");
-            return output;
-        }
-        finally
-        {
-            // The watcher holds no agent between commands.
-            services.GetService<AgentRegistry>()?.ReleaseJob(RunId, "branch watch command ended", succeeded: true);
-        }
+        var output = await p4.RunAsync(target, Stage, null, command, null, patience.Token).ConfigureAwait(false);
+        if (output.Failed && P4ErrorClass.Classify(output) != P4ErrorClass.NothingToDo)
+            throw new InvalidOperationException($"p4 {string.Join(' ', command)} failed on {target.Server.Name}: {output.Text.Trim()}");
+        return output;
     }
+
+    /// <summary>
+    /// The watcher's commands keep their agent for the pass (placing the run and letting it go cost more than a poll:
+    /// signed messages, journal lines, the agent's folder removed) and hold none between passes.
+    /// </summary>
+    public void PassEnded() => services.GetService<AgentRegistry>()?.ReleaseJob(RunId, "branch watch pass ended", succeeded: true);
 }
