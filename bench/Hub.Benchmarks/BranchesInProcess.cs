@@ -230,6 +230,8 @@ internal sealed class BranchesInProcess : IAsyncDisposable
 
         public Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken) => Task.FromResult(FilesOf(change));
 
+        public Task<int> NewestAsync(string? server, CancellationToken cancellationToken) => Task.FromResult(Volatile.Read(ref _last));
+
         public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
 
         public string NameOf(string? server) => server ?? "bench";

@@ -71,6 +71,9 @@ public sealed class BranchWatcherTests : IAsyncLifetime
 
         public Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
 
+        // Always something past the cursor somewhere on the server: every pass looks at the source.
+        public Task<int> NewestAsync(string? server, CancellationToken cancellationToken) => Task.FromResult(Calls + 1);
+
         public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
 
         public string NameOf(string? server) => server ?? "default";
@@ -161,6 +164,8 @@ public sealed class UrlGatedWatcherTests : IAsyncLifetime
         public Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<string>>([$"//depot/main/f{change}.txt"]);
 
+        public Task<int> NewestAsync(string? server, CancellationToken cancellationToken) => Task.FromResult(Started ? 13 : 10);
+
         public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
 
         public string NameOf(string? server) => server ?? "default";
@@ -180,6 +185,93 @@ public sealed class UrlGatedWatcherTests : IAsyncLifetime
             Started.Add(change.Change);
             return Task.FromResult("job-" + change.Change);
         }
+
+        public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult(new JobState(false, new JobOutcome(true, 100, "submitted")));
+    }
+
+    private sealed class AnyContext : IBranchGraphContext
+    {
+        public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
+    }
+}
+
+/// <summary>An idle pass asks each server once for its newest change, and no source at all while nothing is new.</summary>
+public sealed class IdlePollTests : IAsyncLifetime
+{
+    private readonly Counting _server = new();
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddBranches(sqlitePath: null);
+        services.AddSingleton<IBranchGraphContext>(new AnyContext());
+        services.AddSingleton<IBranchServer>(_server);
+        services.AddSingleton<IBranchJobs, EndAtOnce>();
+        _services = services.BuildServiceProvider();
+        await _services.GetRequiredService<IBranchGraphStore>().InitializeAsync(CancellationToken.None);
+        await _services.GetRequiredService<BranchGraphService>().SaveAsync(new BranchGraph(
+            [new BranchNode("main", "//depot/main/..."), new BranchNode("rel", "//depot/rel/..."), new BranchNode("dev", "//depot/dev/...")],
+            [new BranchEdge("main", "rel"), new BranchEdge("dev", "rel")]), null, "test", CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    [Fact]
+    public async Task Pass_NothingNewOnTheServer_PollsNoSource_ANewChangeIsStillSeen()
+    {
+        var watcher = _services.GetRequiredService<BranchWatcher>();
+        _server.Submit("//depot/main/...", 5);
+        _server.Submit("//depot/dev/...", 7);
+        await watcher.RunAsync(CancellationToken.None); // both edges start watching
+        await watcher.RunAsync(CancellationToken.None); // main -> rel's cursor (5) moves to the server's newest (7)
+        var polled = _server.SourcePolls;
+
+        for (var i = 0; i < 3; i++) await watcher.RunAsync(CancellationToken.None);
+        Assert.Equal(polled, _server.SourcePolls);
+
+        _server.Submit("//depot/main/...", 9);
+        Assert.Equal(1, await watcher.RunAsync(CancellationToken.None));
+        var ledger = _services.GetRequiredService<BranchLedger>();
+        Assert.Equal([9], (await ledger.ListAsync("main -> rel", null, 10, CancellationToken.None)).Select(c => c.Change));
+        Assert.Empty(await ledger.ListAsync("dev -> rel", null, 10, CancellationToken.None));
+    }
+
+    private sealed class Counting : IBranchServer
+    {
+        private readonly List<(string Path, int Number)> _submitted = [];
+
+        public int SourcePolls { get; private set; }
+
+        public void Submit(string path, int number) => _submitted.Add((path, number));
+
+        public Task<int> NewestAsync(string? server, CancellationToken cancellationToken) => Task.FromResult(_submitted.Max(s => s.Number));
+
+        public Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken)
+        {
+            var mine = _submitted.Where(s => s.Path == path).Select(s => new SubmittedChange(s.Number, "alice", $"Change {s.Number}")).ToList();
+            if (after is null) return Task.FromResult<IReadOnlyList<SubmittedChange>>(mine.Count == 0 ? [] : [mine[^1]]);
+            SourcePolls++;
+            return Task.FromResult<IReadOnlyList<SubmittedChange>>([.. mine.Where(c => c.Number > after)]);
+        }
+
+        public Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>([$"//depot/main/f{change}.txt"]);
+
+        public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
+
+        public string NameOf(string? server) => server ?? "default";
+
+        public void PassEnded()
+        {
+        }
+    }
+
+    private sealed class EndAtOnce : IBranchJobs
+    {
+        public Task<string> StartAsync(BranchEdge edge, BranchNode source, BranchNode target, EdgeChange change, CancellationToken cancellationToken) => Task.FromResult("job-" + change.Change);
 
         public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult(new JobState(false, new JobOutcome(true, 100, "submitted")));
     }

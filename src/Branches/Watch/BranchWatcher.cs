@@ -85,8 +85,9 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
     {
         var graph = (await graphs.GetAsync(cancellationToken).ConfigureAwait(false)).Graph;
         var recorded = 0;
+        var newest = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var edge in graph.Edges.Where(e => !e.Paused))
-            recorded += await PollAsync(graph, edge, cancellationToken).ConfigureAwait(false);
+            recorded += await PollAsync(graph, edge, newest, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var fullLook = _fullLookAt is not { } last || now - last >= FullLookEvery;
         if (fullLook) _fullLookAt = now;
@@ -96,22 +97,32 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         return recorded;
     }
 
-    private async Task<int> PollAsync(BranchGraph graph, BranchEdge edge, CancellationToken cancellationToken)
+    /// <param name="newest">Each server's newest submitted change, asked once a pass before any source is polled: an edge
+    /// whose cursor is there already has nothing new, and one that finds nothing new moves its cursor there (a change
+    /// submitted later is numbered after it), so an idle pass costs one command per server, not one per edge.</param>
+    private async Task<int> PollAsync(BranchGraph graph, BranchEdge edge, Dictionary<string, int> newest, CancellationToken cancellationToken)
     {
         if (graph.Node(edge.Source) is not { } source || graph.Node(edge.Target) is not { } target) return 0;
         var serverName = server.NameOf(source.Server);
         var cursor = await ledger.CursorAsync(edge.Id, cancellationToken).ConfigureAwait(false);
         if (cursor is null)
         {
-            var newest = await server.ChangesAsync(source.Server, source.Path, null, cancellationToken).ConfigureAwait(false);
-            var start = newest.Count == 0 ? 0 : newest.Max(c => c.Number);
+            var last = await server.ChangesAsync(source.Server, source.Path, null, cancellationToken).ConfigureAwait(false);
+            var start = last.Count == 0 ? 0 : last.Max(c => c.Number);
             await ledger.RecordAsync(edge.Id, serverName, start, [], cancellationToken).ConfigureAwait(false);
             LogStarted(logger, edge.Id, start);
             return 0;
         }
+        if (!newest.TryGetValue(serverName, out var upTo))
+            newest[serverName] = upTo = await server.NewestAsync(source.Server, cancellationToken).ConfigureAwait(false);
+        if (cursor >= upTo) return 0;
         var changes = await server.ChangesAsync(source.Server, source.Path, cursor, cancellationToken).ConfigureAwait(false);
         var fresh = changes.Where(c => c.Number > cursor).OrderBy(c => c.Number).ToList();
-        if (fresh.Count == 0) return 0;
+        if (fresh.Count == 0)
+        {
+            await ledger.RecordAsync(edge.Id, serverName, upTo, [], cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
         var decided = new List<(SubmittedChange, string, string?, IReadOnlyList<string>?)>();
         foreach (var change in fresh)
         {
@@ -126,7 +137,7 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
             }
             decided.Add((change, status, reason, files));
         }
-        await ledger.RecordAsync(edge.Id, serverName, fresh[^1].Number, decided, cancellationToken).ConfigureAwait(false);
+        await ledger.RecordAsync(edge.Id, serverName, Math.Max(upTo, fresh[^1].Number), decided, cancellationToken).ConfigureAwait(false);
         LogRecorded(logger, edge.Id, fresh.Count, fresh[0].Number, fresh[^1].Number);
         return fresh.Count;
     }

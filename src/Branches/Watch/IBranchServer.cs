@@ -11,6 +11,12 @@ public interface IBranchServer
     /// </summary>
     Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest submitted change on the whole server (0 on an empty one): one look per pass that tells every edge
+    /// from that server whether anything can be new on its source.
+    /// </summary>
+    Task<int> NewestAsync(string? server, CancellationToken cancellationToken);
+
     /// <summary>The depot files a submitted change touched (p4 describe -s), at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken);
 

@@ -24,6 +24,12 @@ internal sealed class P4BranchServer(P4Client p4, IServiceProvider services) : I
         return [.. output.Records.SelectMany(r => r.Where(f => f.Key.StartsWith("depotFile", StringComparison.Ordinal)).Select(f => f.Value)).Distinct(StringComparer.Ordinal).Take(max)];
     }
 
+    public async Task<int> NewestAsync(string? server, CancellationToken cancellationToken)
+    {
+        var output = await RunAsync(server, ["changes", "-s", "submitted", "-m", "1"], cancellationToken).ConfigureAwait(false);
+        return P4Parsers.Changes(output).Changes.Select(c => c.Number).DefaultIfEmpty(0).Max();
+    }
+
     public async Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken)
     {
         var output = await RunAsync(server, ["counter", name], cancellationToken).ConfigureAwait(false);
