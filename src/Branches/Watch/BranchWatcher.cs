@@ -234,8 +234,7 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
         var submitted = await server.ChangesAsync(target.Server, target.Path, since, cancellationToken).ConfigureAwait(false);
         foreach (var change in shelved)
         {
-            var line = $"{ChangeRules.SourceTag}CL {change.Change} in {source.Path}";
-            var found = submitted.FirstOrDefault(s => s.Description.Split('\n').Select(l => l.Trim()).Any(l => l == line || l.StartsWith(line + " (", StringComparison.Ordinal)));
+            var found = submitted.FirstOrDefault(s => ChangeRules.Carries(s.Description, change.Change, source.Path));
             if (found is not null) landed[change.Change] = found;
         }
         return landed;

@@ -70,6 +70,17 @@ public static class ChangeRules
             : null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="description"/> says it carries change <paramref name="change"/> of
+    /// <paramref name="sourcePath"/> (its own `#p4flow-source: CL N in SOURCE` line, not one passed on `via` another change).
+    /// </summary>
+    public static bool Carries(string description, int change, string sourcePath)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        var line = $"{SourceTag}CL {change} in {sourcePath}";
+        return description.Split('\n').Select(l => l.Trim()).Any(l => l == line || l.StartsWith(line + " (", StringComparison.Ordinal));
+    }
+
     /// <summary>Whether the change asks to reach <paramref name="target"/> with nothing merged (`#p4flow !rel`).</summary>
     public static bool IsNullMerge(string description, BranchNode target)
     {
