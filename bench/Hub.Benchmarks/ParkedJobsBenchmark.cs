@@ -127,7 +127,9 @@ internal static class ParkedJobsBenchmark
             foreach (var server in servers) server.Dispose();
             try
             {
-                Directory.Delete(home, recursive: true);
+                // P4FLOW_BENCH_KEEP_HOME=1 keeps the orchestrator's home (its logs and command log) to read after the run.
+                if (Environment.GetEnvironmentVariable("P4FLOW_BENCH_KEEP_HOME") == "1") Console.WriteLine($"home kept: {home}");
+                else Directory.Delete(home, recursive: true);
             }
             catch (IOException)
             {

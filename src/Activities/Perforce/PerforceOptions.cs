@@ -44,7 +44,12 @@ public sealed class PerforceOptions
     [ConfigurationKeyName("client_prefix")]
     public string ClientPrefix { get; set; } = "p4flow-";
 
-    /// <summary>Seconds a whole stage may take, by stage (the seed's stage timeouts; see <see cref="StageBudget"/>); commands of other stages get <see cref="DefaultTimeout"/> each.</summary>
+    /// <summary>
+    /// Seconds a whole stage may take, by stage (the seed's stage timeouts; see <see cref="StageBudget"/>); commands of
+    /// other stages get <see cref="DefaultTimeout"/> each. NEEDS_RESOLVE has none: it waits for a person, for as long as
+    /// <see cref="NeedsResolveDeadline"/> allows, and a budget counted from when it parked would fail every job parked
+    /// longer at its next check.
+    /// </summary>
     [ConfigurationKeyName("stage_timeouts")]
     public Dictionary<string, int> StageTimeouts { get; } = new(StringComparer.Ordinal)
     {
@@ -53,7 +58,6 @@ public sealed class PerforceOptions
         ["RESOLVE_PASS_1"] = 600,
         ["RESOLVE_PASS_2"] = 600,
         ["RESOLVE_CHECK"] = 600,
-        ["NEEDS_RESOLVE"] = 600,
         ["SHELVE"] = 300,
         ["P4PUSH"] = 1200,
     };

@@ -16,6 +16,8 @@ internal sealed partial class PerforceOptionsValidation : IValidateOptions<Perfo
         Checks.Range("perforce.recovery_check_interval", options.RecoveryCheckInterval, 1, 3_600),
         Checks.Range("perforce.needs_resolve_deadline", options.NeedsResolveDeadline, 0, 365 * 86_400),
         options.StageTimeouts.Where(t => t.Value is < 1 or > 86_400).Select(t => $"perforce.stage_timeouts.{t.Key} must be between 1 and 86400 (got {t.Value}).").FirstOrDefault(),
+        options.StageTimeouts.ContainsKey(ResolveContinuation.Stage)
+            ? $"perforce.stage_timeouts.{ResolveContinuation.Stage}: that stage waits for a person and has no budget; perforce.needs_resolve_deadline says how long it may wait." : null,
         DefaultServer(options),
         .. options.Servers.Count > 0
             ? options.Servers.SelectMany(s => Server($"perforce.servers.{s.Key}", s.Key, s.Value))

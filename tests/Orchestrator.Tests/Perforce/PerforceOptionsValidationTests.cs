@@ -124,4 +124,29 @@ public sealed class PerforceOptionsValidationTests
 
         Assert.Equal($"perforce.servers.{name}: a server name may hold letters, digits, '.', '_' and '-' (up to 64).", failure);
     }
+
+    [Fact]
+    public void Validate_BudgetForNeedsResolve_IsRefusedNamingTheDeadlineSetting()
+    {
+        var options = Servers(("main", new() { Port = "main:1666" }));
+        options.StageTimeouts["NEEDS_RESOLVE"] = 600;
+
+        Assert.Equal(["perforce.stage_timeouts.NEEDS_RESOLVE: that stage waits for a person and has no budget; perforce.needs_resolve_deadline says how long it may wait."], Failures(options));
+    }
+
+    [Fact]
+    public void Defaults_AJobParkedForHours_HasNoStageBudgetToSpend()
+    {
+        // The watcher's `resolve -n` of a job parked hours ago runs in NEEDS_RESOLVE: with a budget counted from when it
+        // parked, every such check failed the job TIMEOUT.
+        var parkedAt = DateTime.UtcNow.AddHours(-3);
+        var parked = new P4Flow.Workflows.State.WorkflowInstance { Id = "0123456789abcdef0123456789abcdef", CurrentStage = ResolveContinuation.Stage };
+        parked.StageHistory.Add(new P4Flow.Workflows.State.StageChange(ResolveContinuation.Stage, parkedAt));
+        var syncing = new P4Flow.Workflows.State.WorkflowInstance { Id = "0123456789abcdef0123456789abcdef", CurrentStage = "SYNC" };
+        syncing.StageHistory.Add(new P4Flow.Workflows.State.StageChange("SYNC", parkedAt));
+
+        Assert.Empty(Failures(Servers(("main", new() { Port = "main:1666" }))));
+        Assert.Null(StageBudget.Of(parked, ResolveContinuation.Stage, new PerforceOptions()));
+        Assert.Equal(parkedAt.AddSeconds(600), StageBudget.Of(syncing, "SYNC", new PerforceOptions())!.At);
+    }
 }
