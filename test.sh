@@ -10,8 +10,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # System packages the tests use: sqlite3; prometheus (promtool checks the alert rules); prometheus-alertmanager (amtool
 # checks the Alertmanager configuration and its routes); chromium (the Studio's browser tests); openssh-server (the
 # bootstrap tests' sshd); gcc, libc6-dev (the agent's launcher); clang, zlib1g-dev; faketime (the fault matrix's agent
-# with a wrong clock).
-packages=(sqlite3 prometheus prometheus-alertmanager chromium openssh-server gcc libc6-dev clang zlib1g-dev faketime)
+# with a wrong clock); postgresql (the cluster tests' database, run in a temporary folder as the postgres user).
+packages=(sqlite3 prometheus prometheus-alertmanager chromium openssh-server gcc libc6-dev clang zlib1g-dev faketime postgresql)
 
 install_packages() {
   if ! command -v dpkg-query >/dev/null; then
@@ -28,8 +28,8 @@ install_packages() {
     return 1
   fi
   # Install only, start nothing: the prometheus package would otherwise start a server on 9090, the agent hub's port,
-  # prometheus-alertmanager one on 9093 and 9094, and openssh-server one on 22 (the bootstrap tests start their own
-  # sshd on a free port). A policy-rc.d the machine already has is left as it is.
+  # prometheus-alertmanager one on 9093 and 9094, openssh-server one on 22 and postgresql one on 5432 (the tests start
+  # their own sshd and PostgreSQL on free ports). A policy-rc.d the machine already has is left as it is.
   local policy=/usr/sbin/policy-rc.d ours=""
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && ours=1

@@ -13,11 +13,18 @@ public static class BranchesServiceCollectionExtensions
     /// The branch graph and the bot's ledger, in the SQLite database at <paramref name="sqlitePath"/>; with none, in a
     /// SQLite database in memory that lives as long as the process (state_management.type: memory).
     /// </summary>
-    public static IServiceCollection AddBranches(this IServiceCollection services, string? sqlitePath)
+    public static IServiceCollection AddBranches(this IServiceCollection services, string? sqlitePath) =>
+        services.AddBranches(sqlitePath is null ? null : o => o.UseSqlite($"Data Source={sqlitePath};Pooling=True;Default Timeout=30"));
+
+    /// <summary>
+    /// The branch graph and the bot's ledger, in the database <paramref name="database"/> points EF Core at (the
+    /// orchestrator's SQLite file or its PostgreSQL database); with none, in a SQLite database in memory.
+    /// </summary>
+    public static IServiceCollection AddBranches(this IServiceCollection services, Action<DbContextOptionsBuilder>? database)
     {
         services.AddOptions<BranchesOptions>().BindConfiguration(BranchesOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
-        if (sqlitePath is null)
+        if (database is null)
         {
             // A shared in-memory database exists while one connection to it is open: this one, held by the container.
             var keeper = new SqliteConnection($"Data Source=file:p4flow-branches-{Guid.NewGuid():N}?mode=memory&cache=shared");
@@ -27,7 +34,7 @@ public static class BranchesServiceCollectionExtensions
         }
         else
         {
-            services.AddPooledDbContextFactory<BranchDbContext>(o => o.UseSqlite($"Data Source={sqlitePath};Pooling=True;Default Timeout=30"));
+            services.AddPooledDbContextFactory<BranchDbContext>(database);
         }
         services.AddSingleton<IBranchGraphStore, EfBranchGraphStore>();
         services.AddSingleton<BranchLedger>();

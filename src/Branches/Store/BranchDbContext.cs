@@ -9,6 +9,9 @@ public sealed class BranchDbContext(DbContextOptions<BranchDbContext> options) :
     public DbSet<EdgeCursorRow> Cursors => Set<EdgeCursorRow>();
     public DbSet<EdgeChangeRow> Changes => Set<EdgeChangeRow>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTime>().HaveConversion<P4Flow.Workflows.Stores.Ef.UtcDateTimeConverter>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<BranchGraphRow>(e =>

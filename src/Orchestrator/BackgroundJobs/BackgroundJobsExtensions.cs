@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Orchestrator.Security;
@@ -16,11 +17,31 @@ public static class BackgroundJobsExtensions
         services.RemoveAll<IBackgroundActivityScheduler>();
         services.AddSingleton<IBackgroundActivityScheduler, HangfireActivityScheduler>();
         services.AddTransient<ActivityBackgroundJobs>();
-        services.AddHangfire(c => c
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage());
+        var state = builder.Configuration.Section<StateManagementOptions, StateManagementOptionsValidation>(StateManagementOptions.Section);
+        services.AddHangfire(c =>
+        {
+            c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (Extensions.StateDatabase.KeepsBackgroundWork(state))
+            {
+                // In the state database, schema hangfire: queued, scheduled and recurring work outlive the process.
+                // Work a process fetched is kept invisible while that process lives (the sliding timeout is renewed
+                // in the background) and handed out again about a minute after it died, to whichever process polls.
+                c.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(Extensions.StateDatabase.ConnectionString(state)), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    QueuePollInterval = TimeSpan.FromMilliseconds(200),
+                    InvisibilityTimeout = TimeSpan.FromSeconds(60),
+                    UseSlidingInvisibilityTimeout = true,
+                    PrepareSchemaIfNecessary = true,
+                });
+            }
+            else
+            {
+                c.UseInMemoryStorage();
+            }
+        });
         var resources = builder.Configuration.Section<ResourcesOptions, ResourcesOptionsValidation>(ResourcesOptions.Section);
         services.AddHangfireServer(o =>
         {

@@ -32,12 +32,19 @@ public sealed class StateManagementOptions
 {
     public const string Section = "state_management";
 
-    /// <summary>sqlite (default, durable) or memory (lost on exit).</summary>
+    public const string Sqlite = "sqlite";
+    public const string Postgresql = "postgresql";
+    public const string Memory = "memory";
+
+    /// <summary>sqlite (default, durable, one node), postgresql (durable, shared: see <see cref="PostgresOptions"/>) or memory (lost on exit).</summary>
     [ConfigurationKeyName("type")]
-    public string Type { get; set; } = "sqlite";
+    public string Type { get; set; } = Sqlite;
 
     [ConfigurationKeyName("sqlite_path")]
     public string SqlitePath { get; set; } = "data/p4flow.db";
+
+    [ConfigurationKeyName(PostgresOptions.Section)]
+    public PostgresOptions Postgres { get; set; } = new();
 
     /// <summary>Written at start, removed by a clean stop: found at a start, the last run crashed (MASTER_CRASH).</summary>
     [ConfigurationKeyName("run_file")]
@@ -158,4 +165,25 @@ public sealed class ResourcesOptions
 
     [ConfigurationKeyName("connection_timeout")]
     public int ConnectionTimeout { get; set; } = 300;
+}
+
+/// <summary>
+/// state_management.postgresql: where the database is. The connection string holds a password, so it comes from a
+/// secret source (an environment variable or an owner-only file), never from master.yaml itself.
+/// </summary>
+public sealed class PostgresOptions
+{
+    public const string Section = "postgresql";
+    public const string Key = StateManagementOptions.Section + "." + Section;
+
+    /// <summary>Names the environment variable that holds the connection string (Npgsql's: Host=...;Database=...;Username=...;Password=...).</summary>
+    [ConfigurationKeyName("connection_string_env")]
+    public string? ConnectionStringEnv { get; set; }
+
+    /// <summary>Names an owner-only file that holds the connection string.</summary>
+    [ConfigurationKeyName("connection_string_file")]
+    public string? ConnectionStringFile { get; set; }
+
+    /// <summary>The connection string; null when no source is configured.</summary>
+    public string? ConnectionString() => P4Flow.Protocol.Security.SecretSource.Read(ConnectionStringEnv, ConnectionStringFile);
 }

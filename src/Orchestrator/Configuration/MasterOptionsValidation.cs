@@ -19,7 +19,8 @@ internal sealed class ServerOptionsValidation : IValidateOptions<ServerOptions>
 internal sealed class StateManagementOptionsValidation : IValidateOptions<StateManagementOptions>
 {
     public ValidateOptionsResult Validate(string? name, StateManagementOptions options) => Checks.Result(
-        options.Type is "sqlite" or "memory" ? null : $"state_management.type must be sqlite or memory (got '{options.Type}').",
+        options.Type is StateManagementOptions.Sqlite or StateManagementOptions.Postgresql or StateManagementOptions.Memory ? null : $"state_management.type must be sqlite, postgresql or memory (got '{options.Type}').",
+        options.Type == StateManagementOptions.Postgresql ? Postgres(options.Postgres) : null,
         Checks.Range("state_management.resolve_check_interval", options.ResolveCheckInterval, 1, 86_400),
         Checks.Range("state_management.resolve_check_concurrency", options.ResolveCheckConcurrency, 1, 256),
         Checks.Range("state_management.resolve_check_backoff_after", options.ResolveCheckBackoffAfter, 1, 30 * 86_400),
@@ -29,7 +30,27 @@ internal sealed class StateManagementOptionsValidation : IValidateOptions<StateM
         Checks.Range("state_management.resolve_checks_per_agent", options.ResolveChecksPerAgent, 1, 256),
         Checks.Range("state_management.resolve_check_unused_interval", options.ResolveCheckUnusedInterval, 1, 7 * 86_400),
         Checks.Range("state_management.max_history_per_job", options.MaxHistoryPerJob, 1, 100_000),
-        options.Type == "sqlite" && string.IsNullOrWhiteSpace(options.SqlitePath) ? "state_management.sqlite_path must not be empty." : null);
+        options.Type == StateManagementOptions.Sqlite && string.IsNullOrWhiteSpace(options.SqlitePath) ? "state_management.sqlite_path must not be empty." : null);
+
+    /// <summary>A source that gives a connection string Npgsql can read; the message never shows the string (it holds a password).</summary>
+    private static string? Postgres(PostgresOptions options)
+    {
+        if (string.IsNullOrEmpty(options.ConnectionStringEnv) && string.IsNullOrEmpty(options.ConnectionStringFile))
+            return $"{PostgresOptions.Key} must name connection_string_env or connection_string_file when state_management.type is postgresql.";
+        if (P4Flow.Protocol.Security.SecretSource.Problem(PostgresOptions.Key, "connection_string_env", options.ConnectionStringEnv, "connection_string_file", options.ConnectionStringFile) is { } problem)
+            return problem;
+        var key = PostgresOptions.Key + (string.IsNullOrEmpty(options.ConnectionStringEnv) ? ".connection_string_file" : ".connection_string_env");
+        try
+        {
+            var parsed = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString());
+            return string.IsNullOrEmpty(parsed.Host) || string.IsNullOrEmpty(parsed.Database)
+                ? $"{key}: the connection string must name Host and Database." : null;
+        }
+        catch (ArgumentException)
+        {
+            return $"{key}: not a connection string Npgsql can read (Host=...;Port=...;Database=...;Username=...;Password=...).";
+        }
+    }
 }
 
 internal sealed class MonitoringOptionsValidation : IValidateOptions<MonitoringOptions>

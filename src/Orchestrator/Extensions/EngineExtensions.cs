@@ -15,12 +15,14 @@ public static class EngineExtensions
         var retries = builder.Configuration.Section<RetriesOptions, RetriesOptionsValidation>(RetriesOptions.Section);
         var services = builder.Services;
         services.AddWorkflowEngine();
-        if (state.Type == "memory") services.AddMemoryWorkflowStore();
-        else services.AddSqliteWorkflowStore(Path.GetFullPath(state.SqlitePath));
+        if (StateDatabase.For(state) is { } database) services.AddEfWorkflowStore(database);
+        else services.AddMemoryWorkflowStore();
         services.Configure<WorkflowEngineOptions>(o =>
         {
             o.MaxHistoryPerJob = state.MaxHistoryPerJob;
-            o.RedispatchOnRecovery = true; // Hangfire.InMemory forgets queued work on exit
+            // Hangfire in memory forgets queued and scheduled work on exit; on PostgreSQL it keeps them, and hands out
+            // again what a dead process had fetched (see BackgroundJobsExtensions): dispatched here too, it would run twice.
+            o.RedispatchOnRecovery = !StateDatabase.KeepsBackgroundWork(state);
             foreach (var (errorClass, policy) in retries.ByErrorClass()) o.JobRetries[errorClass] = policy.ToPolicy();
         });
 

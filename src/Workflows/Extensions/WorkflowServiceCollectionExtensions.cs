@@ -64,8 +64,11 @@ public static class WorkflowServiceCollectionExtensions
 
     /// <summary>The relational store on SQLite at <paramref name="path"/>.</summary>
     public static IServiceCollection AddSqliteWorkflowStore(this IServiceCollection services, string path) =>
-        services.AddEfWorkflowStore(o => o.UseSqlite($"Data Source={path};Pooling=True")
-            .AddInterceptors(new SqlitePragmas()));
+        services.AddEfWorkflowStore(Sqlite(path));
+
+    /// <summary>EF Core on the SQLite file at <paramref name="path"/>, as the engine's store uses it (WAL, a 30 s busy wait); for the contexts kept beside it too.</summary>
+    public static Action<DbContextOptionsBuilder> Sqlite(string path) =>
+        o => o.UseSqlite($"Data Source={path};Pooling=True;Default Timeout=30").AddInterceptors(new SqlitePragmas());
 
     public static IServiceCollection AddEfWorkflowStore(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
     {

@@ -10,6 +10,9 @@ internal sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> opti
     public DbSet<BookmarkRow> Bookmarks => Set<BookmarkRow>();
     public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTime>().HaveConversion<P4Flow.Workflows.Stores.Ef.UtcDateTimeConverter>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<DefinitionRow>(e =>

@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using P4Flow.Orchestrator.Configuration;
+using P4Flow.Workflows.Extensions;
+
+namespace P4Flow.Orchestrator.Extensions;
+
+/// <summary>
+/// The one place that says where the orchestrator's state lives (state_management.type): the engine's tables and
+/// the bot's in one SQLite file or one PostgreSQL database, and Hangfire's work beside them on PostgreSQL.
+/// </summary>
+internal static class StateDatabase
+{
+    /// <summary>How EF Core reaches the database; null for state_management.type memory.</summary>
+    public static Action<DbContextOptionsBuilder>? For(StateManagementOptions state) => state.Type switch
+    {
+        StateManagementOptions.Memory => null,
+        StateManagementOptions.Postgresql => Postgres(ConnectionString(state)),
+        _ => WorkflowServiceCollectionExtensions.Sqlite(Path.GetFullPath(state.SqlitePath)),
+    };
+
+    /// <summary>Whether Hangfire keeps queued, scheduled and recurring work across a restart (it does in PostgreSQL, not in memory).</summary>
+    public static bool KeepsBackgroundWork(StateManagementOptions state) => state.Type == StateManagementOptions.Postgresql;
+
+    /// <summary>The PostgreSQL connection string from its secret source (validated at start).</summary>
+    public static string ConnectionString(StateManagementOptions state) =>
+        state.Postgres.ConnectionString() ?? throw new InvalidOperationException($"{PostgresOptions.Key} gives no connection string.");
+
+    private static Action<DbContextOptionsBuilder> Postgres(string connectionString) => o => o.UseNpgsql(connectionString);
+}

@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using P4Flow.Orchestrator.Tests.Support;
+
+namespace P4Flow.Orchestrator.Tests.Cluster;
+
+/// <summary>
+/// state_management.type: postgresql on a real PostgreSQL server: the engine's store, the bot's tables and Hangfire's
+/// work live in the database, so an orchestrator started in an empty folder on the same database finds every job.
+/// </summary>
+public sealed class PostgresStateTests
+{
+    [Fact]
+    public async Task Postgresql_AJobRunsThenTheOrchestratorIsKilled_AnotherInAnEmptyHomeOnTheSameDatabaseShowsIt()
+    {
+        await using var postgres = await LocalPostgres.StartAsync();
+        var connection = await postgres.CreateDatabaseAsync("p4flow");
+        using var depot = await SimDepot.CreateWithChangeOnMainAsync("one\n", "one\ntwo\n");
+        var first = OrchestratorProcess.CreateHome();
+        var second = OrchestratorProcess.CreateHome();
+        try
+        {
+            string jobId;
+            await using (var orchestrator = OrchestratorProcess.Start(first, environment: Environment(first, connection)))
+            {
+                await orchestrator.WaitReadyAsync();
+                using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
+                {
+                    ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["p4port"] = depot.Root,
+                });
+                Assert.True(start.IsSuccessStatusCode, await start.Content.ReadAsStringAsync());
+                jobId = (await start.ReadJsonAsync()).Str("jobId");
+                var done = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 180);
+                Assert.True(done.Str("status") == "Finished", done.ToJsonString());
+                await orchestrator.KillAsync();
+            }
+
+            // Nothing of the state is in the folder: no SQLite file; the rows are in PostgreSQL.
+            Assert.False(File.Exists(Path.Combine(first, "data", "p4flow.db")), "an orchestrator on PostgreSQL wrote a SQLite database");
+            Assert.Equal("Finished", await postgres.PsqlAsync("p4flow", $"SELECT \"Status\" FROM workflow_instances WHERE \"Id\" = '{jobId}'"));
+            Assert.NotEqual("0", await postgres.PsqlAsync("p4flow", "SELECT count(*) FROM hangfire.job"));
+            Assert.Equal("branch_changes", await postgres.PsqlAsync("p4flow", "SELECT to_regclass('public.branch_changes')"));
+
+            await using (var other = OrchestratorProcess.Start(second, environment: Environment(second, connection)))
+            {
+                await other.WaitReadyAsync();
+                var job = await other.Client.GetJsonAsync($"/api/jobs/{jobId}");
+                Assert.Equal("Finished", job.Str("status"));
+                Assert.Equal("submitted", job["result"]!.Str("status"));
+                var listed = await other.Client.GetJsonAsync("/api/jobs?status=Finished");
+                Assert.Contains(listed["items"]!.AsArray(), j => j!.Str("id") == jobId);
+            }
+
+            // The connection string's password is a secret: in no log of either orchestrator.
+            foreach (var home in new[] { first, second })
+                foreach (var log in Directory.GetFiles(Path.Combine(home, "logs"), "*.jsonl"))
+                    Assert.DoesNotContain(postgres.Password, await ReadSharedAsync(log), StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var home in new[] { first, second })
+            {
+                try
+                {
+                    Directory.Delete(home, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Left in the temp folder.
+                }
+            }
+        }
+    }
+
+    /// <summary>An orchestrator on PostgreSQL, its connection string in an owner-only file of its home, running commands in process on the simulator.</summary>
+    private static Dictionary<string, string> Environment(string home, string connection)
+    {
+        var file = Path.Combine(home, "config", "postgres.conn");
+        File.WriteAllText(file, connection + "\n");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return new Dictionary<string, string>
+        {
+            ["P4FLOW_state_management__type"] = "postgresql",
+            ["P4FLOW_state_management__postgresql__connection_string_file"] = file,
+            ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
+            ["P4FLOW_perforce__allow_job_ports"] = "true",
+            ["P4FLOW_perforce__user"] = "p4flow",
+            ["P4FLOW_commands__runner"] = "local",
+        };
+    }
+
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+}
