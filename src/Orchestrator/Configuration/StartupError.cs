@@ -21,7 +21,7 @@ internal static class StartupError
 
     /// <summary>
     /// The disk said no at start: a read-only file system, a full disk, a folder it may not write, a database another
-    /// process holds. Not a bug to print a stack trace for: the operator fixes the machine and starts again.
+    /// process holds, a PostgreSQL server that cannot be reached or refuses the credentials. Not a bug to print a stack trace for: the operator fixes the machine and starts again.
     /// </summary>
     public static Exception? Storage(Exception ex)
     {
@@ -33,7 +33,7 @@ internal static class StartupError
         for (var e = ex; e is not null; e = e.InnerException)
         {
             if (e is AggregateException { InnerExceptions: [var only] }) return Storage(only);
-            if (e is UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException || (e is IOException && e is not FileNotFoundException)) return e;
+            if (e is UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException || (e is IOException && e is not FileNotFoundException)) return e;
         }
         return null;
     }

@@ -26,6 +26,12 @@ public static class EngineExtensions
             foreach (var (errorClass, policy) in retries.ByErrorClass()) o.JobRetries[errorClass] = policy.ToPolicy();
         });
 
+        if (state.Type == StateManagementOptions.Postgresql)
+        {
+            // First of all: a second orchestrator on the database stops before it recovers anyone's jobs.
+            services.AddSingleton(sp => new DatabaseLease(state, sp.GetRequiredService<ILogger<DatabaseLease>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<DatabaseLease>());
+        }
         // Registered before the Hangfire server (AddBackgroundJobs) so the store is ready before the first background job runs.
         services.AddHostedService<EngineStartup>();
         // After the engine's startup: the crash it reports has been recovered from by then.

@@ -5,12 +5,13 @@ namespace P4Flow.Orchestrator.Tests.Cluster;
 
 /// <summary>
 /// state_management.type: postgresql on a real PostgreSQL server: the engine's store, the bot's tables and Hangfire's
-/// work live in the database, so an orchestrator started in an empty folder on the same database finds every job.
+/// work live in the database, so an orchestrator started in an empty folder on the same database finds every job; one
+/// orchestrator at a time (a second start is refused while the first lives, and allowed once it was killed).
 /// </summary>
 public sealed class PostgresStateTests
 {
     [Fact]
-    public async Task Postgresql_AJobRunsThenTheOrchestratorIsKilled_AnotherInAnEmptyHomeOnTheSameDatabaseShowsIt()
+    public async Task Postgresql_AJobRunsThenTheOrchestratorIsKilled_AnotherInAnEmptyHomeOnTheSameDatabaseShowsIt_NotWhileTheFirstLives()
     {
         await using var postgres = await LocalPostgres.StartAsync();
         var connection = await postgres.CreateDatabaseAsync("p4flow");
@@ -31,6 +32,13 @@ public sealed class PostgresStateTests
                 jobId = (await start.ReadJsonAsync()).Str("jobId");
                 var done = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 180);
                 Assert.True(done.Str("status") == "Finished", done.ToJsonString());
+
+                // A second orchestrator on the same database would recover the same jobs: it refuses to start.
+                await using (var refused = OrchestratorProcess.Start(second, environment: Environment(second, connection)))
+                {
+                    Assert.Equal(3, await refused.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+                    Assert.Contains("another orchestrator is running on this PostgreSQL database", refused.Output, StringComparison.Ordinal);
+                }
                 await orchestrator.KillAsync();
             }
 
