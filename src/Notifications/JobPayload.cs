@@ -44,6 +44,9 @@ public static class JobPayload
             ["owners"] = new JsonArray([.. owners.Select(o => (JsonNode?)o)]),
             ["addresses"] = new JsonArray([.. BranchAddresses(options, source, target).Select(a => (JsonNode?)a)]),
         };
+        // A job the integration bot started: its owner acts on the change (shelve, accept theirs, skip, ...) from the edge's page.
+        if (Text(job.Input["edge"]) is { } edge && edge.Split(" -> ") is [var from, var into])
+            payload["edge"] = new JsonObject { ["id"] = edge, ["url"] = LinkToEdge(from, into, options) };
         if (job.Variables["conflicts"] is JsonArray conflicts && job.CurrentStage == NeedsResolveStage)
         {
             payload["conflictCount"] = conflicts.Count;
@@ -65,6 +68,10 @@ public static class JobPayload
     /// <summary>The Studio's page of the job, when the public address is configured.</summary>
     public static string? LinkTo(string jobId, NotificationOptions options) =>
         string.IsNullOrEmpty(options?.PublicUrl) ? null : $"{options.PublicUrl.TrimEnd('/')}/jobs/{Uri.EscapeDataString(jobId)}";
+
+    /// <summary>The Studio's page of a branch graph edge, where its changes are acted on; null without the public address.</summary>
+    public static string? LinkToEdge(string source, string target, NotificationOptions options) =>
+        string.IsNullOrEmpty(options?.PublicUrl) ? null : $"{options.PublicUrl.TrimEnd('/')}/branches/{Uri.EscapeDataString(source)}/{Uri.EscapeDataString(target)}";
 
     /// <summary>When the job last entered its stage (for a parked job: when it parked).</summary>
     public static DateTime EnteredStage(WorkflowInstance job) =>

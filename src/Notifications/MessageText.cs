@@ -97,6 +97,10 @@ public static class MessageText
                 lines.Add($"  CL {c?["change"]} by {JobPayload.Text(c?["user"]) ?? "?"}: {JobPayload.Text(c?["description"]) ?? ""}".TrimEnd());
         if (JobPayload.Text(job?["startedBy"]) is { } by) lines.Add($"Started by: {by}");
         lines.Add(JobPayload.Text(job?["url"]) is { } url ? $"Open the job: {url}" : "Open the job in the Studio under Jobs.");
+        if (p["edge"] is JsonObject edge)
+            lines.Add(JobPayload.Text(edge["url"]) is { } edgeUrl
+                ? $"Act on the change (shelve for you, accept theirs, skip, retry, acknowledge): {edgeUrl}"
+                : $"Act on the change in the Studio under Branches, edge {JobPayload.Text(edge["id"])}.");
         return lines;
     }
 

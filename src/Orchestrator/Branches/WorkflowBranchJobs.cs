@@ -25,6 +25,7 @@ internal sealed class WorkflowBranchJobs(WorkflowRuntime runtime, IWorkflowStore
             ["target"] = target.Path,
             ["changes"] = change.Change.ToString(CultureInfo.InvariantCulture),
             ["description"] = $"Integrate CL {change.Change} by {change.User} from {source.Name} to {target.Name}: {summary}",
+            ["edge"] = edge.Id,
         };
         if (!string.IsNullOrEmpty(source.Server)) input["server"] = source.Server;
         if (ChangeRules.IsNullMerge(change.Description, target)) input["nullMerge"] = true;

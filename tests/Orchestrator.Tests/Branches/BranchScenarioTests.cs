@@ -66,6 +66,7 @@ public sealed class BranchScenarioTests
             ("P4FLOW_notifications__channels__log__type", "file"),
             ("P4FLOW_notifications__channels__log__path", notifications),
             ("P4FLOW_notifications__events__needs_resolve__0", "log"),
+            ("P4FLOW_notifications__public_url", "https://p4flow.example.com"),
             .. Authors.Select(a => ($"P4FLOW_notifications__people__{a}", $"{a}@example.com")),
             ("P4FLOW_notifications__people__p4flow-bot", "bot@example.com"),
             ("P4FLOW_monitoring__metrics_port", metricsPort.ToString(CultureInfo.InvariantCulture)),
@@ -176,6 +177,9 @@ public sealed class BranchScenarioTests
             // The conflicts' owners were told, each at their own address.
             var told = (await File.ReadAllLinesAsync(notifications)).Select(l => JsonNode.Parse(l)!).Where(n => n.Str("event") == "needs_resolve").ToList();
             Assert.Contains(told, n => n["to"]!.AsArray().Any(t => t!.GetValue<string>() == "bob@example.com") && n.Str("text").Contains("c.txt", StringComparison.Ordinal));
+            // ... with the link to the edge's page, where they act on it.
+            Assert.Contains(told, n => n.Str("text").Contains("c.txt", StringComparison.Ordinal)
+                && n.Str("text").Contains("Act on the change (shelve for you, accept theirs, skip, retry, acknowledge): https://p4flow.example.com/branches/main/rel", StringComparison.Ordinal));
             Assert.Contains(told, n => n["to"]!.AsArray().Any(t => t!.GetValue<string>() == $"{Authors[9 % 3]}@example.com") && n.Str("text").Contains("d.txt", StringComparison.Ordinal));
         }
         finally
