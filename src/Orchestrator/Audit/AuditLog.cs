@@ -67,6 +67,8 @@ public sealed class AuditLog : IDisposable
     public const string AgentDrained = "AGENT_DRAINED";
     public const string AgentUndrained = "AGENT_UNDRAINED";
     /// <summary>An admin paused every command (POST /api/admin/pause) or resumed.</summary>
+    /// <summary>A person's action on a change of a branch graph edge (approve, skip, shelve, stomp, ...): the action is in the reason.</summary>
+    public const string BranchChangeAction = "BRANCH_CHANGE_ACTION";
     public const string OperationsPaused = "OPERATIONS_PAUSED";
     public const string OperationsResumed = "OPERATIONS_RESUMED";
     public const string CommandRefused = "COMMAND_REFUSED";

@@ -20,9 +20,18 @@ namespace P4Flow.Orchestrator.Branches;
 /// </summary>
 internal sealed class BranchChangeActions(
     BranchLedger ledger, WorkflowRuntime runtime, ConflictDesk desk, IServiceProvider services,
-    Microsoft.Extensions.Options.IOptions<BranchesOptions> options, IBackgroundJobClient jobs)
+    Microsoft.Extensions.Options.IOptions<BranchesOptions> options, IBackgroundJobClient jobs, Audit.AuditLog audit)
 {
+    /// <summary>Does the action and writes it to the audit log: who, which change on which edge, what it became.</summary>
     public async Task<EdgeChange> ActAsync(string edgeId, int change, string action, string? by, string? reason, CancellationToken cancellationToken)
+    {
+        var after = await ActCoreAsync(edgeId, change, action, by, reason, cancellationToken).ConfigureAwait(false);
+        audit.Write(new Audit.AuditEvent(Audit.AuditLog.BranchChangeAction, null, null, Audit.AuditEvent.Success,
+            $"{action} change {change} on {edgeId}: now {after.Status}{(string.IsNullOrEmpty(after.Reason) ? "" : " (" + after.Reason + ")")}") { User = by, Target = edgeId });
+        return after;
+    }
+
+    private async Task<EdgeChange> ActCoreAsync(string edgeId, int change, string action, string? by, string? reason, CancellationToken cancellationToken)
     {
         if (!BranchLedger.Actions.ContainsKey(action))
             throw new WorkflowNotFoundException($"There is no action '{action}' on a change: {string.Join(", ", BranchLedger.Actions.Keys)}.");

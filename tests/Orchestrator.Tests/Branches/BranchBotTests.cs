@@ -250,6 +250,13 @@ public sealed class BranchBotTests
         Assert.Equal(theirs, await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
         using (var again = await client.PostAsync(new Uri($"/api/branches/edges/main/rel/changes/{change}/stomp", UriKind.Relative), null))
             Assert.Equal(System.Net.HttpStatusCode.Conflict, again.StatusCode);
+
+        // Both actions are in the audit log with who did them; the refused second stomp is not.
+        var audit = await client.GetJsonAsync("/api/audit?user=bootstrap-admin&pageSize=500");
+        var actions = audit["items"]!.AsArray().Where(e => e!.Str("event_type") == "BRANCH_CHANGE_ACTION").Select(e => e!.Str("reason")).ToList();
+        Assert.Equal(2, actions.Count);
+        Assert.Contains(actions, r => r.StartsWith($"acknowledge change {change} on main -> rel: now needs_resolve", StringComparison.Ordinal));
+        Assert.Contains(actions, r => r.StartsWith($"stomp change {change} on main -> rel", StringComparison.Ordinal));
     }
 
     [Fact]
