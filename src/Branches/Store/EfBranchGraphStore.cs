@@ -16,7 +16,7 @@ internal sealed class EfBranchGraphStore(IDbContextFactory<BranchDbContext> cont
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         // The engine made the database: the bot's tables go beside its own.
-        await SchemaUpgrade.CreateMissingAsync(db, cancellationToken).ConfigureAwait(false);
+        await SchemaUpgrade.PrepareAsync(db, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredGraph> GetAsync(CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ public static class BranchesExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var state = builder.Configuration.Section<StateManagementOptions, StateManagementOptionsValidation>(StateManagementOptions.Section);
-        builder.Services.AddBranches(Extensions.StateDatabase.For(state));
+        builder.Services.AddBranches(Extensions.StateDatabase.For(state, P4Flow.Workflows.Stores.Ef.SchemaHistory.BranchesTable));
         builder.Services.AddSingleton<IBranchGraphContext, BranchGraphHostContext>();
         builder.Services.AddSingleton<P4Flow.Studio.Services.IBranchGraphView, StudioBranchGraph>();
         builder.Services.AddSingleton<P4Flow.Branches.Watch.IBranchServer, P4BranchServer>();

@@ -15,7 +15,7 @@ public static class EngineExtensions
         var retries = builder.Configuration.Section<RetriesOptions, RetriesOptionsValidation>(RetriesOptions.Section);
         var services = builder.Services;
         services.AddWorkflowEngine();
-        if (StateDatabase.For(state) is { } database) services.AddEfWorkflowStore(database);
+        if (StateDatabase.For(state, P4Flow.Workflows.Stores.Ef.SchemaHistory.EngineTable) is { } database) services.AddEfWorkflowStore(database);
         else services.AddMemoryWorkflowStore();
         services.Configure<WorkflowEngineOptions>(o =>
         {

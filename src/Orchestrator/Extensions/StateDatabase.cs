@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Workflows.Extensions;
+using P4Flow.Workflows.Stores.Ef;
 
 namespace P4Flow.Orchestrator.Extensions;
 
@@ -10,12 +11,17 @@ namespace P4Flow.Orchestrator.Extensions;
 /// </summary>
 internal static class StateDatabase
 {
-    /// <summary>How EF Core reaches the database; null for state_management.type memory.</summary>
-    public static Action<DbContextOptionsBuilder>? For(StateManagementOptions state) => state.Type switch
+    /// <summary>
+    /// How EF Core reaches the database for a context whose migrations record themselves in <paramref name="history"/>
+    /// (<see cref="SchemaHistory"/>); null for state_management.type memory.
+    /// </summary>
+    public static Action<DbContextOptionsBuilder>? For(StateManagementOptions state, string history) => state.Type switch
     {
         StateManagementOptions.Memory => null,
-        StateManagementOptions.Postgresql => Postgres(ConnectionString(state)),
-        _ => WorkflowServiceCollectionExtensions.Sqlite(Path.GetFullPath(state.SqlitePath)),
+        StateManagementOptions.Postgresql => o => o.UseNpgsql(ConnectionString(state), x => x.MigrationsAssembly(SchemaHistory.PostgreSqlAssembly).MigrationsHistoryTable(history)),
+        _ => o => o.UseSqlite(WorkflowServiceCollectionExtensions.SqliteConnectionString(Path.GetFullPath(state.SqlitePath)),
+                x => x.MigrationsAssembly(SchemaHistory.SqliteAssembly).MigrationsHistoryTable(history))
+            .AddInterceptors(WorkflowServiceCollectionExtensions.SqlitePragmas),
     };
 
     /// <summary>Whether Hangfire keeps queued, scheduled and recurring work across a restart (it does in PostgreSQL, not in memory).</summary>
@@ -24,6 +30,4 @@ internal static class StateDatabase
     /// <summary>The PostgreSQL connection string from its secret source (validated at start).</summary>
     public static string ConnectionString(StateManagementOptions state) =>
         state.Postgres.ConnectionString() ?? throw new InvalidOperationException($"{PostgresOptions.Key} gives no connection string.");
-
-    private static Action<DbContextOptionsBuilder> Postgres(string connectionString) => o => o.UseNpgsql(connectionString);
 }

@@ -64,11 +64,13 @@ public static class WorkflowServiceCollectionExtensions
 
     /// <summary>The relational store on SQLite at <paramref name="path"/>.</summary>
     public static IServiceCollection AddSqliteWorkflowStore(this IServiceCollection services, string path) =>
-        services.AddEfWorkflowStore(Sqlite(path));
+        services.AddEfWorkflowStore(o => o.UseSqlite(SqliteConnectionString(path)).AddInterceptors(SqlitePragmas));
 
-    /// <summary>EF Core on the SQLite file at <paramref name="path"/>, as the engine's store uses it (WAL, a 30 s busy wait); for the contexts kept beside it too.</summary>
-    public static Action<DbContextOptionsBuilder> Sqlite(string path) =>
-        o => o.UseSqlite($"Data Source={path};Pooling=True;Default Timeout=30").AddInterceptors(new SqlitePragmas());
+    /// <summary>The SQLite file at <paramref name="path"/> as the engine's store opens it; for the contexts kept beside it too.</summary>
+    public static string SqliteConnectionString(string path) => $"Data Source={path};Pooling=True;Default Timeout=30";
+
+    /// <summary>WAL with synchronous=NORMAL and a 30 s busy wait on every connection to the file.</summary>
+    public static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor SqlitePragmas { get; } = new SqlitePragmas();
 
     public static IServiceCollection AddEfWorkflowStore(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
     {

@@ -16,8 +16,7 @@ internal sealed partial class EfWorkflowStore(IDbContextFactory<WorkflowDbContex
             var folder = Path.GetDirectoryName(Path.GetFullPath(source));
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         }
-        if (!await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false))
-            await SchemaUpgrade.CreateMissingAsync(db, cancellationToken).ConfigureAwait(false);
+        await SchemaUpgrade.PrepareAsync(db, cancellationToken).ConfigureAwait(false);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
     }
