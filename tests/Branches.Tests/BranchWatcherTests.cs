@@ -281,3 +281,93 @@ public sealed class IdlePollTests : IAsyncLifetime
         public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
     }
 }
+
+/// <summary>
+/// An edge with more open changes holding their lanes than a pass reads at once still integrates the pending changes
+/// after them, and a pending change behind a parked one's file on a later page still waits.
+/// </summary>
+public sealed class LongQueueTests : IAsyncLifetime
+{
+    private readonly Parks _jobs = new();
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddBranches(sqlitePath: null);
+        services.AddSingleton<IBranchGraphContext>(new AnyContext());
+        services.AddSingleton<IBranchServer, Quiet>();
+        services.AddSingleton<IBranchJobs>(_jobs);
+        _services = services.BuildServiceProvider();
+        await _services.GetRequiredService<IBranchGraphStore>().InitializeAsync(CancellationToken.None);
+        await _services.GetRequiredService<BranchGraphService>().SaveAsync(new BranchGraph(
+            [new BranchNode("main", "//depot/main/..."), new BranchNode("rel", "//depot/rel/...")],
+            [new BranchEdge("main", "rel")]), null, "test", CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    [Fact]
+    public async Task Dispatch_MoreParkedChangesThanAPage_ThePendingOnesAfterThemStillFlowInFileOrder()
+    {
+        var ledger = _services.GetRequiredService<BranchLedger>();
+        var parked = BranchWatcher.PageSize + 5;
+        // Changes 1..parked each parked on a file of its own; then one on a file of its own and one on parked change 3's file.
+        var changes = Enumerable.Range(1, parked).Select(n => (new SubmittedChange(n, "alice", $"Change {n}"), ChangeStatus.Pending, (string?)null, (IReadOnlyList<string>?)[$"//depot/main/f{n}.txt"])).ToList();
+        changes.Add((new SubmittedChange(parked + 1, "bob", "Free"), ChangeStatus.Pending, null, ["//depot/main/free.txt"]));
+        changes.Add((new SubmittedChange(parked + 2, "bob", "Behind 3"), ChangeStatus.Pending, null, ["//depot/main/f3.txt"]));
+        await ledger.RecordAsync("main -> rel", "default", parked + 2, changes, CancellationToken.None);
+        for (var n = 1; n <= parked; n++)
+            Assert.True(await ledger.MoveAsync("main -> rel", n, ChangeStatus.Pending, ChangeStatus.NeedsResolve, $"job-{n}", null, "parked", CancellationToken.None));
+
+        var watcher = _services.GetRequiredService<BranchWatcher>();
+        await watcher.RunAsync(CancellationToken.None);
+        await watcher.RunAsync(CancellationToken.None);
+
+        Assert.Equal([parked + 1], _jobs.Started);
+        var open = await ledger.ListAsync("main -> rel", [ChangeStatus.Pending], 10, CancellationToken.None);
+        Assert.Equal([parked + 2], open.Select(c => c.Change));
+    }
+
+    /// <summary>Nothing new is ever submitted: the edge starts watching at its cursor.</summary>
+    private sealed class Quiet : IBranchServer
+    {
+        public Task<int> NewestAsync(string? server, CancellationToken cancellationToken) => Task.FromResult(BranchWatcher.PageSize + 7);
+
+        public Task<IReadOnlyList<SubmittedChange>> ChangesAsync(string? server, string path, int? after, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<SubmittedChange>>([]);
+
+        public Task<IReadOnlyList<string>> FilesAsync(string? server, int change, int max, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>([]);
+
+        public Task<int> CounterAsync(string? server, string name, CancellationToken cancellationToken) => Task.FromResult(0);
+
+        public string NameOf(string? server) => server ?? "default";
+
+        public void PassEnded()
+        {
+        }
+    }
+
+    /// <summary>A started job integrates at once; the parked ones stay parked.</summary>
+    private sealed class Parks : IBranchJobs
+    {
+        public List<int> Started { get; } = [];
+
+        public Task<string> StartAsync(BranchEdge edge, BranchNode source, BranchNode target, EdgeChange change, CancellationToken cancellationToken)
+        {
+            Started.Add(change.Change);
+            return Task.FromResult("job-" + change.Change);
+        }
+
+        public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) =>
+            Task.FromResult(Started.Any(n => jobId == "job-" + n) ? new JobState(false, new JobOutcome(true, 100, "submitted")) : new JobState(true, null));
+    }
+
+    private sealed class AnyContext : IBranchGraphContext
+    {
+        public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
+    }
+}

@@ -89,11 +89,11 @@ public sealed class BranchLedger(IDbContextFactory<BranchDbContext> contexts, Ti
         Raise(edgeId);
     }
 
-    /// <summary>The edge's changes in changelist order, optionally of some statuses only.</summary>
-    public async Task<IReadOnlyList<EdgeChange>> ListAsync(string edgeId, IReadOnlyCollection<string>? statuses, int limit, CancellationToken cancellationToken)
+    /// <summary>The edge's changes in changelist order, optionally of some statuses only, after change <paramref name="after"/> (a page at a time).</summary>
+    public async Task<IReadOnlyList<EdgeChange>> ListAsync(string edgeId, IReadOnlyCollection<string>? statuses, int limit, CancellationToken cancellationToken, int after = 0)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var rows = db.Changes.AsNoTracking().Where(c => c.EdgeId == edgeId);
+        var rows = db.Changes.AsNoTracking().Where(c => c.EdgeId == edgeId && c.Change > after);
         if (statuses is not null) rows = rows.Where(c => statuses.Contains(c.Status));
         return [.. (await rows.OrderBy(c => c.Change).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(ToChange)];
     }

@@ -152,61 +152,73 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
     private async Task DispatchAsync(BranchGraph graph, BranchEdge edge, bool fullLook, CancellationToken cancellationToken)
     {
         string[] open = [ChangeStatus.Integrating, ChangeStatus.NeedsResolve, ChangeStatus.Failed, ChangeStatus.Pending, ChangeStatus.Shelved];
-        var changes = await ledger.ListAsync(edge.Id, open, MaxOpen, cancellationToken).ConfigureAwait(false);
-        var landed = await LandedShelvesAsync(graph, edge, changes, cancellationToken).ConfigureAwait(false);
         var running = false;
         // Outside its window, or past its gate, an edge starts nothing: its changes wait in order.
         var closed = edge.Window is { } window && !window.Contains(clock.GetUtcNow());
         var gate = await GateAsync(graph, edge, cancellationToken).ConfigureAwait(false);
         var held = new HashSet<string>(StringComparer.Ordinal);
         var holdsAll = false;
-        foreach (var change in changes)
+        // Every open change, a page at a time in changelist order: however many hold their lanes, the pending ones
+        // after them are seen, and the files held so far go on from page to page.
+        for (var after = 0; ;)
         {
-            var status = change.Status;
-            if ((status == ChangeStatus.Integrating || (status == ChangeStatus.NeedsResolve && (moves.Take(change.JobId ?? "") || fullLook))) && change.JobId is { } jobId)
+            var changes = await ledger.ListAsync(edge.Id, open, PageSize, cancellationToken, after).ConfigureAwait(false);
+            await DispatchPageAsync(changes).ConfigureAwait(false);
+            if (changes.Count < PageSize) break;
+            after = changes[^1].Change;
+        }
+
+        async Task DispatchPageAsync(IReadOnlyList<EdgeChange> changes)
+        {
+            var landed = await LandedShelvesAsync(graph, edge, changes, cancellationToken).ConfigureAwait(false);
+            foreach (var change in changes)
             {
-                var state = await jobs.StateAsync(jobId, cancellationToken).ConfigureAwait(false);
-                var now = state.Outcome is { } ended ? (ended.Succeeded ? ChangeStatus.Integrated : ChangeStatus.Failed)
-                    : state.Parked ? ChangeStatus.NeedsResolve : ChangeStatus.Integrating;
-                if (now != status)
+                var status = change.Status;
+                if ((status == ChangeStatus.Integrating || (status == ChangeStatus.NeedsResolve && (moves.Take(change.JobId ?? "") || fullLook))) && change.JobId is { } jobId)
                 {
-                    await ledger.MoveAsync(edge.Id, change.Change, status, now, null, state.Outcome?.TargetChange, state.Outcome?.Reason ?? (state.Parked ? "its job waits for a person to resolve conflicts" : null), cancellationToken).ConfigureAwait(false);
-                    // UpdatedAt of a parked change is when it parked (an acknowledgement or a stomp notes it again, a little later).
-                    if (status == ChangeStatus.NeedsResolve)
-                        foreach (var observer in observers) observer.Resolved(edge.Id, change.Change, change.UpdatedAt, clock.GetUtcNow().UtcDateTime);
-                    if (now == ChangeStatus.Integrated)
-                        foreach (var observer in observers) observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
-                    status = now;
+                    var state = await jobs.StateAsync(jobId, cancellationToken).ConfigureAwait(false);
+                    var now = state.Outcome is { } ended ? (ended.Succeeded ? ChangeStatus.Integrated : ChangeStatus.Failed)
+                        : state.Parked ? ChangeStatus.NeedsResolve : ChangeStatus.Integrating;
+                    if (now != status)
+                    {
+                        await ledger.MoveAsync(edge.Id, change.Change, status, now, null, state.Outcome?.TargetChange, state.Outcome?.Reason ?? (state.Parked ? "its job waits for a person to resolve conflicts" : null), cancellationToken).ConfigureAwait(false);
+                        // UpdatedAt of a parked change is when it parked (an acknowledgement or a stomp notes it again, a little later).
+                        if (status == ChangeStatus.NeedsResolve)
+                            foreach (var observer in observers) observer.Resolved(edge.Id, change.Change, change.UpdatedAt, clock.GetUtcNow().UtcDateTime);
+                        if (now == ChangeStatus.Integrated)
+                            foreach (var observer in observers) observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
+                        status = now;
+                    }
                 }
-            }
-            if (status == ChangeStatus.Shelved && landed.TryGetValue(change.Change, out var submitted))
-            {
-                await ledger.MoveAsync(edge.Id, change.Change, status, ChangeStatus.Integrated, null, submitted.Number, $"its owner submitted the shelf as change {submitted.Number}", cancellationToken).ConfigureAwait(false);
-                foreach (var observer in observers)
+                if (status == ChangeStatus.Shelved && landed.TryGetValue(change.Change, out var submitted))
                 {
-                    observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
-                    observer.Resolved(edge.Id, change.Change, change.UpdatedAt, clock.GetUtcNow().UtcDateTime);
+                    await ledger.MoveAsync(edge.Id, change.Change, status, ChangeStatus.Integrated, null, submitted.Number, $"its owner submitted the shelf as change {submitted.Number}", cancellationToken).ConfigureAwait(false);
+                    foreach (var observer in observers)
+                    {
+                        observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
+                        observer.Resolved(edge.Id, change.Change, change.UpdatedAt, clock.GetUtcNow().UtcDateTime);
+                    }
+                    LogShelfLanded(logger, edge.Id, change.Change, submitted.Number, submitted.User);
+                    continue;
                 }
-                LogShelfLanded(logger, edge.Id, change.Change, submitted.Number, submitted.User);
-                continue;
-            }
-            switch (status)
-            {
-                case ChangeStatus.Integrating:
-                    running = true;
-                    break;
-                case ChangeStatus.NeedsResolve or ChangeStatus.Failed or ChangeStatus.Shelved:
-                    Hold(change);
-                    break;
-                case ChangeStatus.Pending when Overlaps(change):
-                    Hold(change);
-                    break;
-                case ChangeStatus.Pending when !running && !closed && (gate is null || change.Change <= gate):
-                    var started = await jobs.StartAsync(edge, graph.Node(edge.Source)!, graph.Node(edge.Target)!, change, cancellationToken).ConfigureAwait(false);
-                    await ledger.MoveAsync(edge.Id, change.Change, ChangeStatus.Pending, ChangeStatus.Integrating, started, null, null, cancellationToken).ConfigureAwait(false);
-                    LogDispatched(logger, edge.Id, change.Change, started);
-                    running = true;
-                    break;
+                switch (status)
+                {
+                    case ChangeStatus.Integrating:
+                        running = true;
+                        break;
+                    case ChangeStatus.NeedsResolve or ChangeStatus.Failed or ChangeStatus.Shelved:
+                        Hold(change);
+                        break;
+                    case ChangeStatus.Pending when Overlaps(change):
+                        Hold(change);
+                        break;
+                    case ChangeStatus.Pending when !running && !closed && (gate is null || change.Change <= gate):
+                        var started = await jobs.StartAsync(edge, graph.Node(edge.Source)!, graph.Node(edge.Target)!, change, cancellationToken).ConfigureAwait(false);
+                        await ledger.MoveAsync(edge.Id, change.Change, ChangeStatus.Pending, ChangeStatus.Integrating, started, null, null, cancellationToken).ConfigureAwait(false);
+                        LogDispatched(logger, edge.Id, change.Change, started);
+                        running = true;
+                        break;
+                }
             }
         }
 
@@ -263,8 +275,8 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
     /// <summary>A change touching more files than this is kept as touching everything: it holds its whole edge when it parks.</summary>
     public const int MaxFiles = 10_000;
 
-    /// <summary>How many open changes of an edge one pass looks at.</summary>
-    private const int MaxOpen = 1_000;
+    /// <summary>How many of an edge's open changes a pass reads at once.</summary>
+    internal const int PageSize = 1_000;
 
     [LoggerMessage(8101, LogLevel.Information, "Edge {Edge}: watching from change {Change} on")]
     private static partial void LogStarted(ILogger logger, string edge, int change);
