@@ -75,7 +75,31 @@ public sealed class HubOptions
     [ConfigurationKeyName("ssl")]
     public TlsFiles Ssl { get; set; } = new();
 
-    public Uri Address => new UriBuilder("https", MasterHost, MasterPort).Uri;
+    /// <summary>
+    /// The hubs of a cluster of orchestrators, "host:port" each, tried in turn: one that cannot be reached or whose
+    /// stream ends sends the agent to the next at once; only after a whole round does it wait. Empty: the one hub at
+    /// master_host:master_port.
+    /// </summary>
+    [ConfigurationKeyName("hubs")]
+    public List<string> Hubs { get; } = [];
+
+    /// <summary>The hubs to connect to, in the order tried.</summary>
+    public IReadOnlyList<Uri> Addresses => Hubs.Count == 0
+        ? [new UriBuilder("https", MasterHost, MasterPort).Uri]
+        : [.. Hubs.Select(h => HubAddress.Parse(h) ?? throw new InvalidOperationException($"server.hubs: '{h}' is not host:port."))];
+}
+
+/// <summary>"host:port" (a name, an IPv4 address or a bracketed IPv6 one) as the address of a hub.</summary>
+public static class HubAddress
+{
+    public static Uri? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var split = text.LastIndexOf(':');
+        if (split <= 0 || !int.TryParse(text[(split + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65_535) return null;
+        var host = text[..split];
+        return Uri.CheckHostName(host.Trim('[', ']')) is UriHostNameType.Unknown || host.Any(char.IsWhiteSpace) ? null : new UriBuilder("https", host.Trim('[', ']'), port).Uri;
+    }
 }
 
 public sealed class TlsFiles

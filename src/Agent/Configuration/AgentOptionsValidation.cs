@@ -21,6 +21,7 @@ internal sealed class HubOptionsValidation : IValidateOptions<HubOptions>
     public ValidateOptionsResult Validate(string? name, HubOptions options) => Checks.Result(
         string.IsNullOrWhiteSpace(options.MasterHost) ? "server.master_host must name the hub's host." : null,
         Checks.Range("server.master_port", options.MasterPort, 1, 65_535),
+        options.Hubs.Select((h, i) => HubAddress.Parse(h) is null ? $"server.hubs[{i}] must be host:port (got '{h}')." : null).FirstOrDefault(m => m is not null),
         string.IsNullOrWhiteSpace(options.Ssl.CertFile) ? "server.ssl.cert_file must name the agent's certificate." : null,
         string.IsNullOrWhiteSpace(options.Ssl.KeyFile) ? "server.ssl.key_file must name the agent's private key." : null,
         string.IsNullOrWhiteSpace(options.Ssl.CaFile) ? "server.ssl.ca_file must name the CA certificate." : null);

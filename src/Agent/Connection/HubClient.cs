@@ -33,13 +33,16 @@ internal sealed partial class HubClient(
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _connection.Token);
         var backoff = new Backoff(TimeSpan.FromSeconds(reconnect.Value.MinDelay), TimeSpan.FromSeconds(reconnect.Value.MaxDelay));
+        var addresses = hub.Value.Addresses;
+        var next = 0;
         while (!stop.IsCancellationRequested)
         {
             string reason;
             TimeSpan? retryAfter = null;
+            var address = addresses[next];
             try
             {
-                (reason, retryAfter) = await RunConnectionAsync(backoff, stop.Token).ConfigureAwait(false);
+                (reason, retryAfter) = await RunConnectionAsync(address, backoff, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -53,9 +56,11 @@ internal sealed partial class HubClient(
             {
                 reason = ex.Message;
             }
-            var delay = backoff.Next();
+            // The next hub at once (its node may be the one that lives on); after a whole round, the backoff.
+            next = (next + 1) % addresses.Count;
+            var delay = next == 0 ? backoff.Next() : TimeSpan.Zero;
             if (retryAfter > delay) delay = retryAfter.Value;
-            AgentLog.Disconnected(logger, reason, delay.TotalSeconds);
+            AgentLog.Disconnected(logger, $"{address.Authority}: {reason}", delay.TotalSeconds);
             try
             {
                 await Task.Delay(delay, stop.Token).ConfigureAwait(false);
@@ -82,10 +87,9 @@ internal sealed partial class HubClient(
     }
 
     /// <returns>Why the stream ended and, if the hub said so, how long to wait before the next try.</returns>
-    private async Task<(string Reason, TimeSpan? RetryAfter)> RunConnectionAsync(Backoff backoff, CancellationToken stoppingToken)
+    private async Task<(string Reason, TimeSpan? RetryAfter)> RunConnectionAsync(Uri address, Backoff backoff, CancellationToken stoppingToken)
     {
         var settings = hub.Value;
-        var address = settings.Address;
         using var certificate = CertificateFiles.LoadWithKey(settings.Ssl.CertFile, settings.Ssl.KeyFile);
         using var ca = CertificateFiles.Load(settings.Ssl.CaFile);
         using var channel = HubChannel.Create(address, certificate, ca, reason => AgentLog.HubCertificateRefused(logger, reason));

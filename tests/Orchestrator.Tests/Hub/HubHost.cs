@@ -52,6 +52,22 @@ public sealed class HubHost : IAsyncDisposable
         return dir;
     }
 
+    /// <summary>A folder for a second hub of the same cluster: the first one's CA and hub certificate, so its agents trust both.</summary>
+    public static string NewDirSharingCertificates(string dir)
+    {
+        var other = Path.Combine(Path.GetTempPath(), "p4flow-hub-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(other);
+        File.SetUnixFileMode(other, (UnixFileMode)0x1FF);
+        var certs = Path.GetDirectoryName(Folder(dir).CaFile)!;
+        foreach (var file in Directory.GetFiles(certs, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(other, Path.GetRelativePath(dir, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        return other;
+    }
+
     /// <summary>The command-token secret of every test hub and its agents.</summary>
     public const string JwtSecret = "test-jwt-secret-0123456789abcdef0123456789";
 
