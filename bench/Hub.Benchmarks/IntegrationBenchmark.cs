@@ -11,7 +11,8 @@ using P4Flow.TestSupport;
 namespace P4Flow.Hub.Benchmarks;
 
 /// <summary>
-/// The orchestrator's own time in one integration: a real orchestrator process (SQLite, Hangfire) runs p4-integrate
+/// The orchestrator's own time in one integration: a real orchestrator process (SQLite and Hangfire in memory, or with
+/// --state postgresql everything on a real PostgreSQL server started for the run) runs p4-integrate
 /// main -> rel to COMPLETED, one job after another, each on a fresh change, with its commands on a real agent (or run
 /// by itself with commands.runner local). Wall time comes from the job's own timestamps, p4 time from the command log
 /// (the process as its runner timed it), and what is left is the orchestrator's, broken down along the job's
@@ -23,21 +24,25 @@ internal static class IntegrationBenchmark
     private const string JwtSecret = "bench-jwt-secret-0123456789abcdef0123456789";
     private const double TargetMs = 20;
 
-    public static async Task<int> RunAsync(int count, string runners)
+    public static async Task<int> RunAsync(int count, string runners, string states = "sqlite")
     {
         Console.WriteLine($"load: {(await ProgramRun.ShellAsync("uptime")).Trim()}");
-        foreach (var runner in runners == "both" ? ["agents", "local"] : new[] { runners })
+        foreach (var state in states == "both" ? ["sqlite", "postgresql"] : new[] { states })
         {
-            var runs = await MeasureAsync(runner, count);
-            IntegrationReport.Print(runner, runs, TargetMs);
+            foreach (var runner in runners == "both" ? ["agents", "local"] : new[] { runners })
+            {
+                var runs = await MeasureAsync(runner, count, state);
+                IntegrationReport.Print($"{runner}, state_management.type {state}", runs, TargetMs);
+            }
         }
         Console.WriteLine($"load: {(await ProgramRun.ShellAsync("uptime")).Trim()}");
         return 0;
     }
 
-    private static async Task<List<IntegrationRun>> MeasureAsync(string runner, int count)
+    private static async Task<List<IntegrationRun>> MeasureAsync(string runner, int count, string state)
     {
         using var depot = await SimDepot.CreateWithChangeOnMainAsync(Line(0), Line(1));
+        await using var postgres = state == "postgresql" ? await LocalPostgres.StartAsync() : null;
         var home = OrchestratorProcess.CreateHome();
         var hubPort = Loopback.FreePort();
         var environment = new Dictionary<string, string>
@@ -49,6 +54,12 @@ internal static class IntegrationBenchmark
             ["P4FLOW_server__port"] = hubPort.ToString(CultureInfo.InvariantCulture),
             [CommandToken.SecretVariable] = JwtSecret,
         };
+        if (postgres is not null)
+        {
+            environment["P4FLOW_state_management__type"] = "postgresql";
+            environment["P4FLOW_state_management__postgresql__connection_string_env"] = "P4FLOW_BENCH_POSTGRES";
+            environment["P4FLOW_BENCH_POSTGRES"] = await postgres.CreateDatabaseAsync("p4flow");
+        }
         if (runner == "agents")
         {
             // The hub certificates where the orchestrator looks by default: certs/ under its home.

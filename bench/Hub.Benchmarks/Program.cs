@@ -6,7 +6,7 @@ using P4Flow.Hub.Benchmarks;
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- latency [--count 10000] [--ssh-count 1000]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- agents [--count 1000] [--hold 35]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- bootstrap [--count 5] [--package PUBLISHED_AGENT_OR_TAR_GZ]
-//   dotnet run -c Release --project bench/Hub.Benchmarks -- integration [--count 20] [--runner agents|local|both]
+//   dotnet run -c Release --project bench/Hub.Benchmarks -- integration [--count 20] [--runner agents|local|both] [--state sqlite|postgresql|both]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- transfer [--files 10000] [--changed 10] [--count 3]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- admission [--count 20000]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- parked [--count 10000] [--servers 10] [--spread-hours 72] [--quiet 120] [--scrape 15]
@@ -20,23 +20,29 @@ int Option(string name, int fallback)
     return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 }
 
+string Text(string name, string fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+}
+
 return mode switch
 {
     "latency" => await LatencyBenchmark.RunAsync(Option("--count", 10_000), Option("--ssh-count", 1_000)),
     "agents" => await ManyAgentsBenchmark.RunAsync(Option("--count", 1_000), Option("--hold", 35)),
-    "bootstrap" => await BootstrapBenchmark.RunAsync(Option("--count", 5), Array.IndexOf(args, "--package") is var p && p >= 0 && p + 1 < args.Length ? args[p + 1] : null),
-    "integration" => await IntegrationBenchmark.RunAsync(Option("--count", 20), Array.IndexOf(args, "--runner") is var r && r >= 0 && r + 1 < args.Length ? args[r + 1] : "both"),
+    "bootstrap" => await BootstrapBenchmark.RunAsync(Option("--count", 5), Text("--package", "") is { Length: > 0 } package ? package : null),
+    "integration" => await IntegrationBenchmark.RunAsync(Option("--count", 20), Text("--runner", "both"), Text("--state", "sqlite")),
     "transfer" => await TransferBenchmark.RunAsync(Option("--files", 10_000), Option("--changed", 10), Option("--count", 3)),
     "admission" => await AdmissionBenchmark.RunAsync(Option("--count", 20_000)),
     "parked" => await ParkedJobsBenchmark.RunAsync(Option("--count", 10_000), Option("--servers", 10), Option("--spread-hours", 72), Option("--quiet", 120), Option("--scrape", 15)),
     "branches" => await BranchesBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "own", Option("--edges", args.ElementAtOrDefault(1) == "agents" ? 8 : 100),
         Option("--changes", args.ElementAtOrDefault(1) == "agents" ? 10 : 100), Option("--seconds", 30), Option("--passes", 0),
-        Array.IndexOf(args, "--store") is var st && st >= 0 && st + 1 < args.Length ? args[st + 1] : "both", Option("--job-kb", 0), Option("--agents", 4)),
+        Text("--store", "both"), Option("--job-kb", 0), Option("--agents", 4)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH] | integration [--count N] [--runner agents|local|both] | transfer [--files N] [--changed N] [--count N] | admission [--count N] | parked [--count N] [--servers N] [--spread-hours H] [--quiet SECONDS] [--scrape SECONDS] | branches own|idle|agents [--edges N] [--changes N] [--seconds S] [--passes N] [--store fake|engine|both] [--job-kb N] [--agents N]");
+    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH] | integration [--count N] [--runner agents|local|both] [--state sqlite|postgresql|both] | transfer [--files N] [--changed N] [--count N] | admission [--count N] | parked [--count N] [--servers N] [--spread-hours H] [--quiet SECONDS] [--scrape SECONDS] | branches own|idle|agents [--edges N] [--changes N] [--seconds S] [--passes N] [--store fake|engine|both] [--job-kb N] [--agents N]");
     return 64;
 }
