@@ -19,7 +19,7 @@ public sealed class BranchWatcherTests : IAsyncLifetime
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddBranches(sqlitePath: null);
-        services.AddSingleton<IBranchGraphContext, AnyContext>();
+        services.AddSingleton<IBranchGraphContext, AnyGraphContext>();
         services.AddSingleton<IBranchServer>(_server);
         services.AddSingleton<IBranchJobs, NoJobs>();
         _services = services.BuildServiceProvider();
@@ -89,18 +89,13 @@ public sealed class BranchWatcherTests : IAsyncLifetime
 
         public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult(new JobState(false, null));
     }
-
-    private sealed class AnyContext : IBranchGraphContext
-    {
-        public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
-    }
 }
 
 /// <summary>An edge gated by a URL starts only what the URL marks good, and nothing while the URL cannot be read.</summary>
 public sealed class UrlGatedWatcherTests : IAsyncLifetime
 {
     private readonly Gate _gate = new();
-    private readonly Jobs _jobs = new();
+    private readonly StartedJobs _jobs = new();
     private ServiceProvider _services = null!;
 
     public async Task InitializeAsync()
@@ -110,7 +105,7 @@ public sealed class UrlGatedWatcherTests : IAsyncLifetime
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<IUrlGate>(_gate);
         services.AddBranches(sqlitePath: null);
-        services.AddSingleton<IBranchGraphContext, AnyContext>();
+        services.AddSingleton<IBranchGraphContext, AnyGraphContext>();
         services.AddSingleton<IBranchServer, ThreeChanges>();
         services.AddSingleton<IBranchJobs>(_jobs);
         _services = services.BuildServiceProvider();
@@ -175,24 +170,6 @@ public sealed class UrlGatedWatcherTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Jobs that end as soon as they are asked about, so the edge's next change may start.</summary>
-    private sealed class Jobs : IBranchJobs
-    {
-        public List<int> Started { get; } = [];
-
-        public Task<string> StartAsync(BranchEdge edge, BranchNode source, BranchNode target, EdgeChange change, CancellationToken cancellationToken)
-        {
-            Started.Add(change.Change);
-            return Task.FromResult("job-" + change.Change);
-        }
-
-        public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult(new JobState(false, new JobOutcome(true, 100, "submitted")));
-    }
-
-    private sealed class AnyContext : IBranchGraphContext
-    {
-        public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
-    }
 }
 
 /// <summary>An idle pass asks each server once for its newest change, and no source at all while nothing is new.</summary>
@@ -207,7 +184,7 @@ public sealed class IdlePollTests : IAsyncLifetime
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddBranches(sqlitePath: null);
-        services.AddSingleton<IBranchGraphContext>(new AnyContext());
+        services.AddSingleton<IBranchGraphContext>(new AnyGraphContext());
         services.AddSingleton<IBranchServer>(_server);
         services.AddSingleton<IBranchJobs, EndAtOnce>();
         _services = services.BuildServiceProvider();
@@ -275,11 +252,6 @@ public sealed class IdlePollTests : IAsyncLifetime
 
         public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult(new JobState(false, new JobOutcome(true, 100, "submitted")));
     }
-
-    private sealed class AnyContext : IBranchGraphContext
-    {
-        public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
-    }
 }
 
 /// <summary>
@@ -288,7 +260,7 @@ public sealed class IdlePollTests : IAsyncLifetime
 /// </summary>
 public sealed class LongQueueTests : IAsyncLifetime
 {
-    private readonly Parks _jobs = new();
+    private readonly StartedJobs _jobs = new();
     private ServiceProvider _services = null!;
 
     public async Task InitializeAsync()
@@ -297,7 +269,7 @@ public sealed class LongQueueTests : IAsyncLifetime
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddBranches(sqlitePath: null);
-        services.AddSingleton<IBranchGraphContext>(new AnyContext());
+        services.AddSingleton<IBranchGraphContext>(new AnyGraphContext());
         services.AddSingleton<IBranchServer, Quiet>();
         services.AddSingleton<IBranchJobs>(_jobs);
         _services = services.BuildServiceProvider();
@@ -351,23 +323,25 @@ public sealed class LongQueueTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A started job integrates at once; the parked ones stay parked.</summary>
-    private sealed class Parks : IBranchJobs
+}
+
+/// <summary>No graph context: the tests' edges name no server.</summary>
+internal sealed class AnyGraphContext : IBranchGraphContext
+{
+    public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
+}
+
+/// <summary>Jobs the watcher started end submitted as soon as they are asked about, so the edge's next change may start; any other job (one a test parked) stays parked.</summary>
+internal sealed class StartedJobs : IBranchJobs
+{
+    public List<int> Started { get; } = [];
+
+    public Task<string> StartAsync(BranchEdge edge, BranchNode source, BranchNode target, EdgeChange change, CancellationToken cancellationToken)
     {
-        public List<int> Started { get; } = [];
-
-        public Task<string> StartAsync(BranchEdge edge, BranchNode source, BranchNode target, EdgeChange change, CancellationToken cancellationToken)
-        {
-            Started.Add(change.Change);
-            return Task.FromResult("job-" + change.Change);
-        }
-
-        public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) =>
-            Task.FromResult(Started.Any(n => jobId == "job-" + n) ? new JobState(false, new JobOutcome(true, 100, "submitted")) : new JobState(true, null));
+        Started.Add(change.Change);
+        return Task.FromResult("job-" + change.Change);
     }
 
-    private sealed class AnyContext : IBranchGraphContext
-    {
-        public Task<GraphContext> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphContext());
-    }
+    public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) =>
+        Task.FromResult(Started.Any(n => jobId == "job-" + n) ? new JobState(false, new JobOutcome(true, 100, "submitted")) : new JobState(true, null));
 }
