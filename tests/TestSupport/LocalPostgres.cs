@@ -12,7 +12,7 @@ namespace P4Flow.TestSupport;
 public sealed class LocalPostgres : IAsyncDisposable
 {
     public const string User = "p4flow";
-    private readonly CapturedProcess _server;
+    private CapturedProcess _server;
     private readonly string _bin;
     private bool _disposed;
 
@@ -51,13 +51,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             "-D", data, "-U", User, "--pwfile=" + passwordFile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
         File.Delete(passwordFile);
         var port = Loopback.FreePort();
-        // Durability settings off: the tests kill orchestrators, never this server.
-        var postgres = Path.Combine(bin, "postgres");
-        var info = new ProcessStartInfo(AsPostgres(postgres));
-        foreach (var argument in (string[])[.. AsPostgresArgs(postgres), "-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"])
-            info.ArgumentList.Add(argument);
-        var server = CapturedProcess.Start(info);
+        var server = StartServer(bin, dir, port);
         var local = new LocalPostgres(server, bin, dir, port, password);
         try
         {
@@ -70,6 +64,43 @@ public sealed class LocalPostgres : IAsyncDisposable
             throw;
         }
         return local;
+    }
+
+    /// <summary>The server in the foreground on <paramref name="port"/>, durability settings off: the tests kill orchestrators, never this server.</summary>
+    private static CapturedProcess StartServer(string bin, string dir, int port)
+    {
+        var postgres = Path.Combine(bin, "postgres");
+        var info = new ProcessStartInfo(AsPostgres(postgres));
+        foreach (var argument in (string[])[.. AsPostgresArgs(postgres), "-D", Path.Combine(dir, "data"), "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"])
+            info.ArgumentList.Add(argument);
+        return CapturedProcess.Start(info);
+    }
+
+    /// <summary>A fast shutdown (every session ended, as for a patch or a failover) and a start on the same port and data.</summary>
+    public async Task RestartAsync()
+    {
+        await StopServerAsync();
+        _server = StartServer(_bin, Dir, Port);
+        await Eventually.Until(ReadyAsync, ready => ready || _server.HasExited, TimeSpan.FromSeconds(60), "PostgreSQL to accept connections again");
+        if (_server.HasExited) throw new InvalidOperationException("PostgreSQL exited at its restart:\n" + _server.Output);
+    }
+
+    private async Task StopServerAsync()
+    {
+        if (!_server.HasExited)
+        {
+            try
+            {
+                // A fast stop ends the backends too; the kill below is for a server that does not stop.
+                await RunAsync(AsPostgres(Path.Combine(_bin, "pg_ctl")), [.. AsPostgresArgs(Path.Combine(_bin, "pg_ctl")), "-D", Path.Combine(Dir, "data"), "stop", "-m", "fast", "-w", "-t", "30"]);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                // Killed below.
+            }
+        }
+        await _server.DisposeAsync();
     }
 
     /// <summary>The connection string of a database on this server (as Npgsql takes it).</summary>
@@ -96,19 +127,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (!_server.HasExited)
-        {
-            try
-            {
-                // A fast stop ends the backends too; the kill below is for a server that does not stop.
-                await RunAsync(AsPostgres(Path.Combine(_bin, "pg_ctl")), [.. AsPostgresArgs(Path.Combine(_bin, "pg_ctl")), "-D", Path.Combine(Dir, "data"), "stop", "-m", "fast", "-w", "-t", "30"]);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
-            {
-                // Killed below.
-            }
-        }
-        await _server.DisposeAsync();
+        await StopServerAsync();
         try
         {
             Directory.Delete(Dir, recursive: true);

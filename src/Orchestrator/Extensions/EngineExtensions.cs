@@ -29,7 +29,7 @@ public static class EngineExtensions
         if (state.Type == StateManagementOptions.Postgresql)
         {
             // First of all: a second orchestrator on the database stops before it recovers anyone's jobs.
-            services.AddSingleton(sp => new DatabaseLease(state, sp.GetRequiredService<ILogger<DatabaseLease>>()));
+            services.AddSingleton(sp => new DatabaseLease(state, sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<DatabaseLease>>()));
             services.AddHostedService(sp => sp.GetRequiredService<DatabaseLease>());
         }
         // Registered before the Hangfire server (AddBackgroundJobs) so the store is ready before the first background job runs.

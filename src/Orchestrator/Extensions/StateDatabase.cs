@@ -18,7 +18,9 @@ internal static class StateDatabase
     public static Action<DbContextOptionsBuilder>? For(StateManagementOptions state, string history) => state.Type switch
     {
         StateManagementOptions.Memory => null,
-        StateManagementOptions.Postgresql => o => o.UseNpgsql(ConnectionString(state), x => x.MigrationsAssembly(SchemaHistory.PostgreSqlAssembly).MigrationsHistoryTable(history)),
+        // A restarted or failed-over server breaks the pool's connections: a command that meets one is tried again on a new one.
+        StateManagementOptions.Postgresql => o => o.UseNpgsql(ConnectionString(state), x => x.MigrationsAssembly(SchemaHistory.PostgreSqlAssembly).MigrationsHistoryTable(history)
+            .EnableRetryOnFailure(maxRetryCount: 8, maxRetryDelay: TimeSpan.FromSeconds(10), errorCodesToAdd: null)),
         _ => o => o.UseSqlite(WorkflowServiceCollectionExtensions.SqliteConnectionString(Path.GetFullPath(state.SqlitePath)),
                 x => x.MigrationsAssembly(SchemaHistory.SqliteAssembly).MigrationsHistoryTable(history))
             .AddInterceptors(WorkflowServiceCollectionExtensions.SqlitePragmas),

@@ -8,39 +8,131 @@ namespace P4Flow.Orchestrator.Hosting;
 /// One orchestrator per PostgreSQL database, for now: a second one on the same database would recover the same jobs and
 /// send their commands twice, since the hub's journal, the credentials and the playbooks' files are still each node's
 /// own. So the first start holds a session-level advisory lock for as long as it runs (PostgreSQL lets it go when the
-/// connection ends, a kill -9 included) and a second start refuses with exit code 3, naming the reason.
+/// connection ends, a kill -9 included) and a second start refuses with exit code 3, naming the reason. A lock lost
+/// with its connection (the server restarted) is taken again; one another orchestrator took meanwhile stops this one.
 /// </summary>
-internal sealed partial class DatabaseLease(StateManagementOptions state, ILogger<DatabaseLease> logger) : IHostedService, IAsyncDisposable
+internal sealed partial class DatabaseLease(StateManagementOptions state, IHostApplicationLifetime lifetime, ILogger<DatabaseLease> logger) : BackgroundService
 {
     /// <summary>The advisory lock's key: "p4flow" as a number, the same for every orchestrator.</summary>
     private const long LockKey = 0x7034666C6F77;
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
     private NpgsqlConnection? _connection;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(StateDatabase.ConnectionString(state));
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection) { Parameters = { new("key", LockKey) } };
-        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new DatabaseInUseException($"another orchestrator is running on this PostgreSQL database ({connection.Host}:{connection.Port}/{connection.Database}); one orchestrator per database for now, since each keeps its hub journal and credentials in its own folder");
-        }
-        _connection = connection;
-        LogHeld(logger, connection.Host, connection.Port, connection.Database);
+        if (!await TryTakeAsync(cancellationToken).ConfigureAwait(false))
+            throw new DatabaseInUseException($"another orchestrator is running on this PostgreSQL database ({Where()}); one orchestrator per database for now, since each keeps its hub journal and credentials in its own folder");
+        LogHeld(logger, Where());
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(CheckEvery);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if (await StillHeldAsync(stoppingToken).ConfigureAwait(false)) continue;
+            try
+            {
+                if (await TryTakeAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    LogTakenAgain(logger, Where());
+                    continue;
+                }
+            }
+            catch (NpgsqlException ex)
+            {
+                // The server is still down: the stores' own retries wait for it too; look again at the next tick.
+                LogUnreachable(logger, ex.Message);
+                continue;
+            }
+            LogTakenByAnother(logger, Where());
+            Environment.ExitCode = Configuration.StartupError.StorageExitCode;
+            lifetime.StopApplication();
+            return;
+        }
+    }
 
-    public async ValueTask DisposeAsync()
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _connection?.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Opens a connection of its own and asks for the lock on it; false when another session holds it.</summary>
+    private async Task<bool> TryTakeAsync(CancellationToken cancellationToken)
+    {
+        await CloseAsync().ConfigureAwait(false);
+        var connection = new NpgsqlConnection(StateDatabase.ConnectionString(state));
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection) { Parameters = { new("key", LockKey) } };
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                _connection = connection;
+                return true;
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>Whether the session that holds the lock is still there (a restarted server ended it, and the lock with it).</summary>
+    private async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is null) return false;
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT 1", _connection);
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            LogLost(logger, ex.Message);
+            return false;
+        }
+    }
+
+    private async Task CloseAsync()
     {
         if (_connection is null) return;
         await _connection.DisposeAsync().ConfigureAwait(false);
         _connection = null;
     }
 
-    [LoggerMessage(2005, LogLevel.Information, "This orchestrator holds PostgreSQL database {Host}:{Port}/{Database}")]
-    private static partial void LogHeld(ILogger logger, string? host, int port, string? database);
+    private string Where()
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(StateDatabase.ConnectionString(state));
+        return $"{parsed.Host}:{parsed.Port}/{parsed.Database}";
+    }
+
+    [LoggerMessage(2005, LogLevel.Information, "This orchestrator holds PostgreSQL database {Database}")]
+    private static partial void LogHeld(ILogger logger, string database);
+
+    [LoggerMessage(2006, LogLevel.Warning, "The session holding this orchestrator's lock on its PostgreSQL database ended ({Reason}): taking it again")]
+    private static partial void LogLost(ILogger logger, string reason);
+
+    [LoggerMessage(2007, LogLevel.Information, "This orchestrator holds PostgreSQL database {Database} again")]
+    private static partial void LogTakenAgain(ILogger logger, string database);
+
+    [LoggerMessage(2008, LogLevel.Warning, "PostgreSQL cannot be reached to take this orchestrator's lock again: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(2009, LogLevel.Critical, "Another orchestrator took PostgreSQL database {Database} while this one had lost its connection: stopping, so that no job runs on two")]
+    private static partial void LogTakenByAnother(ILogger logger, string database);
 }
 
 /// <summary>The state database is another orchestrator's: a start refused, as for a database another process holds.</summary>

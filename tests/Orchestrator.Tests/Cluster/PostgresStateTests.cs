@@ -65,18 +65,72 @@ public sealed class PostgresStateTests
         }
         finally
         {
-            foreach (var home in new[] { first, second })
+            DeleteHomes(first, second);
+        }
+    }
+
+    private static void DeleteHomes(params string[] homes)
+    {
+        foreach (var home in homes)
+        {
+            try
             {
-                try
-                {
-                    Directory.Delete(home, recursive: true);
-                }
-                catch (IOException)
-                {
-                    // Left in the temp folder.
-                }
+                Directory.Delete(home, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left in the temp folder.
             }
         }
+    }
+
+    [Fact]
+    public async Task Postgresql_ServerRestartedBetweenJobs_TheNextJobRuns_AndTheOrchestratorStillHoldsTheDatabase()
+    {
+        await using var postgres = await LocalPostgres.StartAsync();
+        var connection = await postgres.CreateDatabaseAsync("p4flow");
+        using var depot = await SimDepot.CreateWithChangeOnMainAsync("one\n", "one\ntwo\n");
+        var home = OrchestratorProcess.CreateHome();
+        var other = OrchestratorProcess.CreateHome();
+        try
+        {
+            await RestartBetweenJobsAsync(postgres, connection, depot, home, other);
+        }
+        finally
+        {
+            DeleteHomes(home, other);
+        }
+    }
+
+    private static async Task RestartBetweenJobsAsync(LocalPostgres postgres, string connection, SimDepot depot, string home, string other)
+    {
+        await using var orchestrator = OrchestratorProcess.Start(home, environment: Environment(home, connection));
+        await orchestrator.WaitReadyAsync();
+        Assert.Equal("Finished", (await IntegrateAsync(orchestrator, depot)).Str("status"));
+
+        // As for a patch or a failover of the database server: every session ends, the lock's among them.
+        await postgres.RestartAsync();
+        await depot.SubmitAsync("Three on main", ("main/a.txt", "one\ntwo\nthree\n", null));
+
+        var second = await IntegrateAsync(orchestrator, depot);
+        Assert.True(second.Str("status") == "Finished", second.ToJsonString());
+        Assert.Equal("one\ntwo\nthree\n", await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
+        await Eventually.Until(() => Task.FromResult(orchestrator.Output), o => o.Contains("holds PostgreSQL database", StringComparison.Ordinal) && o.Contains("again", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60), "the orchestrator to take its lock on the database again");
+        await using var refused = OrchestratorProcess.Start(other, environment: Environment(other, connection));
+        Assert.Equal(3, await refused.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        Assert.False(orchestrator.HasExited, orchestrator.Output);
+    }
+
+    private static async Task<JsonNode> IntegrateAsync(OrchestratorProcess orchestrator, SimDepot depot)
+    {
+        using var start = await orchestrator.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
+        {
+            ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["p4port"] = depot.Root,
+        });
+        Assert.True(start.IsSuccessStatusCode, await start.Content.ReadAsStringAsync());
+        var jobId = (await start.ReadJsonAsync()).Str("jobId");
+        return await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 180);
     }
 
     /// <summary>An orchestrator on PostgreSQL, its connection string in an owner-only file of its home, running commands in process on the simulator.</summary>
