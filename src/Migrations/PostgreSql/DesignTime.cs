@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using P4Flow.Branches.Store;
+using P4Flow.Cluster;
 using P4Flow.Workflows.Stores.Ef;
 
 namespace P4Flow.Migrations.PostgreSql;
@@ -19,4 +20,9 @@ internal sealed class EngineDesignTime : IDesignTimeDbContextFactory<WorkflowDbC
 internal sealed class BranchesDesignTime : IDesignTimeDbContextFactory<BranchDbContext>
 {
     public BranchDbContext CreateDbContext(string[] args) => new(EngineDesignTime.Options<BranchDbContext>(SchemaHistory.BranchesTable));
+}
+
+internal sealed class SharedDesignTime : IDesignTimeDbContextFactory<SharedStateDbContext>
+{
+    public SharedStateDbContext CreateDbContext(string[] args) => new(EngineDesignTime.Options<SharedStateDbContext>(SchemaHistory.SharedTable));
 }

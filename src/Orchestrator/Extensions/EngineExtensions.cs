@@ -28,6 +28,9 @@ public static class EngineExtensions
 
         if (state.Type == StateManagementOptions.Postgresql)
         {
+            // What every orchestrator on the database shares beyond the engine's and the bot's tables (the credentials).
+            services.AddPooledDbContextFactory<P4Flow.Cluster.SharedStateDbContext>(StateDatabase.For(state, P4Flow.Workflows.Stores.Ef.SchemaHistory.SharedTable)!);
+            services.AddSingleton<P4Flow.Cluster.SharedDocuments>();
             // First of all: a second orchestrator on the database stops before it recovers anyone's jobs.
             services.AddSingleton(sp => new DatabaseLease(state, sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<DatabaseLease>>()));
             services.AddHostedService(sp => sp.GetRequiredService<DatabaseLease>());

@@ -6,17 +6,19 @@ using P4Flow.Workflows.Stores;
 
 namespace P4Flow.Orchestrator.Hosting;
 
-/// <summary>Prepares the store, publishes the workflows folder, and resumes every job a previous run left unfinished.</summary>
+/// <summary>Prepares the store (and the shared documents on PostgreSQL), publishes the workflows folder, and resumes every job a previous run left unfinished.</summary>
 internal sealed partial class EngineStartup(
     IWorkflowStore store,
     WorkflowDefinitionService definitions,
     WorkflowRuntime runtime,
     IOptions<StateManagementOptions> state,
-    ILogger<EngineStartup> logger) : IHostedService
+    ILogger<EngineStartup> logger,
+    P4Flow.Cluster.SharedDocuments? shared = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        shared?.Initialize();
         var folder = Path.GetFullPath(state.Value.WorkflowsDir);
         var published = await definitions.ImportFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         LogImported(logger, published, folder);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
 
 namespace P4Flow.Orchestrator.Security;
 
@@ -9,17 +8,22 @@ public sealed record ApiKeyInfo(string Id, string Name, string Role, DateTime Cr
 public sealed record UserInfo(string Name, string Role);
 
 /// <summary>
-/// API keys and Studio users, hashed, in one JSON file written atomically (owner-only). The plain key or
-/// password is shown once, when created, and never stored.
+/// API keys and Studio users, hashed, in one JSON document (<see cref="ICredentialDocument"/>: an owner-only file on
+/// one node, the state database on PostgreSQL, where every orchestrator on it shares them). The plain key or password
+/// is shown once, when created, and never stored.
 /// </summary>
-public sealed class CredentialStore(IOptions<AuthOptions> options, TimeProvider clock)
+public sealed class CredentialStore(ICredentialDocument stored, TimeProvider clock)
 {
     private const string KeyPrefix = "p4f_";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    /// <summary>Attempts at a change whose document another orchestrator changed meanwhile.</summary>
+    private const int WriteAttempts = 5;
     private readonly Lock _gate = new();
     private Document? _cache;
+    private DateTime _cachedAt;
 
-    public string FilePath => Path.GetFullPath(options.Value.CredentialsFile);
+    /// <summary>Where the credentials are, for messages: a file's path, or the database.</summary>
+    public string Location => stored.Location;
 
     /// <summary>Creates a key; returns its info and the key itself (shown once).</summary>
     public (ApiKeyInfo Info, string Key) CreateApiKey(string name, string role)
@@ -104,23 +108,42 @@ public sealed class CredentialStore(IOptions<AuthOptions> options, TimeProvider 
         if (!Roles.IsRole(role)) throw new ArgumentException($"role must be one of {string.Join(", ", Roles.All)} (got '{role}').", nameof(role));
     }
 
+    /// <summary>The document, read again once it is older than the store lets it be kept (other orchestrators may have changed it).</summary>
     private Document Read()
     {
-        lock (_gate) return _cache ??= Load();
+        lock (_gate)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (_cache is null || now - _cachedAt > stored.KeepFor)
+            {
+                _cache = Parse(stored.Load().Json);
+                _cachedAt = now;
+            }
+            return _cache;
+        }
     }
 
     private void Update(Action<Document> change)
     {
         lock (_gate)
         {
-            var document = Load();
-            change(document);
-            SecretFile.Write(FilePath, JsonSerializer.Serialize(document, Json));
-            _cache = document;
+            for (var attempt = 1; ; attempt++)
+            {
+                var (json, revision) = stored.Load();
+                var document = Parse(json);
+                change(document);
+                if (stored.TrySave(JsonSerializer.Serialize(document, Json), revision))
+                {
+                    _cache = document;
+                    _cachedAt = clock.GetUtcNow().UtcDateTime;
+                    return;
+                }
+                if (attempt == WriteAttempts) throw new InvalidOperationException($"The credentials in {stored.Location} kept changing under this change; try again.");
+            }
         }
     }
 
-    private Document Load() => File.Exists(FilePath) ? JsonSerializer.Deserialize<Document>(File.ReadAllText(FilePath), Json) ?? new() : new();
+    private static Document Parse(string? json) => json is null ? new() : JsonSerializer.Deserialize<Document>(json, Json) ?? new();
 
     private sealed class Document
     {

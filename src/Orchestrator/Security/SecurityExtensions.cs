@@ -30,6 +30,10 @@ public static class SecurityExtensions
         services.AddOptions<HubSecurityOptions>().BindConfiguration(HubSecurityOptions.Section);
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton(TimeProvider.System);
+        // On PostgreSQL every orchestrator on the database shares the credentials; on one node they are a file of its own.
+        var state = builder.Configuration.Section<Configuration.StateManagementOptions, Configuration.StateManagementOptionsValidation>(Configuration.StateManagementOptions.Section);
+        if (state.Type == Configuration.StateManagementOptions.Postgresql) services.AddSingleton<ICredentialDocument, SharedCredentials>();
+        else services.AddSingleton<ICredentialDocument, CredentialFile>();
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<ApiTokens>();
         services.AddSingleton<SecurityEvents>();

@@ -48,9 +48,16 @@ public sealed class PostgresStateTests
             Assert.NotEqual("0", await postgres.PsqlAsync("p4flow", "SELECT count(*) FROM hangfire.job"));
             Assert.Equal("branch_changes", await postgres.PsqlAsync("p4flow", "SELECT to_regclass('public.branch_changes')"));
 
+            // The credentials are in the database too: the first orchestrator's admin key signs in on the second, which
+            // made none of its own.
+            var key = Path.Combine("data", "admin-api-key");
+            Assert.False(File.Exists(Path.Combine(second, key)), "the refused start made credentials");
+            Directory.CreateDirectory(Path.Combine(second, "data"));
+            File.Copy(Path.Combine(first, key), Path.Combine(second, key));
             await using (var other = OrchestratorProcess.Start(second, environment: Environment(second, connection)))
             {
                 await other.WaitReadyAsync();
+                Assert.DoesNotContain("No credentials existed", other.Output, StringComparison.Ordinal);
                 var job = await other.Client.GetJsonAsync($"/api/jobs/{jobId}");
                 Assert.Equal("Finished", job.Str("status"));
                 Assert.Equal("submitted", job["result"]!.Str("status"));

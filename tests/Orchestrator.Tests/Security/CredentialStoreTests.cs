@@ -7,7 +7,7 @@ public sealed class CredentialStoreTests
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), "p4flow-cred-" + Guid.NewGuid().ToString("N")[..8], "credentials.json");
 
-    private CredentialStore NewStore() => new(Options.Create(new AuthOptions { CredentialsFile = _file }), TimeProvider.System);
+    private CredentialStore NewStore() => new(new CredentialFile(Options.Create(new AuthOptions { CredentialsFile = _file })), TimeProvider.System);
 
     [Fact]
     public void CreateApiKey_ThenVerify_ReturnsOwnerAndRoleAndKeepsOnlyAHash()

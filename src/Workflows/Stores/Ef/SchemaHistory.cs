@@ -10,4 +10,5 @@ public static class SchemaHistory
     public const string PostgreSqlAssembly = "P4Flow.Migrations.PostgreSql";
     public const string EngineTable = "__p4flow_engine_migrations";
     public const string BranchesTable = "__p4flow_branches_migrations";
+    public const string SharedTable = "__p4flow_shared_migrations";
 }

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using P4Flow.Workflows.Stores.Ef;
+
+namespace P4Flow.Cluster;
+
+/// <summary>A stored document and the revision it was read at (0: there is none yet).</summary>
+public sealed record SharedDocument(string? Json, int Revision);
+
+/// <summary>
+/// Documents in the state database that every orchestrator on it reads and writes. A write names the revision it was
+/// based on and is refused when another writer moved it since: the caller reads again and redoes its change.
+/// Synchronous, for callers (the credential checks) that are.
+/// </summary>
+public sealed class SharedDocuments(IDbContextFactory<SharedStateDbContext> contexts, TimeProvider clock)
+{
+    public void Initialize()
+    {
+        using var db = contexts.CreateDbContext();
+        SchemaUpgrade.PrepareAsync(db, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public SharedDocument Read(string name)
+    {
+        using var db = contexts.CreateDbContext();
+        var row = db.Documents.AsNoTracking().FirstOrDefault(d => d.Name == name);
+        return row is null ? new SharedDocument(null, 0) : new SharedDocument(row.Json, row.Revision);
+    }
+
+    /// <returns>False when the document is no longer at <paramref name="basis"/> (another writer was first).</returns>
+    public bool TryWrite(string name, string json, int basis)
+    {
+        using var db = contexts.CreateDbContext();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (basis == 0)
+        {
+            db.Documents.Add(new SharedDocumentRow { Name = name, Json = json, Revision = 1, UpdatedAt = now });
+        }
+        else
+        {
+            var row = new SharedDocumentRow { Name = name, Json = json, Revision = basis + 1, UpdatedAt = now };
+            db.Documents.Attach(row).State = EntityState.Modified;
+            db.Entry(row).Property(r => r.Revision).OriginalValue = basis;
+        }
+        try
+        {
+            db.SaveChanges();
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrency conflict, or the first row inserted by another writer at the same moment.
+            return false;
+        }
+    }
+}

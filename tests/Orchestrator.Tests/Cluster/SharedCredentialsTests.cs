@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using P4Flow.Cluster;
+using P4Flow.Orchestrator.Security;
+
+namespace P4Flow.Orchestrator.Tests.Cluster;
+
+/// <summary>
+/// Credentials shared through the state database (as on PostgreSQL; here the same code on a SQLite file): a key made on
+/// one orchestrator signs in on another, a revocation reaches the other within the 5 s it keeps what it read, and two
+/// orchestrators changing the document at once lose neither change.
+/// </summary>
+public sealed class SharedCredentialsTests : IDisposable
+{
+    private readonly string _database = Path.Combine(Path.GetTempPath(), "p4flow-shared-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+
+    private CredentialStore Orchestrator()
+    {
+        var options = new DbContextOptionsBuilder<SharedStateDbContext>().UseSqlite($"Data Source={_database};Pooling=False").Options;
+        var documents = new SharedDocuments(new Contexts(options), _clock);
+        documents.Initialize();
+        return new CredentialStore(new SharedCredentials(documents), _clock);
+    }
+
+    public void Dispose() => File.Delete(_database);
+
+    [Fact]
+    public void KeyMadeOnOne_SignsInOnAnother_RevokedThere_RefusedWithinSeconds()
+    {
+        var one = Orchestrator();
+        var other = Orchestrator();
+        var (info, key) = one.CreateApiKey("ci-bot", Roles.Operator);
+
+        Assert.Equal("ci-bot", other.VerifyApiKey(key)?.Name);
+        Assert.True(one.RevokeApiKey(info.Id));
+        Assert.Null(one.VerifyApiKey(key));
+
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Null(other.VerifyApiKey(key));
+    }
+
+    [Fact]
+    public void BothChangeFromWhatTheyRead_NeitherChangeIsLost()
+    {
+        var one = Orchestrator();
+        var other = Orchestrator();
+        Assert.Empty(other.ListApiKeys()); // read (and kept) before the first one's change
+
+        one.CreateApiKey("first", Roles.Viewer);
+        other.CreateApiKey("second", Roles.Viewer);
+        other.SetUser("carol", Roles.Designer, "a-long-enough-password");
+
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(["first", "second"], one.ListApiKeys().Select(k => k.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("carol", one.VerifyPassword("carol", "a-long-enough-password")?.Name);
+    }
+
+    [Fact]
+    public void WriteBasedOnAnOldRevision_IsRefused()
+    {
+        Orchestrator();
+        var options = new DbContextOptionsBuilder<SharedStateDbContext>().UseSqlite($"Data Source={_database};Pooling=False").Options;
+        var documents = new SharedDocuments(new Contexts(options), _clock);
+
+        Assert.True(documents.TryWrite("doc", "{\"v\":1}", 0));
+        Assert.True(documents.TryWrite("doc", "{\"v\":2}", 1));
+        Assert.False(documents.TryWrite("doc", "{\"v\":3}", 1));
+        Assert.False(documents.TryWrite("doc", "{\"v\":4}", 0));
+        Assert.Equal(new SharedDocument("{\"v\":2}", 2), documents.Read("doc"));
+    }
+
+    private sealed class Contexts(DbContextOptions<SharedStateDbContext> options) : IDbContextFactory<SharedStateDbContext>
+    {
+        public SharedStateDbContext CreateDbContext() => new(options);
+    }
+}
