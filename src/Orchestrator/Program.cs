@@ -45,7 +45,8 @@ try
     app.MapBootstrap();
     app.MapStudio();
     await app.RunAsync();
-    return 0;
+    // A stop asked for with a code (the database taken by another orchestrator: 3) keeps it.
+    return Environment.ExitCode;
 }
 catch (Exception ex) when (StartupError.IsConfiguration(ex))
 {

@@ -25,6 +25,11 @@ internal static class StartupError
     /// </summary>
     public static Exception? Storage(Exception ex)
     {
+        // PostgreSQL that cannot be reached is a socket error inside an NpgsqlException: the database, said as such.
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.NpgsqlException) return e;
+        }
         // Kestrel's "Failed to bind to address" is an IOException too: a port, not the disk.
         for (var e = ex; e is not null; e = e.InnerException)
         {
@@ -33,7 +38,7 @@ internal static class StartupError
         for (var e = ex; e is not null; e = e.InnerException)
         {
             if (e is AggregateException { InnerExceptions: [var only] }) return Storage(only);
-            if (e is UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException || (e is IOException && e is not FileNotFoundException)) return e;
+            if (e is UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException || (e is IOException && e is not FileNotFoundException)) return e;
         }
         return null;
     }

@@ -20,9 +20,9 @@ public static class EngineExtensions
         services.Configure<WorkflowEngineOptions>(o =>
         {
             o.MaxHistoryPerJob = state.MaxHistoryPerJob;
-            // Hangfire in memory forgets queued and scheduled work on exit; on PostgreSQL it keeps them, and hands out
-            // again what a dead process had fetched (see BackgroundJobsExtensions): dispatched here too, it would run twice.
-            o.RedispatchOnRecovery = !StateDatabase.KeepsBackgroundWork(state);
+            // Hangfire in memory forgets queued and scheduled work on exit; on PostgreSQL it keeps it (and hands out again
+            // what a dead process had fetched), so recovery dispatches only what Hangfire does not hold.
+            o.RedispatchOnRecovery = true;
             foreach (var (errorClass, policy) in retries.ByErrorClass()) o.JobRetries[errorClass] = policy.ToPolicy();
         });
 

@@ -23,4 +23,11 @@ public interface IBackgroundActivityScheduler
     /// its due time (<see cref="BackgroundActivityInvoker.FireTimerAsync"/>); External bookmarks wait for a person.
     /// </summary>
     void ScheduleBookmark(Bookmark bookmark, string queue);
+
+    /// <summary>
+    /// The ids of the bookmarks whose work this scheduler still holds (queued, scheduled or running, a dead process's
+    /// included), read once at recovery: the engine dispatches the other Job and Timer bookmarks again. A scheduler
+    /// that forgets everything at exit holds none.
+    /// </summary>
+    IReadOnlySet<string> HeldBookmarks() => new HashSet<string>(StringComparer.Ordinal);
 }

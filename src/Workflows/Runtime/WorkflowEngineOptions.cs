@@ -6,8 +6,9 @@ public sealed class WorkflowEngineOptions
     public int MaxHistoryPerJob { get; set; } = 100;
 
     /// <summary>
-    /// Re-dispatch job and timer bookmarks on start. Right for a job storage that forgets on restart
-    /// (in-memory); a durable job storage still holds them.
+    /// Re-dispatch at start the job and timer bookmarks whose work the scheduler does not hold
+    /// (<see cref="IBackgroundActivityScheduler.HeldBookmarks"/>): all of them for one that forgets on restart (in
+    /// memory), only those a crash left without work for a durable one.
     /// </summary>
     public bool RedispatchOnRecovery { get; set; } = true;
 

@@ -247,6 +247,9 @@ public sealed partial class WorkflowRuntime(
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
         var unfinished = await store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
+        // A durable scheduler may still hold a bookmark's work; dispatched again, it would run twice. What it does not
+        // hold (it forgot at exit, or the process died between a step's commit and its dispatch) is dispatched here.
+        var held = options.Value.RedispatchOnRecovery ? scheduler.HeldBookmarks() : null;
         // Oldest first, so jobs that waited for admission keep their order.
         foreach (var instance in unfinished.OrderBy(i => i.CreatedAt))
         {
@@ -259,8 +262,8 @@ public sealed partial class WorkflowRuntime(
             }
             admission.Readmit(instance);
             if (instance.Status is WorkflowStatus.Pending or WorkflowStatus.Running) scheduler.ScheduleRun(instance.Id, instance.Queue);
-            if (!options.Value.RedispatchOnRecovery) continue;
-            foreach (var bookmark in instance.Bookmarks.Where(b => b.Dispatch != BookmarkDispatch.External))
+            if (held is null) continue;
+            foreach (var bookmark in instance.Bookmarks.Where(b => b.Dispatch != BookmarkDispatch.External && !held.Contains(b.Id)))
                 scheduler.ScheduleBookmark(bookmark, instance.Queue);
         }
         WorkflowLog.Recovered(logger, unfinished.Count);

@@ -18,6 +18,7 @@ public sealed class PostgresStateTests
         using var depot = await SimDepot.CreateWithChangeOnMainAsync("one\n", "one\ntwo\n");
         var first = OrchestratorProcess.CreateHome();
         var second = OrchestratorProcess.CreateHome();
+        var consoles = new List<string>();
         try
         {
             string jobId;
@@ -38,7 +39,9 @@ public sealed class PostgresStateTests
                 {
                     Assert.Equal(3, await refused.WaitForExitAsync(TimeSpan.FromSeconds(120)));
                     Assert.Contains("another orchestrator is running on this PostgreSQL database", refused.Output, StringComparison.Ordinal);
+                    consoles.Add(refused.Output);
                 }
+                consoles.Add(orchestrator.Output);
                 await orchestrator.KillAsync();
             }
 
@@ -58,6 +61,7 @@ public sealed class PostgresStateTests
             {
                 await other.WaitReadyAsync();
                 Assert.DoesNotContain("No credentials existed", other.Output, StringComparison.Ordinal);
+                consoles.Add(other.Output);
                 var job = await other.Client.GetJsonAsync($"/api/jobs/{jobId}");
                 Assert.Equal("Finished", job.Str("status"));
                 Assert.Equal("submitted", job["result"]!.Str("status"));
@@ -65,10 +69,11 @@ public sealed class PostgresStateTests
                 Assert.Contains(listed["items"]!.AsArray(), j => j!.Str("id") == jobId);
             }
 
-            // The connection string's password is a secret: in no log of either orchestrator.
+            // The connection string's password is a secret: in no log of either orchestrator, nor on their consoles.
             foreach (var home in new[] { first, second })
                 foreach (var log in Directory.GetFiles(Path.Combine(home, "logs"), "*.jsonl"))
                     Assert.DoesNotContain(postgres.Password, await ReadSharedAsync(log), StringComparison.Ordinal);
+            Assert.All(consoles, output => Assert.DoesNotContain(postgres.Password, output, StringComparison.Ordinal));
         }
         finally
         {
@@ -122,11 +127,31 @@ public sealed class PostgresStateTests
         var second = await IntegrateAsync(orchestrator, depot);
         Assert.True(second.Str("status") == "Finished", second.ToJsonString());
         Assert.Equal("one\ntwo\nthree\n", await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
-        await Eventually.Until(() => Task.FromResult(orchestrator.Output), o => o.Contains("holds PostgreSQL database", StringComparison.Ordinal) && o.Contains("again", StringComparison.Ordinal),
+        var where = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+        await Eventually.Until(() => Task.FromResult(orchestrator.Output), o => o.Contains($"This orchestrator holds PostgreSQL database {where.Host}:{where.Port}/{where.Database} again", StringComparison.Ordinal),
             TimeSpan.FromSeconds(60), "the orchestrator to take its lock on the database again");
         await using var refused = OrchestratorProcess.Start(other, environment: Environment(other, connection));
         Assert.Equal(3, await refused.WaitForExitAsync(TimeSpan.FromSeconds(120)));
         Assert.False(orchestrator.HasExited, orchestrator.Output);
+    }
+
+    [Fact]
+    public async Task Postgresql_ServerNotReachableAtStart_ExitsThreeSayingSo_WithoutThePassword()
+    {
+        var home = OrchestratorProcess.CreateHome();
+        try
+        {
+            var port = Loopback.FreePort();
+            await using var orchestrator = OrchestratorProcess.Start(home, environment: Environment(home, $"Host=127.0.0.1;Port={port};Database=p4flow;Username=p4flow;Password=not-4-log;Timeout=5"));
+
+            Assert.Equal(3, await orchestrator.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+            Assert.Contains($"P4Flow cannot start: its data cannot be written or read: Failed to connect to 127.0.0.1:{port}", orchestrator.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("not-4-log", orchestrator.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            DeleteHomes(home);
+        }
     }
 
     private static async Task<JsonNode> IntegrateAsync(OrchestratorProcess orchestrator, SimDepot depot)
