@@ -115,7 +115,7 @@ public sealed class EditingTests(StudioFixture studio)
                 {
                     await page.WaitForURLAsync(url => url.Contains("version=1", StringComparison.Ordinal), new() { Timeout = 10_000 });
                 }
-                catch (Microsoft.Playwright.TimeoutException) when (attempt < 5)
+                catch (System.TimeoutException) when (attempt < 5)
                 {
                 }
             }
