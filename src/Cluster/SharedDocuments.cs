@@ -46,9 +46,14 @@ public sealed class SharedDocuments(IDbContextFactory<SharedStateDbContext> cont
             db.SaveChanges();
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateConcurrencyException)
         {
-            // A concurrency conflict, or the first row inserted by another writer at the same moment.
+            // Another writer moved it past the basis.
+            return false;
+        }
+        catch (DbUpdateException) when (basis == 0 && Read(name).Revision > 0)
+        {
+            // Another writer made the first one at the same moment (the key's unique violation).
             return false;
         }
     }

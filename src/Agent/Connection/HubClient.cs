@@ -34,6 +34,8 @@ internal sealed partial class HubClient(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _connection.Token);
         var backoff = new Backoff(TimeSpan.FromSeconds(reconnect.Value.MinDelay), TimeSpan.FromSeconds(reconnect.Value.MaxDelay));
         var addresses = hub.Value.Addresses;
+        // A hub's "come back in N s" (Goodbye's retry_after) holds for that hub only, not for the others.
+        var notBefore = new long[addresses.Count];
         var next = 0;
         while (!stop.IsCancellationRequested)
         {
@@ -56,10 +58,12 @@ internal sealed partial class HubClient(
             {
                 reason = ex.Message;
             }
+            if (retryAfter is { } wait) notBefore[next] = Environment.TickCount64 + (long)wait.TotalMilliseconds;
             // The next hub at once (its node may be the one that lives on); after a whole round, the backoff.
             next = (next + 1) % addresses.Count;
             var delay = next == 0 ? backoff.Next() : TimeSpan.Zero;
-            if (retryAfter > delay) delay = retryAfter.Value;
+            var held = TimeSpan.FromMilliseconds(Math.Max(0, notBefore[next] - Environment.TickCount64));
+            if (held > delay) delay = held;
             AgentLog.Disconnected(logger, $"{address.Authority}: {reason}", delay.TotalSeconds);
             try
             {

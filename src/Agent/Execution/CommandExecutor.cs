@@ -44,13 +44,26 @@ internal sealed partial class CommandExecutor(
             Refuse(command, refusal);
             return;
         }
-        if (cache.TryGetResult(id, out var cached))
+        if (cache.TryGetResult(id, out var cached, out var cachedJob))
         {
+            // The same number for another job's command: two hubs (server.hubs) numbered commands apart. Never that
+            // job's result, and not run: the number says it may have run.
+            if (!string.Equals(cachedJob, command.JobId, StringComparison.Ordinal))
+            {
+                Refuse(command, $"cmd {id} was job {cachedJob}'s command on this agent (numbered by another hub); this one is not run and gets no other job's result");
+                return;
+            }
             AgentLog.AlreadyDone(logger, id);
             link.TrySend(new AgentMessage { AlreadyDone = new CommandAlreadyDone { CmdId = id, CachedResult = cached } });
             return;
         }
-        if (_running.ContainsKey(id)) return; // resent while it runs: its result follows when it ends
+        if (_running.TryGetValue(id, out var already))
+        {
+            // Resent while it runs: its result follows when it ends. Another job's command under that number is refused.
+            if (!string.Equals(already.Command.JobId, command.JobId, StringComparison.Ordinal))
+                Refuse(command, $"cmd {id} is job {already.Command.JobId}'s command running on this agent (numbered by another hub); this one is not run");
+            return;
+        }
         if (_draining)
         {
             // Not started and not answered: the hub keeps it pending and sends it again after the restart.

@@ -51,17 +51,22 @@ internal sealed class ResultCache : IDisposable
     public string FilePath => _path;
 
     /// <summary>The result of a command that ended, if it is still cached.</summary>
-    public bool TryGetResult(long cmdId, out CommandResult result)
+    public bool TryGetResult(long cmdId, out CommandResult result) => TryGetResult(cmdId, out result, out _);
+
+    /// <summary>As <see cref="TryGetResult(long, out CommandResult)"/>, with the job the cached command belonged to.</summary>
+    public bool TryGetResult(long cmdId, out CommandResult result, out string jobId)
     {
         lock (_lock)
         {
             if (_entries.TryGetValue(cmdId, out var entry) && entry.Result is { } found)
             {
                 result = found;
+                jobId = entry.JobId;
                 return true;
             }
         }
         result = null!;
+        jobId = "";
         return false;
     }
 

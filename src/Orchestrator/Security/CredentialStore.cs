@@ -33,7 +33,11 @@ public sealed class CredentialStore(ICredentialDocument stored, TimeProvider clo
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var secret = SecretHashing.NewSecret();
         var entry = new StoredKey(id, name, role, SecretHashing.HashKey(secret), clock.GetUtcNow().UtcDateTime);
-        Update(d => d.Keys.Add(entry));
+        // Changes may be applied again (a write another orchestrator beat, a retried commit): each is idempotent.
+        Update(d =>
+        {
+            if (!d.Keys.Any(k => k.Id == entry.Id)) d.Keys.Add(entry);
+        });
         return (entry.Info, $"{KeyPrefix}{id}_{secret}");
     }
 
@@ -42,7 +46,7 @@ public sealed class CredentialStore(ICredentialDocument stored, TimeProvider clo
     public bool RevokeApiKey(string id)
     {
         var removed = false;
-        Update(d => removed = d.Keys.RemoveAll(k => k.Id == id) > 0);
+        Update(d => removed |= d.Keys.RemoveAll(k => k.Id == id) > 0);
         return removed;
     }
 

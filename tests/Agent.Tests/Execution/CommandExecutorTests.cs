@@ -34,6 +34,23 @@ public sealed class CommandExecutorTests
     }
 
     [Fact]
+    public async Task Accept_SameNumberForAnotherJob_RefusedWithoutItsResultAndNotRun()
+    {
+        // Two hubs (server.hubs) numbered a command 1 each, for different jobs: the second is neither run nor given the first's result.
+        using var agent = new TestAgent();
+        var counter = Path.Combine(agent.Root, "runs");
+        agent.Accept(TestAgent.Command(1, "job-a", "/bin/sh", "-c", $"echo a >> {counter}"));
+        await agent.NextAsync(AgentMessage.BodyOneofCase.Result);
+
+        agent.Accept(TestAgent.Command(1, "job-b", "/bin/sh", "-c", $"echo b >> {counter}"));
+        var answer = await agent.NextAsync(AgentMessage.BodyOneofCase.Result);
+
+        Assert.True(answer.Result.Refused);
+        Assert.Contains("cmd 1 was job job-a's command", answer.Result.Error, StringComparison.Ordinal);
+        Assert.Equal(["a"], File.ReadAllLines(counter));
+    }
+
+    [Fact]
     public async Task Accept_AfterRestartWithResultCached_AnswersAlreadyDone()
     {
         var root = Path.Combine(Path.GetTempPath(), "p4flow-agent-" + Guid.NewGuid().ToString("N")[..8]);

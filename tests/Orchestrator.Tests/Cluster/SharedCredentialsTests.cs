@@ -70,6 +70,48 @@ public sealed class SharedCredentialsTests : IDisposable
         Assert.Equal(new SharedDocument("{\"v\":2}", 2), documents.Read("doc"));
     }
 
+    [Fact]
+    public void ChangeBeatenByAnotherWriter_IsMadeAgainOnWhatTheOtherWrote()
+    {
+        var document = new Racing();
+        var mine = new CredentialStore(document, _clock);
+        document.Other = new CredentialStore(document, _clock);
+
+        mine.CreateApiKey("mine", Roles.Viewer);
+
+        Assert.Equal(["mine", "theirs"], new CredentialStore(document, _clock).ListApiKeys().Select(k => k.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(3, document.Saves);
+    }
+
+    /// <summary>A document in memory whose first save finds that another orchestrator wrote first.</summary>
+    private sealed class Racing : ICredentialDocument
+    {
+        private string? _json;
+        private int _revision;
+
+        public CredentialStore? Other { get; set; }
+        public int Saves { get; private set; }
+
+        public string Location => "memory";
+
+        public TimeSpan KeepFor => TimeSpan.Zero;
+
+        public (string? Json, int Revision) Load() => (_json, _revision);
+
+        public bool TrySave(string json, int revision)
+        {
+            Saves++;
+            if (Other is { } other)
+            {
+                Other = null;
+                other.CreateApiKey("theirs", Roles.Operator);
+            }
+            if (revision != _revision) return false;
+            (_json, _revision) = (json, _revision + 1);
+            return true;
+        }
+    }
+
     private sealed class Contexts(DbContextOptions<SharedStateDbContext> options) : IDbContextFactory<SharedStateDbContext>
     {
         public SharedStateDbContext CreateDbContext() => new(options);
