@@ -65,14 +65,29 @@ internal sealed partial class DatabaseLease(StateManagementOptions state, IHostA
         base.Dispose();
     }
 
-    /// <summary>Opens a connection of its own and asks for the lock on it; false when another session holds it.</summary>
+    /// <summary>This process's lease sessions, by name: a session of ours the server still keeps (a stalled client it has not noticed) can be told from another orchestrator's.</summary>
+    private readonly string _applicationName = $"p4flow-lease-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Opens a connection of its own (outside the pool, so closing it ends the session and the lock with it; with TCP
+    /// keepalives, so a dead peer is noticed) and asks for the lock on it; false when another session holds it. A
+    /// session of this process that still holds it (the server kept it while this end saw the connection fail) is ended
+    /// first.
+    /// </summary>
     private async Task<bool> TryTakeAsync(CancellationToken cancellationToken)
     {
         await CloseAsync().ConfigureAwait(false);
-        var connection = new NpgsqlConnection(StateDatabase.ConnectionString(state));
+        var settings = new NpgsqlConnectionStringBuilder(StateDatabase.ConnectionString(state))
+        {
+            Pooling = false, ApplicationName = _applicationName, KeepAlive = 10, TcpKeepAlive = true,
+        };
+        var connection = new NpgsqlConnection(settings.ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (var stale = new NpgsqlCommand(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = @name AND pid <> pg_backend_pid()", connection) { Parameters = { new("name", _applicationName) } })
+                await stale.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection) { Parameters = { new("key", LockKey) } };
             if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
             {
@@ -89,15 +104,15 @@ internal sealed partial class DatabaseLease(StateManagementOptions state, IHostA
         return false;
     }
 
-    /// <summary>Whether the session that holds the lock is still there (a restarted server ended it, and the lock with it).</summary>
+    /// <summary>Whether this session still holds the lock (a restarted server ended the session, and the lock with it).</summary>
     private async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
     {
         if (_connection is null) return false;
         try
         {
-            await using var command = new NpgsqlCommand("SELECT 1", _connection);
-            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND granted", _connection);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
@@ -106,9 +121,19 @@ internal sealed partial class DatabaseLease(StateManagementOptions state, IHostA
         }
     }
 
+    /// <summary>Lets the lock go (said, then the session ends: the connection is not pooled).</summary>
     private async Task CloseAsync()
     {
         if (_connection is null) return;
+        try
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", _connection) { Parameters = { new("key", LockKey) } };
+            await unlock.ExecuteScalarAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The session is gone already, and the lock with it.
+        }
         await _connection.DisposeAsync().ConfigureAwait(false);
         _connection = null;
     }
