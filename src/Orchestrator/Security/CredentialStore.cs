@@ -18,9 +18,13 @@ public sealed class CredentialStore(ICredentialDocument stored, TimeProvider clo
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     /// <summary>Attempts at a change whose document another orchestrator changed meanwhile.</summary>
     private const int WriteAttempts = 5;
+    /// <summary>Held while a change is made; <see cref="_refresh"/> while the document is read again.</summary>
     private readonly Lock _gate = new();
-    private Document? _cache;
-    private DateTime _cachedAt;
+    private readonly Lock _refresh = new();
+    private volatile Snapshot? _snapshot;
+
+    /// <summary>The document as read, and when.</summary>
+    private sealed record Snapshot(Document Document, DateTime At);
 
     /// <summary>Where the credentials are, for messages: a file's path, or the database.</summary>
     public string Location => stored.Location;
@@ -112,18 +116,38 @@ public sealed class CredentialStore(ICredentialDocument stored, TimeProvider clo
         if (!Roles.IsRole(role)) throw new ArgumentException($"role must be one of {string.Join(", ", Roles.All)} (got '{role}').", nameof(role));
     }
 
-    /// <summary>The document, read again once it is older than the store lets it be kept (other orchestrators may have changed it).</summary>
+    /// <summary>
+    /// The document, read again once it is older than the store lets it be kept (other orchestrators may have changed
+    /// it). One request reads it again while the others go on with what was read last, and a store that cannot be
+    /// read (the database restarting) leaves every request on the last good document rather than waiting on it.
+    /// </summary>
     private Document Read()
     {
-        lock (_gate)
+        var last = _snapshot;
+        if (last is not null && clock.GetUtcNow().UtcDateTime - last.At <= stored.KeepFor) return last.Document;
+        if (last is null) _refresh.Enter();
+        else if (!_refresh.TryEnter()) return last.Document;
+        try
         {
+            last = _snapshot;
             var now = clock.GetUtcNow().UtcDateTime;
-            if (_cache is null || now - _cachedAt > stored.KeepFor)
+            if (last is not null && now - last.At <= stored.KeepFor) return last.Document;
+            try
             {
-                _cache = Parse(stored.Load().Json);
-                _cachedAt = now;
+                var document = Parse(stored.Load().Json);
+                _snapshot = new Snapshot(document, now);
+                return document;
             }
-            return _cache;
+            catch (Exception) when (last is not null)
+            {
+                // Looked at again after another KeepFor.
+                _snapshot = last with { At = now };
+                return last.Document;
+            }
+        }
+        finally
+        {
+            _refresh.Exit();
         }
     }
 
@@ -138,8 +162,7 @@ public sealed class CredentialStore(ICredentialDocument stored, TimeProvider clo
                 change(document);
                 if (stored.TrySave(JsonSerializer.Serialize(document, Json), revision))
                 {
-                    _cache = document;
-                    _cachedAt = clock.GetUtcNow().UtcDateTime;
+                    _snapshot = new Snapshot(document, clock.GetUtcNow().UtcDateTime);
                     return;
                 }
                 if (attempt == WriteAttempts) throw new InvalidOperationException($"The credentials in {stored.Location} kept changing under this change; try again.");

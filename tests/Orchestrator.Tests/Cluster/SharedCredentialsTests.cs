@@ -83,6 +83,20 @@ public sealed class SharedCredentialsTests : IDisposable
         Assert.Equal(3, document.Saves);
     }
 
+    [Fact]
+    public void DatabaseUnreadable_KeysReadBeforeStillSignIn()
+    {
+        var document = new Racing();
+        var store = new CredentialStore(document, _clock);
+        var (_, key) = store.CreateApiKey("ci-bot", Roles.Operator);
+        document.Unreadable = true;
+
+        _clock.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal("ci-bot", store.VerifyApiKey(key)?.Name);
+        Assert.True(document.Loads > 0, "the store tried to read the document again");
+    }
+
     /// <summary>A document in memory whose first save finds that another orchestrator wrote first.</summary>
     private sealed class Racing : ICredentialDocument
     {
@@ -94,9 +108,20 @@ public sealed class SharedCredentialsTests : IDisposable
 
         public string Location => "memory";
 
-        public TimeSpan KeepFor => TimeSpan.Zero;
+        public TimeSpan KeepFor => TimeSpan.FromSeconds(5);
 
-        public (string? Json, int Revision) Load() => (_json, _revision);
+        public bool Unreadable { get; set; }
+        public int Loads { get; private set; }
+
+        public (string? Json, int Revision) Load()
+        {
+            if (Unreadable)
+            {
+                Loads++;
+                throw new InvalidOperationException("the database is restarting");
+            }
+            return (_json, _revision);
+        }
 
         public bool TrySave(string json, int revision)
         {
