@@ -15,17 +15,8 @@ public sealed class BranchWatcherTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddBranches(sqlitePath: null);
-        services.AddSingleton<IBranchGraphContext, AnyGraphContext>();
-        services.AddSingleton<IBranchServer>(_server);
-        services.AddSingleton<IBranchJobs, NoJobs>();
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<IBranchGraphStore>().InitializeAsync(CancellationToken.None);
-        await _services.GetRequiredService<BranchGraphService>().SaveAsync(new BranchGraph(
-            [new BranchNode("main", "//depot/main/..."), new BranchNode("rel", "//depot/rel/...")], [new BranchEdge("main", "rel")]), null, "test", CancellationToken.None);
+        _services = await BotServices.StartAsync(_server, new NoJobs(), new BranchGraph(
+            [new BranchNode("main", "//depot/main/..."), new BranchNode("rel", "//depot/rel/...")], [new BranchEdge("main", "rel")]));
     }
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
@@ -100,19 +91,9 @@ public sealed class UrlGatedWatcherTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton<IUrlGate>(_gate);
-        services.AddBranches(sqlitePath: null);
-        services.AddSingleton<IBranchGraphContext, AnyGraphContext>();
-        services.AddSingleton<IBranchServer, ThreeChanges>();
-        services.AddSingleton<IBranchJobs>(_jobs);
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<IBranchGraphStore>().InitializeAsync(CancellationToken.None);
-        await _services.GetRequiredService<BranchGraphService>().SaveAsync(new BranchGraph(
+        _services = await BotServices.StartAsync(new ThreeChanges(), _jobs, _gate, new BranchGraph(
             [new BranchNode("main", "//depot/main/..."), new BranchNode("rel", "//depot/rel/...")],
-            [new BranchEdge("main", "rel", Gate: new EdgeGate(Url: "https://ci.example.com/last-good"))]), null, "test", CancellationToken.None);
+            [new BranchEdge("main", "rel", Gate: new EdgeGate(Url: "https://ci.example.com/last-good"))]));
     }
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
@@ -180,18 +161,9 @@ public sealed class IdlePollTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddBranches(sqlitePath: null);
-        services.AddSingleton<IBranchGraphContext>(new AnyGraphContext());
-        services.AddSingleton<IBranchServer>(_server);
-        services.AddSingleton<IBranchJobs, EndAtOnce>();
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<IBranchGraphStore>().InitializeAsync(CancellationToken.None);
-        await _services.GetRequiredService<BranchGraphService>().SaveAsync(new BranchGraph(
+        _services = await BotServices.StartAsync(_server, new EndAtOnce(), new BranchGraph(
             [new BranchNode("main", "//depot/main/..."), new BranchNode("rel", "//depot/rel/..."), new BranchNode("dev", "//depot/dev/...")],
-            [new BranchEdge("main", "rel"), new BranchEdge("dev", "rel")]), null, "test", CancellationToken.None);
+            [new BranchEdge("main", "rel"), new BranchEdge("dev", "rel")]));
     }
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
@@ -265,18 +237,9 @@ public sealed class LongQueueTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddBranches(sqlitePath: null);
-        services.AddSingleton<IBranchGraphContext>(new AnyGraphContext());
-        services.AddSingleton<IBranchServer, Quiet>();
-        services.AddSingleton<IBranchJobs>(_jobs);
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<IBranchGraphStore>().InitializeAsync(CancellationToken.None);
-        await _services.GetRequiredService<BranchGraphService>().SaveAsync(new BranchGraph(
+        _services = await BotServices.StartAsync(new Quiet(), _jobs, new BranchGraph(
             [new BranchNode("main", "//depot/main/..."), new BranchNode("rel", "//depot/rel/...")],
-            [new BranchEdge("main", "rel")]), null, "test", CancellationToken.None);
+            [new BranchEdge("main", "rel")]));
     }
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
@@ -344,4 +307,26 @@ internal sealed class StartedJobs : IBranchJobs
 
     public Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken) =>
         Task.FromResult(Started.Any(n => jobId == "job-" + n) ? new JobState(false, new JobOutcome(true, 100, "submitted")) : new JobState(true, null));
+}
+
+/// <summary>The bot on a ledger in SQLite in memory, with the server, the jobs and the gate the test plays, and its graph saved.</summary>
+internal static class BotServices
+{
+    public static Task<ServiceProvider> StartAsync(IBranchServer server, IBranchJobs jobs, BranchGraph graph) => StartAsync(server, jobs, null, graph);
+
+    public static async Task<ServiceProvider> StartAsync(IBranchServer server, IBranchJobs jobs, IUrlGate? gate, BranchGraph graph)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        if (gate is not null) services.AddSingleton(gate);
+        services.AddBranches(sqlitePath: null);
+        services.AddSingleton<IBranchGraphContext>(new AnyGraphContext());
+        services.AddSingleton(server);
+        services.AddSingleton(jobs);
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IBranchGraphStore>().InitializeAsync(CancellationToken.None);
+        await provider.GetRequiredService<BranchGraphService>().SaveAsync(graph, null, "test", CancellationToken.None);
+        return provider;
+    }
 }
