@@ -14,7 +14,7 @@ public static class BranchesServiceCollectionExtensions
     /// SQLite database in memory that lives as long as the process (state_management.type: memory).
     /// </summary>
     public static IServiceCollection AddBranches(this IServiceCollection services, string? sqlitePath) =>
-        services.AddBranches(sqlitePath is null ? null : o => o.UseSqlite($"Data Source={sqlitePath};Pooling=True;Default Timeout=30"));
+        services.AddBranches(sqlitePath is null ? null : o => o.UseSqlite(P4Flow.Workflows.Extensions.WorkflowServiceCollectionExtensions.SqliteConnectionString(sqlitePath)));
 
     /// <summary>
     /// The branch graph and the bot's ledger, in the database <paramref name="database"/> points EF Core at (the

@@ -9,14 +9,14 @@ public sealed record SharedDocument(string? Json, int Revision);
 /// <summary>
 /// Documents in the state database that every orchestrator on it reads and writes. A write names the revision it was
 /// based on and is refused when another writer moved it since: the caller reads again and redoes its change.
-/// Synchronous, for callers (the credential checks) that are.
+/// Reads and writes are synchronous, for callers (the credential checks) that are.
 /// </summary>
 public sealed class SharedDocuments(IDbContextFactory<SharedStateDbContext> contexts, TimeProvider clock)
 {
-    public void Initialize()
+    public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        using var db = contexts.CreateDbContext();
-        SchemaUpgrade.PrepareAsync(db, CancellationToken.None).GetAwaiter().GetResult();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await SchemaUpgrade.PrepareAsync(db, cancellationToken).ConfigureAwait(false);
     }
 
     public SharedDocument Read(string name)

@@ -66,9 +66,9 @@ public sealed class AuditLog : IDisposable
     /// <summary>An admin drained an agent (no new jobs) or took it back into placement.</summary>
     public const string AgentDrained = "AGENT_DRAINED";
     public const string AgentUndrained = "AGENT_UNDRAINED";
-    /// <summary>An admin paused every command (POST /api/admin/pause) or resumed.</summary>
     /// <summary>A person's action on a change of a branch graph edge (approve, skip, shelve, stomp, ...): the action is in the reason.</summary>
     public const string BranchChangeAction = "BRANCH_CHANGE_ACTION";
+    /// <summary>An admin paused every command (POST /api/admin/pause) or resumed.</summary>
     public const string OperationsPaused = "OPERATIONS_PAUSED";
     public const string OperationsResumed = "OPERATIONS_RESUMED";
     public const string CommandRefused = "COMMAND_REFUSED";

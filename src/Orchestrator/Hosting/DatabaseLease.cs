@@ -6,8 +6,8 @@ namespace P4Flow.Orchestrator.Hosting;
 
 /// <summary>
 /// One orchestrator per PostgreSQL database, for now: a second one on the same database would recover the same jobs and
-/// send their commands twice, since the hub's journal, the credentials and the playbooks' files are still each node's
-/// own. So the first start holds a session-level advisory lock for as long as it runs (PostgreSQL lets it go when the
+/// send their commands twice, since the hub's journal, enrolments and the playbooks' files are still each node's own.
+/// So the first start holds a session-level advisory lock for as long as it runs (PostgreSQL lets it go when the
 /// connection ends, a kill -9 included) and a second start refuses with exit code 3, naming the reason. A lock lost
 /// with its connection (the server restarted) is taken again; one another orchestrator took meanwhile stops this one.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed partial class DatabaseLease(StateManagementOptions state, IHostA
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!await TryTakeAsync(cancellationToken).ConfigureAwait(false))
-            throw new DatabaseInUseException($"another orchestrator is running on this PostgreSQL database ({Where()}); one orchestrator per database for now, since each keeps its hub journal and credentials in its own folder");
+            throw new DatabaseInUseException($"another orchestrator is running on this PostgreSQL database ({Where()}); one orchestrator per database for now, since each keeps its hub journal in its own folder");
         LogHeld(logger, Where());
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -18,7 +18,7 @@ internal sealed partial class EngineStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        shared?.Initialize();
+        if (shared is not null) await shared.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var folder = Path.GetFullPath(state.Value.WorkflowsDir);
         var published = await definitions.ImportFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         LogImported(logger, published, folder);

@@ -19,7 +19,7 @@ public sealed class SharedCredentialsTests : IDisposable
     {
         var options = new DbContextOptionsBuilder<SharedStateDbContext>().UseSqlite($"Data Source={_database};Pooling=False").Options;
         var documents = new SharedDocuments(new Contexts(options), _clock);
-        documents.Initialize();
+        documents.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         return new CredentialStore(new SharedCredentials(documents), _clock);
     }
 
