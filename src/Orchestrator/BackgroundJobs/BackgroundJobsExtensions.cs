@@ -45,8 +45,10 @@ public static class BackgroundJobsExtensions
             }
         });
         var resources = builder.Configuration.Section<ResourcesOptions, ResourcesOptionsValidation>(ResourcesOptions.Section);
-        services.AddHangfireServer(o =>
+        services.AddHangfireServer((sp, o) =>
         {
+            // Named after the node: the node that takes over a dead one finds the work its servers had fetched.
+            if (sp.GetService<Cluster.ClusterNode>() is { } node) o.ServerName = node.Id;
             o.Queues = [.. WorkflowRuntime.Queues.OrderBy(q => q switch { "high" => 0, "default" => 1, _ => 2 })];
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             o.WorkerCount = Math.Max(4, resources.MaxConcurrentJobs * 2);

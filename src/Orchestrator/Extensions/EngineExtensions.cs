@@ -31,12 +31,16 @@ public static class EngineExtensions
             // What every orchestrator on the database shares beyond the engine's and the bot's tables (the credentials).
             services.AddPooledDbContextFactory<P4Flow.Cluster.SharedStateDbContext>(StateDatabase.For(state, P4Flow.Workflows.Stores.Ef.SchemaHistory.SharedTable)!);
             services.AddSingleton<P4Flow.Cluster.SharedDocuments>();
-            // First of all: a second orchestrator on the database stops before it recovers anyone's jobs.
-            services.AddSingleton(sp => new DatabaseLease(state, sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<DatabaseLease>>()));
-            services.AddHostedService(sp => sp.GetRequiredService<DatabaseLease>());
+            // This process is a node of a cluster: any number of orchestrators on the database.
+            var cluster = builder.Configuration.Section<ClusterOptions, ClusterOptionsValidation>(ClusterOptions.Section);
+            var server = builder.Configuration.Section<ServerOptions, ServerOptionsValidation>(ServerOptions.Section);
+            services.AddSingleton(new Cluster.ClusterNode(cluster, StateDatabase.ConnectionString(state), $"{server.HubHost}:{server.Port}"));
+            services.AddSingleton<Cluster.INodeTakeover, Cluster.BackgroundWorkTakeover>();
         }
         // Registered before the Hangfire server (AddBackgroundJobs) so the store is ready before the first background job runs.
         services.AddHostedService<EngineStartup>();
+        // Joins once the schema is there (EngineStartup), before any background work runs.
+        if (state.Type == StateManagementOptions.Postgresql) services.AddHostedService<Cluster.NodeLease>();
         // After the engine's startup: the crash it reports has been recovered from by then.
         services.AddSingleton<Incidents.IncidentLog>();
         services.AddSingleton<P4Flow.Studio.Services.IIncidentList>(sp => sp.GetRequiredService<Incidents.IncidentLog>());

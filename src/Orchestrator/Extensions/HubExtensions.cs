@@ -92,7 +92,23 @@ public static class HubExtensions
         services.AddSingleton<CommandSigner>();
         services.AddSingleton<WhitelistMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<WhitelistMonitor>());
-        services.AddSingleton<HubJournal>();
+        if (services.Any(d => d.ServiceType == typeof(Cluster.ClusterNode)))
+        {
+            // A node of a cluster: the journal in the database, agents of the other nodes placed on and reached through it.
+            services.AddSingleton<Cluster.DatabaseHubJournal>();
+            services.AddSingleton<IHubJournal>(sp => sp.GetRequiredService<Cluster.DatabaseHubJournal>());
+            services.AddSingleton<Cluster.HubRequests>();
+            services.AddHostedService(sp => sp.GetRequiredService<Cluster.HubRequests>());
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Cluster.ClusterHub>(sp).Attached());
+            services.AddHostedService(sp => sp.GetRequiredService<Cluster.ClusterHub>());
+            services.AddSingleton<Cluster.INodeTakeover>(sp => sp.GetRequiredService<Cluster.ClusterHub>());
+            services.TryAddSingleton<AgentCommandDispatcher>();
+        }
+        else
+        {
+            services.AddSingleton<HubJournal>();
+            services.AddSingleton<IHubJournal>(sp => sp.GetRequiredService<HubJournal>());
+        }
         services.AddSingleton<AgentCircuitBreakers>();
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<AgentDrain>();

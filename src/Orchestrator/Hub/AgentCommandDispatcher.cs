@@ -39,7 +39,8 @@ public sealed partial class AgentCommandDispatcher(
     IOptions<AgentsOptions> options,
     TimeProvider clock,
     ILogger<AgentCommandDispatcher> logger,
-    IEnumerable<IAgentLostObserver> lostObservers) : ICommandDispatcher
+    IEnumerable<IAgentLostObserver> lostObservers,
+    Cluster.HubRequests? requests = null) : ICommandDispatcher
 {
     public const string WaitingStage = "WAITING_FOR_AGENT";
     public const string RequirementsInput = "agentRequirements";
@@ -54,8 +55,26 @@ public sealed partial class AgentCommandDispatcher(
         return await circuits.RunAsync(agentId, token => RunOnAsync(agentId, request, token), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<AgentAnswer> RunOnAsync(string agentId, CommandRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// This node runs a command another node asked of an agent connected here (<see cref="Cluster.HubRequests"/>); never
+    /// sent on again: when the agent leaves for another node the request goes with it (<see cref="Cluster.AgentMovedException"/>).
+    /// </summary>
+    public Task<AgentAnswer> ServeAsync(string agentId, CommandRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        registry.Adopt(request.JobId, agentId);
+        return RunOnAsync(agentId, request, serving: true, cancellationToken);
+    }
+
+    private Task<AgentAnswer> RunOnAsync(string agentId, CommandRequest request, CancellationToken cancellationToken) =>
+        RunOnAsync(agentId, request, serving: false, cancellationToken);
+
+    /// <summary>Whether the agent is connected to another node of the cluster, not this one: its commands go there.</summary>
+    private bool Elsewhere(string agentId) => requests is not null && registry.Cluster?.NodeOf(agentId) is not null && !registry.IsConnected(agentId);
+
+    private async Task<AgentAnswer> RunOnAsync(string agentId, CommandRequest request, bool serving, CancellationToken cancellationToken)
+    {
+        if (!serving && Elsewhere(agentId)) return await requests!.RunAsync(agentId, request, registry.Cluster!, cancellationToken).ConfigureAwait(false);
         var pending = registry.Submit(agentId, request);
         var grace = TimeSpan.FromSeconds(options.Value.LostGrace);
         var deadline = clock.GetUtcNow() + request.Timeout + request.Timeout + SilenceMargin;
@@ -78,6 +97,12 @@ public sealed partial class AgentCommandDispatcher(
                 if (completion.IsFaulted) await completion.ConfigureAwait(false);
                 if (completion.IsCanceled) throw new OperationCanceledException($"Cmd {pending.CmdId} of job {request.JobId} was cancelled: the job ended.");
                 cancellationToken.ThrowIfCancellationRequested();
+                if (Elsewhere(agentId))
+                {
+                    // The agent reconnected to another node: the command (in flight there by the journal) is asked of it.
+                    registry.Forget(pending);
+                    break;
+                }
                 if (registry.GoneFor(agentId) is { } gone && gone >= grace)
                 {
                     var reason = $"Agent {agentId} has been gone (disconnected or not answering pings) for {gone.TotalSeconds:0} s, longer than agents.lost_grace ({grace.TotalSeconds:0} s); cmd {pending.CmdId} '{string.Join(' ', request.Args.Take(8))}' got no result.";
@@ -97,6 +122,8 @@ public sealed partial class AgentCommandDispatcher(
             registry.Abandon(pending, "cancelled by the orchestrator");
             throw;
         }
+        if (serving) throw new Cluster.AgentMovedException(agentId);
+        return await requests!.RunAsync(agentId, request, registry.Cluster!, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The job's command has no result its agent can give: logged, told to the observers, failed AGENT_LOST.</summary>

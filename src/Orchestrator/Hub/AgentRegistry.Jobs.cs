@@ -9,7 +9,26 @@ public sealed partial class AgentRegistry
     /// <summary>The agent a job's commands go to, if it has one.</summary>
     public string? AgentOf(string jobId)
     {
-        lock (_lock) return _jobAgents.GetValueOrDefault(jobId);
+        lock (_lock)
+        {
+            if (_jobAgents.TryGetValue(jobId, out var agent)) return agent;
+        }
+        // Placed by another node of the cluster: known here from now on.
+        if (_cluster?.AssignmentOf(jobId) is not { } elsewhere) return null;
+        Adopt(jobId, elsewhere);
+        return elsewhere;
+    }
+
+    /// <summary>A job placed on the agent by another node: counted here too (its slot, its release).</summary>
+    public void Adopt(string jobId, string agentId)
+    {
+        lock (_lock)
+        {
+            if (!_jobAgents.TryAdd(jobId, agentId)) return;
+            var record = Record(agentId);
+            record.Jobs.TryAdd(jobId, JobDemand.None);
+            if (record.Session is null) record.GoneSince ??= _clock.GetUtcNow();
+        }
     }
 
     /// <summary>
@@ -28,7 +47,17 @@ public sealed partial class AgentRegistry
                 .ThenBy(a => a.Load)
                 .ThenBy(a => a.LastActive)
                 .FirstOrDefault();
-            if (best is null) return null;
+            if (best is null)
+            {
+                // None here: one connected to another node, its commands routed there.
+                if (_cluster?.TryAssignElsewhere(jobId, requirements, demand) is not { } elsewhere) return null;
+                _jobAgents[jobId] = elsewhere;
+                var there = Record(elsewhere);
+                there.Jobs[jobId] = demand;
+                // Not here: gone as far as this node goes, should it also leave the other one (agents.lost_grace counts).
+                if (there.Session is null) there.GoneSince ??= _clock.GetUtcNow();
+                return elsewhere;
+            }
             _jobAgents[jobId] = best.Id;
             best.Jobs[jobId] = demand;
             _journal.Assigned(jobId, best.Id);
@@ -41,7 +70,11 @@ public sealed partial class AgentRegistry
     public bool AnyCandidate(AgentRequirements requirements)
     {
         ArgumentNullException.ThrowIfNull(requirements);
-        lock (_lock) return CandidatesLocked(requirements).Any();
+        lock (_lock)
+        {
+            if (CandidatesLocked(requirements).Any()) return true;
+        }
+        return _cluster?.AnyCandidateElsewhere(requirements) == true;
     }
 
     /// <summary>The job waits for a person (it holds no slot of its agent) or works again.</summary>
@@ -50,8 +83,11 @@ public sealed partial class AgentRegistry
         lock (_lock)
         {
             if (!_jobAgents.ContainsKey(jobId)) return;
-            if (parked ? _parked.Add(jobId) : _parked.Remove(jobId)) SignalLocked();
+            if (!(parked ? _parked.Add(jobId) : _parked.Remove(jobId))) return;
+            SignalLocked();
         }
+        // Other nodes count the agent's slots from the database.
+        _cluster?.Park(jobId, parked);
     }
 
     /// <summary>A job placed by a previous run (restored from the journal) gets back its demand and parked state.</summary>
@@ -108,6 +144,26 @@ public sealed partial class AgentRegistry
     public void Withdraw(string jobId, string reason) =>
         Release(jobId, reason, succeeded: false, withdrawn: new AgentUnavailableException(reason, AgentUnavailableException.AgentHang));
 
+    /// <summary>Whether the agent has a session on this node (healthy or not).</summary>
+    public bool IsConnected(string agentId)
+    {
+        lock (_lock) return _agents.GetValueOrDefault(agentId)?.Session is { IsClosed: false };
+    }
+
+    /// <summary>
+    /// The caller stops waiting here because the agent went to another node: the command stays in flight (and in the
+    /// journal) for the node that serves it there; nothing is cancelled on the agent.
+    /// </summary>
+    public void Forget(PendingCommand pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        lock (_lock)
+        {
+            pending.Waiters--;
+            if (!pending.Written && _agents.TryGetValue(pending.AgentId, out var record)) record.Unsent.Remove(pending);
+        }
+    }
+
     /// <summary>Whether the agent is connected and answering pings.</summary>
     public bool IsHealthy(string agentId)
     {
@@ -128,24 +184,51 @@ public sealed partial class AgentRegistry
 
     private void Release(string jobId, string reason, bool succeeded, Exception? withdrawn)
     {
+        string? elsewhere = null;
         lock (_lock)
         {
-            if (!_jobAgents.Remove(jobId, out var agentId)) return;
-            _journal.Released(jobId);
-            _parked.Remove(jobId);
-            if (!_agents.TryGetValue(agentId, out var record)) return;
-            record.Jobs.Remove(jobId);
-            record.Unsent.RemoveAll(p => p.JobId == jobId && End(p));
-            foreach (var pending in record.InFlight.Values.Where(p => p.JobId == jobId).ToList())
+            if (_jobAgents.Remove(jobId, out var agentId))
             {
-                record.InFlight.Remove(pending.CmdId);
-                _journal.Done(record.Id, pending.CmdId);
-                record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
-                End(pending);
+                _journal.Released(jobId);
+                EndOnAgentLocked(agentId, jobId, reason, succeeded, withdrawn);
+                if (_cluster is not null && _agents.GetValueOrDefault(agentId)?.Session is null) elsewhere = agentId;
             }
-            if (withdrawn is null && record.Session is { } session) session.TrySend(JobEndedFor(agentId, jobId, succeeded));
-            SignalLocked();
         }
+        // Placed by another node, or on an agent connected to one: that node ends it on the agent.
+        if (_cluster is null) return;
+        if (elsewhere is null && _cluster.AssignmentOf(jobId) is { } placed)
+        {
+            _journal.Released(jobId);
+            elsewhere = placed;
+        }
+        if (elsewhere is not null && withdrawn is null) _cluster.ReleaseElsewhere(elsewhere, jobId, reason, succeeded);
+    }
+
+    /// <summary>Another node ended the job: ended here on its agent, connected to this node.</summary>
+    public void ReleaseOnAgent(string agentId, string jobId, string reason, bool succeeded)
+    {
+        lock (_lock)
+        {
+            _jobAgents.Remove(jobId);
+            EndOnAgentLocked(agentId, jobId, reason, succeeded, withdrawn: null);
+        }
+    }
+
+    private void EndOnAgentLocked(string agentId, string jobId, string reason, bool succeeded, Exception? withdrawn)
+    {
+        _parked.Remove(jobId);
+        if (!_agents.TryGetValue(agentId, out var record)) return;
+        record.Jobs.Remove(jobId);
+        record.Unsent.RemoveAll(p => p.JobId == jobId && End(p));
+        foreach (var pending in record.InFlight.Values.Where(p => p.JobId == jobId).ToList())
+        {
+            record.InFlight.Remove(pending.CmdId);
+            _journal.Done(record.Id, pending.CmdId);
+            record.Session?.TrySend(new HubMessage { Cancel = new Cancel { CmdId = pending.CmdId, Reason = reason } });
+            End(pending);
+        }
+        if (withdrawn is null && record.Session is { } session) session.TrySend(JobEndedFor(agentId, jobId, succeeded));
+        SignalLocked();
 
         bool End(PendingCommand pending) => withdrawn is null ? pending.Completion.TrySetCanceled() : pending.Completion.TrySetException(withdrawn);
     }

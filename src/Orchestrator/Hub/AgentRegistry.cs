@@ -22,7 +22,7 @@ public sealed partial class AgentRegistry
     private readonly Dictionary<string, string> _jobAgents = new(StringComparer.Ordinal);
     private readonly HashSet<string> _parked = new(StringComparer.Ordinal);
     private readonly OrphanedResults _orphans;
-    private readonly HubJournal _journal;
+    private readonly IHubJournal _journal;
     private readonly AgentPoolAudit _audit;
     private readonly AgentCommands _commands;
     private readonly TimeProvider _clock;
@@ -30,10 +30,11 @@ public sealed partial class AgentRegistry
     private readonly ILogger<AgentRegistry> _logger;
     private readonly AgentCircuitBreakers? _circuits;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IAgentCluster? _cluster;
 
     public static readonly TimeSpan EvictedRetryAfter = TimeSpan.FromSeconds(60);
 
-    public AgentRegistry(HubJournal journal, AuditLog audit, TimeProvider clock, IOptions<ResourcesOptions> resources, ILogger<AgentRegistry> logger, CommandSigner? signer = null, AgentCircuitBreakers? circuits = null)
+    public AgentRegistry(IHubJournal journal, AuditLog audit, TimeProvider clock, IOptions<ResourcesOptions> resources, ILogger<AgentRegistry> logger, CommandSigner? signer = null, AgentCircuitBreakers? circuits = null)
     {
         _commands = new AgentCommands(signer);
         _orphans = new OrphanedResults(clock);
@@ -60,6 +61,12 @@ public sealed partial class AgentRegistry
         }
     }
 
+    /// <summary>The other nodes of a cluster: their agents take jobs too, and jobs placed on them are found there.</summary>
+    public void Attach(IAgentCluster cluster) => _cluster = cluster;
+
+    /// <summary>The cluster this registry is part of; null on one node.</summary>
+    public IAgentCluster? Cluster => _cluster;
+
     /// <summary>Told of every chunk of output an agent streams (tests, live views).</summary>
     public event Action<string, CommandOutput>? OutputReceived;
 
@@ -85,6 +92,8 @@ public sealed partial class AgentRegistry
         ArgumentNullException.ThrowIfNull(session);
         var hello = session.Hello;
         AgentSession? replaced = null, evicted = null;
+        // In a cluster, what any node sent this agent and placed on it (read before the lock: it is a query).
+        var memory = _journal.Load(hello.AgentId);
         lock (_lock)
         {
             var record = Record(hello.AgentId);
@@ -139,6 +148,7 @@ public sealed partial class AgentRegistry
             record.AgentVersion = hello.AgentVersion;
             record.ProtocolVersion = hello.Version;
             record.LastCmdId = Math.Max(record.LastCmdId, hello.LastCmdId);
+            RememberLocked(record, memory);
 
             var pending = record.InFlight.Values.OrderBy(p => p.CmdId).Select(p => p.Command).ToList();
             if (pending.Count == 0) session.TrySend(new HubMessage { SyncOk = new SyncOk() });
@@ -278,6 +288,22 @@ public sealed partial class AgentRegistry
             a.Session is null ? null : a.ConnectedSince, a.LastActive, a.CommandsSent, a.BytesSent + (a.Session?.BytesSent ?? 0), a.BytesReceived,
             a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion, circuit, until, _journal.Draining.Contains(a.Id),
             a.MaxJobs, a.CpuCores, a.MemoryGb, WorkingLocked(a), UsedLocked(a).CpuCores, UsedLocked(a).MemoryGb);
+    }
+
+    /// <summary>The journal's memory of the agent joins what this hub knows: numbers, commands in flight, jobs placed on it.</summary>
+    private void RememberLocked(AgentRecord record, AgentMemory memory)
+    {
+        record.LastCmdId = Math.Max(record.LastCmdId, memory.LastCmdId);
+        foreach (var sent in memory.InFlight)
+        {
+            if (!record.InFlight.ContainsKey(sent.Command.CmdId))
+                record.InFlight[sent.Command.CmdId] = new PendingCommand(sent.AgentId, sent.JobId, sent.Fingerprint, sent.Command) { Written = true };
+        }
+        foreach (var (job, parked) in memory.Jobs)
+        {
+            if (_jobAgents.TryAdd(job, record.Id)) record.Jobs[job] = Admission.JobDemand.None;
+            if (parked) _parked.Add(job);
+        }
     }
 
     private AgentRecord Record(string agentId)

@@ -21,9 +21,12 @@ public sealed record AgentRequirements(IReadOnlyList<string> Capabilities, IRead
     public bool MetBy(AgentRecord agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        return Capabilities.All(c => agent.Capabilities.Contains(c, StringComparer.OrdinalIgnoreCase))
-            && Labels.All(l => agent.Labels.Contains(l, StringComparer.OrdinalIgnoreCase));
+        return MetBy(agent.Capabilities, agent.Labels);
     }
+
+    public bool MetBy(IReadOnlyList<string> capabilities, IReadOnlyList<string> labels) =>
+        Capabilities.All(c => capabilities.Contains(c, StringComparer.OrdinalIgnoreCase))
+        && Labels.All(l => labels.Contains(l, StringComparer.OrdinalIgnoreCase));
 
     public override string ToString() => $"capabilities [{string.Join(", ", Capabilities)}], labels [{string.Join(", ", Labels)}]";
 }

@@ -12,13 +12,36 @@ namespace P4Flow.Orchestrator.Hub;
 /// <summary>A command sent to an agent whose result had not come back when the journal was read.</summary>
 public sealed record JournaledCommand(string AgentId, string JobId, string Fingerprint, Command Command);
 
+/// <summary>What the journal holds of one agent, read when it connects (a node of a cluster learns there what other nodes sent it).</summary>
+public sealed record AgentMemory(long LastCmdId, IReadOnlyList<JournaledCommand> InFlight, IReadOnlyDictionary<string, bool> Jobs)
+{
+    public static AgentMemory None { get; } = new(0, [], new Dictionary<string, bool>());
+}
+
+/// <summary>The hub's memory across restarts (and, in a cluster, across nodes): a file on one node, the database in a cluster.</summary>
+public interface IHubJournal
+{
+    IReadOnlyDictionary<string, long> Counters { get; }
+    IReadOnlyDictionary<string, string> Assignments { get; }
+    IReadOnlySet<string> Draining { get; }
+    IReadOnlyList<JournaledCommand> InFlight();
+    /// <summary>What the journal holds of the agent beyond what it gave at start (nothing, for the file: it gave all).</summary>
+    AgentMemory Load(string agentId);
+    void Sent(string agentId, string jobId, string fingerprint, Command command);
+    void SentSecret(string agentId, long cmdId);
+    void Done(string agentId, long cmdId);
+    void Assigned(string jobId, string agentId);
+    void Released(string jobId);
+    void Drain(string agentId, bool draining);
+}
+
 /// <summary>
 /// data/hub/journal.jsonl: the hub's memory across restarts. A line per command sent, per result received, per job
 /// assigned to or released from an agent, per agent drained or undrained. Read at start (a restarted hub still knows which commands are out and
 /// numbers new ones above them), rewritten short when it grows. Flushed per line; not fsynced. Lines are written
 /// straight from their fields (every command passes here) and parsed back only when the journal is read.
 /// </summary>
-public sealed class HubJournal : IDisposable
+public sealed class HubJournal : IHubJournal, IDisposable
 {
     private const int CompactAfterLines = 20_000;
     private readonly Lock _lock = new();
@@ -61,6 +84,8 @@ public sealed class HubJournal : IDisposable
 
     /// <summary>Agents an admin drained: they get no new job until undrained, across restarts too.</summary>
     public IReadOnlySet<string> Draining => _draining;
+
+    public AgentMemory Load(string agentId) => AgentMemory.None;
 
     public IReadOnlyList<JournaledCommand> InFlight() => [.. _inFlight.Values.Select(line => JsonNode.Parse(line)!.AsObject()).Select(e => new JournaledCommand(
         e["agent"]!.GetValue<string>(), e["job"]!.GetValue<string>(), e["fp"]!.GetValue<string>(), CommandOf(e)))];

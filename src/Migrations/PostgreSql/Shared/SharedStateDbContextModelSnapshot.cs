@@ -22,6 +22,257 @@ namespace P4Flow.Migrations.PostgreSql.Shared
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("P4Flow.Cluster.ClusterAgentRow", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("text")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("Capabilities")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("capabilities");
+
+                    b.Property<int>("CpuCores")
+                        .HasColumnType("integer")
+                        .HasColumnName("cpu_cores");
+
+                    b.Property<bool>("Draining")
+                        .HasColumnType("boolean")
+                        .HasColumnName("draining");
+
+                    b.Property<bool>("Healthy")
+                        .HasColumnType("boolean")
+                        .HasColumnName("healthy");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("labels");
+
+                    b.Property<double>("Load")
+                        .HasColumnType("double precision")
+                        .HasColumnName("load");
+
+                    b.Property<int>("MaxJobs")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_jobs");
+
+                    b.Property<double>("MemoryGb")
+                        .HasColumnType("double precision")
+                        .HasColumnName("memory_gb");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("node_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("AgentId");
+
+                    b.HasIndex("NodeId");
+
+                    b.ToTable("cluster_agents", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.ClusterNodeRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("DownAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("down_at");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Hostname")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("hostname");
+
+                    b.Property<string>("HubAddress")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("hub_address");
+
+                    b.Property<DateTime>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<int>("Pid")
+                        .HasColumnType("integer")
+                        .HasColumnName("pid");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("TakenBy")
+                        .HasColumnType("text")
+                        .HasColumnName("taken_by");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("cluster_nodes", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.HubAgentStateRow", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("text")
+                        .HasColumnName("agent_id");
+
+                    b.Property<bool>("Draining")
+                        .HasColumnType("boolean")
+                        .HasColumnName("draining");
+
+                    b.Property<long>("LastCmdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_cmd_id");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("hub_agent_state", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.HubAssignmentRow", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasColumnType("text")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("agent_id");
+
+                    b.Property<bool>("Parked")
+                        .HasColumnType("boolean")
+                        .HasColumnName("parked");
+
+                    b.HasKey("JobId");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("hub_assignments", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.HubCommandRow", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("text")
+                        .HasColumnName("agent_id");
+
+                    b.Property<long>("CmdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cmd_id");
+
+                    b.Property<byte[]>("Command")
+                        .HasColumnType("bytea")
+                        .HasColumnName("command");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("job_id");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("AgentId", "CmdId");
+
+                    b.ToTable("hub_commands", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.HubRequestRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancelled");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("done_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ErrorClass")
+                        .HasColumnType("text")
+                        .HasColumnName("error_class");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("origin");
+
+                    b.Property<byte[]>("Result")
+                        .HasColumnType("bytea")
+                        .HasColumnName("result");
+
+                    b.Property<string>("ServedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("served_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId", "DoneAt");
+
+                    b.HasIndex("JobId", "Fingerprint");
+
+                    b.ToTable("hub_requests", (string)null);
+                });
+
             modelBuilder.Entity("P4Flow.Cluster.SharedDocumentRow", b =>
                 {
                     b.Property<string>("Name")

@@ -17,6 +17,255 @@ namespace P4Flow.Migrations.Sqlite.Shared
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("P4Flow.Cluster.ClusterAgentRow", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("Capabilities")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capabilities");
+
+                    b.Property<int>("CpuCores")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cpu_cores");
+
+                    b.Property<bool>("Draining")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("draining");
+
+                    b.Property<bool>("Healthy")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("healthy");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("labels");
+
+                    b.Property<double>("Load")
+                        .HasColumnType("REAL")
+                        .HasColumnName("load");
+
+                    b.Property<int>("MaxJobs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_jobs");
+
+                    b.Property<double>("MemoryGb")
+                        .HasColumnType("REAL")
+                        .HasColumnName("memory_gb");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("AgentId");
+
+                    b.HasIndex("NodeId");
+
+                    b.ToTable("cluster_agents", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.ClusterNodeRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("DownAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("down_at");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Hostname")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hostname");
+
+                    b.Property<string>("HubAddress")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hub_address");
+
+                    b.Property<DateTime>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<int>("Pid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pid");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("TakenBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("taken_by");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("cluster_nodes", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.HubAgentStateRow", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<bool>("Draining")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("draining");
+
+                    b.Property<long>("LastCmdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_cmd_id");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("hub_agent_state", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.HubAssignmentRow", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<bool>("Parked")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("parked");
+
+                    b.HasKey("JobId");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("hub_assignments", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.HubCommandRow", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<long>("CmdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cmd_id");
+
+                    b.Property<byte[]>("Command")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("command");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("AgentId", "CmdId");
+
+                    b.ToTable("hub_commands", (string)null);
+                });
+
+            modelBuilder.Entity("P4Flow.Cluster.HubRequestRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancelled");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("done_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ErrorClass")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error_class");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
+                    b.Property<byte[]>("Result")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("result");
+
+                    b.Property<string>("ServedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("served_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId", "DoneAt");
+
+                    b.HasIndex("JobId", "Fingerprint");
+
+                    b.ToTable("hub_requests", (string)null);
+                });
+
             modelBuilder.Entity("P4Flow.Cluster.SharedDocumentRow", b =>
                 {
                     b.Property<string>("Name")

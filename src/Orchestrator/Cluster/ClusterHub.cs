@@ -1,0 +1,137 @@
+using System.Text.Json;
+using P4Flow.Orchestrator.Admission;
+using P4Flow.Orchestrator.Hub;
+
+namespace P4Flow.Orchestrator.Cluster;
+
+/// <summary>An agent connected to another node, as its presence row says.</summary>
+public sealed record RemoteAgent(string AgentId, string NodeId, bool Healthy, bool Draining, IReadOnlyList<string> Capabilities, IReadOnlyList<string> Labels,
+    double Load, int MaxJobs, int Working);
+
+/// <summary>
+/// The hub's view of the rest of the cluster. Every <see cref="PublishEvery"/> (and at once when an agent connects or
+/// leaves) it writes this node's agents to cluster_agents and reads the other nodes' back: placement picks from both,
+/// and a job whose agent is on another node has its commands routed there (<see cref="HubRequests"/>). Presence of a
+/// node that went down is removed by the node that takes it over, so its agents are placed again where they reconnect.
+/// </summary>
+public sealed partial class ClusterHub(ClusterNode node, AgentRegistry registry, DatabaseHubJournal journal, HubRequests requests, ILogger<ClusterHub> logger)
+    : BackgroundService, IAgentCluster, INodeTakeover
+{
+    public static readonly TimeSpan PublishEvery = TimeSpan.FromSeconds(2);
+    /// <summary>A presence row older than this is not believed (its node stopped writing without being marked down yet).</summary>
+    private static readonly TimeSpan Stale = TimeSpan.FromSeconds(15);
+    private volatile IReadOnlyList<RemoteAgent> _remote = [];
+
+    /// <summary>Made once, at the host's start: from then on the registry places on and finds the other nodes' agents.</summary>
+    public ClusterHub Attached()
+    {
+        registry.Attach(this);
+        return this;
+    }
+
+    public IReadOnlyList<RemoteAgent> Remote => _remote;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var changed = registry.Changed;
+            try
+            {
+                await PublishAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                LogUnreachable(logger, ex.Message);
+            }
+            await Task.WhenAny(changed, Task.Delay(PublishEvery, stoppingToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>This node's connected agents out, the others' in.</summary>
+    public async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        var here = registry.Snapshot().Where(a => a.ConnectedSince is not null).ToList();
+        foreach (var agent in here)
+        {
+            await node.ExecuteAsync("""
+                INSERT INTO cluster_agents (agent_id, node_id, healthy, draining, capabilities, labels, load, max_jobs, cpu_cores, memory_gb, updated_at)
+                VALUES (@a, @n, @h, @d, @c, @l, @load, @max, @cpu, @mem, now())
+                ON CONFLICT (agent_id) DO UPDATE SET node_id = EXCLUDED.node_id, healthy = EXCLUDED.healthy, draining = EXCLUDED.draining, capabilities = EXCLUDED.capabilities,
+                    labels = EXCLUDED.labels, load = EXCLUDED.load, max_jobs = EXCLUDED.max_jobs, cpu_cores = EXCLUDED.cpu_cores, memory_gb = EXCLUDED.memory_gb, updated_at = now()
+                """, cancellationToken, ("a", agent.Id), ("n", node.Id), ("h", agent.State == "HEALTHY"), ("d", agent.Draining),
+                ("c", JsonSerializer.Serialize(agent.Capabilities)), ("l", JsonSerializer.Serialize(agent.Labels)), ("load", (double)agent.Load),
+                ("max", agent.MaxJobs), ("cpu", (int)Math.Ceiling(agent.CpuCores)), ("mem", agent.MemoryGb)).ConfigureAwait(false);
+        }
+        await node.ExecuteAsync("DELETE FROM cluster_agents WHERE node_id = @n AND NOT (agent_id = ANY(@here))", cancellationToken,
+            ("n", node.Id), ("here", here.Select(a => a.Id).ToArray())).ConfigureAwait(false);
+
+        var remote = new List<RemoteAgent>();
+        await using (var command = node.Command("""
+            SELECT a.agent_id, a.node_id, a.healthy, a.draining, a.capabilities, a.labels, a.load, a.max_jobs,
+                   (SELECT count(*) FROM hub_assignments h WHERE h.agent_id = a.agent_id AND NOT h.parked)
+            FROM cluster_agents a JOIN cluster_nodes n ON n.id = a.node_id AND n.down_at IS NULL
+            WHERE a.node_id <> @n AND a.updated_at > now() - @stale
+            """, ("n", node.Id), ("stale", Stale)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                remote.Add(new RemoteAgent(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetBoolean(3),
+                    JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [], JsonSerializer.Deserialize<string[]>(reader.GetString(5)) ?? [],
+                    reader.GetDouble(6), reader.GetInt32(7), (int)reader.GetInt64(8)));
+            }
+        }
+        _remote = remote;
+        journal.RefreshDraining();
+        // Requests for this node's agents that nobody serves (their node went, or they just connected here).
+        requests.Wake();
+    }
+
+    public string? NodeOf(string agentId) => _remote.FirstOrDefault(a => a.AgentId == agentId)?.NodeId;
+
+    public string? AssignmentOf(string jobId)
+    {
+        using var command = node.Command("SELECT agent_id FROM hub_assignments WHERE job_id = @j", ("j", jobId));
+        return command.ExecuteScalar() as string;
+    }
+
+    public string? TryAssignElsewhere(string jobId, AgentRequirements requirements, JobDemand demand)
+    {
+        ArgumentNullException.ThrowIfNull(requirements);
+        var best = _remote.Where(a => Candidate(a, requirements) && (a.MaxJobs <= 0 || a.Working < a.MaxJobs))
+            .OrderBy(a => a.Working).ThenBy(a => a.Load).FirstOrDefault();
+        if (best is null) return null;
+        // The first node to place the job wins; a second placement of the same job gets the first one's agent.
+        node.Execute("INSERT INTO hub_assignments (job_id, agent_id, parked) VALUES (@j, @a, false) ON CONFLICT (job_id) DO NOTHING", ("j", jobId), ("a", best.AgentId));
+        var placed = AssignmentOf(jobId) ?? best.AgentId;
+        // Counted at once, so the jobs placed before the next read spread over the agents.
+        _remote = [.. _remote.Select(a => a.AgentId == placed ? a with { Working = a.Working + 1 } : a)];
+        LogPlacedElsewhere(logger, jobId, placed, best.NodeId);
+        return placed;
+    }
+
+    public bool AnyCandidateElsewhere(AgentRequirements requirements) => _remote.Any(a => Candidate(a, requirements));
+
+    public void Park(string jobId, bool parked) => node.Execute("UPDATE hub_assignments SET parked = @p WHERE job_id = @j", ("j", jobId), ("p", parked));
+
+    public void ReleaseElsewhere(string agentId, string jobId, string reason, bool succeeded) => requests.Release(agentId, jobId, reason, succeeded);
+
+    /// <summary>The node's agents are no longer there: placement stops seeing them until they connect to a node that is.</summary>
+    public async Task TakeOverAsync(string nodeId, bool clean, CancellationToken cancellationToken)
+    {
+        await node.ExecuteAsync("DELETE FROM cluster_agents WHERE node_id = @n", cancellationToken, ("n", nodeId)).ConfigureAwait(false);
+        // What it served is served again by the node each agent connects to next, matched to the command in flight.
+        await node.ExecuteAsync("UPDATE hub_requests SET served_by = NULL WHERE served_by = @n AND done_at IS NULL", cancellationToken, ("n", nodeId)).ConfigureAwait(false);
+        _remote = [.. _remote.Where(a => a.NodeId != nodeId)];
+    }
+
+    private static bool Candidate(RemoteAgent agent, AgentRequirements requirements) =>
+        agent.Healthy && !agent.Draining && requirements.MetBy(agent.Capabilities, agent.Labels);
+
+    [LoggerMessage(2020, LogLevel.Warning, "The cluster's database cannot be reached to share this node's agents: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(2021, LogLevel.Information, "Job {JobId} placed on agent {AgentId}, connected to node {NodeId}")]
+    private static partial void LogPlacedElsewhere(ILogger logger, string jobId, string agentId, string nodeId);
+}

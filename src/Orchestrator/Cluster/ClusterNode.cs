@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using Npgsql;
+using P4Flow.Orchestrator.Configuration;
+
+namespace P4Flow.Orchestrator.Cluster;
+
+/// <summary>
+/// This process as a node of the cluster (state_management.type: postgresql): its name, unique per start, and the
+/// data source of the cluster's own tables (the lease, presence, the hub's journal and requests), read and written in
+/// plain SQL on the hub's hot paths.
+/// </summary>
+public sealed class ClusterNode : IAsyncDisposable
+{
+    public ClusterNode(ClusterOptions options, string connectionString, string hubAddress)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        // A restarted node is a new one: the old one's lease runs out and a survivor takes over what it left.
+        var name = new string([.. (options.NodeName ?? Environment.MachineName).ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')]);
+        Id = $"{name}-{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
+        HubAddress = hubAddress;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = $"p4flow-{Id}" };
+        Database = NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public string Id { get; }
+
+    /// <summary>How the Hangfire servers of a node name themselves (server name, then ':' and Hangfire's own suffix).</summary>
+    public string HangfireServerPrefix(string nodeId) => nodeId + ":";
+    public string HubAddress { get; }
+    public ClusterOptions Options { get; }
+    public NpgsqlDataSource Database { get; }
+
+    /// <summary>One statement, synchronously (the hub's registry journals under its lock); returns the rows it changed.</summary>
+    public int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Database.CreateCommand(sql);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command.ExecuteNonQuery();
+    }
+
+    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Database.CreateCommand(sql);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public NpgsqlCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = Database.CreateCommand(sql);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}
+
+/// <summary>Told when a node is taken over (its lease ran out) or leaves cleanly, to take its part of the cluster's work.</summary>
+public interface INodeTakeover
+{
+    /// <param name="nodeId">The node that went.</param>
+    /// <param name="clean">It stopped cleanly (this node itself, leaving): nothing of its own work was cut off.</param>
+    Task TakeOverAsync(string nodeId, bool clean, CancellationToken cancellationToken);
+}

@@ -1,0 +1,27 @@
+using P4Flow.Orchestrator.Admission;
+
+namespace P4Flow.Orchestrator.Hub;
+
+/// <summary>
+/// The rest of the cluster as the hub's registry sees it: agents connected to other nodes (their presence), the jobs
+/// placed on them, and the way to reach them. Absent on one node (SQLite); <see cref="Cluster.ClusterHub"/> on PostgreSQL.
+/// </summary>
+public interface IAgentCluster
+{
+    /// <summary>The live node the agent is connected to, when it is another one; null when it is here or nowhere.</summary>
+    string? NodeOf(string agentId);
+
+    /// <summary>The agent the job was placed on by any node; null when it has none.</summary>
+    string? AssignmentOf(string jobId);
+
+    /// <summary>Places the job on the best agent of another node that meets its requirements and has a free slot; null when none does.</summary>
+    string? TryAssignElsewhere(string jobId, AgentRequirements requirements, JobDemand demand);
+
+    /// <summary>Whether an agent of another node could take a job with these requirements (full or not).</summary>
+    bool AnyCandidateElsewhere(AgentRequirements requirements);
+
+    void Park(string jobId, bool parked);
+
+    /// <summary>Has the agent's node end the job there (cancel what it still runs, tell the agent its folder can go).</summary>
+    void ReleaseElsewhere(string agentId, string jobId, string reason, bool succeeded);
+}
