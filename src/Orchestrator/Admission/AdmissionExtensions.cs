@@ -23,6 +23,13 @@ public static class AdmissionExtensions
         services.AddSingleton<IJobInputCheck, JobDemandInputCheck>();
         services.AddSingleton<Studio.Services.IQueuePositions>(sp => new StudioQueuePositions(sp.GetRequiredService<AdmissionControl>()));
         services.AddHostedService<AdmissionPump>();
+        if (services.Any(d => d.ServiceType == typeof(Cluster.ClusterNode)))
+        {
+            // Another node may end or park a job this one admitted: every node hears of it.
+            services.AddSingleton<Cluster.ClusterJobEvents>();
+            services.AddSingleton<IWorkflowObserver>(sp => sp.GetRequiredService<Cluster.ClusterJobEvents>());
+            services.AddHostedService(sp => sp.GetRequiredService<Cluster.ClusterJobEvents>());
+        }
         return builder;
     }
 

@@ -50,9 +50,12 @@ public sealed partial class JobCleanupJobs(
     public void Enqueue(string jobId) => jobs.Enqueue<JobCleanupJobs>(c => c.RunAsync(jobId, CancellationToken.None));
 
     [AutomaticRetry(Attempts = 10_000, DelaysInSeconds = [5, 15, 60, 300, 900, 3600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    [DisableConcurrentExecution(timeoutInSeconds: 600)]
     public async Task RunAsync(string jobId, CancellationToken cancellationToken)
     {
+        // One cleanup of a job at a time, across every node; cleanups of different jobs run side by side (a lock on the
+        // method would queue them all behind one, and behind a dead node's lock until it expires).
+        using var connection = services.GetService<JobStorage>()?.GetConnection();
+        using var held = connection?.AcquireDistributedLock($"p4flow:cleanup:{jobId}", TimeSpan.FromSeconds(600));
         var job = await store.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false);
         if (job is null || !job.Status.IsTerminal() || IsDone(job) || IsSkipped(job)) return;
         if (!await UsedPerforceAsync(job, cancellationToken).ConfigureAwait(false))

@@ -73,9 +73,9 @@ public sealed partial class ClusterHub(ClusterNode node, AgentRegistry registry,
             FROM cluster_agents a JOIN cluster_nodes n ON n.id = a.node_id AND n.down_at IS NULL
             WHERE a.node_id <> @n AND a.updated_at > now() - @stale
             """, ("n", node.Id), ("stale", Stale)))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 remote.Add(new RemoteAgent(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetBoolean(3),
                     JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [], JsonSerializer.Deserialize<string[]>(reader.GetString(5)) ?? [],

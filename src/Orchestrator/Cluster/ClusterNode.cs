@@ -21,6 +21,8 @@ public sealed class ClusterNode : IAsyncDisposable
         HubAddress = hubAddress;
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = $"p4flow-{Id}" };
         Database = NpgsqlDataSource.Create(builder.ConnectionString);
+        // Listening connections outside the pool: one that listened never serves another caller's statement.
+        Listening = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false, KeepAlive = 10 }.ConnectionString);
     }
 
     public string Id { get; }
@@ -30,22 +32,30 @@ public sealed class ClusterNode : IAsyncDisposable
     public string HubAddress { get; }
     public ClusterOptions Options { get; }
     public NpgsqlDataSource Database { get; }
+    public NpgsqlDataSource Listening { get; }
 
     /// <summary>One statement, synchronously (the hub's registry journals under its lock); returns the rows it changed.</summary>
     public int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Database.CreateCommand(sql);
+        using var connection = Database.OpenConnection();
+        using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command.ExecuteNonQuery();
     }
 
+    /// <remarks>
+    /// The token only stops the wait for a connection: a statement under way is never cancelled, since PostgreSQL's
+    /// cancel request can reach the pooled connection after it moved on to another caller's statement.
+    /// </remarks>
     public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Database.CreateCommand(sql);
+        await using var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>A statement to read with; run it without a token that may fire while it runs (see <see cref="ExecuteAsync"/>).</summary>
     public NpgsqlCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = Database.CreateCommand(sql);
@@ -53,7 +63,11 @@ public sealed class ClusterNode : IAsyncDisposable
         return command;
     }
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Listening.DisposeAsync().ConfigureAwait(false);
+        await Database.DisposeAsync().ConfigureAwait(false);
+    }
 }
 
 /// <summary>Told when a node is taken over (its lease ran out) or leaves cleanly, to take its part of the cluster's work.</summary>

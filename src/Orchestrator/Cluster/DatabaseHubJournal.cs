@@ -10,7 +10,7 @@ namespace P4Flow.Orchestrator.Cluster;
 /// ran. Written through, statement by statement, as the registry makes each change (a command takes far longer than
 /// its row). What other nodes drain is read again with the presence (<see cref="RefreshDraining"/>).
 /// </summary>
-public sealed class DatabaseHubJournal(ClusterNode node) : IHubJournal
+public sealed partial class DatabaseHubJournal(ClusterNode node, ILogger<DatabaseHubJournal> logger) : IHubJournal
 {
     private static readonly Dictionary<string, long> NoCounters = [];
     private static readonly Dictionary<string, string> NoAssignments = [];
@@ -55,7 +55,18 @@ public sealed class DatabaseHubJournal(ClusterNode node) : IHubJournal
         ON CONFLICT (agent_id) DO UPDATE SET last_cmd_id = GREATEST(hub_agent_state.last_cmd_id, EXCLUDED.last_cmd_id)
         """, ("a", agentId), ("id", cmdId));
 
-    public void Done(string agentId, long cmdId) => node.Execute("DELETE FROM hub_commands WHERE agent_id = @a AND cmd_id = @id", ("a", agentId), ("id", cmdId));
+    /// <summary>A row left by a failed delete costs little: the agent is asked for that command again and answers from its cache.</summary>
+    public void Done(string agentId, long cmdId)
+    {
+        try
+        {
+            node.Execute("DELETE FROM hub_commands WHERE agent_id = @a AND cmd_id = @id", ("a", agentId), ("id", cmdId));
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            LogNotForgotten(logger, agentId, cmdId, ex.Message);
+        }
+    }
 
     public void Assigned(string jobId, string agentId) => node.Execute(
         "INSERT INTO hub_assignments (job_id, agent_id, parked) VALUES (@job, @a, false) ON CONFLICT (job_id) DO UPDATE SET agent_id = EXCLUDED.agent_id, parked = false",
@@ -86,4 +97,7 @@ public sealed class DatabaseHubJournal(ClusterNode node) : IHubJournal
         while (reader.Read()) drained.Add(reader.GetString(0));
         return drained;
     }
+
+    [LoggerMessage(2025, LogLevel.Warning, "Cmd {CmdId} of agent {AgentId} is answered, but its row stays in the journal ({Reason}): the agent will be asked for it again")]
+    private static partial void LogNotForgotten(ILogger logger, string agentId, long cmdId, string reason);
 }

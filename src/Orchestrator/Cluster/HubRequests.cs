@@ -62,7 +62,7 @@ public sealed partial class HubRequests(
         {
             while (true)
             {
-                if (await AnswerAsync(id, cancellationToken).ConfigureAwait(false) is { } answer) return answer;
+                if (await AnswerAsync(id, CancellationToken.None).ConfigureAwait(false) is { } answer) return answer;
                 var now = clock.GetUtcNow();
                 if (registry.IsConnected(agentId) || cluster.NodeOf(agentId) is not null) nowhereSince = null;
                 else nowhereSince ??= now;
@@ -109,7 +109,7 @@ public sealed partial class HubRequests(
         await using (var find = node.Command("SELECT id FROM hub_requests WHERE job_id = @j AND fingerprint = @f AND kind = 'run' AND NOT cancelled ORDER BY id LIMIT 1",
             ("j", request.JobId), ("f", fingerprint)))
         {
-            if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long found)
+            if (await find.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is long found)
             {
                 LogJoined(logger, request.JobId, found, agentId);
                 return found;
@@ -119,7 +119,7 @@ public sealed partial class HubRequests(
             INSERT INTO hub_requests (kind, job_id, agent_id, fingerprint, body, origin, created_at, cancelled)
             VALUES ('run', @j, @a, @f, @b, @o, now(), false) RETURNING id
             """, ("j", request.JobId), ("a", agentId), ("f", fingerprint), ("b", Encode(request)), ("o", node.Id));
-        var id = (long)(await ask.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var id = (long)(await ask.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
         await node.ExecuteAsync("SELECT pg_notify(@c, @a)", cancellationToken, ("c", RequestChannel), ("a", agentId)).ConfigureAwait(false);
         return id;
     }
@@ -127,13 +127,17 @@ public sealed partial class HubRequests(
     /// <summary>The answer, once there: taken (the row goes) and returned, or thrown as the serving node's failure.</summary>
     private async Task<AgentAnswer?> AnswerAsync(long id, CancellationToken cancellationToken)
     {
-        await using var read = node.Command("SELECT result, error, error_class FROM hub_requests WHERE id = @id AND done_at IS NOT NULL", ("id", id));
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-        var result = reader.IsDBNull(0) ? null : JsonSerializer.Deserialize<RemoteRun>((byte[])reader[0]);
-        var error = reader.IsDBNull(1) ? null : reader.GetString(1);
-        var errorClass = reader.IsDBNull(2) ? null : reader.GetString(2);
-        await reader.DisposeAsync().ConfigureAwait(false);
+        RemoteRun? result;
+        string? error, errorClass;
+        // Disposed once, before the next statement: Npgsql hands a connection's reader object on to its next user.
+        await using (var read = node.Command("SELECT result, error, error_class FROM hub_requests WHERE id = @id AND done_at IS NOT NULL", ("id", id)))
+        await using (var reader = await read.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false)) return null;
+            result = reader.IsDBNull(0) ? null : JsonSerializer.Deserialize<RemoteRun>((byte[])reader[0]);
+            error = reader.IsDBNull(1) ? null : reader.GetString(1);
+            errorClass = reader.IsDBNull(2) ? null : reader.GetString(2);
+        }
         await node.ExecuteAsync("DELETE FROM hub_requests WHERE id = @id", cancellationToken, ("id", id)).ConfigureAwait(false);
         if (result is not null) return new AgentAnswer(result.ToRun(), result.Fault);
         throw errorClass == AgentUnavailableException.AgentLost || errorClass == AgentUnavailableException.AgentHang
@@ -197,9 +201,9 @@ public sealed partial class HubRequests(
                          ORDER BY r.id FOR UPDATE SKIP LOCKED)
             RETURNING id, kind, job_id, agent_id, body
             """, ("me", node.Id), ("here", here)))
-        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await claim.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                 claimed.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
         }
         foreach (var row in claimed)
@@ -284,8 +288,10 @@ public sealed partial class HubRequests(
             while (!serving.IsCancellationRequested)
             {
                 await Task.Delay(LookEvery, clock, serving.Token).ConfigureAwait(false);
+                // Never cancelled while it runs: PostgreSQL's cancel request can land on the pooled connection's next
+                // statement, someone else's.
                 await using var read = node.Command("SELECT cancelled FROM hub_requests WHERE id = @id", ("id", id));
-                if (await read.ExecuteScalarAsync(serving.Token).ConfigureAwait(false) is not false)
+                if (await read.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is not false)
                 {
                     await serving.CancelAsync().ConfigureAwait(false);
                     return;
@@ -305,7 +311,7 @@ public sealed partial class HubRequests(
         {
             try
             {
-                await using var connection = await node.Database.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
+                await using var connection = await node.Listening.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += (_, e) =>
                 {
                     if (e.Channel == RequestChannel) Wake();

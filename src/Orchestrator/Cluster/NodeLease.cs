@@ -77,8 +77,8 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
     {
         await using var command = node.Command("UPDATE cluster_nodes SET down_at = now(), taken_by = @id WHERE down_at IS NULL AND lease_until < now() AND id <> @id RETURNING id", ("id", node.Id));
         var dead = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) dead.Add(reader.GetString(0));
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false)) dead.Add(reader.GetString(0));
         return dead;
     }
 

@@ -158,7 +158,12 @@ public sealed partial class AgentRegistry
                 sync.PendingCommands.AddRange(pending);
                 session.TrySend(new HubMessage { SyncRequired = sync });
             }
-            foreach (var waiting in record.Unsent) Write(record, waiting);
+            foreach (var waiting in record.Unsent)
+            {
+                // Asked again (after a node or this hub went) while the same command was still out: it joins that one.
+                if (record.InFlight.Values.FirstOrDefault(p => p.JobId == waiting.JobId && p.Fingerprint == waiting.Fingerprint) is { } same) Join(same, waiting);
+                else Write(record, waiting);
+            }
             record.Unsent.Clear();
             _audit.Connected(hello, session, pending.Count);
             HubLog.AgentConnected(_logger, hello.AgentId, session.Address.ToString(), pending.Count);
@@ -288,6 +293,18 @@ public sealed partial class AgentRegistry
             a.Session is null ? null : a.ConnectedSince, a.LastActive, a.CommandsSent, a.BytesSent + (a.Session?.BytesSent ?? 0), a.BytesReceived,
             a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion, circuit, until, _journal.Draining.Contains(a.Id),
             a.MaxJobs, a.CpuCores, a.MemoryGb, WorkingLocked(a), UsedLocked(a).CpuCores, UsedLocked(a).MemoryGb);
+    }
+
+    /// <summary><paramref name="waiting"/> gets the answer of <paramref name="same"/>, which its waiters now wait for too.</summary>
+    private static void Join(PendingCommand same, PendingCommand waiting)
+    {
+        same.Waiters += waiting.Waiters;
+        same.Completion.Task.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully) waiting.Completion.TrySetResult(t.Result);
+            else if (t.IsFaulted) waiting.Completion.TrySetException(t.Exception!.InnerExceptions);
+            else waiting.Completion.TrySetCanceled();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The journal's memory of the agent joins what this hub knows: numbers, commands in flight, jobs placed on it.</summary>

@@ -277,7 +277,30 @@ public sealed partial class WorkflowRuntime(
         await runner.ResumeAsync(run, bookmark, record, payload).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on the job as stored now. A worker of another process (a node of a cluster) that
+    /// committed the job first makes this commit fail (<see cref="ConcurrencyException"/>): the action is run again on
+    /// what that worker left, as a second run of it would (it finds done what was done), a few times before giving up.
+    /// </summary>
     private async Task<WorkflowInstance> WithInstanceAsync(string instanceId, Func<WorkflowRun, Task> action, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WithInstanceOnceAsync(instanceId, action, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
+            {
+                WorkflowLog.CommittedElsewhere(logger, instanceId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int MaxCommitAttempts = 5;
+
+    private async Task<WorkflowInstance> WithInstanceOnceAsync(string instanceId, Func<WorkflowRun, Task> action, CancellationToken cancellationToken)
     {
         await using var held = (await locks.AcquireAsync(instanceId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var instance = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false)
@@ -319,6 +342,9 @@ internal static partial class WorkflowLog
 
     [LoggerMessage(1003, LogLevel.Information, "Recovered {Count} unfinished jobs")]
     public static partial void Recovered(ILogger logger, int count);
+
+    [LoggerMessage(1006, LogLevel.Information, "Job {JobId} was moved on by another worker first (attempt {Attempt}): running again on what it left")]
+    public static partial void CommittedElsewhere(ILogger logger, string jobId, int attempt);
 
     [LoggerMessage(1004, LogLevel.Warning, "Could not change the stage of job {JobId}: {Reason}")]
     public static partial void StageNotChanged(ILogger logger, string jobId, string reason);

@@ -36,5 +36,95 @@ public sealed class ClusterTests
         var onB = await b.Process.Client.GetJsonAsync($"/api/jobs/{jobId}");
         Assert.Equal("Finished", onB.Str("status"));
         await cluster.Agents[0].WaitForOutputAsync($"Job {jobId} ended; its folder", "the agent to be told the job ended, through node b");
+        File.WriteAllText("/tmp/diag-route.log", cluster.Outputs());
+    }
+
+    [Fact]
+    public async Task Cluster_ANodeKilledWithJobsInFlight_TheOtherEndsEveryJobOnce_NoCommandRunsTwice()
+    {
+        const int Jobs = 20;
+        var changed = Base.Replace("two", "TWO", StringComparison.Ordinal);
+        var depots = new List<SimDepot>();
+        await using var cluster = await ClusterNodes.StartAsync(2, ["agent-1", "agent-2"]);
+        try
+        {
+            var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+            var first = cluster.StartAgent("agent-1", a, b);
+            var second = cluster.StartAgent("agent-2", b, a);
+            await Eventually.Until(() => a.Process.Client.GetJsonAsync("/api/agents"), l => l.AsArray().Any(x => x!.Str("id") == "agent-1" && x!.Str("state") == "HEALTHY"),
+                TimeSpan.FromSeconds(60), "agent-1 to connect to node a");
+            await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/agents"), l => l.AsArray().Any(x => x!.Str("id") == "agent-2" && x!.Str("state") == "HEALTHY"),
+                TimeSpan.FromSeconds(60), "agent-2 to connect to node b");
+
+            // A server per job, each command slowed a little, so that the kill finds commands running.
+            using (var gate = new SemaphoreSlim(4))
+            {
+                depots.AddRange(await Task.WhenAll(Enumerable.Range(0, Jobs).Select(async _ =>
+                {
+                    await gate.WaitAsync();
+                    try
+                    {
+                        var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, changed);
+                        await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "latency", ["ms"] = 200 });
+                        return depot;
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                })));
+            }
+            var jobs = new List<string>();
+            foreach (var (depot, i) in depots.Select((d, i) => (d, i)))
+            {
+                var node = i % 2 == 0 ? a : b;
+                using var start = await node.Process.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
+                {
+                    ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["p4port"] = depot.Root,
+                });
+                Assert.True(start.IsSuccessStatusCode, await start.Content.ReadAsStringAsync());
+                jobs.Add((await start.ReadJsonAsync()).Str("jobId"));
+            }
+
+            // In the middle: some jobs done, others with commands out on both agents.
+            await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/jobs?status=Finished&limit=200"), l => l["items"]!.AsArray().Count >= Jobs / 5,
+                TimeSpan.FromSeconds(300), "a fifth of the jobs to finish");
+            await a.Process.KillAsync();
+
+            var ended = new List<JsonNode>();
+            foreach (var jobId in jobs)
+                ended.Add(await b.Process.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end on the surviving node", seconds: 300));
+            Assert.True(ended.All(j => j.Str("status") == "Finished"), string.Join("\n", ended.Where(j => j.Str("status") != "Finished").Select(j => j.ToJsonString())) + "\n" + cluster.Outputs());
+            Assert.Contains("Took over the work of node a-", b.Process.Output, StringComparison.Ordinal);
+
+            // Each server has its integration submitted once: the branch, then one integration change.
+            foreach (var depot in depots)
+            {
+                Assert.Equal(changed, await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
+                Assert.Equal(2, (await depot.RunAsync("changes", "//depot/rel/...")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            }
+            // No command ran twice on an agent: each number once, whichever node sent it or asked for it again.
+            foreach (var agent in new[] { first, second })
+            {
+                var runs = System.Text.RegularExpressions.Regex.Matches(agent.Output, @"Cmd (\d+) of job (\S+): running").Select(m => m.Groups[1].Value).ToList();
+                Assert.NotEmpty(runs);
+                Assert.True(runs.Count == runs.Distinct().Count(), $"{agent.Name} ran a command twice:\n{agent.Output}");
+            }
+            // agent-1 went on to the surviving node; every job shows there.
+            await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/agents"), l => l.AsArray().Any(x => x!.Str("id") == "agent-1" && x!.Str("state") == "HEALTHY"),
+                TimeSpan.FromSeconds(60), "agent-1 to reconnect to node b");
+            var listed = await b.Process.Client.GetJsonAsync("/api/jobs?status=Finished&limit=200");
+            Assert.True(jobs.All(j => listed["items"]!.AsArray().Any(x => x!.Str("id") == j)));
+        }
+        catch
+        {
+            // What each process said, for the reader of a failure.
+            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "p4flow-cluster-failure.log"), cluster.Outputs());
+            throw;
+        }
+        finally
+        {
+            foreach (var depot in depots) depot.Dispose();
+        }
     }
 }

@@ -5,13 +5,13 @@ namespace P4Flow.Orchestrator.Tests.Cluster;
 
 /// <summary>
 /// state_management.type: postgresql on a real PostgreSQL server: the engine's store, the bot's tables and Hangfire's
-/// work live in the database, so an orchestrator started in an empty folder on the same database finds every job; one
-/// orchestrator at a time (a second start is refused while the first lives, and allowed once it was killed).
+/// work live in the database, so an orchestrator started in an empty folder on the same database (another node of the
+/// cluster, or the one after a kill) finds every job.
 /// </summary>
 public sealed class PostgresStateTests
 {
     [Fact]
-    public async Task Postgresql_AJobRunsThenTheOrchestratorIsKilled_AnotherInAnEmptyHomeOnTheSameDatabaseShowsIt_NotWhileTheFirstLives()
+    public async Task Postgresql_AJobRuns_AnotherNodeInAnEmptyHomeShowsIt_AndAfterAKillAnotherStillDoes()
     {
         await using var postgres = await LocalPostgres.StartAsync();
         var connection = await postgres.CreateDatabaseAsync("p4flow");
@@ -34,13 +34,19 @@ public sealed class PostgresStateTests
                 var done = await orchestrator.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 180);
                 Assert.True(done.Str("status") == "Finished", done.ToJsonString());
 
-                // A second orchestrator on the same database would recover the same jobs: it refuses to start.
-                await using (var refused = OrchestratorProcess.Start(second, environment: Environment(second, connection)))
+                // A second orchestrator on the same database is another node of the cluster: it starts and shows the job.
+                Directory.CreateDirectory(Path.Combine(second, "data"));
+                File.Copy(Path.Combine(first, "data", "admin-api-key"), Path.Combine(second, "data", "admin-api-key"));
+                await using (var other = OrchestratorProcess.Start(second, environment: Environment(second, connection)))
                 {
-                    Assert.Equal(3, await refused.WaitForExitAsync(TimeSpan.FromSeconds(120)));
-                    Assert.Contains("another orchestrator is running on this PostgreSQL database", refused.Output, StringComparison.Ordinal);
-                    consoles.Add(refused.Output);
+                    await other.WaitReadyAsync();
+                    Assert.Equal("Finished", (await other.Client.GetJsonAsync($"/api/jobs/{jobId}")).Str("status"));
+                    Assert.Equal("2", await postgres.PsqlAsync("p4flow", "SELECT count(*) FROM cluster_nodes WHERE down_at IS NULL"));
+                    await other.StopAsync(TimeSpan.FromSeconds(60));
+                    consoles.Add(other.Output);
                 }
+                // Stopped cleanly, it left the cluster at once (no lease to wait out).
+                Assert.Equal("1", await postgres.PsqlAsync("p4flow", "SELECT count(*) FROM cluster_nodes WHERE down_at IS NULL"));
                 consoles.Add(orchestrator.Output);
                 await orchestrator.KillAsync();
             }
@@ -53,10 +59,6 @@ public sealed class PostgresStateTests
 
             // The credentials are in the database too: the first orchestrator's admin key signs in on the second, which
             // made none of its own.
-            var key = Path.Combine("data", "admin-api-key");
-            Assert.False(File.Exists(Path.Combine(second, key)), "the refused start made credentials");
-            Directory.CreateDirectory(Path.Combine(second, "data"));
-            File.Copy(Path.Combine(first, key), Path.Combine(second, key));
             await using (var other = OrchestratorProcess.Start(second, environment: Environment(second, connection)))
             {
                 await other.WaitReadyAsync();
@@ -97,24 +99,23 @@ public sealed class PostgresStateTests
     }
 
     [Fact]
-    public async Task Postgresql_ServerRestartedBetweenJobs_TheNextJobRuns_AndTheOrchestratorStillHoldsTheDatabase()
+    public async Task Postgresql_ServerRestartedBetweenJobs_TheNextJobRuns_AndTheNodeStillHoldsItsLease()
     {
         await using var postgres = await LocalPostgres.StartAsync();
         var connection = await postgres.CreateDatabaseAsync("p4flow");
         using var depot = await SimDepot.CreateWithChangeOnMainAsync("one\n", "one\ntwo\n");
         var home = OrchestratorProcess.CreateHome();
-        var other = OrchestratorProcess.CreateHome();
         try
         {
-            await RestartBetweenJobsAsync(postgres, connection, depot, home, other);
+            await RestartBetweenJobsAsync(postgres, connection, depot, home);
         }
         finally
         {
-            DeleteHomes(home, other);
+            DeleteHomes(home);
         }
     }
 
-    private static async Task RestartBetweenJobsAsync(LocalPostgres postgres, string connection, SimDepot depot, string home, string other)
+    private static async Task RestartBetweenJobsAsync(LocalPostgres postgres, string connection, SimDepot depot, string home)
     {
         await using var orchestrator = OrchestratorProcess.Start(home, environment: Environment(home, connection));
         await orchestrator.WaitReadyAsync();
@@ -127,11 +128,9 @@ public sealed class PostgresStateTests
         var second = await IntegrateAsync(orchestrator, depot);
         Assert.True(second.Str("status") == "Finished", second.ToJsonString());
         Assert.Equal("one\ntwo\nthree\n", await depot.RunAsync("print", "-q", "//depot/rel/a.txt"));
-        var where = new Npgsql.NpgsqlConnectionStringBuilder(connection);
-        await Eventually.Until(() => Task.FromResult(orchestrator.Output), o => o.Contains($"This orchestrator holds PostgreSQL database {where.Host}:{where.Port}/{where.Database} again", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(60), "the orchestrator to take its lock on the database again");
-        await using var refused = OrchestratorProcess.Start(other, environment: Environment(other, connection));
-        Assert.Equal(3, await refused.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        // Its lease in the cluster is renewed again on the restarted server: it is still a live node.
+        await Eventually.Until(() => postgres.PsqlAsync("p4flow", "SELECT count(*) FROM cluster_nodes WHERE down_at IS NULL AND lease_until > now()"), n => n == "1",
+            TimeSpan.FromSeconds(60), "the node to renew its lease on the restarted server");
         Assert.False(orchestrator.HasExited, orchestrator.Output);
     }
 
