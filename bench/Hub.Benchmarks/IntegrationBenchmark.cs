@@ -156,7 +156,8 @@ internal static class IntegrationBenchmark
     }
 
     /// <summary>A real agent process for the orchestrator in <paramref name="home"/>, its workspaces under home/agent-ID (or home/agent for the first).</summary>
-    internal static CapturedProcess StartAgent(string home, int hubPort, string agentId, string jwtSecret, string folder = "agent")
+    /// <param name="hubs">Every hub it may use, tried in turn (server.hubs); just <paramref name="hubPort"/> when null.</param>
+    internal static CapturedProcess StartAgent(string home, int hubPort, string agentId, string jwtSecret, string folder = "agent", IReadOnlyList<int>? hubs = null)
     {
         var tls = HubTlsOptions.Under(home);
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = home };
@@ -168,6 +169,7 @@ internal static class IntegrationBenchmark
         settings["agent__state_dir"] = Path.Combine(home, folder, "state");
         settings["agent__capabilities__0"] = "p4";
         settings["execution__allowed_executables__0"] = SimDepot.Launcher;
+        foreach (var (port, i) in (hubs ?? []).Select((p, i) => (p, i))) settings[$"server__hubs__{i}"] = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
         foreach (var (key, value) in settings) info.Environment["P4FLOW_AGENT_" + key] = value;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         return CapturedProcess.Start(info);

@@ -13,6 +13,7 @@ using P4Flow.Hub.Benchmarks;
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- branches own [--edges 100] [--changes 100]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- branches idle [--edges 100] [--changes 100] [--seconds 30] [--passes N] [--store fake|engine|both] [--job-kb 0]
 //   dotnet run -c Release --project bench/Hub.Benchmarks -- branches agents [--edges 8] [--changes 10] [--agents 4]
+//   dotnet run -c Release --project bench/Hub.Benchmarks -- cluster [--count 50] [--kills 10] [--lease 30]
 var mode = args.FirstOrDefault() ?? "latency";
 int Option(string name, int fallback)
 {
@@ -38,11 +39,12 @@ return mode switch
     "branches" => await BranchesBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "own", Option("--edges", args.ElementAtOrDefault(1) == "agents" ? 8 : 100),
         Option("--changes", args.ElementAtOrDefault(1) == "agents" ? 10 : 100), Option("--seconds", 30), Option("--passes", 0),
         Text("--store", "both"), Option("--job-kb", 0), Option("--agents", 4)),
+    "cluster" => await ClusterBenchmark.RunAsync(Option("--count", 50), Option("--kills", 10), Option("--lease", 30)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH] | integration [--count N] [--runner agents|local|both] [--state sqlite|postgresql|both] | transfer [--files N] [--changed N] [--count N] | admission [--count N] | parked [--count N] [--servers N] [--spread-hours H] [--quiet SECONDS] [--scrape SECONDS] | branches own|idle|agents [--edges N] [--changes N] [--seconds S] [--passes N] [--store fake|engine|both] [--job-kb N] [--agents N]");
+    Console.Error.WriteLine("usage: latency [--count N] [--ssh-count N] | agents [--count N] [--hold SECONDS] | bootstrap [--count N] [--package PATH] | integration [--count N] [--runner agents|local|both] [--state sqlite|postgresql|both] | transfer [--files N] [--changed N] [--count N] | admission [--count N] | parked [--count N] [--servers N] [--spread-hours H] [--quiet SECONDS] [--scrape SECONDS] | branches own|idle|agents [--edges N] [--changes N] [--seconds S] [--passes N] [--store fake|engine|both] [--job-kb N] [--agents N] | cluster [--count N] [--kills N] [--lease SECONDS]");
     return 64;
 }

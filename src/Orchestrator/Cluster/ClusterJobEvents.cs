@@ -7,24 +7,33 @@ using P4Flow.Workflows.State;
 namespace P4Flow.Orchestrator.Cluster;
 
 /// <summary>
-/// Admission is each node's own (what it admitted, it holds), but any node may move a job on: the step that ends a
-/// job, or parks it for a person, is told to every node (NOTIFY on channel p4flow_job), whose admission frees or parks
-/// what it held for that job. Sent in the background, in order, so a step's commit never waits for it.
+/// Any node may move a job on, so every step is told to every node (NOTIFY on channel p4flow_job): admission, each
+/// node's own, frees or parks what it held for a job another node ended or parked; and a Studio page open on this node
+/// shows a step made on another (the job read back from the store). Sent in the background, in order, so a step's
+/// commit never waits for it.
 /// </summary>
-internal sealed partial class ClusterJobEvents(ClusterNode node, AdmissionControl admission, ILogger<ClusterJobEvents> logger) : BackgroundService, IWorkflowObserver
+internal sealed partial class ClusterJobEvents(
+    ClusterNode node,
+    AdmissionControl admission,
+    P4Flow.Workflows.Stores.IWorkflowStore store,
+    ILogger<ClusterJobEvents> logger,
+    P4Flow.Studio.Services.JobEvents? studio = null) : BackgroundService, IWorkflowObserver
 {
     public const string Channel = "p4flow_job";
     private readonly Channel<string> _outbox = System.Threading.Channels.Channel.CreateBounded<string>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
 
     public void JobCreated(WorkflowInstance instance)
     {
+        ArgumentNullException.ThrowIfNull(instance);
+        _outbox.Writer.TryWrite($"c|{node.Id}|{instance.Id}");
     }
 
     public void StepCommitted(WorkflowInstance instance, JobSnapshot before, StepChanges changes)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        // What admission cares about: an end, or where the job stands between working and parked.
-        _outbox.Writer.TryWrite(instance.Status.IsTerminal() ? $"e:{instance.Id}" : $"p:{(AdmissionControl.IsParked(instance) ? 1 : 0)}:{instance.Id}");
+        // What admission cares about (an end, or where the job stands between working and parked), from which node.
+        var state = instance.Status.IsTerminal() ? "e" : AdmissionControl.IsParked(instance) ? "p" : "w";
+        _outbox.Writer.TryWrite($"{state}|{node.Id}|{instance.Id}");
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(SendAsync(stoppingToken), ListenAsync(stoppingToken));
@@ -82,11 +91,29 @@ internal sealed partial class ClusterJobEvents(ClusterNode node, AdmissionContro
         }
     }
 
-    /// <summary>Also this node's own messages: admission's calls are idempotent.</summary>
+    /// <summary>Also this node's own messages: admission's calls are idempotent, and the Studio heard its own steps already.</summary>
     private void Apply(string message)
     {
-        if (message.StartsWith("e:", StringComparison.Ordinal)) admission.Ended(message[2..]);
-        else if (message.Length > 4 && message.StartsWith("p:", StringComparison.Ordinal)) admission.Park(message[4..], message[2] == '1');
+        var parts = message.Split('|');
+        if (parts.Length != 3) return;
+        var (state, from, jobId) = (parts[0], parts[1], parts[2]);
+        if (state == "e") admission.Ended(jobId);
+        else if (state != "c") admission.Park(jobId, state == "p");
+        if (from != node.Id && studio?.Watches(jobId) == true) _ = ShowAsync(jobId);
+    }
+
+    private async Task ShowAsync(string jobId)
+    {
+        try
+        {
+            if (await store.GetInstanceAsync(jobId, CancellationToken.None).ConfigureAwait(false) is not { } instance) return;
+            studio!.StepElsewhere(instance, await store.ListExecutionsAsync(jobId, CancellationToken.None).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A view that misses a step shows it when it is opened again.
+            LogUnreachable(logger, ex.Message);
+        }
     }
 
     [LoggerMessage(2050, LogLevel.Warning, "The cluster's database cannot be reached to tell the other nodes of a job's step: {Reason}")]

@@ -28,6 +28,29 @@ public sealed class JobEvents : IWorkflowObserver
 
     public void JobCreated(WorkflowInstance instance) => Publish(instance, null);
 
+    /// <summary>Whether a view watches the job (or every job): worth reading it to tell them of a step made elsewhere.</summary>
+    public bool Watches(string jobId)
+    {
+        lock (_gate) return _all.Length > 0 || _byJob.ContainsKey(jobId);
+    }
+
+    /// <summary>A step another process (a node of a cluster) committed, as read back from the store: the job as it is now, with its executions.</summary>
+    public void StepElsewhere(WorkflowInstance instance, IReadOnlyList<ActivityExecutionRecord> executions)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(executions);
+        Action<JobUpdate>[] all;
+        Action<JobUpdate>[]? one;
+        lock (_gate)
+        {
+            all = _all;
+            one = _byJob.GetValueOrDefault(instance.Id);
+        }
+        var update = new JobUpdate(JobSummary.From(instance), one is null ? [] : [.. executions.Select(ExecutionSnapshot.From)], []);
+        foreach (var handler in all) Call(handler, update);
+        foreach (var handler in one ?? []) Call(handler, update);
+    }
+
     public void StepCommitted(WorkflowInstance instance, JobSnapshot before, StepChanges changes) => Publish(instance, changes);
 
     private void Publish(WorkflowInstance instance, StepChanges? changes)

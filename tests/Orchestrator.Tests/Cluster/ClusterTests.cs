@@ -42,7 +42,7 @@ public sealed class ClusterTests
     [Fact]
     public async Task Cluster_ANodeKilledWithJobsInFlight_TheOtherEndsEveryJobOnce_NoCommandRunsTwice()
     {
-        const int Jobs = 20;
+        const int Jobs = 50;
         var changed = Base.Replace("two", "TWO", StringComparison.Ordinal);
         var depots = new List<SimDepot>();
         await using var cluster = await ClusterNodes.StartAsync(2, ["agent-1", "agent-2"]);
