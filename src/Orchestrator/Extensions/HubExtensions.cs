@@ -37,6 +37,8 @@ public static class HubExtensions
     private static void GateCommands(IServiceCollection services)
     {
         services.TryAddSingleton<Operations.OperatorPause>();
+        // In a cluster the pause is every node's.
+        if (services.Any(d => d.ServiceType == typeof(Cluster.ClusterNode))) services.AddHostedService<Cluster.ClusterPause>();
         services.TryAddSingleton<P4Flow.Studio.Services.IOperationsControl>(sp => sp.GetRequiredService<Operations.OperatorPause>());
         var runner = services.Last(d => d.ServiceType == typeof(ICommandDispatcher));
         services.Remove(runner);

@@ -122,7 +122,13 @@ public sealed partial class AgentRegistry
     {
         lock (_lock)
         {
-            if (!_agents.ContainsKey(agentId)) return false;
+            if (!_agents.ContainsKey(agentId))
+            {
+                // Connected to another node: drained in the journal they share, which that node reads with the presence.
+                if (_cluster?.NodeOf(agentId) is null) return false;
+                _journal.Drain(agentId, draining);
+                return true;
+            }
             if (_journal.Draining.Contains(agentId) != draining) _journal.Drain(agentId, draining);
             // Jobs waiting in WAITING_FOR_AGENT look again: an undrained agent may be theirs.
             SignalLocked();

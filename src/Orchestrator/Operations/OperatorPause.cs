@@ -83,6 +83,24 @@ public sealed class OperatorPause : IOperationsControl
         }
     }
 
+    /// <summary>
+    /// Takes the pause (or the resume) another node of the cluster made: the same brake here, not audited again (the
+    /// node where the operator acted wrote the audit line).
+    /// </summary>
+    public void Apply(PauseInfo other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        lock (_lock)
+        {
+            if (_state.Paused == other.Paused) return;
+            _state = other with { Waiting = 0 };
+            Save();
+            if (other.Paused) _resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            else _resumed.TrySetResult();
+        }
+        Changed?.Invoke(this, EventArgs.Empty);
+    }
+
     private void Save()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);

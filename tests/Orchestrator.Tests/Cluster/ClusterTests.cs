@@ -12,7 +12,7 @@ public sealed class ClusterTests
     public async Task Cluster_AJobStartedOnOneNode_RunsOnTheAgentOfTheOther_AndEveryNodeShowsIt()
     {
         using var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, Base.Replace("two", "TWO", StringComparison.Ordinal));
-        await using var cluster = await ClusterNodes.StartAsync(2, ["builder"]);
+        await using var cluster = await ClusterNodes.StartAsync(2, ["builder"], ("P4FLOW_state_management__resolve_check_interval", "2"));
         var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
         // The only agent is connected to b.
         cluster.StartAgent("builder", b);
@@ -36,7 +36,21 @@ public sealed class ClusterTests
         var onB = await b.Process.Client.GetJsonAsync($"/api/jobs/{jobId}");
         Assert.Equal("Finished", onB.Str("status"));
         await cluster.Agents[0].WaitForOutputAsync($"Job {jobId} ended; its folder", "the agent to be told the job ended, through node b");
-        File.WriteAllText("/tmp/diag-route.log", cluster.Outputs());
+
+        // The operator's pause is the cluster's: paused on a, b holds its commands too; resumed on b, a goes on.
+        using (var paused = await a.Process.Client.PostJsonAsync("/api/admin/pause", new JsonObject { ["reason"] = "patching" })) paused.EnsureSuccessStatusCode();
+        await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/admin/pause"), p => p["paused"]!.GetValue<bool>(), TimeSpan.FromSeconds(30), "node b to be paused too");
+        using (var resumed = await b.Process.Client.PostJsonAsync("/api/admin/resume", null)) resumed.EnsureSuccessStatusCode();
+        await Eventually.Until(() => a.Process.Client.GetJsonAsync("/api/admin/pause"), p => !p["paused"]!.GetValue<bool>(), TimeSpan.FromSeconds(30), "node a to be resumed too");
+
+        // An agent connected to b is drained through a: no node places a job on it.
+        using (var drained = await a.Process.Client.PostJsonAsync("/api/agents/builder/drain", null)) Assert.True(drained.IsSuccessStatusCode, await drained.Content.ReadAsStringAsync());
+        await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/agents"), l => l.AsArray().Any(x => x!.Str("id") == "builder" && x!["draining"]!.GetValue<bool>()),
+            TimeSpan.FromSeconds(30), "node b to see its agent drained");
+
+        // Recurring work runs once across the cluster, not once per node: the ResolveWatcher every 2 s.
+        var runs = await cluster.Postgres.PsqlAsync("p4flow", "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%ResolveWatcher%' AND createdat > now() - interval '10 seconds'");
+        Assert.InRange(int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture), 2, 7);
     }
 
     [Fact]

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using P4Flow.Cluster;
+using P4Flow.Orchestrator.Operations;
+using P4Flow.Studio.Services;
+
+namespace P4Flow.Orchestrator.Cluster;
+
+/// <summary>
+/// The operator's pause holds for the whole cluster: a pause or resume made on one node is written to the shared
+/// document "operator-pause", and every node reads it every two seconds and takes it (<see cref="OperatorPause.Apply"/>).
+/// At a start the document, when there is one, wins over the node's own file.
+/// </summary>
+internal sealed partial class ClusterPause(OperatorPause pause, SharedDocuments documents, ILogger<ClusterPause> logger) : BackgroundService
+{
+    public const string Document = "operator-pause";
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var written = pause.Current.Paused;
+        void OnChanged(object? sender, EventArgs e)
+        {
+            var now = pause.Current;
+            if (now.Paused == Volatile.Read(ref written)) return;
+            Volatile.Write(ref written, now.Paused);
+            Write(now);
+        }
+        if (Read() is { } shared) pause.Apply(shared);
+        else Write(pause.Current);
+        written = pause.Current.Paused;
+        pause.Changed += OnChanged;
+        try
+        {
+            using var timer = new PeriodicTimer(Every);
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (Read() is not { } other || other.Paused == pause.Current.Paused) continue;
+                Volatile.Write(ref written, other.Paused);
+                pause.Apply(other);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            pause.Changed -= OnChanged;
+        }
+    }
+
+    private PauseInfo? Read()
+    {
+        try
+        {
+            return documents.Read(Document).Json is { } json ? JsonSerializer.Deserialize<PauseInfo>(json, Json) : null;
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or JsonException)
+        {
+            LogUnreachable(logger, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Written over whatever revision is there: the last operator's word is the pause.</summary>
+    private void Write(PauseInfo state)
+    {
+        try
+        {
+            var json = JsonSerializer.Serialize(state with { Waiting = 0 }, Json);
+            for (var attempt = 0; attempt < 5 && !documents.TryWrite(Document, json, documents.Read(Document).Revision); attempt++)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            LogUnreachable(logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(2060, LogLevel.Warning, "The cluster's database cannot be reached to share the operator's pause: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string reason);
+}
