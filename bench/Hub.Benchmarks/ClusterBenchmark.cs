@@ -190,6 +190,7 @@ internal static class ClusterBenchmark
         private readonly string _first;
         private readonly int _lease;
         private readonly List<string> _homes = [];
+        private bool _firstStarted;
 
         private BenchCluster(LocalPostgres postgres, string connection, string first, int lease)
         {
@@ -242,7 +243,9 @@ internal static class ClusterBenchmark
 
         private async Task<Node> StartNodeAsync(string name, int hubPort, int httpPort)
         {
-            var home = _homes.Count == 0 ? _first : OrchestratorProcess.CreateHome();
+            // The first node starts in the home that has the certificates and makes the credentials; the others copy them.
+            var home = _firstStarted ? OrchestratorProcess.CreateHome() : _first;
+            _firstStarted = true;
             if (home != _first)
             {
                 foreach (var file in Directory.GetFiles(Path.Combine(_first, "certs"), "*", SearchOption.AllDirectories))

@@ -102,6 +102,12 @@ public sealed partial class AdmissionControl(
 
     public void Withdraw(string instanceId) => Ended(instanceId);
 
+    /// <summary>The jobs admission holds a place for now (running or parked).</summary>
+    public IReadOnlyList<string> Held()
+    {
+        lock (_lock) return [.. _holding.Keys];
+    }
+
     /// <summary>The job ended (finished, failed, cancelled, whether it ran or only waited): what it held is free.</summary>
     public void Ended(string jobId)
     {

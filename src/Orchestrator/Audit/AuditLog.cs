@@ -72,6 +72,8 @@ public sealed class AuditLog : IDisposable
     public const string OperationsPaused = "OPERATIONS_PAUSED";
     public const string OperationsResumed = "OPERATIONS_RESUMED";
     public const string CommandRefused = "COMMAND_REFUSED";
+    /// <summary>A request in the cluster's hub_requests that no node wrote (its MAC does not hold): refused, nothing run.</summary>
+    public const string ClusterRequestRefused = "CLUSTER_REQUEST_REFUSED";
     public const string LoginFailed = "LOGIN_FAILED";
     public const string KeyCreated = "KEY_CREATED";
     public const string KeyRevoked = "KEY_REVOKED";

@@ -11,9 +11,14 @@ public sealed record Enrolment(
     public AgentLayout Layout => new(Name, AgentUser, Home, AsRoot);
 }
 
-/// <summary>The enrolled agents, in bootstrap.enrolments (JSON), written whole on every change.</summary>
-public sealed class Enrolments(IOptions<BootstrapOptions> options)
+/// <summary>
+/// The enrolled agents, in bootstrap.enrolments (JSON), written whole on every change; in a cluster, the shared document
+/// "enrolments" in the database instead, so that any node can restart or remove an agent another node enrolled (a change
+/// is written against the revision it read, and made again on what another node wrote first).
+/// </summary>
+public sealed class Enrolments(IOptions<BootstrapOptions> options, P4Flow.Cluster.SharedDocuments? shared = null)
 {
+    public const string Document = "enrolments";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly Lock _lock = new();
     private readonly string _path = Path.GetFullPath(options.Value.Enrolments);
@@ -26,19 +31,35 @@ public sealed class Enrolments(IOptions<BootstrapOptions> options)
     public void Put(Enrolment enrolment)
     {
         ArgumentNullException.ThrowIfNull(enrolment);
+        Change(all => [.. all.Where(e => e.Name != enrolment.Name).Append(enrolment)]);
+    }
+
+    public void Remove(string name) => Change(all => [.. all.Where(e => e.Name != name)]);
+
+    private void Change(Func<List<Enrolment>, List<Enrolment>> change)
+    {
         lock (_lock)
         {
-            var all = Read().Where(e => e.Name != enrolment.Name).Append(enrolment).ToList();
-            Save(all);
+            if (shared is null)
+            {
+                Save(change(Read()));
+                return;
+            }
+            for (var attempt = 1; ; attempt++)
+            {
+                var read = shared.Read(Document);
+                var all = read.Json is { } json ? JsonSerializer.Deserialize<List<Enrolment>>(json, Json) ?? [] : [];
+                if (shared.TryWrite(Document, JsonSerializer.Serialize(change(all), Json), read.Revision)) return;
+                if (attempt == 10) throw new IOException("The enrolments document kept changing under this node (10 attempts): try again.");
+            }
         }
     }
 
-    public void Remove(string name)
+    private List<Enrolment> Read()
     {
-        lock (_lock) Save([.. Read().Where(e => e.Name != name)]);
+        if (shared is not null) return shared.Read(Document).Json is { } json ? JsonSerializer.Deserialize<List<Enrolment>>(json, Json) ?? [] : [];
+        return File.Exists(_path) ? JsonSerializer.Deserialize<List<Enrolment>>(File.ReadAllText(_path), Json) ?? [] : [];
     }
-
-    private List<Enrolment> Read() => File.Exists(_path) ? JsonSerializer.Deserialize<List<Enrolment>>(File.ReadAllText(_path), Json) ?? [] : [];
 
     private void Save(List<Enrolment> all)
     {

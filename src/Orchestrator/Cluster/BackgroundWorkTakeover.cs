@@ -18,7 +18,7 @@ internal sealed partial class BackgroundWorkTakeover(ClusterNode node, WorkflowR
             WHERE q.fetchedat IS NOT NULL AND q.jobid IN (
                 SELECT j.id FROM hangfire.job j JOIN hangfire.state s ON s.id = j.stateid
                 WHERE j.statename = 'Processing' AND (s.data::jsonb ->> 'ServerId') LIKE @server)
-            """, cancellationToken, ("server", node.HangfireServerPrefix(nodeId) + "%")).ConfigureAwait(false);
+            """, cancellationToken, ("server", node.HangfireServerPrefix(nodeId).Replace("_", "\\_", StringComparison.Ordinal) + "%")).ConfigureAwait(false);
         var recovered = await runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
         LogTakenOver(logger, nodeId, requeued, recovered);
     }

@@ -88,6 +88,8 @@ public sealed partial class ClusterHub(ClusterNode node, AgentRegistry registry,
         requests.Wake();
     }
 
+    public bool Fenced => node.Fenced;
+
     public string? NodeOf(string agentId) => _remote.FirstOrDefault(a => a.AgentId == agentId)?.NodeId;
 
     public string? AssignmentOf(string jobId)

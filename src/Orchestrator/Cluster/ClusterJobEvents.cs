@@ -20,7 +20,10 @@ internal sealed partial class ClusterJobEvents(
     P4Flow.Studio.Services.JobEvents? studio = null) : BackgroundService, IWorkflowObserver
 {
     public const string Channel = "p4flow_job";
+    /// <summary>What the nodes' admissions hold is checked against the store this often (a message can be lost while a listener reconnects).</summary>
+    private static readonly TimeSpan CheckHeldEvery = TimeSpan.FromSeconds(30);
     private readonly Channel<string> _outbox = System.Threading.Channels.Channel.CreateBounded<string>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<string> _inbox = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     public void JobCreated(WorkflowInstance instance)
     {
@@ -36,7 +39,57 @@ internal sealed partial class ClusterJobEvents(
         _outbox.Writer.TryWrite($"{state}|{node.Id}|{instance.Id}");
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(SendAsync(stoppingToken), ListenAsync(stoppingToken));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(SendAsync(stoppingToken), ListenAsync(stoppingToken), ApplyAsync(stoppingToken), CheckHeldAsync(stoppingToken));
+
+    /// <summary>Messages applied one at a time, in the order they came, off the listening connection's thread.</summary>
+    private async Task ApplyAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var message in _inbox.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    Apply(message);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Admission reaches the database to place jobs; a failure there must not end this node.
+                    LogUnreachable(logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A held job that ended without this node hearing of it (a message lost) frees its place.</summary>
+    private async Task CheckHeldAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(CheckHeldEvery);
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                foreach (var jobId in admission.Held())
+                {
+                    try
+                    {
+                        if (await store.GetInstanceAsync(jobId, stoppingToken).ConfigureAwait(false) is not { } job || job.Status.IsTerminal()) admission.Ended(jobId);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                    {
+                        LogUnreachable(logger, ex.Message);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     private async Task SendAsync(CancellationToken stoppingToken)
     {
@@ -66,8 +119,8 @@ internal sealed partial class ClusterJobEvents(
             try
             {
                 await using var connection = await node.Listening.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-                // Applied off the connection's reading thread: admission may reach the database itself.
-                connection.Notification += (_, e) => ThreadPool.QueueUserWorkItem(Apply, e.Payload, preferLocal: false);
+                // Applied off the connection's reading thread, in order: admission may reach the database itself.
+                connection.Notification += (_, e) => _inbox.Writer.TryWrite(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
                 while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken).ConfigureAwait(false);

@@ -19,13 +19,19 @@ public sealed class ClusterNode : IAsyncDisposable
         var name = new string([.. (options.NodeName ?? Environment.MachineName).ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')]);
         Id = $"{name}-{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
         HubAddress = hubAddress;
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = $"p4flow-{Id}" };
+        // Statements short enough that a stalled one is noticed well within the lease.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = $"p4flow-{Id}", CommandTimeout = Math.Clamp(options.NodeLease / 3, 5, 30) };
         Database = NpgsqlDataSource.Create(builder.ConnectionString);
         // Listening connections outside the pool: one that listened never serves another caller's statement.
         Listening = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false, KeepAlive = 10 }.ConnectionString);
     }
 
     public string Id { get; }
+
+    /// <summary>Set when this node lost its lease: from then on it sends no command (another node runs its jobs) while it stops.</summary>
+    public bool Fenced { get; private set; }
+
+    public void Fence() => Fenced = true;
 
     /// <summary>How the Hangfire servers of a node name themselves (server name, then ':' and Hangfire's own suffix).</summary>
     public string HangfireServerPrefix(string nodeId) => nodeId + ":";

@@ -18,26 +18,44 @@ internal sealed partial class ClusterPause(OperatorPause pause, SharedDocuments 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var written = pause.Current.Paused;
+        // A change made here and not yet written wins over the document: the operator's word is not undone by a failed write.
+        PauseInfo? unwritten = null;
+        var applying = false;
+        var known = false;
         void OnChanged(object? sender, EventArgs e)
         {
+            // Also raised when the number of held commands moves: only a pause or a resume is written.
             var now = pause.Current;
-            if (now.Paused == Volatile.Read(ref written)) return;
-            Volatile.Write(ref written, now.Paused);
-            Write(now);
+            if (Volatile.Read(ref applying) || now.Paused == Volatile.Read(ref known)) return;
+            Volatile.Write(ref known, now.Paused);
+            Volatile.Write(ref unwritten, now);
+            if (Write(now)) Interlocked.CompareExchange(ref unwritten, null, now);
         }
         if (Read() is { } shared) pause.Apply(shared);
         else Write(pause.Current);
-        written = pause.Current.Paused;
+        known = pause.Current.Paused;
         pause.Changed += OnChanged;
         try
         {
             using var timer = new PeriodicTimer(Every);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
+                if (Volatile.Read(ref unwritten) is { } mine)
+                {
+                    if (Write(mine)) Interlocked.CompareExchange(ref unwritten, null, mine);
+                    continue;
+                }
                 if (Read() is not { } other || other.Paused == pause.Current.Paused) continue;
-                Volatile.Write(ref written, other.Paused);
-                pause.Apply(other);
+                Volatile.Write(ref applying, true);
+                try
+                {
+                    Volatile.Write(ref known, other.Paused);
+                    pause.Apply(other);
+                }
+                finally
+                {
+                    Volatile.Write(ref applying, false);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -55,26 +73,27 @@ internal sealed partial class ClusterPause(OperatorPause pause, SharedDocuments 
         {
             return documents.Read(Document).Json is { } json ? JsonSerializer.Deserialize<PauseInfo>(json, Json) : null;
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or JsonException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogUnreachable(logger, ex.Message);
             return null;
         }
     }
 
-    /// <summary>Written over whatever revision is there: the last operator's word is the pause.</summary>
-    private void Write(PauseInfo state)
+    /// <summary>Written over whatever revision is there: the last operator's word is the pause. False when it could not be.</summary>
+    private bool Write(PauseInfo state)
     {
         try
         {
             var json = JsonSerializer.Serialize(state with { Waiting = 0 }, Json);
-            for (var attempt = 0; attempt < 5 && !documents.TryWrite(Document, json, documents.Read(Document).Revision); attempt++)
-            {
-            }
+            for (var attempt = 0; attempt < 5; attempt++)
+                if (documents.TryWrite(Document, json, documents.Read(Document).Revision)) return true;
+            return false;
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogUnreachable(logger, ex.Message);
+            return false;
         }
     }
 

@@ -35,17 +35,25 @@ public sealed partial class DatabaseHubJournal(ClusterNode node, ILogger<Databas
         using (var assigned = node.Command("SELECT job_id, parked FROM hub_assignments WHERE agent_id = @a", ("a", agentId)))
         using (var reader = assigned.ExecuteReader())
             while (reader.Read()) jobs[reader.GetString(0)] = reader.GetBoolean(1);
-        return new AgentMemory(Math.Max(last, inFlight.Count == 0 ? 0 : inFlight.Max(c => c.Command.CmdId)), inFlight, jobs);
+        return new AgentMemory(Math.Max(last, inFlight.Count == 0 ? 0 : inFlight.Max(c => c.Command.CmdId)), inFlight, jobs, Whole: true);
+    }
+
+    /// <summary>Taken in the database, so two hubs that both think they have the agent never give one number twice.</summary>
+    public long NextCmdId(string agentId, long last)
+    {
+        using var command = node.Command("""
+            INSERT INTO hub_agent_state (agent_id, last_cmd_id, draining) VALUES (@a, @next, false)
+            ON CONFLICT (agent_id) DO UPDATE SET last_cmd_id = GREATEST(hub_agent_state.last_cmd_id + 1, EXCLUDED.last_cmd_id)
+            RETURNING last_cmd_id
+            """, ("a", agentId), ("next", last + 1));
+        return (long)command.ExecuteScalar()!;
     }
 
     public void Sent(string agentId, string jobId, string fingerprint, Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         node.Execute("""
-            WITH sent AS (INSERT INTO hub_commands (agent_id, cmd_id, job_id, fingerprint, command, sent_at) VALUES (@a, @id, @job, @fp, @pb, now())
-                          ON CONFLICT (agent_id, cmd_id) DO UPDATE SET job_id = EXCLUDED.job_id, fingerprint = EXCLUDED.fingerprint, command = EXCLUDED.command)
-            INSERT INTO hub_agent_state (agent_id, last_cmd_id, draining) VALUES (@a, @id, false)
-            ON CONFLICT (agent_id) DO UPDATE SET last_cmd_id = GREATEST(hub_agent_state.last_cmd_id, EXCLUDED.last_cmd_id)
+            INSERT INTO hub_commands (agent_id, cmd_id, job_id, fingerprint, command, sent_at) VALUES (@a, @id, @job, @fp, @pb, now())
             """, ("a", agentId), ("id", command.CmdId), ("job", jobId), ("fp", fingerprint), ("pb", command.ToByteArray()));
     }
 
@@ -68,11 +76,28 @@ public sealed partial class DatabaseHubJournal(ClusterNode node, ILogger<Databas
         }
     }
 
-    public void Assigned(string jobId, string agentId) => node.Execute(
-        "INSERT INTO hub_assignments (job_id, agent_id, parked) VALUES (@job, @a, false) ON CONFLICT (job_id) DO UPDATE SET agent_id = EXCLUDED.agent_id, parked = false",
-        ("job", jobId), ("a", agentId));
+    /// <summary>The first node to place a job wins; a later placement of it learns the agent it is on.</summary>
+    public string Assigned(string jobId, string agentId)
+    {
+        using var command = node.Command("""
+            WITH placed AS (INSERT INTO hub_assignments (job_id, agent_id, parked) VALUES (@job, @a, false) ON CONFLICT (job_id) DO NOTHING RETURNING agent_id)
+            SELECT agent_id FROM placed UNION ALL SELECT agent_id FROM hub_assignments WHERE job_id = @job LIMIT 1
+            """, ("job", jobId), ("a", agentId));
+        return command.ExecuteScalar() as string ?? agentId;
+    }
 
-    public void Released(string jobId) => node.Execute("DELETE FROM hub_assignments WHERE job_id = @job", ("job", jobId));
+    /// <summary>Never throws (a job's end must not fail for it): a row left behind is removed when the cluster sweeps ended jobs' placements.</summary>
+    public void Released(string jobId)
+    {
+        try
+        {
+            node.Execute("DELETE FROM hub_assignments WHERE job_id = @job", ("job", jobId));
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            LogNotReleased(logger, jobId, ex.Message);
+        }
+    }
 
     public void Drain(string agentId, bool draining)
     {
@@ -100,4 +125,7 @@ public sealed partial class DatabaseHubJournal(ClusterNode node, ILogger<Databas
 
     [LoggerMessage(2025, LogLevel.Warning, "Cmd {CmdId} of agent {AgentId} is answered, but its row stays in the journal ({Reason}): the agent will be asked for it again")]
     private static partial void LogNotForgotten(ILogger logger, string agentId, long cmdId, string reason);
+
+    [LoggerMessage(2026, LogLevel.Warning, "Job {JobId} ended, but its placement stays in the journal ({Reason}) until the next sweep")]
+    private static partial void LogNotReleased(ILogger logger, string jobId, string reason);
 }

@@ -28,6 +28,7 @@ public sealed partial class HubRequests(
     CommandTokenSecret secret,
     IOptions<AgentsOptions> agents,
     TimeProvider clock,
+    Audit.AuditLog audit,
     ILogger<HubRequests> logger) : BackgroundService
 {
     public const string RequestChannel = "p4flow_hub";
@@ -38,6 +39,7 @@ public sealed partial class HubRequests(
     private readonly ConcurrentDictionary<long, TaskCompletionSource> _waiters = new();
     private readonly ConcurrentDictionary<long, Task> _serving = new();
     private readonly byte[] _sealKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret.Value), 32, info: "p4flow hub request stdin"u8.ToArray());
+    private readonly byte[] _macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret.Value), 32, info: "p4flow hub request body"u8.ToArray());
     private volatile TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _lastSweep;
 
@@ -106,7 +108,7 @@ public sealed partial class HubRequests(
     /// <summary>The request already made for this command of this job (by a node that died asking), else a new one.</summary>
     private async Task<long> FindOrAskAsync(string agentId, CommandRequest request, string fingerprint, CancellationToken cancellationToken)
     {
-        await using (var find = node.Command("SELECT id FROM hub_requests WHERE job_id = @j AND fingerprint = @f AND kind = 'run' AND NOT cancelled ORDER BY id LIMIT 1",
+        await using (var find = node.Command("SELECT id FROM hub_requests WHERE job_id = @j AND fingerprint = @f AND kind = 'run' AND (NOT cancelled OR done_at IS NOT NULL) ORDER BY id DESC LIMIT 1",
             ("j", request.JobId), ("f", fingerprint)))
         {
             if (await find.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is long found)
@@ -118,7 +120,7 @@ public sealed partial class HubRequests(
         await using var ask = node.Command("""
             INSERT INTO hub_requests (kind, job_id, agent_id, fingerprint, body, origin, created_at, cancelled)
             VALUES ('run', @j, @a, @f, @b, @o, now(), false) RETURNING id
-            """, ("j", request.JobId), ("a", agentId), ("f", fingerprint), ("b", Encode(request)), ("o", node.Id));
+            """, ("j", request.JobId), ("a", agentId), ("f", fingerprint), ("b", Encode(agentId, request)), ("o", node.Id));
         var id = (long)(await ask.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
         await node.ExecuteAsync("SELECT pg_notify(@c, @a)", cancellationToken, ("c", RequestChannel), ("a", agentId)).ConfigureAwait(false);
         return id;
@@ -149,8 +151,8 @@ public sealed partial class HubRequests(
     {
         try
         {
+            // An answer already there stays for whoever runs the job's activity again (the sweep removes it after a day).
             await node.ExecuteAsync("UPDATE hub_requests SET cancelled = true WHERE id = @id AND done_at IS NULL", CancellationToken.None, ("id", id)).ConfigureAwait(false);
-            await node.ExecuteAsync("DELETE FROM hub_requests WHERE id = @id AND done_at IS NOT NULL", CancellationToken.None, ("id", id)).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
@@ -191,7 +193,7 @@ public sealed partial class HubRequests(
     private async Task ClaimAsync(CancellationToken cancellationToken)
     {
         var here = registry.Sessions().Select(s => s.AgentId).Distinct(StringComparer.Ordinal).ToArray();
-        if (here.Length == 0) return;
+        if (here.Length == 0 || node.Fenced) return;
         var claimed = new List<(long Id, string Kind, string JobId, string AgentId, string Body)>();
         await using (var claim = node.Command("""
             UPDATE hub_requests SET served_by = @me
@@ -240,7 +242,7 @@ public sealed partial class HubRequests(
             try
             {
                 var dispatcher = services.GetRequiredService<AgentCommandDispatcher>();
-                var answer = await dispatcher.ServeAsync(agentId, Decode(body), cancel.Token).ConfigureAwait(false);
+                var answer = await dispatcher.ServeAsync(agentId, Decode(agentId, body), cancel.Token, stopping).ConfigureAwait(false);
                 result = JsonSerializer.Serialize(RemoteRun.Of(answer));
             }
             catch (AgentMovedException)
@@ -255,14 +257,25 @@ public sealed partial class HubRequests(
                 await node.ExecuteAsync("UPDATE hub_requests SET served_by = NULL WHERE id = @id AND served_by = @me", CancellationToken.None, ("id", id), ("me", node.Id)).ConfigureAwait(false);
                 return;
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
+                // The asking node stopped waiting: nobody takes an answer.
                 await node.ExecuteAsync("DELETE FROM hub_requests WHERE id = @id", CancellationToken.None, ("id", id)).ConfigureAwait(false);
                 return;
+            }
+            catch (OperationCanceledException ex)
+            {
+                // Ended here for another reason (the job was released on this node): the asker hears so, not silence.
+                (error, errorClass) = (ex.Message, "CANCELLED");
             }
             catch (JobFailedException ex)
             {
                 (error, errorClass) = (ex.Message, ex.ErrorClass);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Whatever went wrong, the asker gets an answer rather than waiting on a request nobody serves.
+                (error, errorClass) = ($"The agent's node could not run the command: {ex.GetType().Name}: {ex.Message}", "AGENT_ERROR");
             }
             finally
             {
@@ -345,47 +358,65 @@ public sealed partial class HubRequests(
         var now = clock.GetUtcNow();
         if (now - _lastSweep < TimeSpan.FromMinutes(10)) return;
         _lastSweep = now;
-        await node.ExecuteAsync("DELETE FROM hub_requests WHERE (done_at IS NOT NULL AND done_at < now() - @keep) OR (cancelled AND created_at < now() - @keep)",
+        await node.ExecuteAsync("DELETE FROM hub_requests WHERE (done_at IS NOT NULL AND done_at < now() - @keep) OR ((cancelled OR kind = 'release') AND created_at < now() - @keep)",
             cancellationToken, ("keep", KeepAnswers)).ConfigureAwait(false);
     }
 
-    private string Encode(CommandRequest request)
+    /// <summary>
+    /// The request as JSON behind a MAC of it and its agent (only nodes with the command token secret make one): a row
+    /// written into the database by anyone else is refused, not signed and run. A secret input is sealed, bound to its
+    /// job and arguments, so it cannot be moved into another command.
+    /// </summary>
+    private string Encode(string agentId, CommandRequest request)
     {
         string? stdin = null, sealedStdin = null;
         if (request.Stdin is { } input)
         {
-            if (request.SecretStdin) sealedStdin = Seal(input);
+            if (request.SecretStdin) sealedStdin = Seal(input, Bound(request.JobId, request.Args));
             else stdin = input;
         }
-        return JsonSerializer.Serialize(new RequestBody(request.JobId, request.Stage, [.. request.Args], new Dictionary<string, string>(request.Env),
+        var json = JsonSerializer.Serialize(new RequestBody(request.JobId, request.Stage, [.. request.Args], new Dictionary<string, string>(request.Env),
             request.Timeout.TotalSeconds, stdin, sealedStdin));
+        return Convert.ToBase64String(Mac(agentId, json)) + "." + json;
     }
 
-    private CommandRequest Decode(string body)
+    private CommandRequest Decode(string agentId, string body)
     {
-        var b = JsonSerializer.Deserialize<RequestBody>(body)!;
+        var dot = body.IndexOf('.', StringComparison.Ordinal);
+        var json = dot < 0 ? "" : body[(dot + 1)..];
+        if (dot < 0 || !CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(body[..dot]), Mac(agentId, json)))
+        {
+            LogForged(logger, agentId);
+            audit.Write(new Audit.AuditEvent(Audit.AuditLog.ClusterRequestRefused, agentId, null, Audit.AuditEvent.Rejected, "a request in hub_requests failed its integrity check: not written by a node of this cluster"));
+            throw new CryptographicException("The request failed its integrity check (it was not written by a node of this cluster): refused, nothing run.");
+        }
+        var b = JsonSerializer.Deserialize<RequestBody>(json)!;
         var secretInput = b.SealedStdin is not null;
-        return new CommandRequest(b.JobId, b.Stage, b.Args, b.Env, TimeSpan.FromSeconds(b.TimeoutSeconds), secretInput ? Open(b.SealedStdin!) : b.Stdin) { SecretStdin = secretInput };
+        return new CommandRequest(b.JobId, b.Stage, b.Args, b.Env, TimeSpan.FromSeconds(b.TimeoutSeconds), secretInput ? Open(b.SealedStdin!, Bound(b.JobId, b.Args)) : b.Stdin) { SecretStdin = secretInput };
     }
+
+    private byte[] Mac(string agentId, string json) => HMACSHA256.HashData(_macKey, Encoding.UTF8.GetBytes(agentId + "\n" + json));
+
+    private static byte[] Bound(string jobId, IEnumerable<string> args) => Encoding.UTF8.GetBytes(jobId + "\0" + string.Join('\0', args));
 
     /// <summary>A secret input (a p4 password) crosses the database sealed with a key only the hubs have (from the command token secret).</summary>
-    private string Seal(string text)
+    private string Seal(string text, byte[] bound)
     {
         var plain = Encoding.UTF8.GetBytes(text);
         var nonce = RandomNumberGenerator.GetBytes(12);
         var cipher = new byte[plain.Length];
         var tag = new byte[16];
         using var aes = new AesGcm(_sealKey, 16);
-        aes.Encrypt(nonce, plain, cipher, tag);
+        aes.Encrypt(nonce, plain, cipher, tag, bound);
         return Convert.ToBase64String([.. nonce, .. tag, .. cipher]);
     }
 
-    private string Open(string sealedText)
+    private string Open(string sealedText, byte[] bound)
     {
         var bytes = Convert.FromBase64String(sealedText);
         var plain = new byte[bytes.Length - 28];
         using var aes = new AesGcm(_sealKey, 16);
-        aes.Decrypt(bytes.AsSpan(0, 12), bytes.AsSpan(28), bytes.AsSpan(12, 16), plain);
+        aes.Decrypt(bytes.AsSpan(0, 12), bytes.AsSpan(28), bytes.AsSpan(12, 16), plain, bound);
         return Encoding.UTF8.GetString(plain);
     }
 
@@ -407,6 +438,9 @@ public sealed partial class HubRequests(
 
     [LoggerMessage(2031, LogLevel.Information, "Serving request {RequestId} of job {JobId} for agent {AgentId}, connected here")]
     private static partial void LogServing(ILogger logger, long requestId, string jobId, string agentId);
+
+    [LoggerMessage(2033, LogLevel.Critical, "A request for agent {AgentId} in hub_requests failed its integrity check: refused (someone with write access to the database wrote it)")]
+    private static partial void LogForged(ILogger logger, string agentId);
 
     [LoggerMessage(2032, LogLevel.Information, "Job {JobId} waits again for request {RequestId} to agent {AgentId}, made before (by a node that went, or an earlier attempt)")]
     private static partial void LogJoined(ILogger logger, string jobId, long requestId, string agentId);

@@ -26,6 +26,7 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Task takingOver = Task.CompletedTask;
         using var timer = new PeriodicTimer(node.Options.CheckEvery);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -36,16 +37,23 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
                     Stop("another node marked it down (its lease ran out unrenewed) and took over its work");
                     return;
                 }
-                foreach (var dead in await MarkDownAsync(stoppingToken).ConfigureAwait(false)) await TakeOverAsync(dead, clean: false, stoppingToken).ConfigureAwait(false);
+                // Taken over beside the renewals (a takeover reads much; this node's own lease must not run out meanwhile).
+                if (!takingOver.IsCompleted) continue;
+                var dead = await MarkDownAsync(stoppingToken).ConfigureAwait(false);
+                if (dead.Count > 0) takingOver = Task.Run(async () =>
+                {
+                    foreach (var id in dead) await TakeOverAsync(id, clean: false, stoppingToken).ConfigureAwait(false);
+                }, CancellationToken.None);
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
             {
                 LogUnreachable(logger, ex.Message);
-                if (Stopwatch.GetTimestamp() > _heldUntil)
-                {
-                    Stop("it could not renew its lease before it ran out, so another node may have taken over its work");
-                    return;
-                }
+            }
+            // Whatever the database did (failed, or answered too late), a lease not renewed in time is lost.
+            if (Stopwatch.GetTimestamp() > _heldUntil)
+            {
+                Stop("it could not renew its lease before it ran out, so another node may have taken over its work");
+                return;
             }
         }
     }
@@ -67,9 +75,11 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
 
     private async Task<bool> RenewAsync(CancellationToken cancellationToken)
     {
+        // Counted from before the statement went: the database's now() is no earlier than this.
+        var sent = Stopwatch.GetTimestamp();
         var renewed = await node.ExecuteAsync("UPDATE cluster_nodes SET heartbeat_at = now(), lease_until = now() + @held WHERE id = @id AND down_at IS NULL",
             cancellationToken, ("id", node.Id), ("held", node.Options.Held)).ConfigureAwait(false) > 0;
-        if (renewed) _heldUntil = Stopwatch.GetTimestamp() + (long)(node.Options.Held.TotalSeconds * Stopwatch.Frequency);
+        if (renewed) _heldUntil = sent + (long)(node.Options.Held.TotalSeconds * Stopwatch.Frequency);
         return renewed;
     }
 
@@ -102,6 +112,8 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
 
     private void Stop(string why)
     {
+        // At once, before the graceful stop: no command leaves this node from now on.
+        node.Fence();
         LogLost(logger, node.Id, why);
         Environment.ExitCode = Configuration.StartupError.StorageExitCode;
         lifetime.StopApplication();

@@ -27,9 +27,10 @@ public static class NotificationsExtensions
         services.AddSingleton<Activities.Perforce.IResolveCheckObserver>(sp => sp.GetRequiredService<HostEvents>());
         services.AddSingleton<INotificationObserver, Observability.NotificationMetricsObserver>();
         // Two workers that take only notifications: a dead SMTP server's timeouts never hold up a job's work.
-        services.AddHangfireServer(o =>
+        services.AddHangfireServer((sp, o) =>
         {
-            o.ServerName = $"{Environment.MachineName}:notifications";
+            // In a cluster under the node's name too, so that a node taking over a dead one hands its deliveries out again.
+            o.ServerName = $"{sp.GetService<Cluster.ClusterNode>()?.Id ?? Environment.MachineName}:notifications";
             o.Queues = [NotificationJobs.Queue];
             o.WorkerCount = 2;
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);

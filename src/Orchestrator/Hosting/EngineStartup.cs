@@ -13,7 +13,8 @@ internal sealed partial class EngineStartup(
     WorkflowRuntime runtime,
     IOptions<StateManagementOptions> state,
     ILogger<EngineStartup> logger,
-    P4Flow.Cluster.SharedDocuments? shared = null) : IHostedService
+    P4Flow.Cluster.SharedDocuments? shared = null,
+    Cluster.ClusterNode? node = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -22,8 +23,24 @@ internal sealed partial class EngineStartup(
         var folder = Path.GetFullPath(state.Value.WorkflowsDir);
         var published = await definitions.ImportFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         LogImported(logger, published, folder);
+        // A node joining a running cluster recovers nothing: the live nodes hold their jobs (a second dispatch of them
+        // would run beside theirs), and a node among them that is in fact dead is taken over when its lease runs out.
+        if (node is not null && await LiveNodesAsync(node, cancellationToken).ConfigureAwait(false) is > 0 and var live)
+        {
+            LogJoinedRunning(logger, live);
+            return;
+        }
         await runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static async Task<long> LiveNodesAsync(Cluster.ClusterNode node, CancellationToken cancellationToken)
+    {
+        await using var count = node.Command("SELECT count(*) FROM cluster_nodes WHERE down_at IS NULL AND lease_until > now()");
+        return (long)(await count.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
+    }
+
+    [LoggerMessage(2002, LogLevel.Information, "Joining a running cluster ({Live} live nodes): they hold the unfinished jobs, nothing is recovered here")]
+    private static partial void LogJoinedRunning(ILogger logger, long live);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

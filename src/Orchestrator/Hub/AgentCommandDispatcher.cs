@@ -51,6 +51,8 @@ public sealed partial class AgentCommandDispatcher(
     public async Task<CommandRun> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Abandoned, not failed: the node that took over this one's work owns the job now.
+        if (registry.Cluster is { Fenced: true }) throw new OperationCanceledException("This node lost its lease in the cluster: another node runs its jobs now.");
         var agentId = await AssignAsync(request, cancellationToken).ConfigureAwait(false);
         return await circuits.RunAsync(agentId, token => RunOnAsync(agentId, request, token), cancellationToken).ConfigureAwait(false);
     }
@@ -59,20 +61,21 @@ public sealed partial class AgentCommandDispatcher(
     /// This node runs a command another node asked of an agent connected here (<see cref="Cluster.HubRequests"/>); never
     /// sent on again: when the agent leaves for another node the request goes with it (<see cref="Cluster.AgentMovedException"/>).
     /// </summary>
-    public Task<AgentAnswer> ServeAsync(string agentId, CommandRequest request, CancellationToken cancellationToken)
+    /// <param name="nodeStopping">This node stops: the command stays out on the agent (and in the journal) for the node it reconnects to.</param>
+    public Task<AgentAnswer> ServeAsync(string agentId, CommandRequest request, CancellationToken cancellationToken, CancellationToken nodeStopping)
     {
         ArgumentNullException.ThrowIfNull(request);
         registry.Adopt(request.JobId, agentId);
-        return RunOnAsync(agentId, request, serving: true, cancellationToken);
+        return RunOnAsync(agentId, request, serving: true, cancellationToken, nodeStopping);
     }
 
     private Task<AgentAnswer> RunOnAsync(string agentId, CommandRequest request, CancellationToken cancellationToken) =>
-        RunOnAsync(agentId, request, serving: false, cancellationToken);
+        RunOnAsync(agentId, request, serving: false, cancellationToken, CancellationToken.None);
 
     /// <summary>Whether the agent is connected to another node of the cluster, not this one: its commands go there.</summary>
     private bool Elsewhere(string agentId) => requests is not null && registry.Cluster?.NodeOf(agentId) is not null && !registry.IsConnected(agentId);
 
-    private async Task<AgentAnswer> RunOnAsync(string agentId, CommandRequest request, bool serving, CancellationToken cancellationToken)
+    private async Task<AgentAnswer> RunOnAsync(string agentId, CommandRequest request, bool serving, CancellationToken cancellationToken, CancellationToken nodeStopping)
     {
         if (!serving && Elsewhere(agentId)) return await requests!.RunAsync(agentId, request, registry.Cluster!, cancellationToken).ConfigureAwait(false);
         var pending = registry.Submit(agentId, request);
@@ -119,7 +122,8 @@ public sealed partial class AgentCommandDispatcher(
         }
         catch (OperationCanceledException) when (!pending.Completion.Task.IsCompleted)
         {
-            registry.Abandon(pending, "cancelled by the orchestrator");
+            if (nodeStopping.IsCancellationRequested) registry.Forget(pending);
+            else registry.Abandon(pending, "cancelled by the orchestrator");
             throw;
         }
         if (serving) throw new Cluster.AgentMovedException(agentId);

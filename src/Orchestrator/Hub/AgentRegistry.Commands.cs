@@ -95,12 +95,14 @@ public sealed partial class AgentRegistry
     {
         if (!pending.Written)
         {
-            // Signed once its cmd_id is known, before the journal keeps it.
-            _commands.Stamp(pending.Command, record.Id, ++record.LastCmdId);
-            pending.Written = true;
-            record.InFlight[pending.CmdId] = pending;
+            // Signed once its cmd_id is known, and kept by the journal before it counts as sent: a journal that fails
+            // leaves the command unsent (the caller hears why), never out on the agent unrecorded.
+            record.LastCmdId = _journal.NextCmdId(record.Id, record.LastCmdId);
+            _commands.Stamp(pending.Command, record.Id, record.LastCmdId);
             if (pending.Secret) _journal.SentSecret(record.Id, pending.CmdId);
             else _journal.Sent(record.Id, pending.JobId, pending.Fingerprint, pending.Command);
+            pending.Written = true;
+            record.InFlight[pending.CmdId] = pending;
         }
         record.CommandsSent++;
         record.LastActive = _clock.GetUtcNow();

@@ -58,11 +58,12 @@ public sealed partial class AgentRegistry
                 if (there.Session is null) there.GoneSince ??= _clock.GetUtcNow();
                 return elsewhere;
             }
-            _jobAgents[jobId] = best.Id;
-            best.Jobs[jobId] = demand;
-            _journal.Assigned(jobId, best.Id);
-            HubLog.JobAssigned(_logger, jobId, best.Id);
-            return best.Id;
+            // Another node may have placed the job first: it stays where that one put it.
+            var holder = _journal.Assigned(jobId, best.Id);
+            _jobAgents[jobId] = holder;
+            Record(holder).Jobs[jobId] = demand;
+            HubLog.JobAssigned(_logger, jobId, holder);
+            return holder;
         }
     }
 
@@ -195,8 +196,8 @@ public sealed partial class AgentRegistry
         {
             if (_jobAgents.Remove(jobId, out var agentId))
             {
-                _journal.Released(jobId);
                 EndOnAgentLocked(agentId, jobId, reason, succeeded, withdrawn);
+                _journal.Released(jobId);
                 if (_cluster is not null && _agents.GetValueOrDefault(agentId)?.Session is null) elsewhere = agentId;
             }
         }

@@ -316,10 +316,22 @@ public sealed partial class AgentRegistry
             if (!record.InFlight.ContainsKey(sent.Command.CmdId))
                 record.InFlight[sent.Command.CmdId] = new PendingCommand(sent.AgentId, sent.JobId, sent.Fingerprint, sent.Command) { Written = true };
         }
+        if (memory.Whole)
+        {
+            // The cluster's journal knows the agent's jobs; what this node remembered of them may be long released elsewhere.
+            foreach (var stale in record.Jobs.Keys.Where(j => !memory.Jobs.ContainsKey(j)).ToList())
+            {
+                record.Jobs.Remove(stale);
+                _jobAgents.Remove(stale);
+                _parked.Remove(stale);
+            }
+        }
         foreach (var (job, parked) in memory.Jobs)
         {
-            if (_jobAgents.TryAdd(job, record.Id)) record.Jobs[job] = Admission.JobDemand.None;
+            _jobAgents[job] = record.Id;
+            record.Jobs.TryAdd(job, Admission.JobDemand.None);
             if (parked) _parked.Add(job);
+            else _parked.Remove(job);
         }
     }
 

@@ -13,7 +13,8 @@ namespace P4Flow.Orchestrator.Hub;
 public sealed record JournaledCommand(string AgentId, string JobId, string Fingerprint, Command Command);
 
 /// <summary>What the journal holds of one agent, read when it connects (a node of a cluster learns there what other nodes sent it).</summary>
-public sealed record AgentMemory(long LastCmdId, IReadOnlyList<JournaledCommand> InFlight, IReadOnlyDictionary<string, bool> Jobs)
+/// <param name="Jobs">The jobs placed on the agent (parked or not); with <paramref name="Whole"/>, all of them (a cluster's journal is the truth, this node's memory is not).</param>
+public sealed record AgentMemory(long LastCmdId, IReadOnlyList<JournaledCommand> InFlight, IReadOnlyDictionary<string, bool> Jobs, bool Whole = false)
 {
     public static AgentMemory None { get; } = new(0, [], new Dictionary<string, bool>());
 }
@@ -27,10 +28,13 @@ public interface IHubJournal
     IReadOnlyList<JournaledCommand> InFlight();
     /// <summary>What the journal holds of the agent beyond what it gave at start (nothing, for the file: it gave all).</summary>
     AgentMemory Load(string agentId);
+    /// <summary>The number for the agent's next command, above <paramref name="last"/> (this hub's last) and any other hub's.</summary>
+    long NextCmdId(string agentId, long last);
     void Sent(string agentId, string jobId, string fingerprint, Command command);
     void SentSecret(string agentId, long cmdId);
     void Done(string agentId, long cmdId);
-    void Assigned(string jobId, string agentId);
+    /// <returns>The agent that holds the job: <paramref name="agentId"/>, or the one another hub placed it on first.</returns>
+    string Assigned(string jobId, string agentId);
     void Released(string jobId);
     void Drain(string agentId, bool draining);
 }
@@ -87,6 +91,8 @@ public sealed class HubJournal : IHubJournal, IDisposable
 
     public AgentMemory Load(string agentId) => AgentMemory.None;
 
+    public long NextCmdId(string agentId, long last) => last + 1;
+
     public IReadOnlyList<JournaledCommand> InFlight() => [.. _inFlight.Values.Select(line => JsonNode.Parse(line)!.AsObject()).Select(e => new JournaledCommand(
         e["agent"]!.GetValue<string>(), e["job"]!.GetValue<string>(), e["fp"]!.GetValue<string>(), CommandOf(e)))];
 
@@ -127,12 +133,16 @@ public sealed class HubJournal : IHubJournal, IDisposable
         json.WriteNumber("id", cmdId);
     }, _ => _inFlight.Remove((agentId, cmdId)));
 
-    public void Assigned(string jobId, string agentId) => Append(json =>
+    public string Assigned(string jobId, string agentId)
     {
-        json.WriteString("t", "assign");
-        json.WriteString("job", jobId);
-        json.WriteString("agent", agentId);
-    }, _ => _assignments[jobId] = agentId);
+        Append(json =>
+        {
+            json.WriteString("t", "assign");
+            json.WriteString("job", jobId);
+            json.WriteString("agent", agentId);
+        }, _ => _assignments[jobId] = agentId);
+        return agentId;
+    }
 
     public void Released(string jobId) => Append(json =>
     {

@@ -8,6 +8,9 @@ namespace P4Flow.Orchestrator.Hub;
 /// </summary>
 public interface IAgentCluster
 {
+    /// <summary>This node lost its lease: it must send no command while it stops.</summary>
+    bool Fenced { get; }
+
     /// <summary>The live node the agent is connected to, when it is another one; null when it is here or nowhere.</summary>
     string? NodeOf(string agentId);
 

@@ -37,6 +37,17 @@ public sealed class ClusterTests
         Assert.Equal("Finished", onB.Str("status"));
         await cluster.Agents[0].WaitForOutputAsync($"Job {jobId} ended; its folder", "the agent to be told the job ended, through node b");
 
+        // A request written into the database by anyone but a node (no valid MAC) is refused and audited; the agent runs nothing.
+        await cluster.Postgres.PsqlAsync("p4flow", """
+            INSERT INTO hub_requests (kind, job_id, agent_id, fingerprint, body, origin, created_at, cancelled)
+            VALUES ('run', 'forged-job', 'builder', 'x', 'AAAA.{"JobId":"forged-job","Stage":null,"Args":["/bin/echo","forged"],"Env":{},"TimeoutSeconds":30,"Stdin":null,"SealedStdin":null}', 'nowhere', now(), false)
+            """);
+        await cluster.Postgres.PsqlAsync("p4flow", "SELECT pg_notify('p4flow_hub', 'builder')");
+        await Eventually.Until(() => cluster.Postgres.PsqlAsync("p4flow", "SELECT coalesce(error, '') FROM hub_requests WHERE job_id = 'forged-job'"),
+            e => e.Contains("failed its integrity check", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "node b to refuse the forged request");
+        Assert.Contains("CLUSTER_REQUEST_REFUSED", await File.ReadAllTextAsync(Path.Combine(b.Home, "logs", "audit.jsonl")), StringComparison.Ordinal);
+        Assert.DoesNotContain("forged-job", cluster.Agents[0].Output, StringComparison.Ordinal);
+
         // The operator's pause is the cluster's: paused on a, b holds its commands too; resumed on b, a goes on.
         using (var paused = await a.Process.Client.PostJsonAsync("/api/admin/pause", new JsonObject { ["reason"] = "patching" })) paused.EnsureSuccessStatusCode();
         await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/admin/pause"), p => p["paused"]!.GetValue<bool>(), TimeSpan.FromSeconds(30), "node b to be paused too");

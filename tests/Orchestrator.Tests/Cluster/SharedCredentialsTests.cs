@@ -137,6 +137,26 @@ public sealed class SharedCredentialsTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Enrolments_PutOnOneNode_FoundAndRemovedOnAnother_NeitherNodesFileIsWritten()
+    {
+        var options = new DbContextOptionsBuilder<SharedStateDbContext>().UseSqlite($"Data Source={_database};Pooling=False").Options;
+        await new SharedDocuments(new Contexts(options), _clock).InitializeAsync(CancellationToken.None);
+        var file = Path.Combine(Path.GetTempPath(), "p4flow-enrolments-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        var settings = Microsoft.Extensions.Options.Options.Create(new P4Flow.Orchestrator.Bootstrap.BootstrapOptions { Enrolments = file });
+        var one = new P4Flow.Orchestrator.Bootstrap.Enrolments(settings, new SharedDocuments(new Contexts(options), _clock));
+        var other = new P4Flow.Orchestrator.Bootstrap.Enrolments(settings, new SharedDocuments(new Contexts(options), _clock));
+
+        one.Put(new P4Flow.Orchestrator.Bootstrap.Enrolment("build-7", "10.0.0.7", 22, "deploy", "key:deploy", "tofu", "SHA256:abc", "p4flow-agent", "/opt/p4flow-agent", false, true, ["linux"], _clock.GetUtcNow()));
+        other.Put(new P4Flow.Orchestrator.Bootstrap.Enrolment("build-8", "10.0.0.8", 22, "deploy", "key:deploy", "tofu", "SHA256:def", "p4flow-agent", "/opt/p4flow-agent", false, true, [], _clock.GetUtcNow()));
+
+        Assert.Equal("10.0.0.7", other.Find("build-7")?.Host);
+        Assert.Equal("10.0.0.8", one.Find("build-8")?.Host);
+        other.Remove("build-7");
+        Assert.Null(one.Find("build-7"));
+        Assert.False(File.Exists(file), "a node wrote its own enrolments file");
+    }
+
     private sealed class Contexts(DbContextOptions<SharedStateDbContext> options) : IDbContextFactory<SharedStateDbContext>
     {
         public SharedStateDbContext CreateDbContext() => new(options);
