@@ -18,6 +18,7 @@ public static class BackgroundJobsExtensions
         services.AddSingleton<IBackgroundActivityScheduler, HangfireActivityScheduler>();
         services.AddTransient<ActivityBackgroundJobs>();
         var state = builder.Configuration.Section<StateManagementOptions, StateManagementOptionsValidation>(StateManagementOptions.Section);
+        var cluster = builder.Configuration.Section<ClusterOptions, ClusterOptionsValidation>(ClusterOptions.Section);
         services.AddHangfire(c =>
         {
             c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -36,6 +37,10 @@ public static class BackgroundJobsExtensions
                     QueuePollInterval = TimeSpan.FromMilliseconds(200),
                     InvisibilityTimeout = TimeSpan.FromSeconds(60),
                     UseSlidingInvisibilityTimeout = true,
+                    // A lock a killed node held (a job's state change under way, a recurring job's pass) would keep others
+                    // waiting for 10 minutes by default; it expires with the node's lease instead. A longer holder's lock
+                    // (a ResolveWatcher pass over 10,000 parked jobs) may then be taken by a second pass, which only repeats checks.
+                    DistributedLockTimeout = TimeSpan.FromSeconds(cluster.NodeLease),
                     PrepareSchemaIfNecessary = true,
                 });
             }

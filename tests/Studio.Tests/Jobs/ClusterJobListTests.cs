@@ -69,11 +69,14 @@ public sealed class ClusterStudioFixture : StudioFixture
     }
 }
 
-/// <summary>The jobs list of one node follows, without a reload, a job another node of the cluster started and moves.</summary>
+/// <summary>
+/// The jobs list of one node follows, without a reload, a job another node of the cluster started and moves; when that
+/// node is killed, the survivor's Studio shows every job it had, and they go on there.
+/// </summary>
 public sealed class ClusterJobListTests(ClusterStudioFixture studio) : IClassFixture<ClusterStudioFixture>
 {
     [Fact]
-    public async Task JobList_OnOneNode_FollowsAJobStartedAndResumedThroughTheOther()
+    public async Task JobList_OnOneNode_FollowsAJobStartedAndResumedThroughTheOther_AndShowsItsJobsWhenItIsKilled()
     {
         var page = await studio.NewPageAsync();
         await page.ScreenshotOnFailureAsync("cluster-job-list", async () =>
@@ -89,6 +92,17 @@ public sealed class ClusterJobListTests(ClusterStudioFixture studio) : IClassFix
             resume.EnsureSuccessStatusCode();
             await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 120_000 });
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the jobs list reloaded");
+
+            // Node b dies with jobs of its own waiting: node a's Studio shows every one of them, and they go on from a.
+            var waiting = new List<string>();
+            for (var i = 0; i < 5; i++) waiting.Add(await studio.Other.StartJobAsync("hello-p4flow", new JsonObject { ["greeting"] = $"hi {i}" }));
+            foreach (var id in waiting) await Assertions.Expect(page.Locator($"tr[data-job='{id}']")).ToHaveAttributeAsync("data-stage", "NEEDS_APPROVAL");
+            await studio.Other.KillAsync();
+            await page.OpenAsync("/jobs", "jobs");
+            foreach (var id in waiting) await Assertions.Expect(page.Locator($"tr[data-job='{id}']")).ToHaveAttributeAsync("data-stage", "NEEDS_APPROVAL");
+            using var approved = await studio.Orchestrator.Client.PostAsJsonAsync($"/api/jobs/{waiting[0]}/resume", new JsonObject { ["bookmark"] = "approve" });
+            approved.EnsureSuccessStatusCode();
+            await Assertions.Expect(page.Locator($"tr[data-job='{waiting[0]}']")).ToHaveAttributeAsync("data-status", "Finished", new() { Timeout = 120_000 });
         });
     }
 }
