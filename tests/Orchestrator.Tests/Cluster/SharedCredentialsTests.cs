@@ -8,7 +8,8 @@ namespace P4Flow.Orchestrator.Tests.Cluster;
 /// <summary>
 /// Credentials shared through the state database (as on PostgreSQL; here the same code on a SQLite file): a key made on
 /// one orchestrator signs in on another, a revocation reaches the other within the 5 s it keeps what it read, and two
-/// orchestrators changing the document at once lose neither change.
+/// orchestrators changing the document at once lose neither change. The enrolments and the incidents are shared the
+/// same way.
 /// </summary>
 public sealed class SharedCredentialsTests : IDisposable
 {
@@ -155,6 +156,45 @@ public sealed class SharedCredentialsTests : IDisposable
         other.Remove("build-7");
         Assert.Null(one.Find("build-7"));
         Assert.False(File.Exists(file), "a node wrote its own enrolments file");
+    }
+
+    [Fact]
+    public async Task Incidents_RecordedOnOneNode_ListedOnAnother_NewestVersionOfAnIdWins()
+    {
+        var options = new DbContextOptionsBuilder<SharedStateDbContext>().UseSqlite($"Data Source={_database};Pooling=False").Options;
+        await new SharedDocuments(new Contexts(options), _clock).InitializeAsync(CancellationToken.None);
+        var home = Path.Combine(Path.GetTempPath(), "p4flow-incidents-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            P4Flow.Orchestrator.Incidents.IncidentLog Node(string name)
+            {
+                var state = Microsoft.Extensions.Options.Options.Create(new P4Flow.Orchestrator.Configuration.StateManagementOptions { IncidentsFile = Path.Combine(home, name, "incidents.jsonl") });
+                var outbox = new P4Flow.Notifications.NotificationOutbox(Microsoft.Extensions.Options.Options.Create(new P4Flow.Notifications.NotificationOptions()),
+                    new P4Flow.Workflows.Stores.MemoryWorkflowStore(), new NoDelivery(), _clock);
+                return new P4Flow.Orchestrator.Incidents.IncidentLog(outbox, new P4Flow.Orchestrator.Observability.P4FlowMetrics(Prometheus.Metrics.NewCustomRegistry()), state,
+                    Microsoft.Extensions.Logging.Abstractions.NullLogger<P4Flow.Orchestrator.Incidents.IncidentLog>.Instance, new SharedDocuments(new Contexts(options), _clock));
+            }
+            var a = Node("a");
+            var b = Node("b");
+            var at = _clock.GetUtcNow();
+            await a.RecordAsync(new P4Flow.Orchestrator.Incidents.Incident("inc-1", "P4_SERVER_DOWN", at, null, "open", "main is down", []), CancellationToken.None);
+            await b.RecordAsync(new P4Flow.Orchestrator.Incidents.Incident("inc-2", "AGENT_HANG", at.AddSeconds(1), at.AddSeconds(2), P4Flow.Orchestrator.Incidents.Incident.Recovered, "builder answered again", []), CancellationToken.None);
+            await a.RecordAsync(new P4Flow.Orchestrator.Incidents.Incident("inc-1", "P4_SERVER_DOWN", at, at.AddSeconds(5), P4Flow.Orchestrator.Incidents.Incident.Recovered, "main is back", []), CancellationToken.None);
+
+            Assert.Equal([("inc-2", "recovered"), ("inc-1", "recovered")], b.List(null, 10).Select(i => (i.Id, i.Outcome)));
+            Assert.Equal(["inc-1"], a.List("P4_SERVER_DOWN", 10).Select(i => i.Id));
+        }
+        finally
+        {
+            if (Directory.Exists(home)) Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private sealed class NoDelivery : P4Flow.Notifications.IDeliveryTrigger
+    {
+        public void DeliverSoon()
+        {
+        }
     }
 
     private sealed class Contexts(DbContextOptions<SharedStateDbContext> options) : IDbContextFactory<SharedStateDbContext>
