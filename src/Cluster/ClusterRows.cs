@@ -33,8 +33,10 @@ public sealed class ClusterAgentRow
     public string Labels { get; set; } = "[]";
     public double Load { get; set; }
     public int MaxJobs { get; set; }
-    public int CpuCores { get; set; }
+    public double CpuCores { get; set; }
     public double MemoryGb { get; set; }
+    /// <summary>The agent as its node's GET /api/agents shows it (JSON): every node lists the whole cluster's agents.</summary>
+    public string View { get; set; } = "{}";
     public DateTime UpdatedAt { get; set; }
 }
 
@@ -44,6 +46,9 @@ public sealed class HubAssignmentRow
     public string JobId { get; set; } = "";
     public string AgentId { get; set; } = "";
     public bool Parked { get; set; }
+    /// <summary>What the job declared it needs (its <c>resources</c>): every node counts it against the agent's capacity.</summary>
+    public double CpuCores { get; set; }
+    public double MemoryGb { get; set; }
 }
 
 /// <summary>
@@ -97,4 +102,22 @@ public sealed class HubRequestRow
     public DateTime? DoneAt { get; set; }
     /// <summary>The asking node stopped waiting: a command nobody else waits for is cancelled on the agent.</summary>
     public bool Cancelled { get; set; }
+}
+
+/// <summary>
+/// One line of the audit log as every node of the cluster wrote it: GET /api/audit on any node reads the whole
+/// cluster's. Each node still writes its own logs/audit.jsonl (the record that stays when the database is away).
+/// </summary>
+public sealed class AuditEventRow
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public string EventType { get; set; } = "";
+    /// <summary>Who acted (the line's user).</summary>
+    public string? UserName { get; set; }
+    public string? AgentId { get; set; }
+    /// <summary>The node that wrote it.</summary>
+    public string Node { get; set; } = "";
+    /// <summary>The line as the file has it (JSON).</summary>
+    public string Line { get; set; } = "";
 }

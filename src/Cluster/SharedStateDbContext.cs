@@ -12,6 +12,7 @@ public sealed class SharedStateDbContext(DbContextOptions<SharedStateDbContext> 
     public DbSet<HubCommandRow> Commands => Set<HubCommandRow>();
     public DbSet<HubAgentStateRow> AgentStates => Set<HubAgentStateRow>();
     public DbSet<HubRequestRow> Requests => Set<HubRequestRow>();
+    public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.Properties<DateTime>().HaveConversion<P4Flow.Workflows.Stores.Ef.UtcDateTimeConverter>();
@@ -55,6 +56,14 @@ public sealed class SharedStateDbContext(DbContextOptions<SharedStateDbContext> 
         {
             e.ToTable("hub_agent_state");
             e.HasKey(r => r.AgentId);
+            Columns(e);
+        });
+        modelBuilder.Entity<AuditEventRow>(e =>
+        {
+            e.ToTable("audit_events");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => r.At);
+            e.HasIndex(r => new { r.EventType, r.At });
             Columns(e);
         });
         modelBuilder.Entity<HubRequestRow>(e =>

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using P4Flow.Orchestrator.Admission;
 using P4Flow.Orchestrator.Hub;
 using P4Flow.Protocol.V1;
 
@@ -77,12 +78,13 @@ public sealed partial class DatabaseHubJournal(ClusterNode node, ILogger<Databas
     }
 
     /// <summary>The first node to place a job wins; a later placement of it learns the agent it is on.</summary>
-    public string Assigned(string jobId, string agentId)
+    public string Assigned(string jobId, string agentId, JobDemand demand)
     {
         using var command = node.Command("""
-            WITH placed AS (INSERT INTO hub_assignments (job_id, agent_id, parked) VALUES (@job, @a, false) ON CONFLICT (job_id) DO NOTHING RETURNING agent_id)
+            WITH placed AS (INSERT INTO hub_assignments (job_id, agent_id, parked, cpu_cores, memory_gb) VALUES (@job, @a, false, @cpu, @mem)
+                            ON CONFLICT (job_id) DO NOTHING RETURNING agent_id)
             SELECT agent_id FROM placed UNION ALL SELECT agent_id FROM hub_assignments WHERE job_id = @job LIMIT 1
-            """, ("job", jobId), ("a", agentId));
+            """, ("job", jobId), ("a", agentId), ("cpu", demand.CpuCores), ("mem", demand.MemoryGb));
         return command.ExecuteScalar() as string ?? agentId;
     }
 

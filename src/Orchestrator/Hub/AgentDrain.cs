@@ -13,7 +13,7 @@ public sealed class AgentDrain(AgentRegistry registry, AuditLog audit)
     public AgentView Set(string agentId, bool draining, string? user)
     {
         if (!registry.SetDraining(agentId, draining)) throw new WorkflowNotFoundException($"Agent {agentId} is not known to this orchestrator.");
-        var view = registry.Snapshot().Single(a => a.Id == agentId);
+        var view = registry.Everywhere().Single(a => a.Id == agentId);
         audit.Write(new AuditEvent(draining ? AuditLog.AgentDrained : AuditLog.AgentUndrained, agentId, null, AuditEvent.Accepted,
             draining ? $"drained with {view.Jobs} job(s) on it" : "back in placement") { User = user, TargetHost = view.Hostname });
         return view;

@@ -4,10 +4,10 @@ namespace P4Flow.Orchestrator.Hub;
 
 public static class AgentEndpoints
 {
-    /// <summary>GET /api/agents: every agent the hub knows, connected or not, with its state, load and traffic.</summary>
+    /// <summary>GET /api/agents: every agent the hub knows, connected or not, with its state, load and traffic; in a cluster, every node's.</summary>
     public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/agents", (AgentRegistry registry) => Results.Ok(registry.Snapshot()))
+        app.MapGet("/api/agents", (AgentRegistry registry) => Results.Ok(registry.Everywhere()))
             .WithName("ListAgents")
             .WithTags("Agents")
             .RequireAuthorization(Security.Roles.Admin);

@@ -21,6 +21,11 @@ public sealed class AgentRecord(string id)
     /// <summary>The jobs placed here, with what each declared it needs (see Admission).</summary>
     public Dictionary<string, Admission.JobDemand> Jobs { get; } = new(StringComparer.Ordinal);
     public int ActiveJobs => Jobs.Count;
+    /// <summary>
+    /// Of <see cref="Jobs"/>, those another node of the cluster placed and runs (this node serves their commands): whether
+    /// they work or wait for a person is what the cluster's database says, not this node.
+    /// </summary>
+    public HashSet<string> Adopted { get; } = new(StringComparer.Ordinal);
     /// <summary>Jobs placed here at once (the agent's max_jobs); 0: no limit (an agent older than 1.3).</summary>
     public int MaxJobs { get; set; }
     public double CpuCores { get; set; }

@@ -26,7 +26,7 @@ public sealed partial class AgentRegistry
         {
             if (!_jobAgents.TryAdd(jobId, agentId)) return;
             var record = Record(agentId);
-            record.Jobs.TryAdd(jobId, JobDemand.None);
+            if (record.Jobs.TryAdd(jobId, _cluster?.DemandOf(jobId, agentId) ?? JobDemand.None)) record.Adopted.Add(jobId);
             if (record.Session is null) record.GoneSince ??= _clock.GetUtcNow();
         }
     }
@@ -54,14 +54,16 @@ public sealed partial class AgentRegistry
                 _jobAgents[jobId] = elsewhere;
                 var there = Record(elsewhere);
                 there.Jobs[jobId] = demand;
+                there.Adopted.Remove(jobId);
                 // Not here: gone as far as this node goes, should it also leave the other one (agents.lost_grace counts).
                 if (there.Session is null) there.GoneSince ??= _clock.GetUtcNow();
                 return elsewhere;
             }
             // Another node may have placed the job first: it stays where that one put it.
-            var holder = _journal.Assigned(jobId, best.Id);
+            var holder = _journal.Assigned(jobId, best.Id, demand);
             _jobAgents[jobId] = holder;
             Record(holder).Jobs[jobId] = demand;
+            Record(holder).Adopted.Remove(jobId);
             HubLog.JobAssigned(_logger, jobId, holder);
             return holder;
         }
@@ -98,6 +100,8 @@ public sealed partial class AgentRegistry
         {
             if (!_jobAgents.TryGetValue(jobId, out var agentId) || !_agents.TryGetValue(agentId, out var record)) return;
             record.Jobs[jobId] = demand;
+            // This node's admission runs it now (a restart, or a takeover): its own.
+            record.Adopted.Remove(jobId);
             if (parked) _parked.Add(jobId);
             else _parked.Remove(jobId);
         }
@@ -106,11 +110,16 @@ public sealed partial class AgentRegistry
     private IEnumerable<AgentRecord> CandidatesLocked(AgentRequirements requirements) => _agents.Values
         .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a) && _circuits?.Admits(a.Id) != false && !_journal.Draining.Contains(a.Id));
 
-    /// <summary>Its jobs that work (a job parked for a person holds no slot).</summary>
-    private int WorkingLocked(AgentRecord agent) => agent.Jobs.Keys.Count(j => !_parked.Contains(j));
+    /// <summary>Its jobs that work (a job parked for a person holds no slot), those other nodes placed on it included.</summary>
+    private int WorkingLocked(AgentRecord agent) => OwnWorkingLocked(agent).Count() + (_cluster?.PlacedByOthers(agent.Id, j => Own(agent, j)).Jobs ?? 0);
 
-    private JobDemand UsedLocked(AgentRecord agent) =>
-        agent.Jobs.Where(j => !_parked.Contains(j.Key)).Aggregate(JobDemand.None, (sum, j) => sum + j.Value);
+    private JobDemand UsedLocked(AgentRecord agent) => OwnWorkingLocked(agent)
+        .Aggregate(_cluster?.PlacedByOthers(agent.Id, j => Own(agent, j)).Demand ?? JobDemand.None, (sum, j) => sum + j.Value);
+
+    private IEnumerable<KeyValuePair<string, JobDemand>> OwnWorkingLocked(AgentRecord agent) =>
+        agent.Jobs.Where(j => !_parked.Contains(j.Key) && !agent.Adopted.Contains(j.Key));
+
+    private static bool Own(AgentRecord agent, string jobId) => agent.Jobs.ContainsKey(jobId) && !agent.Adopted.Contains(jobId);
 
     private bool HasRoomLocked(AgentRecord agent, JobDemand demand) =>
         (agent.MaxJobs <= 0 || WorkingLocked(agent) < agent.MaxJobs) && demand.FitsBeside(UsedLocked(agent), agent.CpuCores, agent.MemoryGb);
@@ -226,6 +235,7 @@ public sealed partial class AgentRegistry
         _parked.Remove(jobId);
         if (!_agents.TryGetValue(agentId, out var record)) return;
         record.Jobs.Remove(jobId);
+        record.Adopted.Remove(jobId);
         record.Unsent.RemoveAll(p => p.JobId == jobId && End(p));
         foreach (var pending in record.InFlight.Values.Where(p => p.JobId == jobId).ToList())
         {

@@ -285,6 +285,23 @@ public sealed partial class AgentRegistry
         }
     }
 
+    /// <summary>
+    /// Every agent of the cluster (GET /api/agents, the Studio): this node's, and those connected to other live nodes as
+    /// they list them, each with its node; on one node, <see cref="Snapshot"/>. An agent that left this node for another
+    /// shows as it is there.
+    /// </summary>
+    public IReadOnlyList<AgentView> Everywhere()
+    {
+        var here = Snapshot();
+        if (_cluster is null) return here;
+        var elsewhere = _cluster.AgentsElsewhere().ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var draining = _journal.Draining;
+        var node = _cluster.NodeId;
+        return [.. here.Where(a => a.ConnectedSince is not null || !elsewhere.ContainsKey(a.Id)).Select(a => a with { Node = a.ConnectedSince is null ? null : node })
+            .Concat(elsewhere.Values.Where(r => !here.Any(a => a.Id == r.Id && a.ConnectedSince is not null)).Select(r => r with { Draining = draining.Contains(r.Id) }))
+            .OrderBy(a => a.Id, StringComparer.Ordinal)];
+    }
+
     private AgentView View(AgentRecord a)
     {
         var (circuit, until) = _circuits?.StateOf(a.Id) ?? (AgentCircuitBreakers.Closed, null);
@@ -322,6 +339,7 @@ public sealed partial class AgentRegistry
             foreach (var stale in record.Jobs.Keys.Where(j => !memory.Jobs.ContainsKey(j)).ToList())
             {
                 record.Jobs.Remove(stale);
+                record.Adopted.Remove(stale);
                 _jobAgents.Remove(stale);
                 _parked.Remove(stale);
             }
@@ -329,7 +347,8 @@ public sealed partial class AgentRegistry
         foreach (var (job, parked) in memory.Jobs)
         {
             _jobAgents[job] = record.Id;
-            record.Jobs.TryAdd(job, Admission.JobDemand.None);
+            // Not known here: another node placed it, and the database counts it (admission's restore makes it this node's own).
+            if (record.Jobs.TryAdd(job, _cluster?.DemandOf(job, record.Id) ?? Admission.JobDemand.None) && memory.Whole) record.Adopted.Add(job);
             if (parked) _parked.Add(job);
             else _parked.Remove(job);
         }

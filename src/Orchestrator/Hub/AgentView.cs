@@ -32,4 +32,6 @@ public sealed record AgentView(
     /// <summary>Its jobs that are working (not parked for a person), and what they declared they need.</summary>
     int JobsWorking = 0,
     double CpuCoresUsed = 0,
-    double MemoryGbUsed = 0);
+    double MemoryGbUsed = 0,
+    /// <summary>In a cluster, the node the agent is connected to (its id); null on one node.</summary>
+    string? Node = null);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
+using P4Flow.Orchestrator.Admission;
 using P4Flow.Orchestrator.Configuration;
 using P4Flow.Protocol.V1;
 
@@ -34,7 +35,7 @@ public interface IHubJournal
     void SentSecret(string agentId, long cmdId);
     void Done(string agentId, long cmdId);
     /// <returns>The agent that holds the job: <paramref name="agentId"/>, or the one another hub placed it on first.</returns>
-    string Assigned(string jobId, string agentId);
+    string Assigned(string jobId, string agentId, JobDemand demand);
     void Released(string jobId);
     void Drain(string agentId, bool draining);
 }
@@ -133,7 +134,8 @@ public sealed class HubJournal : IHubJournal, IDisposable
         json.WriteNumber("id", cmdId);
     }, _ => _inFlight.Remove((agentId, cmdId)));
 
-    public string Assigned(string jobId, string agentId)
+    /// <summary>The demand is not written: admission gives it back from the job's input at a restart (<see cref="AgentRegistry.Restore"/>).</summary>
+    public string Assigned(string jobId, string agentId, JobDemand demand)
     {
         Append(json =>
         {

@@ -16,7 +16,7 @@ internal sealed class HubObservation(AgentRegistry registry, AuditLog audit, P4F
     public event EventHandler? Changed;
 
     public Task<IReadOnlyList<AgentInfo>> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<AgentInfo>>([.. registry.Snapshot().Select(ToInfo)]);
+        Task.FromResult<IReadOnlyList<AgentInfo>>([.. registry.Everywhere().Select(ToInfo)]);
 
     public Task<AgentInfo> SetDrainingAsync(string agentId, bool draining, string? user, CancellationToken cancellationToken) =>
         Task.FromResult(ToInfo(drain.Set(agentId, draining, user)));
@@ -78,5 +78,6 @@ internal sealed class HubObservation(AgentRegistry registry, AuditLog audit, P4F
         agent.LastActive,
         agent.Hostname,
         agent.AgentVersion,
-        Draining: agent.Draining);
+        Draining: agent.Draining,
+        Node: agent.Node);
 }

@@ -32,6 +32,14 @@ public static class SecurityExtensions
         services.TryAddSingleton(TimeProvider.System);
         // On PostgreSQL every orchestrator on the database shares the credentials; on one node they are a file of its own.
         var state = builder.Configuration.Section<Configuration.StateManagementOptions, Configuration.StateManagementOptionsValidation>(Configuration.StateManagementOptions.Section);
+        // GET /api/audit reads the node's own files, or in a cluster the lines every node copies to the database.
+        if (services.Any(d => d.ServiceType == typeof(Cluster.ClusterNode)))
+        {
+            services.AddSingleton<Cluster.ClusterAudit>();
+            services.AddHostedService(sp => sp.GetRequiredService<Cluster.ClusterAudit>());
+            services.AddSingleton<IAuditReader>(sp => sp.GetRequiredService<Cluster.ClusterAudit>());
+        }
+        else services.AddSingleton<IAuditReader, FileAuditReader>();
         if (state.Type == Configuration.StateManagementOptions.Postgresql) services.AddSingleton<ICredentialDocument, SharedCredentials>();
         else services.AddSingleton<ICredentialDocument, CredentialFile>();
         services.AddSingleton<CredentialStore>();

@@ -22,6 +22,7 @@ public interface IAgentDirectory
 /// <param name="Health">e.g. Healthy, Degraded, Unhealthy; null when unknown.</param>
 /// <param name="Load">Current load as a fraction 0..1 of its capacity; null when unknown.</param>
 /// <param name="RunningJobs">Ids of the jobs whose commands it is running.</param>
+/// <param name="Node">In a cluster, the orchestrator node it is connected to; null on one node.</param>
 public sealed record AgentInfo(
     string Id,
     string State,
@@ -34,7 +35,8 @@ public sealed record AgentInfo(
     string? Host = null,
     string? Version = null,
     IReadOnlyList<string>? RunningJobs = null,
-    bool Draining = false);
+    bool Draining = false,
+    string? Node = null);
 
 /// <summary>No agents: the directory until the hub registers its own.</summary>
 public sealed class EmptyAgentDirectory : IAgentDirectory

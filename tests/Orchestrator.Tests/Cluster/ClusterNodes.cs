@@ -101,10 +101,13 @@ internal sealed class ClusterNodes : IAsyncDisposable
     }
 
     /// <summary>An agent that tries the given nodes' hubs in turn.</summary>
-    public AgentProcess StartAgent(string name, params Node[] hubs)
+    public AgentProcess StartAgent(string name, params Node[] hubs) => StartAgent(name, new Dictionary<string, string>(), hubs);
+
+    /// <summary>An agent with settings of its own (agent.yaml keys, e.g. agent__cpu_cores) that tries the given nodes' hubs in turn.</summary>
+    public AgentProcess StartAgent(string name, IReadOnlyDictionary<string, string> settings, params Node[] hubs)
     {
         // Every command it runs is logged (Debug), so a test can count them.
-        var environment = new Dictionary<string, string> { ["Logging__LogLevel__P4Flow"] = "Debug" };
+        var environment = new Dictionary<string, string>(settings) { ["Logging__LogLevel__P4Flow"] = "Debug" };
         foreach (var (hub, i) in hubs.Select((h, i) => (h, i))) environment[$"P4FLOW_AGENT_server__hubs__{i}"] = hub.Hub;
         var agent = AgentProcess.Start(FirstHome, hubs[0].HubPort, name, environment: environment);
         Agents.Add(agent);

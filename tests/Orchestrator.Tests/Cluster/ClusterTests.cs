@@ -48,6 +48,16 @@ public sealed class ClusterTests
         Assert.Contains("CLUSTER_REQUEST_REFUSED", await File.ReadAllTextAsync(Path.Combine(b.Home, "logs", "audit.jsonl")), StringComparison.Ordinal);
         Assert.DoesNotContain("forged-job", cluster.Agents[0].Output, StringComparison.Ordinal);
 
+        // The audit log is the cluster's: node a's API shows what node b audited, with b as its node; filters and pages hold.
+        var refused = await Eventually.Until(() => a.Process.Client.GetJsonAsync("/api/audit?event_type=CLUSTER_REQUEST_REFUSED"),
+            p => p["total"]!.GetValue<int>() == 1, TimeSpan.FromSeconds(30), "node a to list the refusal node b audited");
+        Assert.StartsWith("b-", refused["items"]![0]!.Str("node"), StringComparison.Ordinal);
+        Assert.Equal("builder", refused["items"]![0]!.Str("agent_id"));
+        var connects = await a.Process.Client.GetJsonAsync("/api/audit?event_type=AGENT_CONNECTED&agent_id=builder&pageSize=1");
+        Assert.Single(connects["items"]!.AsArray());
+        Assert.StartsWith("b-", connects["items"]![0]!.Str("node"), StringComparison.Ordinal);
+        Assert.Equal(0, (await a.Process.Client.GetJsonAsync($"/api/audit?event_type=AGENT_CONNECTED&since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"))["total"]!.GetValue<int>());
+
         // The operator's pause is the cluster's: paused on a, b holds its commands too; resumed on b, a goes on.
         using (var paused = await a.Process.Client.PostJsonAsync("/api/admin/pause", new JsonObject { ["reason"] = "patching" })) paused.EnsureSuccessStatusCode();
         await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/admin/pause"), p => p["paused"]!.GetValue<bool>(), TimeSpan.FromSeconds(30), "node b to be paused too");
@@ -58,10 +68,71 @@ public sealed class ClusterTests
         using (var drained = await a.Process.Client.PostJsonAsync("/api/agents/builder/drain", null)) Assert.True(drained.IsSuccessStatusCode, await drained.Content.ReadAsStringAsync());
         await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/agents"), l => l.AsArray().Any(x => x!.Str("id") == "builder" && x!["draining"]!.GetValue<bool>()),
             TimeSpan.FromSeconds(30), "node b to see its agent drained");
+        var drainedOnB = await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/audit?event_type=AGENT_DRAINED"), p => p["total"]!.GetValue<int>() >= 1,
+            TimeSpan.FromSeconds(30), "node b to list the drain node a audited");
+        Assert.StartsWith("a-", drainedOnB["items"]![0]!.Str("node"), StringComparison.Ordinal);
 
         // Recurring work runs once across the cluster, not once per node: the ResolveWatcher every 2 s.
         var runs = await cluster.Postgres.PsqlAsync("p4flow", "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%ResolveWatcher%' AND createdat > now() - interval '10 seconds'");
         Assert.InRange(int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture), 2, 7);
+    }
+
+    [Fact]
+    public async Task Cluster_AnAgentsCapacityIsTheClusters_EveryNodeListsIt_AndNoNodeOverbooksIt()
+    {
+        const string Changed = "one\nTWO\nthree\n";
+        using var slow = await SimDepot.CreateWithChangeOnMainAsync(Base, Changed);
+        using var second = await SimDepot.CreateWithChangeOnMainAsync(Base, Changed);
+        using var third = await SimDepot.CreateWithChangeOnMainAsync(Base, Changed);
+        // The first job integrates for a while: long enough for the others to find the agent's cores taken.
+        await slow.InjectFaultsAsync(new JsonObject { ["kind"] = "latency", ["milliseconds"] = 15000, ["commands"] = new JsonArray("integrate") });
+        await using var cluster = await ClusterNodes.StartAsync(2, ["builder"], ("P4FLOW_resources__priority_aging", "3600"));
+        var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+        // The only agent, on b, has 2 cores.
+        cluster.StartAgent("builder", new Dictionary<string, string> { ["agent__cpu_cores"] = "2", ["agent__max_jobs"] = "4" }, b);
+
+        // Node a lists the agent of node b, with its node.
+        var listed = await Eventually.Until(() => a.Process.Client.GetJsonAsync("/api/agents"),
+            l => l.AsArray().Any(x => x!.Str("id") == "builder" && x!.Str("state") == "HEALTHY"), TimeSpan.FromSeconds(60), "node a to list the agent connected to node b");
+        var seen = listed.AsArray().Single(x => x!.Str("id") == "builder")!;
+        Assert.StartsWith("b-", seen.Str("node"), StringComparison.Ordinal);
+        Assert.Equal(2, seen["cpuCores"]!.GetValue<double>());
+
+        async Task<string> StartAsync(ClusterNodes.Node node, SimDepot depot, double cores)
+        {
+            using var start = await node.Process.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
+            {
+                ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["p4port"] = depot.Root,
+                ["resources"] = new JsonObject { ["cpu_cores"] = cores },
+            });
+            Assert.True(start.IsSuccessStatusCode, await start.Content.ReadAsStringAsync());
+            return (await start.ReadJsonAsync()).Str("jobId");
+        }
+
+        // Placed by a on b's agent: 1.5 of its 2 cores.
+        var first = await StartAsync(a, slow, 1.5);
+        await a.Process.Client.WaitForJobAsync(first, j => j.Str("stage") == "INTEGRATE", "to be integrating on the agent of node b");
+        await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/agents"),
+            l => l.AsArray().Any(x => x!.Str("id") == "builder" && x!["cpuCoresUsed"]!.GetValue<double>() == 1.5), TimeSpan.FromSeconds(30), "node b to count the cores node a placed on its agent");
+
+        // Neither b (its own agent) nor a (the other node's agent) places a job for which 0.5 core is not enough.
+        var onB = await StartAsync(b, second, 1);
+        var onA = await StartAsync(a, third, 1);
+        foreach (var node in new[] { b, a })
+        {
+            await Eventually.Until(() => node.Process.Client.GetJsonAsync("/api/admission"),
+                l => l["waiting"]!.AsArray().Any(w => w!.Str("reason").StartsWith("every agent that meets its requirements is full", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30), $"node {node.Name} to hold its job for the agent's cores");
+        }
+
+        // Once the first ends, both fit (1 + 1 of 2 cores) and run.
+        var ended = new List<JsonNode>();
+        foreach (var (node, jobId) in new[] { (a, first), (b, onB), (a, onA) })
+            ended.Add(await node.Process.Client.WaitForJobAsync(jobId, j => j.Str("status") is "Finished" or "Faulted" or "Cancelled", "to end", seconds: 300));
+        Assert.True(ended.All(j => j.Str("status") == "Finished"), string.Join("\n", ended.Select(j => j.ToJsonString())) + "\n" + cluster.Outputs());
+        static DateTime Entered(JsonNode job, string stage) => job["history"]!.AsArray().Last(h => h!.Str("stage") == stage)!["enteredAt"]!.GetValue<DateTime>();
+        var freed = ended[0]["history"]!.AsArray().Last()!["enteredAt"]!.GetValue<DateTime>();
+        Assert.All(ended.Skip(1), j => Assert.True(Entered(j, "SYNC") >= freed, $"{j.Str("id")} synced before the first job left the agent's cores\n{cluster.Outputs()}"));
     }
 
     [Fact]
@@ -90,7 +161,7 @@ public sealed class ClusterTests
                     try
                     {
                         var depot = await SimDepot.CreateWithChangeOnMainAsync(Base, changed);
-                        await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "latency", ["ms"] = 200 });
+                        await depot.InjectFaultsAsync(new JsonObject { ["kind"] = "latency", ["milliseconds"] = 200 });
                         return depot;
                     }
                     finally

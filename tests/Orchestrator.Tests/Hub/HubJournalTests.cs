@@ -23,8 +23,8 @@ public sealed class HubJournalTests
             journal.Sent("agent-1", out1.JobId, "FP1", out1);
             journal.Sent("agent-1", "job-2", "FP2", new Command { CmdId = 42, JobId = "job-2" });
             journal.Done("agent-1", 42);
-            journal.Assigned("job-2", "agent-1");
-            journal.Assigned("job-3", "agent-1");
+            journal.Assigned("job-2", "agent-1", default);
+            journal.Assigned("job-3", "agent-1", default);
             journal.Released("job-3");
         }
 

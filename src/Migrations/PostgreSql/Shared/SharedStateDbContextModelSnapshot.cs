@@ -22,6 +22,51 @@ namespace P4Flow.Migrations.PostgreSql.Shared
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("P4Flow.Cluster.AuditEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AgentId")
+                        .HasColumnType("text")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("Line")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("line");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("node");
+
+                    b.Property<string>("UserName")
+                        .HasColumnType("text")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("EventType", "At");
+
+                    b.ToTable("audit_events", (string)null);
+                });
+
             modelBuilder.Entity("P4Flow.Cluster.ClusterAgentRow", b =>
                 {
                     b.Property<string>("AgentId")
@@ -33,8 +78,8 @@ namespace P4Flow.Migrations.PostgreSql.Shared
                         .HasColumnType("text")
                         .HasColumnName("capabilities");
 
-                    b.Property<int>("CpuCores")
-                        .HasColumnType("integer")
+                    b.Property<double>("CpuCores")
+                        .HasColumnType("double precision")
                         .HasColumnName("cpu_cores");
 
                     b.Property<bool>("Draining")
@@ -70,6 +115,11 @@ namespace P4Flow.Migrations.PostgreSql.Shared
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<string>("View")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("view");
 
                     b.HasKey("AgentId");
 
@@ -152,6 +202,14 @@ namespace P4Flow.Migrations.PostgreSql.Shared
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("agent_id");
+
+                    b.Property<double>("CpuCores")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cpu_cores");
+
+                    b.Property<double>("MemoryGb")
+                        .HasColumnType("double precision")
+                        .HasColumnName("memory_gb");
 
                     b.Property<bool>("Parked")
                         .HasColumnType("boolean")

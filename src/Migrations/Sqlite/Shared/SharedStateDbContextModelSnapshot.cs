@@ -17,6 +17,49 @@ namespace P4Flow.Migrations.Sqlite.Shared
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("P4Flow.Cluster.AuditEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("Line")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("line");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node");
+
+                    b.Property<string>("UserName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("EventType", "At");
+
+                    b.ToTable("audit_events", (string)null);
+                });
+
             modelBuilder.Entity("P4Flow.Cluster.ClusterAgentRow", b =>
                 {
                     b.Property<string>("AgentId")
@@ -28,8 +71,8 @@ namespace P4Flow.Migrations.Sqlite.Shared
                         .HasColumnType("TEXT")
                         .HasColumnName("capabilities");
 
-                    b.Property<int>("CpuCores")
-                        .HasColumnType("INTEGER")
+                    b.Property<double>("CpuCores")
+                        .HasColumnType("REAL")
                         .HasColumnName("cpu_cores");
 
                     b.Property<bool>("Draining")
@@ -65,6 +108,11 @@ namespace P4Flow.Migrations.Sqlite.Shared
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
+
+                    b.Property<string>("View")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("view");
 
                     b.HasKey("AgentId");
 
@@ -147,6 +195,14 @@ namespace P4Flow.Migrations.Sqlite.Shared
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("agent_id");
+
+                    b.Property<double>("CpuCores")
+                        .HasColumnType("REAL")
+                        .HasColumnName("cpu_cores");
+
+                    b.Property<double>("MemoryGb")
+                        .HasColumnType("REAL")
+                        .HasColumnName("memory_gb");
 
                     b.Property<bool>("Parked")
                         .HasColumnType("INTEGER")
