@@ -10,8 +10,11 @@ namespace P4Flow.Orchestrator.Cluster;
 /// itself marked down, or cannot renew before its lease runs out, stops (exit 3): another node has its work by then,
 /// and it must not run a job's command beside it. Times are the database's, so the nodes' clocks do not matter.
 /// </summary>
-internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeover> takeovers, IHostApplicationLifetime lifetime, ILogger<NodeLease> logger) : BackgroundService
+internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeover> takeovers, IHostApplicationLifetime lifetime, ILogger<NodeLease> logger,
+    Observability.P4FlowMetrics? metrics = null) : BackgroundService
 {
+    /// <summary>How long a node that went stays listed (GET /api/cluster); a start is a new node, so the table would only grow.</summary>
+    public static readonly TimeSpan Forgotten = TimeSpan.FromDays(7);
     private long _heldUntil;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -20,6 +23,7 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
             "INSERT INTO cluster_nodes (id, hub_address, hostname, pid, started_at, heartbeat_at, lease_until) VALUES (@id, @hub, @host, @pid, now(), now(), now() + @held)",
             cancellationToken, ("id", node.Id), ("hub", node.HubAddress), ("host", Environment.MachineName), ("pid", Environment.ProcessId), ("held", node.Options.Held)).ConfigureAwait(false);
         _heldUntil = Stopwatch.GetTimestamp() + (long)(node.Options.Held.TotalSeconds * Stopwatch.Frequency);
+        await node.ExecuteAsync("DELETE FROM cluster_nodes WHERE down_at < now() - @forgotten", cancellationToken, ("forgotten", Forgotten)).ConfigureAwait(false);
         LogJoined(logger, node.Id, node.Options.NodeLease);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -87,8 +91,13 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
     {
         await using var command = node.Command("UPDATE cluster_nodes SET down_at = now(), taken_by = @id WHERE down_at IS NULL AND lease_until < now() AND id <> @id RETURNING id", ("id", node.Id));
         var dead = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-        while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false)) dead.Add(reader.GetString(0));
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false)) dead.Add(reader.GetString(0));
+        if (metrics is not null)
+        {
+            await using var live = node.Command("SELECT count(*) FROM cluster_nodes WHERE down_at IS NULL");
+            metrics.ClusterNodes((long)(await live.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!);
+        }
         return dead;
     }
 
@@ -107,7 +116,9 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
                 LogTakeoverFailed(logger, ex, nodeId, takeover.GetType().Name);
             }
         }
-        if (!clean) LogTookOver(logger, nodeId);
+        if (clean) return;
+        metrics?.ClusterTookOver();
+        LogTookOver(logger, nodeId);
     }
 
     private void Stop(string why)

@@ -54,6 +54,7 @@ public static class ApiExtensions
         app.MapNotificationEndpoints();
         Operations.OperatorEndpoints.MapOperatorEndpoints(app);
         Incidents.IncidentEndpoints.MapIncidentEndpoints(app);
+        Cluster.ClusterEndpoints.MapClusterEndpoints(app);
         if (app.Services.GetService<Admission.AdmissionControl>() is not null) Admission.AdmissionExtensions.MapAdmissionEndpoints(app);
         return app;
     }

@@ -67,6 +67,8 @@ public sealed partial class P4FlowMetrics
         AgentsConnected = factory.CreateGauge("p4_agents_connected", "Agents connected to the hub.");
         Agents = factory.CreateGauge("p4_agents", "Agents known to the hub, by health state.", "state");
         HubRefusals = factory.CreateCounter("p4_hub_refusals_total", "Agent connections the hub refused, by reason.", "reason");
+        ClusterNodesLive = factory.CreateGauge("p4_cluster_nodes_live", "Orchestrator nodes holding a lease in the cluster's database, as this node counts them (0 on one node, which is in no cluster).");
+        ClusterTakeovers = factory.CreateCounter("p4_cluster_takeovers_total", "Nodes whose lease ran out unrenewed and whose work this node took over.");
         Incidents = factory.CreateCounter("p4_incidents_total", "Incidents a recovery playbook handled, by playbook and outcome.", "playbook", "outcome");
         CircuitOpen = factory.CreateGauge("p4_circuit_open", "1 while a Perforce server's circuit breaker is open (its commands fail at once), 0 once it closed.", "server");
         AgentCircuitOpen = factory.CreateGauge("p4_agent_circuit_open", "1 while an agent's circuit breaker is open (it gets no new job), 0 once it closed.", "agent");
@@ -107,6 +109,8 @@ public sealed partial class P4FlowMetrics
     internal Gauge AgentsConnected { get; }
     internal Gauge Agents { get; }
     internal Counter HubRefusals { get; }
+    internal Gauge ClusterNodesLive { get; }
+    internal Counter ClusterTakeovers { get; }
     internal Gauge CircuitOpen { get; }
     internal Gauge AgentCircuitOpen { get; }
     internal Counter Notifications { get; }
@@ -148,6 +152,10 @@ public sealed partial class P4FlowMetrics
     public void JobQueued(string priority) => JobsQueued.WithLabels(priority).Inc();
 
     public void JobAdmitted(string priority, TimeSpan waited) => AdmissionWait.WithLabels(priority).Observe(waited.TotalSeconds);
+
+    public void ClusterNodes(long live) => ClusterNodesLive.Set(live);
+
+    public void ClusterTookOver() => ClusterTakeovers.Inc();
 
     public void IncidentHandled(string playbook, string outcome) => Incidents.WithLabels(playbook, outcome).Inc();
 

@@ -29,9 +29,16 @@ internal sealed class ClusterNodes : IAsyncDisposable
     /// <summary>The first node's home: where the shared certificates and the agents' folders are.</summary>
     public string FirstHome => _homes[0];
 
-    public sealed record Node(string Name, string Home, int HubPort, OrchestratorProcess Process)
+    public sealed record Node(string Name, string Home, int HubPort, int MetricsPort, OrchestratorProcess Process)
     {
         public string Hub => "127.0.0.1:" + HubPort.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>What its Prometheus endpoint says now.</summary>
+        public async Task<string> ScrapeAsync()
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{MetricsPort.ToString(CultureInfo.InvariantCulture)}") };
+            return await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        }
     }
 
     public static async Task<ClusterNodes> StartAsync(int nodes, IEnumerable<string> agents, params (string Key, string Value)[] settings)
@@ -79,11 +86,13 @@ internal sealed class ClusterNodes : IAsyncDisposable
         File.WriteAllText(file, Connection + "\n");
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var hubPort = Loopback.FreePort();
+        var metricsPort = Loopback.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["P4FLOW_commands__runner"] = "agents",
             [P4Flow.Protocol.Security.CommandToken.SecretVariable] = HubHost.JwtSecret,
             ["P4FLOW_server__port"] = hubPort.ToString(CultureInfo.InvariantCulture),
+            ["P4FLOW_monitoring__metrics_port"] = metricsPort.ToString(CultureInfo.InvariantCulture),
             ["P4FLOW_perforce__executable"] = SimDepot.Launcher,
             ["P4FLOW_perforce__allow_job_ports"] = "true",
             ["P4FLOW_perforce__user"] = "p4flow",
@@ -94,7 +103,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
         };
         foreach (var (key, value) in _settings) environment[key] = value;
         var process = OrchestratorProcess.Start(home, environment: environment);
-        var node = new Node(name, home, hubPort, process);
+        var node = new Node(name, home, hubPort, metricsPort, process);
         Nodes.Add(node);
         await process.WaitReadyAsync();
         return node;

@@ -19,6 +19,14 @@ public sealed class ClusterTests
         await Eventually.Until(() => b.Process.Client.GetJsonAsync("/api/agents"), l => l.AsArray().Any(x => x!.Str("id") == "builder" && x!.Str("state") == "HEALTHY"),
             TimeSpan.FromSeconds(60), "the agent to connect to node b");
 
+        // Either node lists both, live, and which has the agent.
+        var nodes = await Eventually.Until(() => a.Process.Client.GetJsonAsync("/api/cluster"),
+            c => c["nodes"]!.AsArray().Any(n => n!.Str("id").StartsWith("b-", StringComparison.Ordinal) && n!["agents"]!.GetValue<int>() == 1),
+            TimeSpan.FromSeconds(30), "node a to list node b with its agent");
+        Assert.StartsWith("a-", nodes.Str("node"), StringComparison.Ordinal);
+        Assert.Equal(["live", "live"], nodes["nodes"]!.AsArray().Select(n => n!.Str("state")));
+        Assert.Contains(nodes["nodes"]!.AsArray(), n => n!.Str("hubAddress").EndsWith(":" + b.HubPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
         using var start = await a.Process.Client.PostJsonAsync("/api/workflow-definitions/p4-integrate/runs", new JsonObject
         {
             ["source"] = "//depot/main/...", ["target"] = "//depot/rel/...", ["p4port"] = depot.Root,
@@ -211,6 +219,14 @@ public sealed class ClusterTests
                 TimeSpan.FromSeconds(60), "agent-1 to reconnect to node b");
             var listed = await b.Process.Client.GetJsonAsync("/api/jobs?status=Finished&limit=200");
             Assert.True(jobs.All(j => listed["items"]!.AsArray().Any(x => x!.Str("id") == j)));
+
+            // The survivor lists the killed node as down, taken over by itself, and counts the takeover.
+            var nodes = await b.Process.Client.GetJsonAsync("/api/cluster");
+            var down = nodes["nodes"]!.AsArray().Single(n => n!.Str("id").StartsWith("a-", StringComparison.Ordinal))!;
+            Assert.Equal(("down", nodes.Str("node")), (down.Str("state"), down.Str("takenBy")));
+            var scrape = await b.ScrapeAsync();
+            Assert.Contains("\np4_cluster_takeovers_total 1\n", scrape, StringComparison.Ordinal);
+            Assert.Contains("\np4_cluster_nodes_live 1\n", scrape, StringComparison.Ordinal);
         }
         catch
         {

@@ -30,7 +30,7 @@ public sealed class AlertmanagerConfigTests
     {
         var rules = Rules();
 
-        Assert.Equal(["HighJobFailureRate", "AgentOffline", "LongRunningJob", "JobStuckInNeedsResolve", "AgentRefusalsSpike", "BranchEdgeBlocked", "BranchEdgeLagging"], rules.Select(r => r["alertname"]));
+        Assert.Equal(["HighJobFailureRate", "AgentOffline", "ClusterNodeDown", "LongRunningJob", "JobStuckInNeedsResolve", "AgentRefusalsSpike", "BranchEdgeBlocked", "BranchEdgeLagging"], rules.Select(r => r["alertname"]));
         foreach (var labels in rules)
         {
             var args = new List<string> { "config", "routes", "test", $"--config.file={Config}", "--verify.receivers=p4flow" };

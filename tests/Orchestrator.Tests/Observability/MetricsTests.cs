@@ -104,5 +104,7 @@ public sealed class MetricsTests(ObservedOrchestrator orchestrator)
         ("p4_agents_connected", "gauge"),
         ("p4_agents", "gauge"),
         ("p4_hub_refusals_total", "counter"),
+        ("p4_cluster_nodes_live", "gauge"),
+        ("p4_cluster_takeovers_total", "counter"),
     ];
 }

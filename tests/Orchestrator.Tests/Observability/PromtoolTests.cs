@@ -12,7 +12,7 @@ public sealed class PromtoolTests
         var (exitCode, output) = await Promtool.RunAsync(null, "check", "rules", Alerts);
 
         Assert.True(exitCode == 0, $"promtool check rules exited {exitCode}:\n{output}");
-        Assert.Contains("SUCCESS: 7 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 8 rules found", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class PromtoolTests
         var tests = await File.ReadAllTextAsync(AlertTests);
         var alerts = System.Text.RegularExpressions.Regex.Matches(rules, @"- alert: (\w+)").Select(m => m.Groups[1].Value).ToList();
 
-        Assert.Equal(["HighJobFailureRate", "AgentOffline", "LongRunningJob", "JobStuckInNeedsResolve", "AgentRefusalsSpike", "BranchEdgeBlocked", "BranchEdgeLagging"], alerts);
+        Assert.Equal(["HighJobFailureRate", "AgentOffline", "ClusterNodeDown", "LongRunningJob", "JobStuckInNeedsResolve", "AgentRefusalsSpike", "BranchEdgeBlocked", "BranchEdgeLagging"], alerts);
         foreach (var alert in alerts)
             Assert.Matches($@"alertname: {alert}\s+exp_alerts:\s+- exp_labels", tests);
     }
