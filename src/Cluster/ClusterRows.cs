@@ -16,6 +16,8 @@ public sealed class ClusterNodeRow
     public DateTime LeaseUntil { get; set; }
     public DateTime? DownAt { get; set; }
     public string? TakenBy { get; set; }
+    /// <summary>Its admission as its GET /api/admission shows it (JSON), rewritten every few seconds: every node lists every node's queue.</summary>
+    public string? Admission { get; set; }
 }
 
 /// <summary>

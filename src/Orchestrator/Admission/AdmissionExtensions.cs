@@ -29,14 +29,18 @@ public static class AdmissionExtensions
             services.AddSingleton<Cluster.ClusterJobEvents>();
             services.AddSingleton<IWorkflowObserver>(sp => sp.GetRequiredService<Cluster.ClusterJobEvents>());
             services.AddHostedService(sp => sp.GetRequiredService<Cluster.ClusterJobEvents>());
+            // Each node's queue is shown on every node, and a job's place in it.
+            services.AddSingleton<Cluster.ClusterAdmission>();
+            services.AddHostedService(sp => sp.GetRequiredService<Cluster.ClusterAdmission>());
+            services.Replace(ServiceDescriptor.Singleton<Studio.Services.IQueuePositions>(sp => sp.GetRequiredService<Cluster.ClusterAdmission>()));
         }
         return builder;
     }
 
     public static void MapAdmissionEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/admission", (AdmissionControl admission) => admission.Snapshot())
+        app.MapGet("/api/admission", (AdmissionControl admission, IServiceProvider services) => services.GetService<Cluster.ClusterAdmission>()?.Snapshot() ?? admission.Snapshot())
             .RequireAuthorization(Roles.Viewer).WithTags("Admission")
-            .WithSummary("Admission control: the limits, what the admitted jobs hold, and the jobs waiting in QUEUED in the order they will be admitted, each with why it waits.");
+            .WithSummary("Admission control: the limits, what the admitted jobs hold, and the jobs waiting in QUEUED in the order they will be admitted, each with why it waits; in a cluster, this node's, with every other node's in nodes.");
 
     private sealed class StudioQueuePositions(AdmissionControl admission) : Studio.Services.IQueuePositions
     {

@@ -86,7 +86,7 @@ public sealed class ClusterTests
     }
 
     [Fact]
-    public async Task Cluster_AnAgentsCapacityIsTheClusters_EveryNodeListsIt_AndNoNodeOverbooksIt()
+    public async Task Cluster_AnAgentsCapacityIsTheClusters_EveryNodeListsItAndTheQueues_AndNoNodeOverbooksIt()
     {
         const string Changed = "one\nTWO\nthree\n";
         using var slow = await SimDepot.CreateWithChangeOnMainAsync(Base, Changed);
@@ -132,6 +132,13 @@ public sealed class ClusterTests
                 l => l["waiting"]!.AsArray().Any(w => w!.Str("reason").StartsWith("every agent that meets its requirements is full", StringComparison.Ordinal)),
                 TimeSpan.FromSeconds(30), $"node {node.Name} to hold its job for the agent's cores");
         }
+        // Each node's queue shows on the other, and a job queued on b has its place there when read through a.
+        var queues = await Eventually.Until(() => a.Process.Client.GetJsonAsync("/api/admission"),
+            q => q["nodes"]!.AsArray().Any(n => n!["waiting"]!.AsArray().Any(w => w!.Str("jobId") == onB)), TimeSpan.FromSeconds(30), "node a to list node b's queue");
+        Assert.StartsWith("a-", queues.Str("node"), StringComparison.Ordinal);
+        Assert.Equal(onA, queues["waiting"]![0]!.Str("jobId"));
+        Assert.StartsWith("b-", queues["nodes"]![0]!.Str("node"), StringComparison.Ordinal);
+        Assert.Equal(1, (await a.Process.Client.GetJsonAsync($"/api/jobs/{onB}"))["queuePosition"]!.GetValue<int>());
 
         // Once the first ends, both fit (1 + 1 of 2 cores) and run.
         var ended = new List<JsonNode>();

@@ -134,6 +134,10 @@ namespace P4Flow.Migrations.PostgreSql.Shared
                         .HasColumnType("text")
                         .HasColumnName("id");
 
+                    b.Property<string>("Admission")
+                        .HasColumnType("text")
+                        .HasColumnName("admission");
+
                     b.Property<DateTime?>("DownAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("down_at");

@@ -127,6 +127,10 @@ namespace P4Flow.Migrations.Sqlite.Shared
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("Admission")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("admission");
+
                     b.Property<DateTime?>("DownAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("down_at");
