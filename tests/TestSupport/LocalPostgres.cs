@@ -81,6 +81,15 @@ public sealed class LocalPostgres : IAsyncDisposable
     public async Task RestartAsync()
     {
         await StopServerAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>A fast shutdown: the server is away until <see cref="StartAgainAsync"/>.</summary>
+    public Task StopAsync() => StopServerAsync();
+
+    /// <summary>Starts the stopped server again on the same port and data.</summary>
+    public async Task StartAgainAsync()
+    {
         _server = StartServer(_bin, Dir, Port);
         await Eventually.Until(ReadyAsync, ready => ready || _server.HasExited, TimeSpan.FromSeconds(60), "PostgreSQL to accept connections again");
         if (_server.HasExited) throw new InvalidOperationException("PostgreSQL exited at its restart:\n" + _server.Output);

@@ -5,7 +5,8 @@ namespace P4Flow.Orchestrator.Audit;
 /// <summary>What GET /api/audit asks for: filters (all optional) and a page, newest first.</summary>
 public sealed record AuditQuery(string? EventType, string? User, string? AgentId, DateTimeOffset? Since, DateTimeOffset? Until, int Page, int PageSize);
 
-public sealed record AuditPage(IReadOnlyList<JsonObject> Items, int Total, int Page, int PageSize);
+/// <param name="Partial">Set when the page is not the whole log (a cluster's database away): what it lacks.</param>
+public sealed record AuditPage(IReadOnlyList<JsonObject> Items, int Total, int Page, int PageSize, string? Partial = null);
 
 /// <summary>Reads the audit log: this node's files on one node (<see cref="FileAuditReader"/>), the whole cluster's in a cluster.</summary>
 public interface IAuditReader

@@ -22,11 +22,16 @@ public sealed partial class ClusterAudit : BackgroundService, IAuditReader
     private readonly ClusterNode _node;
     private readonly AuditLog _audit;
     private readonly ILogger<ClusterAudit> _logger;
-    private readonly Channel<AuditEvent> _lines = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(Backlog) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly Channel<AuditEvent> _lines;
+    private readonly FileAuditReader _file;
     private long _dropped;
 
     public ClusterAudit(ClusterNode node, AuditLog audit, ILogger<ClusterAudit> logger)
     {
+        // A full backlog drops the newest line (it is in the file) and counts it.
+        _lines = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(Backlog) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            _ => Interlocked.Increment(ref _dropped));
+        _file = new FileAuditReader(audit);
         _node = node;
         _audit = audit;
         _logger = logger;
@@ -34,10 +39,7 @@ public sealed partial class ClusterAudit : BackgroundService, IAuditReader
         audit.Written += Enqueue;
     }
 
-    private void Enqueue(AuditEvent entry)
-    {
-        if (!_lines.Writer.TryWrite(entry)) Interlocked.Increment(ref _dropped);
-    }
+    private void Enqueue(AuditEvent entry) => _lines.Writer.TryWrite(entry);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,14 +94,36 @@ public sealed partial class ClusterAudit : BackgroundService, IAuditReader
             LogNotCopied(_logger, batch.Count, ex.Message);
             return false;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not the database's absence: trying again would fail the same way. The lines are in the file.
+            LogNotCopiable(_logger, ex, batch.Count);
+            return true;
+        }
 
         static NpgsqlParameter Texts(string name, IEnumerable<string?> values) =>
-            new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.Select(v => (object?)v ?? DBNull.Value).ToArray() };
+            new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
     }
 
+    /// <summary>The whole cluster's lines; while the database cannot be reached, this node's own file, and the page says so.</summary>
     public async Task<AuditPage> ReadAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        try
+        {
+            return await ReadClusterAsync(query).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            LogReadLocally(_logger, ex.Message);
+            var page = await _file.ReadAsync(query, cancellationToken).ConfigureAwait(false);
+            return page with { Partial = $"The cluster's database cannot be reached ({ex.Message}): only node {_node.Id}'s own lines are listed." };
+        }
+    }
+
+    // Statements run without the request's token (see ClusterNode.ExecuteAsync); CommandTimeout bounds them.
+    private async Task<AuditPage> ReadClusterAsync(AuditQuery query)
+    {
         var where = new StringBuilder("TRUE");
         var parameters = new List<(string, object?)>();
         void Match(string column, string name, object? value)
@@ -116,13 +140,13 @@ public sealed partial class ClusterAudit : BackgroundService, IAuditReader
 
         long total;
         await using (var count = _node.Command($"SELECT count(*) FROM audit_events WHERE {where}", [.. parameters]))
-            total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            total = (long)(await count.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
         var items = new List<JsonObject>();
         await using (var page = _node.Command($"SELECT node, line FROM audit_events WHERE {where} ORDER BY at DESC, id DESC LIMIT @size OFFSET @skip",
             [.. parameters, ("size", query.PageSize), ("skip", (long)(query.Page - 1) * query.PageSize)]))
-        await using (var reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await page.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 if (JsonNode.Parse(reader.GetString(1)) is not JsonObject line) continue;
                 line["node"] = reader.GetString(0);
@@ -134,6 +158,12 @@ public sealed partial class ClusterAudit : BackgroundService, IAuditReader
 
     [LoggerMessage(2070, LogLevel.Warning, "{Count} audit line(s) are not in the cluster's database yet ({Reason}); tried again shortly, and every one is in this node's audit file")]
     private static partial void LogNotCopied(ILogger logger, int count, string reason);
+
+    [LoggerMessage(2073, LogLevel.Error, "{Count} audit line(s) could not be copied to the cluster's database: they are only in this node's audit file")]
+    private static partial void LogNotCopiable(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(2074, LogLevel.Warning, "The cluster's database cannot be reached to read the audit log ({Reason}): this node's own lines are listed")]
+    private static partial void LogReadLocally(ILogger logger, string reason);
 
     [LoggerMessage(2071, LogLevel.Error, "{Dropped} audit line(s) were not copied to the cluster's database (more than {Backlog} waited for it): they are only in this node's audit file")]
     private static partial void LogDropped(ILogger logger, long dropped, int backlog);

@@ -12,7 +12,7 @@ internal static class ClusterEndpoints
 {
     /// <summary>GET /api/cluster: the nodes on the database, live first, with those that went in the last week.</summary>
     public static void MapClusterEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/cluster", async (IServiceProvider services, CancellationToken cancellationToken) =>
+        app.MapGet("/api/cluster", async (IServiceProvider services) =>
         {
             if (services.GetService<ClusterNode>() is not { } node) return new ClusterView(null, 0, []);
             var nodes = new List<ClusterNodeView>();
@@ -21,8 +21,9 @@ internal static class ClusterEndpoints
                        (SELECT count(*) FROM cluster_agents a WHERE a.node_id = n.id)
                 FROM cluster_nodes n ORDER BY n.down_at IS NOT NULL, n.down_at DESC, n.started_at
                 """);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            // Without the request's token (see ClusterNode.ExecuteAsync); CommandTimeout bounds it.
+            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 var (id, downAt, takenBy) = (reader.GetString(0), reader.IsDBNull(7) ? (DateTime?)null : reader.GetDateTime(7), reader.IsDBNull(8) ? null : reader.GetString(8));
                 var state = downAt is null ? "live" : takenBy == id ? "left" : "down";

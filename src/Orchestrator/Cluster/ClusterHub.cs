@@ -31,6 +31,8 @@ public sealed partial class ClusterHub(ClusterNode node, AgentRegistry registry,
     // The working jobs other nodes placed on this node's agents, by agent then job: counted against their capacity here
     // before the first of their commands arrives.
     private volatile Dictionary<string, Dictionary<string, JobDemand>> _placedHere = [];
+    // Jobs this node released since the last read began (their rows are gone; the cache still has them).
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
 
     /// <summary>Made once, at the host's start: from then on the registry places on and finds the other nodes' agents.</summary>
     public ClusterHub Attached()
@@ -98,6 +100,9 @@ public sealed partial class ClusterHub(ClusterNode node, AgentRegistry registry,
             }
         }
         var placedHere = new Dictionary<string, Dictionary<string, JobDemand>>(StringComparer.Ordinal);
+        // Released before this read began: the read no longer sees them.
+        string[] releasedBefore;
+        lock (_released) releasedBefore = [.. _released];
         await using (var command = node.Command("SELECT agent_id, job_id, cpu_cores, memory_gb FROM hub_assignments WHERE NOT parked AND agent_id = ANY(@here)",
             ("here", here.Select(a => a.Id).ToArray())))
         await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
@@ -110,6 +115,7 @@ public sealed partial class ClusterHub(ClusterNode node, AgentRegistry registry,
         }
         _remote = remote;
         _placedHere = placedHere;
+        lock (_released) _released.ExceptWith(releasedBefore);
         journal.RefreshDraining();
         // Requests for this node's agents that nobody serves (their node went, or they just connected here).
         requests.Wake();
@@ -160,8 +166,14 @@ public sealed partial class ClusterHub(ClusterNode node, AgentRegistry registry,
     {
         ArgumentNullException.ThrowIfNull(own);
         if (!_placedHere.TryGetValue(agentId, out var placed)) return (0, JobDemand.None);
-        var others = placed.Where(j => !own(j.Key)).ToList();
+        List<KeyValuePair<string, JobDemand>> others;
+        lock (_released) others = [.. placed.Where(j => !own(j.Key) && !_released.Contains(j.Key))];
         return (others.Count, others.Aggregate(JobDemand.None, (sum, j) => sum + j.Value));
+    }
+
+    public void Forget(string jobId)
+    {
+        lock (_released) _released.Add(jobId);
     }
 
     public JobDemand DemandOf(string jobId, string agentId) =>

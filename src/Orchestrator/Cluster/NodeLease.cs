@@ -95,8 +95,16 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
             while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false)) dead.Add(reader.GetString(0));
         if (metrics is not null)
         {
-            await using var live = node.Command("SELECT count(*) FROM cluster_nodes WHERE down_at IS NULL");
-            metrics.ClusterNodes((long)(await live.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!);
+            try
+            {
+                await using var live = node.Command("SELECT count(*) FROM cluster_nodes WHERE down_at IS NULL");
+                metrics.ClusterNodes((long)(await live.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                // The nodes just marked down are this node's to take over whatever the count did.
+                LogUnreachable(logger, ex.Message);
+            }
         }
         return dead;
     }

@@ -13,7 +13,8 @@ public sealed class AgentDrain(AgentRegistry registry, AuditLog audit)
     public AgentView Set(string agentId, bool draining, string? user)
     {
         if (!registry.SetDraining(agentId, draining)) throw new WorkflowNotFoundException($"Agent {agentId} is not known to this orchestrator.");
-        var view = registry.Everywhere().Single(a => a.Id == agentId);
+        // Listed a moment ago; gone from the list since (its node went) is as good as unknown.
+        var view = registry.Everywhere().SingleOrDefault(a => a.Id == agentId) ?? throw new WorkflowNotFoundException($"Agent {agentId} is not connected to any node of the cluster any more.");
         audit.Write(new AuditEvent(draining ? AuditLog.AgentDrained : AuditLog.AgentUndrained, agentId, null, AuditEvent.Accepted,
             draining ? $"drained with {view.Jobs} job(s) on it" : "back in placement") { User = user, TargetHost = view.Hostname });
         return view;

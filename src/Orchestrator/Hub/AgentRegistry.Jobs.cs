@@ -85,11 +85,10 @@ public sealed partial class AgentRegistry
     {
         lock (_lock)
         {
-            if (!_jobAgents.ContainsKey(jobId)) return;
-            if (!(parked ? _parked.Add(jobId) : _parked.Remove(jobId))) return;
-            SignalLocked();
+            if (_jobAgents.ContainsKey(jobId) && (parked ? _parked.Add(jobId) : _parked.Remove(jobId))) SignalLocked();
         }
-        // Other nodes count the agent's slots from the database.
+        // Other nodes count the agent's slots from the database; so does this one for a job another node placed, or that
+        // it has not met since a restart or a takeover: its row is parked or freed whatever this node knew of it.
         _cluster?.Park(jobId, parked);
     }
 
@@ -207,6 +206,7 @@ public sealed partial class AgentRegistry
             {
                 EndOnAgentLocked(agentId, jobId, reason, succeeded, withdrawn);
                 _journal.Released(jobId);
+                _cluster?.Forget(jobId);
                 if (_cluster is not null && _agents.GetValueOrDefault(agentId)?.Session is null) elsewhere = agentId;
             }
         }

@@ -141,8 +141,8 @@ public sealed partial class AgentRegistry
             record.Load = hello.Load;
             record.MaxConcurrent = hello.MaxConcurrent;
             record.MaxJobs = hello.MaxJobs;
-            record.CpuCores = hello.CpuCores;
-            record.MemoryGb = hello.MemoryGb;
+            record.CpuCores = Capacity(hello.CpuCores, Admission.JobDemand.MaxCpuCores);
+            record.MemoryGb = Capacity(hello.MemoryGb, Admission.JobDemand.MaxMemoryGb);
             record.Hostname = hello.Hostname;
             record.Address = session.Address.ToString();
             record.AgentVersion = hello.AgentVersion;
@@ -353,6 +353,9 @@ public sealed partial class AgentRegistry
             else _parked.Remove(job);
         }
     }
+
+    /// <summary>What an agent says it has, bounded: a value that is not a number counts as no limit (0), never as NaN in a sum.</summary>
+    private static double Capacity(double said, double max) => double.IsFinite(said) ? Math.Clamp(said, 0, max) : 0;
 
     private AgentRecord Record(string agentId)
     {

@@ -29,6 +29,9 @@ public interface IAgentCluster
     /// </summary>
     (int Jobs, JobDemand Demand) PlacedByOthers(string agentId, Func<string, bool> own);
 
+    /// <summary>The job's placement was just removed from the database: it no longer counts on its agent, before the next look.</summary>
+    void Forget(string jobId);
+
     /// <summary>What a job another node placed on this node's agent declared it needs; none when not known (yet).</summary>
     JobDemand DemandOf(string jobId, string agentId);
 

@@ -115,6 +115,40 @@ public sealed class PostgresStateTests
         }
     }
 
+    [Fact]
+    public async Task Postgresql_DatabaseAway_TheAuditListsThisNodesOwnLines_SayingSo_ThenTheClustersAgain()
+    {
+        await using var postgres = await LocalPostgres.StartAsync();
+        var connection = await postgres.CreateDatabaseAsync("p4flow");
+        var home = OrchestratorProcess.CreateHome();
+        try
+        {
+            await using var orchestrator = OrchestratorProcess.Start(home, environment: Environment(home, connection));
+            await orchestrator.WaitReadyAsync();
+            // A line of its own: a pause and a resume by the admin.
+            using (var paused = await orchestrator.Client.PostJsonAsync("/api/admin/pause", new JsonObject { ["reason"] = "audit" })) paused.EnsureSuccessStatusCode();
+            using (var resumed = await orchestrator.Client.PostJsonAsync("/api/admin/resume", null)) resumed.EnsureSuccessStatusCode();
+            var whole = await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/audit?event_type=OPERATIONS_RESUMED"), p => p["total"]!.GetValue<int>() == 1,
+                TimeSpan.FromSeconds(30), "the resume to be in the cluster's audit log");
+            Assert.Null(whole["partial"]);
+            Assert.NotEqual("", whole["items"]![0]!.Str("node"));
+
+            await postgres.StopAsync();
+            var own = await orchestrator.Client.GetJsonAsync("/api/audit?event_type=OPERATIONS_RESUMED");
+            Assert.Equal(1, own["total"]!.GetValue<int>());
+            Assert.Contains("cannot be reached", own.Str("partial"), StringComparison.Ordinal);
+            await postgres.StartAgainAsync();
+
+            await Eventually.Until(() => orchestrator.Client.GetJsonAsync("/api/audit?event_type=OPERATIONS_RESUMED"), p => p["partial"] is null,
+                TimeSpan.FromSeconds(30), "the cluster's audit log to be read again");
+            Assert.False(orchestrator.HasExited, orchestrator.Output);
+        }
+        finally
+        {
+            DeleteHomes(home);
+        }
+    }
+
     private static async Task RestartBetweenJobsAsync(LocalPostgres postgres, string connection, SimDepot depot, string home)
     {
         await using var orchestrator = OrchestratorProcess.Start(home, environment: Environment(home, connection));
