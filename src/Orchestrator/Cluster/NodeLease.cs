@@ -9,40 +9,43 @@ namespace P4Flow.Orchestrator.Cluster;
 /// and takes over its work (<see cref="INodeTakeover"/>): a kill -9 is taken over within node_lease. A node that finds
 /// itself marked down, or cannot renew before its lease runs out, stops (exit 3): another node has its work by then,
 /// and it must not run a job's command beside it. Times are the database's, so the nodes' clocks do not matter.
+/// The renewals run on a thread of their own, in plain synchronous statements: a node whose thread pool is starved by
+/// its work (a busy machine) still renews, so its lease says whether the process lives, not how busy it is.
 /// </summary>
 internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeover> takeovers, IHostApplicationLifetime lifetime, ILogger<NodeLease> logger,
     Observability.P4FlowMetrics? metrics = null) : BackgroundService
 {
     /// <summary>How long a node that went stays listed (GET /api/cluster); a start is a new node, so the table would only grow.</summary>
     public static readonly TimeSpan Forgotten = TimeSpan.FromDays(7);
+    private readonly CancellationTokenSource _leaving = new();
     private long _heldUntil;
+    private int _stopped;
+    private Thread? _renewals;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await node.ExecuteAsync(
             "INSERT INTO cluster_nodes (id, hub_address, hostname, pid, started_at, heartbeat_at, lease_until) VALUES (@id, @hub, @host, @pid, now(), now(), now() + @held)",
             cancellationToken, ("id", node.Id), ("hub", node.HubAddress), ("host", Environment.MachineName), ("pid", Environment.ProcessId), ("held", node.Options.Held)).ConfigureAwait(false);
-        _heldUntil = Stopwatch.GetTimestamp() + (long)(node.Options.Held.TotalSeconds * Stopwatch.Frequency);
+        Interlocked.Exchange(ref _heldUntil, Stopwatch.GetTimestamp() + (long)(node.Options.Held.TotalSeconds * Stopwatch.Frequency));
         await node.ExecuteAsync("DELETE FROM cluster_nodes WHERE down_at < now() - @forgotten", cancellationToken, ("forgotten", Forgotten)).ConfigureAwait(false);
         LogJoined(logger, node.Id, node.Options.NodeLease);
+        _renewals = new Thread(RenewWhileAlive) { IsBackground = true, Name = "p4flow node lease" };
+        _renewals.Start();
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The other nodes' leases: the first to see one run out takes its work.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Task takingOver = Task.CompletedTask;
         using var timer = new PeriodicTimer(node.Options.CheckEvery);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
+            // Taken over beside the renewals (a takeover reads much; this node's own lease must not run out meanwhile).
+            if (node.Fenced || !takingOver.IsCompleted) continue;
             try
             {
-                if (!await RenewAsync(stoppingToken).ConfigureAwait(false))
-                {
-                    Stop("another node marked it down (its lease ran out unrenewed) and took over its work");
-                    return;
-                }
-                // Taken over beside the renewals (a takeover reads much; this node's own lease must not run out meanwhile).
-                if (!takingOver.IsCompleted) continue;
                 var dead = await MarkDownAsync(stoppingToken).ConfigureAwait(false);
                 if (dead.Count > 0) takingOver = Task.Run(async () =>
                 {
@@ -53,8 +56,28 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
             {
                 LogUnreachable(logger, ex.Message);
             }
+        }
+    }
+
+    private void RenewWhileAlive()
+    {
+        var leaving = _leaving.Token;
+        while (!leaving.WaitHandle.WaitOne(node.Options.CheckEvery))
+        {
+            try
+            {
+                if (!Renew())
+                {
+                    Stop("another node marked it down (its lease ran out unrenewed) and took over its work");
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && !leaving.IsCancellationRequested)
+            {
+                LogUnreachable(logger, ex.Message);
+            }
             // Whatever the database did (failed, or answered too late), a lease not renewed in time is lost.
-            if (Stopwatch.GetTimestamp() > _heldUntil)
+            if (Stopwatch.GetTimestamp() > Interlocked.Read(ref _heldUntil) && !leaving.IsCancellationRequested)
             {
                 Stop("it could not renew its lease before it ran out, so another node may have taken over its work");
                 return;
@@ -64,6 +87,7 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _leaving.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -77,13 +101,13 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
         }
     }
 
-    private async Task<bool> RenewAsync(CancellationToken cancellationToken)
+    private bool Renew()
     {
         // Counted from before the statement went: the database's now() is no earlier than this.
         var sent = Stopwatch.GetTimestamp();
-        var renewed = await node.ExecuteAsync("UPDATE cluster_nodes SET heartbeat_at = now(), lease_until = now() + @held WHERE id = @id AND down_at IS NULL",
-            cancellationToken, ("id", node.Id), ("held", node.Options.Held)).ConfigureAwait(false) > 0;
-        if (renewed) _heldUntil = sent + (long)(node.Options.Held.TotalSeconds * Stopwatch.Frequency);
+        var renewed = node.Execute("UPDATE cluster_nodes SET heartbeat_at = now(), lease_until = now() + @held WHERE id = @id AND down_at IS NULL",
+            ("id", node.Id), ("held", node.Options.Held)) > 0;
+        if (renewed) Interlocked.Exchange(ref _heldUntil, sent + (long)(node.Options.Held.TotalSeconds * Stopwatch.Frequency));
         return renewed;
     }
 
@@ -131,11 +155,18 @@ internal sealed partial class NodeLease(ClusterNode node, IEnumerable<INodeTakeo
 
     private void Stop(string why)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         // At once, before the graceful stop: no command leaves this node from now on.
         node.Fence();
         LogLost(logger, node.Id, why);
         Environment.ExitCode = Configuration.StartupError.StorageExitCode;
         lifetime.StopApplication();
+    }
+
+    public override void Dispose()
+    {
+        _leaving.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(2005, LogLevel.Information, "Node {NodeId} joined the cluster (cluster.node_lease {Lease} s)")]

@@ -99,7 +99,8 @@ internal sealed class ClusterNodes : IAsyncDisposable
             ["P4FLOW_state_management__type"] = "postgresql",
             ["P4FLOW_state_management__postgresql__connection_string_file"] = file,
             ["P4FLOW_cluster__node_name"] = name,
-            ["P4FLOW_cluster__node_lease"] = "6",
+            // Short, so a killed node is taken over within seconds; long enough for a busy machine (renewals every 1.7 s, held 6.7 s).
+            ["P4FLOW_cluster__node_lease"] = "10",
         };
         foreach (var (key, value) in _settings) environment[key] = value;
         var process = OrchestratorProcess.Start(home, environment: environment);
