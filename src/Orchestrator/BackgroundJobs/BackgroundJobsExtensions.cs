@@ -28,14 +28,16 @@ public static class BackgroundJobsExtensions
             {
                 // In the state database, schema hangfire: queued, scheduled and recurring work outlive the process.
                 // Work a process fetched is kept invisible while that process lives (the sliding timeout is renewed
-                // in the background) and handed out again about a minute after it died, to whichever process polls.
+                // in the background) and handed out again after it died, to whichever process polls: a takeover hands
+                // out at once what a dead node was processing; what it had fetched and not yet started waits for this
+                // timeout, one lease (at least 30 s: a node stalled that long has lost its lease and is fenced anyway).
                 c.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(Extensions.StateDatabase.ConnectionString(state)), new PostgreSqlStorageOptions
                 {
                     SchemaName = "hangfire",
                     // Polled, not LISTEN/NOTIFY (EnableLongPolling): on the integration benchmark long polling picked work
                     // up later (job overhead p50 377 ms against 293-305 ms).
                     QueuePollInterval = TimeSpan.FromMilliseconds(200),
-                    InvisibilityTimeout = TimeSpan.FromSeconds(60),
+                    InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(cluster.NodeLease, 30)),
                     UseSlidingInvisibilityTimeout = true,
                     // A lock a killed node held (a job's state change under way, a recurring job's pass) would keep others
                     // waiting for 10 minutes by default; it expires with the node's lease instead. A longer holder's lock
