@@ -181,7 +181,9 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
                         : state.Parked ? ChangeStatus.NeedsResolve : ChangeStatus.Integrating;
                     if (now != status)
                     {
-                        await ledger.MoveAsync(edge.Id, change.Change, status, now, null, state.Outcome?.TargetChange, state.Outcome?.Reason ?? (state.Parked ? "its job waits for a person to resolve conflicts" : null), cancellationToken).ConfigureAwait(false);
+                        // A person moved it meanwhile (skipped, shelved, stomped): theirs is the move, counted where it was made.
+                        if (!await ledger.MoveAsync(edge.Id, change.Change, status, now, null, state.Outcome?.TargetChange, state.Outcome?.Reason ?? (state.Parked ? "its job waits for a person to resolve conflicts" : null), cancellationToken).ConfigureAwait(false))
+                            continue;
                         // UpdatedAt of a parked change is when it parked (an acknowledgement or a stomp notes it again, a little later).
                         if (status == ChangeStatus.NeedsResolve)
                             foreach (var observer in observers) observer.Resolved(edge.Id, change.Change, change.UpdatedAt, clock.GetUtcNow().UtcDateTime);
@@ -192,7 +194,8 @@ public sealed partial class BranchWatcher(BranchGraphService graphs, BranchLedge
                 }
                 if (status == ChangeStatus.Shelved && landed.TryGetValue(change.Change, out var submitted))
                 {
-                    await ledger.MoveAsync(edge.Id, change.Change, status, ChangeStatus.Integrated, null, submitted.Number, $"its owner submitted the shelf as change {submitted.Number}", cancellationToken).ConfigureAwait(false);
+                    if (!await ledger.MoveAsync(edge.Id, change.Change, status, ChangeStatus.Integrated, null, submitted.Number, $"its owner submitted the shelf as change {submitted.Number}", cancellationToken).ConfigureAwait(false))
+                        continue;
                     foreach (var observer in observers)
                     {
                         observer.Integrated(edge.Id, change.Change, change.RecordedAt, clock.GetUtcNow().UtcDateTime);
