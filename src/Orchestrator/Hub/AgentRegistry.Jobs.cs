@@ -43,7 +43,7 @@ public sealed partial class AgentRegistry
             if (_jobAgents.TryGetValue(jobId, out var assigned)) return assigned;
             var best = CandidatesLocked(requirements)
                 .Where(a => HasRoomLocked(a, demand))
-                .OrderBy(a => WorkingLocked(a) + a.InFlight.Count + a.Unsent.Count)
+                .OrderBy(a => WorkLocked(a).Working + a.InFlight.Count + a.Unsent.Count)
                 .ThenBy(a => a.Load)
                 .ThenBy(a => a.LastActive)
                 .FirstOrDefault();
@@ -109,19 +109,24 @@ public sealed partial class AgentRegistry
     private IEnumerable<AgentRecord> CandidatesLocked(AgentRequirements requirements) => _agents.Values
         .Where(a => a.Session is { IsClosed: false, State: AgentState.Healthy } && requirements.MetBy(a) && _circuits?.Admits(a.Id) != false && !_journal.Draining.Contains(a.Id));
 
-    /// <summary>Its jobs that work (a job parked for a person holds no slot), those other nodes placed on it included.</summary>
-    private int WorkingLocked(AgentRecord agent) => OwnWorkingLocked(agent).Count() + (_cluster?.PlacedByOthers(agent.Id, j => Own(agent, j)).Jobs ?? 0);
-
-    private JobDemand UsedLocked(AgentRecord agent) => OwnWorkingLocked(agent)
-        .Aggregate(_cluster?.PlacedByOthers(agent.Id, j => Own(agent, j)).Demand ?? JobDemand.None, (sum, j) => sum + j.Value);
-
-    private IEnumerable<KeyValuePair<string, JobDemand>> OwnWorkingLocked(AgentRecord agent) =>
-        agent.Jobs.Where(j => !_parked.Contains(j.Key) && !agent.Adopted.Contains(j.Key));
-
-    private static bool Own(AgentRecord agent, string jobId) => agent.Jobs.ContainsKey(jobId) && !agent.Adopted.Contains(jobId);
+    /// <summary>
+    /// Its jobs that work (a job parked for a person holds no slot) and what they declared they need, those other nodes
+    /// placed on it included: one pass over its jobs and one look at the cluster's counts.
+    /// </summary>
+    private (int Working, JobDemand Used) WorkLocked(AgentRecord agent)
+    {
+        var (working, used) = _cluster?.PlacedByOthers(agent.Id, j => agent.Jobs.ContainsKey(j) && !agent.Adopted.Contains(j)) ?? (0, JobDemand.None);
+        foreach (var (job, demand) in agent.Jobs)
+        {
+            if (_parked.Contains(job) || agent.Adopted.Contains(job)) continue;
+            working++;
+            used += demand;
+        }
+        return (working, used);
+    }
 
     private bool HasRoomLocked(AgentRecord agent, JobDemand demand) =>
-        (agent.MaxJobs <= 0 || WorkingLocked(agent) < agent.MaxJobs) && demand.FitsBeside(UsedLocked(agent), agent.CpuCores, agent.MemoryGb);
+        WorkLocked(agent) is var (working, used) && (agent.MaxJobs <= 0 || working < agent.MaxJobs) && demand.FitsBeside(used, agent.CpuCores, agent.MemoryGb);
 
     /// <summary>
     /// Drains an agent (no new job goes to it; the jobs it has run to their end) or takes it back into placement;

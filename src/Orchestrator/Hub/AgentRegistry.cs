@@ -297,19 +297,21 @@ public sealed partial class AgentRegistry
         var elsewhere = _cluster.AgentsElsewhere().ToDictionary(a => a.Id, StringComparer.Ordinal);
         var draining = _journal.Draining;
         var node = _cluster.NodeId;
+        var connectedHere = here.Where(a => a.ConnectedSince is not null).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         return [.. here.Where(a => a.ConnectedSince is not null || !elsewhere.ContainsKey(a.Id)).Select(a => a with { Node = a.ConnectedSince is null ? null : node })
-            .Concat(elsewhere.Values.Where(r => !here.Any(a => a.Id == r.Id && a.ConnectedSince is not null)).Select(r => r with { Draining = draining.Contains(r.Id) }))
+            .Concat(elsewhere.Values.Where(r => !connectedHere.Contains(r.Id)).Select(r => r with { Draining = draining.Contains(r.Id) }))
             .OrderBy(a => a.Id, StringComparer.Ordinal)];
     }
 
     private AgentView View(AgentRecord a)
     {
+        var work = WorkLocked(a);
         var (circuit, until) = _circuits?.StateOf(a.Id) ?? (AgentCircuitBreakers.Closed, null);
         return new AgentView(
             a.Id, a.State.ToString().ToUpperInvariant(), a.Hostname, a.Address, a.Capabilities, a.Labels, a.Load, a.MaxConcurrent,
             a.Session is null ? null : a.ConnectedSince, a.LastActive, a.CommandsSent, a.BytesSent + (a.Session?.BytesSent ?? 0), a.BytesReceived,
             a.InFlight.Count, a.Unsent.Count, a.ActiveJobs, a.AgentVersion, a.ProtocolVersion, circuit, until, _journal.Draining.Contains(a.Id),
-            a.MaxJobs, a.CpuCores, a.MemoryGb, WorkingLocked(a), UsedLocked(a).CpuCores, UsedLocked(a).MemoryGb);
+            a.MaxJobs, a.CpuCores, a.MemoryGb, work.Working, work.Used.CpuCores, work.Used.MemoryGb);
     }
 
     /// <summary><paramref name="waiting"/> gets the answer of <paramref name="same"/>, which its waiters now wait for too.</summary>
